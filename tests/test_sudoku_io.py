@@ -1,0 +1,372 @@
+"""Sudoku reading, writing, rendering and verifying."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from puzzlemdm.puzzles.base import PuzzleError
+from puzzlemdm.puzzles.sudoku import (
+    ALPHABET,
+    Shape,
+    Sudoku,
+    check_givens,
+    detect_format,
+    format_grid,
+    format_line,
+    parse_file,
+    parse_text,
+    render_grid,
+    verify,
+)
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "sudoku"
+SHAPES = [Shape(2, 2), Shape(2, 3), Shape(3, 3), Shape(4, 4)]
+EXAMPLE = "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79"
+
+
+def solved(shape: Shape, values: list[int] | None = None) -> Sudoku:
+    """A valid solved grid: row r of band b is the first row shifted by box_cols * r + b."""
+    n, br, bc = shape.n, shape.box_rows, shape.box_cols
+    names = values or list(range(1, n + 1))
+    cells = tuple(names[(bc * (r % br) + r // br + c) % n] for r in range(n) for c in range(n))
+    return Sudoku(shape, cells)
+
+
+@st.composite
+def grids(draw, shapes=SHAPES):
+    """(puzzle, solution): a relabelled solved grid and a copy with random blanks."""
+    shape = draw(st.sampled_from(shapes))
+    solution = solved(shape, draw(st.permutations(range(1, shape.n + 1))))
+    keep = draw(st.lists(st.booleans(), min_size=shape.cells, max_size=shape.cells))
+    puzzle = solution.with_cells(v if k else 0 for v, k in zip(solution.cells, keep, strict=True))
+    return puzzle, solution
+
+
+def error_of(text: str, **kwargs) -> PuzzleError:
+    with pytest.raises(PuzzleError) as info:
+        parse_text(text, "sample.txt", **kwargs)
+    return info.value
+
+
+# --- round trips -------------------------------------------------------------------------------
+
+
+@given(st.lists(grids(), min_size=1, max_size=4), st.sampled_from(".0"))
+def test_line_format_round_trip(pairs, blank):
+    puzzles = [p for p, _ in pairs]
+    text = "# a comment\n\n" + "\n".join(format_line(p, blank) + "  " for p in puzzles) + "\n"
+    records = parse_text(text)
+    assert [r.puzzle for r in records] == puzzles
+    assert [r.line for r in records] == list(range(3, 3 + len(puzzles)))
+    assert [r.id for r in records] == [str(i) for i in range(len(puzzles))]
+
+
+@given(st.lists(grids([*SHAPES, Shape(3, 2)]), min_size=1, max_size=3))
+def test_grid_format_round_trip_keeps_box_shape(pairs):
+    puzzles = [p for p, _ in pairs]
+    records = parse_text("\n".join(format_grid(p) for p in puzzles))
+    assert [r.puzzle for r in records] == puzzles  # Sudoku equality includes the shape
+
+
+@given(st.lists(grids(), min_size=1, max_size=3))
+def test_bare_row_grids_round_trip(pairs):
+    # Rows with no separators at all ("53..7...."), grids separated by a blank line.
+    puzzles = [p for p, _ in pairs]
+    blocks = []
+    for p in puzzles:
+        line = format_line(p)
+        blocks.append("\n".join(line[r * p.n : (r + 1) * p.n] for r in range(p.n)))
+    assert [r.puzzle for r in parse_text("\n\n".join(blocks))] == puzzles
+
+
+@given(grids())
+def test_puzzle_and_solution_on_one_line(pair):
+    puzzle, solution = pair
+    [record] = parse_text(f"{format_line(puzzle)} {format_line(solution)}  # from a book\n")
+    assert (record.puzzle, record.solution) == (puzzle, solution)
+
+
+@given(st.lists(grids(), min_size=1, max_size=3))
+def test_csv_round_trip(pairs):
+    rows = ["idx,quizzes,solutions,level,givens"]
+    rows += [
+        f"{10 + i},{format_line(p, '0')},{format_line(s)},hard,{p.givens}"
+        for i, (p, s) in enumerate(pairs)
+    ]
+    records = parse_text("\n".join(rows))
+    assert [(r.puzzle, r.solution) for r in records] == pairs
+    assert [r.id for r in records] == [str(10 + i) for i in range(len(pairs))]
+    assert all(r.level == "hard" for r in records)
+    assert [r.meta for r in records] == [{"givens": p.givens} for p, _ in pairs]
+
+
+@given(st.lists(grids([*SHAPES, Shape(3, 2)]), min_size=1, max_size=3))
+def test_jsonl_corpus_round_trip(pairs):
+    lines = [
+        json.dumps(
+            {
+                "id": f"sudoku-{i}",
+                "kind": "sudoku",
+                "level": "easy",
+                "puzzle": p.to_line(),
+                "solution": s.to_line(),
+                "meta": {"box": [p.shape.box_rows, p.shape.box_cols], "givens": p.givens},
+                "seed": 7,
+                "generator_version": "sudoku-1",
+            }
+        )
+        for i, (p, s) in enumerate(pairs)
+    ]
+    records = parse_text("\n".join(lines) + "\n")
+    assert [(r.puzzle, r.solution) for r in records] == pairs
+    assert [r.id for r in records] == [f"sudoku-{i}" for i in range(len(pairs))]
+    assert records[0].level == "easy"
+    assert records[0].meta["seed"] == 7 and records[0].meta["generator_version"] == "sudoku-1"
+
+
+def test_formats_are_detected():
+    assert detect_format("# c\n" + EXAMPLE) == "text"
+    assert detect_format('\n{"puzzle": "..."}') == "jsonl"
+    assert detect_format("id,puzzle\n1,...") == "csv"
+
+
+def test_sixteen_by_sixteen_uses_letters_up_to_g():
+    grid = solved(Shape(4, 4))
+    line = format_line(grid)
+    assert line[:16] == "123456789ABCDEFG"
+    assert parse_text(line.lower())[0].puzzle == grid
+    # A bare 16x16 grid (exactly sixteen 16-character rows) is one grid, not sixteen 4x4 lines.
+    rows = "\n".join(line[r * 16 : (r + 1) * 16] for r in range(16))
+    assert [r.puzzle for r in parse_text(rows)] == [grid]
+    # ... unless the shape says otherwise; seventeen lines are 4x4 puzzles either way.
+    small = format_line(solved(Shape(2, 2)))
+    assert len(parse_text("\n".join([small] * 16), shape=Shape(2, 2))) == 16
+    assert {r.puzzle.n for r in parse_text("\n".join([small] * 17))} == {4}
+
+
+def test_format_grid_text():
+    grid = format_grid(Sudoku.from_line(EXAMPLE))
+    assert grid.splitlines()[:4] == [
+        "5 3 . | . 7 . | . . .",
+        "6 . . | 1 9 5 | . . .",
+        ". 9 8 | . . . | . 6 .",
+        "------+-------+------",
+    ]
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+def test_bad_character_names_line_and_column():
+    text = "# header\n" + EXAMPLE + "\n" + EXAMPLE[:16] + "x" + EXAMPLE[17:] + "\n"
+    err = error_of(text)
+    assert (err.source, err.line, err.column) == ("sample.txt", 3, 17)
+    assert str(err) == (
+        "sample.txt:3:17: unexpected character 'x'; expected a digit 1-9 or '.'/'0' for a blank"
+    )
+
+
+def test_short_line_names_the_cell_count():
+    err = error_of(EXAMPLE + "\n" + EXAMPLE[:80] + "\n")
+    assert err.line == 2
+    assert "line has 80 cells; a 9x9 sudoku needs 81" in str(err)
+
+
+def test_values_too_large_for_the_size():
+    assert "expected a digit 1-4" in str(error_of("1234341221434325"))
+    assert error_of("1234341221434325").column == 16
+    err = error_of(format_line(solved(Shape(4, 4))).replace("G", "H", 1))
+    assert "expected 1-9 or A-G or '.'/'0' for a blank" in str(err)
+
+
+def test_grid_errors_point_at_the_row():
+    rows = format_grid(Sudoku.from_line(EXAMPLE)).splitlines()
+    short = rows.copy()
+    short[5] = short[5][:-2]  # file line 6 (the 5th grid row) loses its last cell
+    err = error_of("\n".join(short))
+    assert err.line == 6 and "grid row has 8 cells; a 9x9 sudoku needs 9" in str(err)
+    err = error_of("\n".join(rows[:-1]))
+    assert "grid ends after 8 rows; a 9x9 sudoku needs 9" in str(err)
+    bad = rows.copy()
+    bad[0] = bad[0].replace("7", "?")
+    err = error_of("\n".join(bad))
+    assert (err.line, err.column) == (1, 11)
+
+
+def test_csv_errors():
+    err = error_of("idx,grid\n0," + EXAMPLE)
+    assert err.line == 1 and "no 'puzzle'" in str(err) and "found: idx, grid" in str(err)
+    err = error_of("idx,puzzle,solution\n0," + EXAMPLE.replace("7", "z", 1) + ",\n")
+    assert (err.line, err.column) == (2, 7)
+    err = error_of("idx,puzzle\n0," + EXAMPLE + ",extra\n")
+    assert err.line == 2 and "3 fields; the header has 2" in str(err)
+
+
+def test_jsonl_errors():
+    err = error_of('{"puzzle": "' + EXAMPLE + '"}\n{"puzzle": ')
+    assert err.line == 2 and "invalid JSON" in str(err)
+    err = error_of('{"puzzle": "' + EXAMPLE[:-1] + '"}')
+    assert "puzzle has 80 cells; a 9x9 sudoku needs 81" in str(err) and err.column == 13
+    err = error_of('{"id": 1, "puzzle": "' + "x" + EXAMPLE[1:] + '"}')
+    assert err.column == 22
+    assert "'zebra'" in str(error_of('{"kind": "zebra", "puzzle": "x"}'))
+
+
+def test_empty_input_is_an_error():
+    assert "no sudoku found" in str(error_of("# only a comment\n\n"))
+
+
+def test_conflicting_givens_parse_but_fail_check_givens():
+    line = "55" + "." * 79
+    [record] = parse_text(line)
+    verdict = check_givens(record.puzzle)
+    assert not verdict.ok
+    assert [v.message for v in verdict.violations] == [
+        "value 5 twice in row 1 (r1c1, r1c2)",
+        "value 5 twice in box 1 (r1c1, r1c2)",
+    ]
+    assert check_givens(Sudoku.from_line(EXAMPLE)).ok
+
+
+def test_parse_file_errors(tmp_path):
+    with pytest.raises(PuzzleError, match="no such file"):
+        parse_file(tmp_path / "missing.txt")
+    with pytest.raises(PuzzleError, match="directory"):
+        parse_file(tmp_path)
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(b"\x00\x01\x02" * 10)
+    with pytest.raises(PuzzleError, match="binary"):
+        parse_file(binary)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(EXAMPLE.encode() + b"\n\xe9\n")
+    with pytest.raises(PuzzleError, match="UTF-8") as info:
+        parse_file(latin)
+    assert (info.value.line, info.value.column) == (2, 1)
+    good = tmp_path / "one.txt"
+    good.write_text(EXAMPLE + "\n")
+    [record] = parse_file(good)
+    assert record.source == str(good) and record.puzzle.to_line() == EXAMPLE
+
+
+@pytest.mark.skipif(not BENCHMARKS.is_dir(), reason="../shared/benchmarks is not checked out here")
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("norvig_top95.csv", 95),
+        ("norvig_hardest.csv", 11),
+        ("magictour_top1465.csv", 1465),
+        ("royle_17clue_sample500.csv", 500),
+    ],
+)
+def test_shared_benchmarks_load_and_verify(name, count):
+    records = parse_file(BENCHMARKS / name)
+    assert len(records) == count
+    assert [r.id for r in records[:2]] == ["0", "1"] and records[0].line == 2
+    assert {"givens", "unique", "search_guesses", "source_line"} <= set(records[0].meta)
+    for r in records:
+        assert r.puzzle.givens == r.meta["givens"]
+        assert verify(r.puzzle, r.solution).ok, (name, r.id)
+
+
+# --- verify --------------------------------------------------------------------------------------
+
+
+@given(grids())
+def test_valid_solution_verifies(pair):
+    puzzle, solution = pair
+    assert verify(puzzle, solution).ok
+    assert check_givens(puzzle).ok
+
+
+@given(grids(), st.data())
+def test_changed_cell_is_caught_in_its_units(pair, data):
+    puzzle, solution = pair
+    shape = solution.shape
+    cell = data.draw(st.integers(0, shape.cells - 1))
+    value = data.draw(
+        st.sampled_from([v for v in range(1, shape.n + 1) if v != solution.cells[cell]])
+    )
+    cells = list(solution.cells)
+    cells[cell] = value
+    verdict = verify(puzzle, solution.with_cells(cells))
+    assert not verdict.ok
+    row, col, box = shape.row_of(cell) + 1, shape.col_of(cell) + 1, shape.box_of(cell) + 1
+    messages = [v.message for v in verdict.violations]
+    for unit in (f"row {row}", f"column {col}", f"box {box}"):
+        assert any(f"value {ALPHABET[value - 1]} twice in {unit} " in m for m in messages), unit
+    assert all(cell in v.cells for v in verdict.violations)
+    assert any(v.constraint == "given" for v in verdict.violations) == bool(puzzle.cells[cell])
+
+
+@given(grids(), st.data())
+def test_swapped_cells_in_a_row_are_caught(pair, data):
+    _, solution = pair
+    shape = solution.shape
+    row = data.draw(st.integers(0, shape.n - 1))
+    a, b = data.draw(st.lists(st.integers(0, shape.n - 1), min_size=2, max_size=2, unique=True))
+    cells = list(solution.cells)
+    i, j = row * shape.n + a, row * shape.n + b
+    cells[i], cells[j] = cells[j], cells[i]
+    blank = Sudoku(shape, (0,) * shape.cells)
+    verdict = verify(blank, solution.with_cells(cells))
+    assert not verdict.ok
+    kinds = {v.constraint for v in verdict.violations}
+    assert "row" not in kinds  # the row still holds every value once
+    columns = {
+        m.message.split(" (")[0].split()[-1] for m in verdict.violations if m.constraint == "column"
+    }
+    assert columns == {str(a + 1), str(b + 1)}
+    assert ("box" in kinds) == (shape.box_of(i) != shape.box_of(j))
+
+
+@given(grids(), st.data())
+def test_blank_cell_is_reported_and_nothing_else(pair, data):
+    _, solution = pair
+    cell = data.draw(st.integers(0, solution.shape.cells - 1))
+    cells = list(solution.cells)
+    cells[cell] = 0
+    verdict = verify(
+        Sudoku(solution.shape, (0,) * solution.shape.cells), solution.with_cells(cells)
+    )
+    assert [v.constraint for v in verdict.violations] == ["blank"]
+    assert verdict.violations[0].cells == (cell,)
+    assert verdict.violations[0].message == f"1 cell left blank ({solution.shape.name(cell)})"
+
+
+def test_verify_messages():
+    solution = solved(Shape(3, 3))
+    puzzle = list(solution.cells)
+    puzzle[1] = 3 if solution.cells[1] != 3 else 4
+    verdict = verify(solution.with_cells(puzzle), solution)
+    assert [v.message for v in verdict.violations] == [
+        f"r1c2 is given {puzzle[1]} but the answer has {solution.cells[1]}"
+    ]
+    bad = list(solution.cells)
+    bad[18 + 6] = bad[18]  # r3c7 copies r3c1's value
+    messages = [
+        v.message
+        for v in verify(Sudoku(solution.shape, (0,) * 81), solution.with_cells(bad)).violations
+    ]
+    assert f"value {bad[18]} twice in row 3 (r3c1, r3c7)" in messages
+    assert "shape" in verify(solution, solved(Shape(2, 2))).violations[0].constraint
+    out_of_range = list(solution.cells)
+    out_of_range[0] = 10
+    assert "r1c1 holds 10, outside 1..9" in [
+        v.message for v in verify(solution, solution.with_cells(out_of_range)).violations
+    ]
+
+
+def test_render_grid_styles_givens_and_answers():
+    puzzle = Sudoku.from_line(EXAMPLE)
+    text = render_grid(puzzle, solved(Shape(3, 3)))
+    plain = text.plain
+    assert "│" in plain and "┼" in plain and "." not in plain
+    styles = [str(span.style) for span in text.spans]
+    assert styles.count("bold") + styles.count("bold red") == puzzle.givens
+    assert styles.count("cyan") == 81 - puzzle.givens
+    assert render_grid(puzzle).plain.count(".") == 81 - puzzle.givens
