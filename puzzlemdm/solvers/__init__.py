@@ -1,0 +1,1 @@
+"""Classical solvers that record the order in which they decide."""
