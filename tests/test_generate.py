@@ -1,0 +1,167 @@
+"""Unique-puzzle generator: full grids, minimal puzzles, target givens, levels, determinism."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from puzzlemdm.puzzles.base import PuzzleError
+from puzzlemdm.puzzles.sudoku import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku_generate import (
+    GeneratedPuzzle,
+    generate,
+    minimal_puzzle,
+    puzzle_with_givens,
+    random_solution,
+)
+from puzzlemdm.solvers.constraint import count_solutions_python_constraint
+from puzzlemdm.solvers.search import count_solutions, solve_search
+
+
+def _is_full_valid(grid: Sudoku) -> bool:
+    want = set(range(1, grid.n + 1))
+    return all({grid.cells[i] for i in unit} == want for unit in grid.shape.units)
+
+
+def _agrees(puzzle: Sudoku, solution: Sudoku) -> bool:
+    return all(g in (0, s) for g, s in zip(puzzle.cells, solution.cells, strict=True))
+
+
+@dataclass(frozen=True)
+class _FakeGrade:
+    level: str
+
+
+def _guess_grade(puzzle: Sudoku) -> _FakeGrade:
+    """Stand-in grader: easy when singles suffice, hard when the search has to guess."""
+    guesses = solve_search(puzzle, max_solutions=2, trace=False).stats["guesses"]
+    return _FakeGrade("easy" if guesses == 0 else "hard")
+
+
+@pytest.mark.parametrize("shape", [Shape(2, 2), Shape(2, 3), Shape(3, 3), Shape(4, 4)])
+def test_random_solution_is_a_valid_full_grid(shape: Shape):
+    grid = random_solution(np.random.default_rng(7), shape)
+    assert grid.shape == shape
+    assert _is_full_valid(grid)
+
+
+def test_random_solutions_differ_across_seeds_and_repeat_within():
+    a = random_solution(np.random.default_rng(1))
+    b = random_solution(np.random.default_rng(2))
+    assert a != b
+    assert a == random_solution(np.random.default_rng(1))
+
+
+@pytest.mark.parametrize("shape", [Shape(2, 2), Shape(2, 3), Shape(3, 3)])
+def test_minimal_puzzle_is_unique_and_minimal(shape: Shape):
+    rng = np.random.default_rng(3)
+    for _ in range(2):
+        solution = random_solution(rng, shape)
+        puzzle = minimal_puzzle(rng, solution)
+        assert _agrees(puzzle, solution)
+        assert solve_search(puzzle, max_solutions=2).stats["solutions"] == 1
+        assert solve_search(puzzle).answer == solution
+        for cell, value in enumerate(puzzle.cells):
+            if value:
+                fewer = list(puzzle.cells)
+                fewer[cell] = 0
+                assert count_solutions(puzzle.with_cells(fewer)) == 2, f"given {cell} not needed"
+
+
+def test_node_limit_keeps_givens_but_stays_unique():
+    solution = random_solution(np.random.default_rng(3))  # a seed where one check must search
+    full = minimal_puzzle(np.random.default_rng(2), solution)
+    # node_limit=1 allows no guess: only removals that propagation settles are made.
+    capped = minimal_puzzle(np.random.default_rng(2), solution, node_limit=1)
+    assert capped.givens > full.givens
+    assert count_solutions(capped) == 1
+    assert _agrees(capped, solution)
+
+
+def test_generated_puzzles_unique_by_python_constraint():
+    rng = np.random.default_rng(11)
+    for shape in (Shape(2, 2), Shape(2, 3), Shape(3, 3), Shape(3, 3)):
+        solution = random_solution(rng, shape)
+        puzzle = minimal_puzzle(rng, solution)
+        assert count_solutions_python_constraint(puzzle, limit=2) == 1
+
+
+def test_minimal_9x9_has_few_givens():
+    rng = np.random.default_rng(5)
+    givens = [minimal_puzzle(rng, random_solution(rng)).givens for _ in range(5)]
+    # Random minimal 9x9 puzzles have about 20-27 givens; 17 is the proven floor.
+    assert all(17 <= g <= 30 for g in givens), givens
+
+
+def test_puzzle_with_givens_exact_and_unique():
+    rng = np.random.default_rng(9)
+    solution = random_solution(rng)
+    puzzle = puzzle_with_givens(rng, solution, 32)
+    assert puzzle is not None
+    assert puzzle.givens == 32
+    assert _agrees(puzzle, solution)
+    assert count_solutions(puzzle) == 1
+    assert puzzle_with_givens(rng, solution, 81) == solution
+
+
+def test_puzzle_with_givens_impossible_target_is_none():
+    rng = np.random.default_rng(9)
+    # No 9x9 Sudoku with 16 givens has a unique solution (McGuire et al. 2012).
+    assert puzzle_with_givens(rng, random_solution(rng), 16) is None
+
+
+def test_generate_is_deterministic():
+    a = generate(np.random.default_rng(42))
+    b = generate(np.random.default_rng(42))
+    assert a == b
+    assert a.grade is None  # no level, no grade_fn: not graded
+    assert generate(np.random.default_rng(43)).puzzle != a.puzzle
+
+
+@pytest.mark.parametrize("level", ["easy", "hard"])
+def test_generate_rejection_samples_to_level(level: str):
+    out = generate(np.random.default_rng(0), level, grade_fn=_guess_grade)
+    assert isinstance(out, GeneratedPuzzle)
+    assert out.grade.level == level
+    assert _guess_grade(out.puzzle).level == level
+    assert count_solutions(out.puzzle) == 1
+
+
+def test_generate_with_givens_and_other_shape():
+    out = generate(np.random.default_rng(4), shape=Shape(2, 3), givens=14)
+    assert out.puzzle.givens == 14
+    assert out.puzzle.shape == Shape(2, 3)
+    assert count_solutions(out.puzzle) == 1
+
+
+def test_generate_errors():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="unknown level"):
+        generate(rng, "impossible", grade_fn=_guess_grade)
+    with pytest.raises(PuzzleError, match="in 3 tries"):
+        generate(rng, "medium", grade_fn=_guess_grade, max_tries=3)  # the fake never says medium
+    with pytest.raises(PuzzleError, match="16 givens"):
+        generate(rng, givens=16, max_tries=2)
+
+
+def test_generate_with_strategy_grader():
+    strategy = pytest.importorskip("puzzlemdm.solvers.strategy")
+    if not hasattr(strategy, "grade"):
+        pytest.skip("puzzlemdm.solvers.strategy.grade not written yet")
+    out = generate(np.random.default_rng(1), "easy")
+    assert out.grade.level == "easy"
+    assert strategy.grade(out.puzzle).level == "easy"
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_generated_puzzle_agrees_with_its_solution(seed: int):
+    out = generate(np.random.default_rng(seed))
+    assert _is_full_valid(out.solution)
+    assert _agrees(out.puzzle, out.solution)
+    result = solve_search(out.puzzle, max_solutions=2)
+    assert result.stats["solutions"] == 1
+    assert result.answer == out.solution
