@@ -1,0 +1,3 @@
+from puzzlemdm.cli import main
+
+main()

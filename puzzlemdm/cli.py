@@ -1,0 +1,436 @@
+"""The `puzzlemdm` command line: a thin typer layer over the library.
+
+Exit codes: 0 every puzzle solved and verified (or valid); 1 an invalid puzzle (malformed,
+contradictory, no solution); 2 usage error; 3 valid puzzles left unsolved by the solver.
+Heavy modules (torch, the solvers) are imported inside the commands, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="Solve constraint puzzles with small masked diffusion models and classical solvers.",
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_UNSOLVED = 0, 1, 2, 3
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
+    """Print one clear error line and return the Exit to raise."""
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    return typer.Exit(code)
+
+
+def read_source(path: str) -> tuple[str, str]:
+    """The text of a file (or stdin for '-') and the name to use in messages."""
+    if path == "-":
+        return sys.stdin.read(), "<stdin>"
+    file = Path(path)
+    if not file.exists():
+        raise PuzzleError("no such file", source=path)
+    if file.is_dir():
+        raise PuzzleError("is a directory, expected a puzzle file", source=path)
+    try:
+        return file.read_text(encoding="utf-8"), path
+    except UnicodeDecodeError:
+        raise PuzzleError("not a text file (not UTF-8)", source=path) from None
+    except OSError as exc:
+        raise PuzzleError(f"cannot read: {exc.strerror}", source=path) from None
+
+
+def load_records(
+    paths: list[str], kind_name: str | None
+) -> list[tuple[PuzzleKind, list[PuzzleRecord]]]:
+    """Parse every file with its kind (given, or detected from the contents)."""
+    from puzzlemdm.puzzles.registry import detect_kind, get_kind
+
+    loaded = []
+    for path in paths:
+        text, source = read_source(path)
+        kind = get_kind(kind_name) if kind_name else detect_kind(text, source)
+        records = kind.parse_text(text, source)
+        if not records:
+            raise PuzzleError("no puzzles found", source=source)
+        loaded.append((kind, records))
+    return loaded
+
+
+FilesArg = Annotated[list[str], typer.Argument(help="Puzzle files ('-' reads stdin).")]
+KindOpt = Annotated[
+    str | None,
+    typer.Option("--kind", help="Puzzle kind (sudoku, zebra, blocksworld); detected when omitted."),
+]
+
+
+@app.command()
+def solve(
+    files: FilesArg,
+    solver: Annotated[
+        str,
+        typer.Option(
+            help="mdm (the model) | search | strategy | python-constraint; auto = the kind's "
+            "shipped model if it has one, else its first classical solver."
+        ),
+    ] = "auto",
+    kind: KindOpt = None,
+    order: Annotated[
+        str,
+        typer.Option(
+            help="MDM decoding order: margin | top-prob | entropy | random | left-to-right."
+        ),
+    ] = "margin",
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="Checkpoint folder (default: shipped).")
+    ] = None,
+    device: Annotated[str, typer.Option(help="auto | cpu | cuda.")] = "auto",
+    batch_size: Annotated[int, typer.Option(min=1, help="Puzzles decoded together.")] = 256,
+    fallback: Annotated[
+        str | None,
+        typer.Option(
+            help="Classical solver that finishes puzzles the model failed (marked as such)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of random choices (random order).")] = 0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per puzzle on stdout.")
+    ] = False,
+) -> None:
+    """Solve puzzles; every answer is checked by the verifier before it is called solved."""
+    from puzzlemdm.decode.core import ORDERS
+    from puzzlemdm.solving import INVALID, SOLVED, UNSOLVED, solve_classical
+
+    if order not in ORDERS:
+        raise fail(f"--order {order!r} is not one of {', '.join(ORDERS)}", EXIT_USAGE)
+    try:
+        loaded = load_records(files, kind)
+    except PuzzleError as exc:
+        raise fail(str(exc)) from None
+    counts: Counter[str] = Counter()
+    total_seconds = 0.0
+    used = set()
+    for puzzle_kind, records in loaded:
+        chosen = pick_solver(puzzle_kind, solver, checkpoint)
+        if fallback and fallback not in puzzle_kind.solvers:
+            raise fail(
+                f"--fallback {fallback!r} does not solve {puzzle_kind.name}; choose from "
+                f"{', '.join(puzzle_kind.solvers)}",
+                EXIT_USAGE,
+            )
+        if chosen == "mdm":
+            outcomes = model_outcomes(
+                puzzle_kind, records, checkpoint, order, device, batch_size, fallback, seed
+            )
+        else:
+            outcomes = solve_classical(puzzle_kind, records, chosen)
+        try:
+            for outcome in outcomes:
+                counts[outcome.status] += 1
+                total_seconds += outcome.seconds
+                used.add(outcome.solver)
+                if as_json:
+                    print(json.dumps(outcome_json(puzzle_kind, outcome)), flush=True)
+                else:
+                    show_outcome(puzzle_kind, outcome)
+        except PuzzleError as exc:
+            raise fail(str(exc)) from None
+    done = sum(counts.values())
+    err.print(
+        f"{counts[SOLVED]}/{done} solved and verified ({', '.join(sorted(used)) or solver}); "
+        f"{counts[UNSOLVED]} unsolved, {counts[INVALID]} invalid; "
+        f"{1000 * total_seconds / max(done, 1):.2f} ms/puzzle",
+        soft_wrap=True,
+    )
+    if counts[INVALID]:
+        raise typer.Exit(EXIT_INVALID)
+    if counts[UNSOLVED]:
+        raise typer.Exit(EXIT_UNSOLVED)
+
+
+def pick_solver(kind: PuzzleKind, solver: str, checkpoint: Path | None) -> str:
+    """Resolve `auto` and reject solvers the kind does not have (usage error)."""
+    from puzzlemdm.puzzles.registry import has_shipped_model
+
+    if solver == "auto":
+        return "mdm" if checkpoint or has_shipped_model(kind.name) else kind.solvers[0]
+    if solver == "mdm" or solver in kind.solvers:
+        return solver
+    raise fail(
+        f"--solver {solver!r} does not solve {kind.name}; choose from mdm, "
+        f"{', '.join(kind.solvers)}",
+        EXIT_USAGE,
+    )
+
+
+def model_outcomes(
+    kind: PuzzleKind,
+    records: list[PuzzleRecord],
+    checkpoint: Path | None,
+    order: str,
+    device: str,
+    batch_size: int,
+    fallback: str | None,
+    seed: int,
+):
+    """Load the checkpoint (shipped by default) and decode the puzzles with it."""
+    import torch
+
+    from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+    from puzzlemdm.solving import solve_with_model
+
+    torch.manual_seed(seed)
+    folder = checkpoint or shipped_checkpoint(f"{kind.name}-mdm")
+    model = load_checkpoint(folder, resolve_device(device))
+    name = folder.name if checkpoint is None else str(folder)
+    return solve_with_model(
+        kind, records, model, model_name=name, order=order, batch_size=batch_size, fallback=fallback
+    )
+
+
+def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
+    """The --json row of one solved (or not) puzzle."""
+    record = outcome.record
+    row = {
+        "id": record.id or f"{record.source}:{record.line}",
+        "kind": kind.name,
+        "puzzle": kind.record_to_json(record)["puzzle"],
+        "answer": kind.answer_to_json(record.puzzle, outcome.answer),
+        "verified": outcome.verified,
+        "status": outcome.status,
+        "solver": outcome.solver,
+        "seconds": round(outcome.seconds, 6),
+    }
+    if outcome.message:
+        row["message"] = outcome.message
+    row.update({k: v for k, v in outcome.extra.items() if isinstance(v, int | float | str | bool)})
+    return row
+
+
+def show_outcome(kind: PuzzleKind, outcome: Any) -> None:
+    """Print one puzzle's result for a human: the grid, then one status line."""
+    record = outcome.record
+    where = record.id or f"{record.source}:{record.line}"
+    ms = 1000 * outcome.seconds
+    if outcome.verified:
+        out.print(kind.render(record.puzzle, outcome.answer))
+        extra = "".join(f", {k} {v}" for k, v in outcome.extra.items() if k in ("nfe", "nodes"))
+        out.print(
+            f"[green]✓ {escape(where)}: solved by {outcome.solver} in {ms:.1f} ms{extra}, "
+            "verified[/]"
+        )
+    elif outcome.status == "unsolved":
+        out.print(kind.render(record.puzzle, outcome.answer))
+        out.print(
+            f"[yellow]✗ {escape(where)}: not solved by {outcome.solver}: "
+            f"{escape(outcome.message)}[/]"
+        )
+    else:
+        out.print(f"[red]✗ {escape(where)}: {escape(outcome.message)}[/]")
+
+
+@app.command()
+def verify(files: FilesArg, kind: KindOpt = None) -> None:
+    """Check puzzles (consistent givens) and, where a file carries them, their solutions."""
+    try:
+        loaded = load_records(files, kind)
+    except PuzzleError as exc:
+        raise fail(str(exc)) from None
+    from puzzlemdm.puzzles.base import first_violations
+
+    bad = total = 0
+    for puzzle_kind, records in loaded:
+        for record in records:
+            total += 1
+            if record.solution is not None:
+                verdict = puzzle_kind.verify(record.puzzle, record.solution)
+            else:
+                verdict = puzzle_kind.check_givens(record.puzzle)
+            if not verdict.ok:
+                bad += 1
+                where = record.id or f"{record.source}:{record.line}"
+                out.print(
+                    f"[red]✗ {escape(where)}: {escape(first_violations(verdict.violations))}[/]"
+                )
+    err.print(f"{total - bad}/{total} verified")
+    if bad:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def grade(
+    files: FilesArg,
+    kind: KindOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON grade per puzzle on stdout.")
+    ] = False,
+) -> None:
+    """Grade puzzles: the level and the techniques / search effort they need."""
+    try:
+        loaded = load_records(files, kind)
+    except PuzzleError as exc:
+        raise fail(str(exc)) from None
+    levels: Counter[str] = Counter()
+    invalid = 0
+    for puzzle_kind, records in loaded:
+        for record in records:
+            where = record.id or f"{record.source}:{record.line}"
+            validity = puzzle_kind.check(record.puzzle)
+            if not validity.ok:
+                invalid += 1
+                from puzzlemdm.puzzles.base import first_violations
+
+                err.print(
+                    f"[red]✗ {escape(where)}: invalid puzzle: "
+                    f"{escape(first_violations(validity.violations))}[/]"
+                )
+                continue
+            graded = puzzle_kind.grade(record.puzzle)
+            levels[graded["level"]] += 1
+            if as_json:
+                print(json.dumps({"id": where, **graded}), flush=True)
+            else:
+                counters = ", ".join(
+                    f"{k} {v}"
+                    for k, v in graded.items()
+                    if k != "level" and isinstance(v, int | float | str)
+                )
+                out.print(f"{where}: [bold]{graded['level']}[/] ({counters})")
+    err.print(
+        "levels: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(levels.items()))
+        + (f"; {invalid} invalid" if invalid else "")
+    )
+    if invalid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def generate(
+    kind: Annotated[str, typer.Argument(help="Puzzle kind: sudoku, zebra, blocksworld.")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of puzzles.")] = 10,
+    level: Annotated[str, typer.Option(help="Difficulty level of the kind.")] = "medium",
+    seed: Annotated[int, typer.Option(min=0, help="Seed; puzzle i uses rng([seed, i]).")] = 0,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="JSONL file (stdout if omitted).")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes; the output does not depend on it.")
+    ] = 1,
+    size: Annotated[int | None, typer.Option(help="Sudoku side (4, 6, 9, 16).")] = None,
+    givens: Annotated[
+        int | None, typer.Option(help="Sudoku: target number of givens (default minimal).")
+    ] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("-O", "--option", help="Kind option key=value.")
+    ] = None,
+) -> None:
+    """Generate puzzles with unique solutions at a level, deterministically from a seed."""
+    from puzzlemdm.generation import generate_records
+    from puzzlemdm.puzzles.registry import get_kind
+
+    try:
+        puzzle_kind = get_kind(kind)
+    except PuzzleError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
+    if level not in puzzle_kind.levels:
+        raise fail(
+            f"unknown level {level!r} for {kind}; choose from {', '.join(puzzle_kind.levels)}",
+            EXIT_USAGE,
+        )
+    options: dict[str, Any] = {}
+    if size is not None:
+        options["size"] = size
+    if givens is not None:
+        options["givens"] = givens
+    for item in option or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise fail(f"--option expects key=value, got {item!r}", EXIT_USAGE)
+        options[key.replace("-", "_")] = int(value) if value.lstrip("-").isdigit() else value
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        with Progress(
+            "generating",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=output is None,
+        ) as progress:
+            task = progress.add_task("generate", total=n)
+            for line in generate_records(kind, level, n, seed, workers, options):
+                sink.write(json.dumps(line) + "\n")
+                progress.advance(task)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"cannot generate {kind} with options {options}: {exc}", EXIT_USAGE) from None
+    finally:
+        if output:
+            sink.close()
+
+
+def main() -> None:
+    """Entry point: runs the app and turns any unexpected exception into one line."""
+    try:
+        app()
+    except PuzzleError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        sys.exit(EXIT_INVALID)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug or an environment problem: one line, never a traceback
+        if os.environ.get("PUZZLEMDM_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
+            "(set PUZZLEMDM_DEBUG=1 for a traceback)",
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_INVALID)
+
+
+@app.command()
+def train(
+    config: Annotated[Path, typer.Option("--config", help="Training recipe (TOML).")],
+    resume: Annotated[
+        bool, typer.Option(help="Continue the run exactly from its resume state.")
+    ] = False,
+    device: Annotated[
+        str | None, typer.Option(help="auto | cpu | cuda (overrides the recipe).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override: section.key=value (TOML).")
+    ] = None,
+) -> None:
+    """Train a model from a recipe; resume state is saved on a schedule and on Ctrl-C/SIGTERM."""
+    from puzzlemdm.train.config import load_config
+
+    overrides = list(set_ or []) + ([f'device="{device}"'] if device else [])
+    try:
+        cfg = load_config(config, overrides)
+    except FileNotFoundError:
+        raise fail(f"{config}: no such recipe", EXIT_USAGE) from None
+    except ValueError as exc:
+        raise fail(f"{config}: {exc}", EXIT_USAGE) from None
+    from puzzlemdm.train.progress import train_with_progress
+
+    run_dir = train_with_progress(cfg, resume=resume, console=err)
+    err.print(f"run saved in {run_dir}")

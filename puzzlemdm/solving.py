@@ -1,0 +1,184 @@
+"""Solve puzzles with a named solver, verify every answer, classify the outcome.
+
+The CLI prints what this module decides; nothing here prints. An answer is only ever reported
+as solved after the kind's verifier accepted it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord, first_violations
+
+SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
+
+
+@dataclass
+class Outcome:
+    """What happened to one puzzle."""
+
+    record: PuzzleRecord
+    answer: Any | None
+    status: str  # SOLVED (verified), UNSOLVED (valid puzzle, solver gave up), INVALID (puzzle)
+    solver: str
+    seconds: float
+    message: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verified(self) -> bool:
+        return self.status == SOLVED
+
+
+def classify(
+    kind: PuzzleKind,
+    record: PuzzleRecord,
+    answer: Any | None,
+    solver: str,
+    seconds: float,
+    extra: dict[str, Any] | None = None,
+    gave_up: str = "the solver gave up",
+) -> Outcome:
+    """Verify `answer`; when there is none (or it is wrong) tell an invalid puzzle from a miss."""
+    extra = extra or {}
+    if answer is not None:
+        verdict = kind.verify(record.puzzle, answer)
+        if verdict.ok:
+            return Outcome(record, answer, SOLVED, solver, seconds, extra=extra)
+        message = f"answer rejected by the verifier: {first_violations(verdict.violations)}"
+    else:
+        message = gave_up
+    validity = kind.check(record.puzzle)
+    if not validity.ok:
+        return Outcome(
+            record,
+            answer,
+            INVALID,
+            solver,
+            seconds,
+            f"invalid puzzle: {first_violations(validity.violations)}",
+            extra,
+        )
+    return Outcome(record, answer, UNSOLVED, solver, seconds, message, extra)
+
+
+def solve_classical(
+    kind: PuzzleKind, records: Sequence[PuzzleRecord], solver: str
+) -> Iterator[Outcome]:
+    """Solve puzzles one by one with a classical solver of `kind`."""
+    for record in records:
+        givens = kind.check_givens(record.puzzle) if hasattr(kind, "check_givens") else None
+        if givens is not None and not givens.ok:
+            yield Outcome(
+                record,
+                None,
+                INVALID,
+                solver,
+                0.0,
+                f"invalid puzzle: {first_violations(givens.violations)}",
+            )
+            continue
+        start = time.perf_counter()
+        result = kind.solve(record.puzzle, solver)
+        seconds = time.perf_counter() - start
+        stuck = result.stats.get("stuck_blanks")
+        gave_up = (
+            f"stuck with {stuck} blank cells: the techniques are not enough, it needs search"
+            if stuck
+            else "the solver gave up"
+        )
+        yield classify(
+            kind, record, result.answer, result.solver or solver, seconds, dict(result.stats), gave_up
+        )
+
+
+def solve_with_model(
+    kind: PuzzleKind,
+    records: Sequence[PuzzleRecord],
+    model: Any,
+    *,
+    model_name: str,
+    order: str = "margin",
+    batch_size: int = 256,
+    fallback: str | None = None,
+) -> Iterator[Outcome]:
+    """Decode puzzles in batches with an MDM; verify each answer; optionally finish misses
+    with a classical solver (the outcome then names both)."""
+    import torch
+
+    from puzzlemdm.decode.core import decode
+    from puzzlemdm.model.checkpoint import CheckpointError
+    from puzzlemdm.tokens import decode_tokens, encode, stack
+
+    device = next(model.parameters()).device
+    solver = f"{model_name}/{order}"
+    expected = model.config.grid
+    for start in range(0, len(records), batch_size):
+        chunk = records[start : start + batch_size]
+        ready, outcomes = [], {}
+        for i, record in enumerate(chunk):
+            givens = kind.check_givens(record.puzzle)
+            if not givens.ok:
+                outcomes[i] = Outcome(
+                    record,
+                    None,
+                    INVALID,
+                    solver,
+                    0.0,
+                    f"invalid puzzle: {first_violations(givens.violations)}",
+                )
+                continue
+            grid = encode(kind.name, record.puzzle)
+            signature = grid.spec.signature()
+            if signature != expected:
+                raise CheckpointError(
+                    f"the model reads {_describe(expected)} but {record.source}:{record.line} is "
+                    f"{_describe(signature)}",
+                    source=model_name,
+                )
+            ready.append((i, grid))
+        if ready:
+            batch = stack([grid for _, grid in ready])
+            began = time.perf_counter()
+            result = decode(
+                model,
+                torch.as_tensor(batch["tokens"], device=device),
+                torch.as_tensor(batch["allowed"], device=device),
+                order=order,
+            )
+            per_puzzle = (time.perf_counter() - began) / len(ready)
+            final = result.tokens.cpu().numpy()
+            for row, (i, _) in enumerate(ready):
+                record = chunk[i]
+                answer = decode_tokens(kind.name, record.puzzle, final[row])
+                extra = {
+                    "nfe": int(result.nfe[row]),
+                    "cumulative_entropy": round(float(result.cumulative_entropy[row]), 6),
+                }
+                outcomes[i] = classify(kind, record, answer, solver, per_puzzle, extra)
+        for i in range(len(chunk)):
+            outcome = outcomes[i]
+            if outcome.status == UNSOLVED and fallback:
+                outcome = _fall_back(kind, outcome, fallback)
+            yield outcome
+
+
+def _fall_back(kind: PuzzleKind, outcome: Outcome, solver: str) -> Outcome:
+    """Finish a puzzle the model got wrong with a classical solver, marked as such."""
+    start = time.perf_counter()
+    result = kind.solve(outcome.record.puzzle, solver)
+    seconds = outcome.seconds + time.perf_counter() - start
+    extra = {**outcome.extra, "model_failed": True}
+    return classify(
+        kind, outcome.record, result.answer, f"{outcome.solver}+{solver}-fallback", seconds, extra
+    )
+
+
+def _describe(signature: dict[str, Any]) -> str:
+    if signature.get("kind") == "sudoku" and "box" in signature:
+        rows, cols = signature["box"]
+        return f"{rows * cols}x{rows * cols} sudoku (boxes {rows}x{cols})"
+    return f"{signature.get('kind')} grids of length {signature.get('length')}"
