@@ -91,7 +91,13 @@ def solve_classical(
             else "the solver gave up"
         )
         yield classify(
-            kind, record, result.answer, result.solver or solver, seconds, dict(result.stats), gave_up
+            kind,
+            record,
+            result.answer,
+            result.solver or solver,
+            seconds,
+            dict(result.stats),
+            gave_up,
         )
 
 

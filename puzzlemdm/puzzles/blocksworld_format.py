@@ -1,0 +1,87 @@
+"""Blocksworld JSON lines: the project's corpus lines and PlanBench's instances.jsonl.
+
+Project line: `{"id", "kind": "blocksworld", "level", "puzzle": {"blocks": [names],
+"init": ["ontable a", "on b a", ...], "goal": ["on a b", ...]}, "solution": ["(unstack b a)",
+...] or null, "meta": {"optimal_length", ...}}`. PlanBench line: `objects`, `init`, `goal`
+(the same fact strings), `optimal_plan` and `plan_length`, read as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
+from puzzlemdm.puzzles.blocksworld_pddl import (
+    FactError,
+    goal_facts,
+    init_facts,
+    parse_plan,
+    problem_from_facts,
+)
+
+PLANBENCH_KEYS = frozenset({"objects", "init", "goal"})
+
+
+def puzzle_to_json(puzzle: Any) -> dict[str, Any]:
+    """The `puzzle` object of a project line (on/ontable facts only)."""
+    place = [f for f in init_facts(puzzle) if f.startswith("on")]
+    return {"blocks": list(puzzle.names), "init": place, "goal": goal_facts(puzzle)}
+
+
+def _record(obj: dict[str, Any]) -> PuzzleRecord:
+    if obj.keys() >= PLANBENCH_KEYS:
+        puzzle = problem_from_facts(obj["objects"], obj["init"], obj["goal"])
+        plan = obj.get("optimal_plan")
+        meta = {"optimal_length": obj.get("plan_length"), "format": "planbench"}
+        ident = f"{obj.get('set', 'planbench')}-{obj.get('instance_id', '')}"
+        return PuzzleRecord(puzzle, parse_plan(puzzle, plan) if plan else None, ident, None, meta)
+    body = obj.get("puzzle")
+    if not isinstance(body, dict) or not {"blocks", "init", "goal"} <= body.keys():
+        raise FactError("expected a 'puzzle' object with 'blocks', 'init' and 'goal'")
+    puzzle = problem_from_facts(body["blocks"], body["init"], body["goal"])
+    plan = obj.get("solution")
+    solution = parse_plan(puzzle, plan) if plan is not None else None
+    meta = dict(obj.get("meta") or {})
+    return PuzzleRecord(puzzle, solution, str(obj.get("id", "")), obj.get("level"), meta)
+
+
+def parse_lines(text: str, source: str = "<text>") -> list[PuzzleRecord]:
+    """Every JSON line of a blocksworld file; errors name the source and line."""
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise PuzzleError(
+                f"not JSON: {err.msg}", source=source, line=number, column=err.colno
+            ) from None
+        try:
+            if not isinstance(obj, dict):
+                raise FactError("each line must be a JSON object")
+            if obj.get("kind", "blocksworld") != "blocksworld":
+                raise FactError(f"line is a {obj['kind']!r} puzzle, not blocksworld")
+            record = _record(obj)
+        except (FactError, TypeError) as err:
+            raise PuzzleError(str(err), source=source, line=number) from None
+        record.source, record.line = source, number
+        records.append(record)
+    if not records:
+        raise PuzzleError("no blocksworld problem found (expected JSON lines)", source=source)
+    return records
+
+
+def sniff_lines(text: str) -> bool:
+    """JSONL whose first object says kind blocksworld or has PlanBench's keys."""
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return False
+    try:
+        obj = json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(obj, dict) and (
+        obj.get("kind") == "blocksworld" or obj.keys() >= PLANBENCH_KEYS
+    )

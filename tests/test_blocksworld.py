@@ -1,0 +1,278 @@
+"""Blocksworld: uniform states, optimal planning, verifier, PDDL, token-grid trajectories."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
+from puzzlemdm.puzzles.blocksworld import BlocksworldKind
+from puzzlemdm.puzzles.blocksworld_grid import (
+    given_grid,
+    given_mask,
+    plan_from_trajectory,
+    trajectory_grid,
+)
+from puzzlemdm.puzzles.blocksworld_model import (
+    UNSET,
+    Blocksworld,
+    actions_to_moves,
+    check_plan,
+    is_state,
+    moves_to_actions,
+    satisfies,
+    verify_plan,
+)
+from puzzlemdm.puzzles.blocksworld_pddl import parse_pddl, plan_to_text, problem_to_pddl
+from puzzlemdm.puzzles.blocksworld_random import count_states, random_problem, random_state
+from puzzlemdm.solvers.blocksworld_astar import astar_plan, bfs_plan, heuristic
+
+PLANBENCH = Path("../shared/benchmarks/blocksworld")
+KIND = BlocksworldKind()
+SMALL = [
+    random_problem(np.random.default_rng([5, i]), 3 + i % 3, ("full", "partial")[i % 2])
+    for i in range(30)
+]
+
+
+def test_kind_implements_protocol() -> None:
+    assert isinstance(KIND, PuzzleKind)
+
+
+def test_state_counts_match_the_known_sequence() -> None:
+    assert [count_states(n) for n in range(1, 9)] == [1, 3, 13, 73, 501, 4051, 37633, 394353]
+
+
+def test_random_states_are_uniform() -> None:
+    rng = np.random.default_rng(0)
+    counts = Counter(random_state(rng, 3) for _ in range(6500))
+    assert len(counts) == 13  # every state of 3 blocks appears
+    # 500 expected each; 5 sigma is about 110
+    assert all(390 < c < 610 for c in counts.values()), counts
+
+
+@given(st.integers(1, 12), st.integers(0, 10_000))
+def test_random_states_are_valid(n: int, seed: int) -> None:
+    assert is_state(random_state(np.random.default_rng(seed), n))
+
+
+@pytest.mark.parametrize("index", range(len(SMALL)))
+def test_astar_is_optimal_against_bfs(index: int) -> None:
+    puzzle = SMALL[index]
+    moves = astar_plan(puzzle)
+    assert len(moves) == len(bfs_plan(puzzle))
+    assert heuristic(puzzle.init, puzzle.goal) <= len(moves)
+    plan = moves_to_actions(puzzle.init, moves)
+    assert verify_plan(puzzle, plan).ok
+
+
+def _oracle(puzzle: Blocksworld, plan) -> tuple[int | None, bool]:
+    """First illegal step (1-based) and goal reached, from a fact-set simulation."""
+    on = {(k, s) for k, s in enumerate(puzzle.init, start=1)}  # s = 0: on the table
+    hand = 0
+    for i, (op, x, y) in enumerate(plan, start=1):
+        clear_x = not any(s == x for _, s in on) and hand != x
+        placed = {k: s for k, s in on}
+        if op == "pick-up" and (hand or not clear_x or placed.get(x) != 0):
+            return i, False
+        if op == "unstack" and (hand or not clear_x or placed.get(x) != y):
+            return i, False
+        if op in ("put-down", "stack") and hand != x:
+            return i, False
+        if op == "stack" and (any(s == y for _, s in on) or hand == y):
+            return i, False
+        if op in ("pick-up", "unstack"):
+            on.discard((x, placed[x]))
+            hand = x
+        else:
+            on.add((x, 0 if op == "put-down" else y))
+            hand = 0
+    placed = {k: s for k, s in on}
+    reached = all(g == UNSET or placed.get(k) == g for k, g in enumerate(puzzle.goal, 1))
+    return None, reached
+
+
+@given(st.integers(0, len(SMALL) - 1), st.data())
+def test_verifier_catches_every_corrupted_plan(index: int, data) -> None:
+    puzzle = SMALL[index]
+    plan = moves_to_actions(puzzle.init, astar_plan(puzzle))
+    n = puzzle.n
+    action = st.tuples(
+        st.sampled_from(["pick-up", "put-down", "stack", "unstack"]),
+        st.integers(1, n),
+        st.integers(1, n),
+    ).map(lambda a: (a[0], a[1], a[2] if a[0] in ("stack", "unstack") else 0))
+    edits = data.draw(st.lists(st.tuples(st.integers(0, 40), action), min_size=1, max_size=3))
+    corrupt = list(plan)
+    for where, new in edits:
+        if corrupt and data.draw(st.booleans()):
+            del corrupt[where % len(corrupt)]
+        else:
+            corrupt.insert(where % (len(corrupt) + 1), new)
+    verdict = verify_plan(puzzle, corrupt)
+    bad_step, reached = _oracle(puzzle, corrupt)
+    assert verdict.ok == (bad_step is None and reached)
+    if bad_step is not None:
+        assert verdict.violations[0].constraint == f"step {bad_step}"
+    elif not reached:
+        assert {v.constraint for v in verdict.violations} == {"goal"}
+
+
+def test_verifier_messages_and_gap() -> None:
+    puzzle = Blocksworld(("a", "b"), (0, 0), (2, UNSET))  # goal: a on b
+    assert verify_plan(puzzle, [("pick-up", 1, 0), ("stack", 1, 2)]).ok
+    illegal = verify_plan(puzzle, [("unstack", 1, 2)])
+    assert illegal.violations[0].message.startswith("step 1 (unstack a b) is illegal")
+    unmet = verify_plan(puzzle, [])
+    assert unmet.violations[0].message == "goal: a must be on b (it is on table)"
+    detour = [("pick-up", 1, 0), ("put-down", 1, 0), ("pick-up", 1, 0), ("stack", 1, 2)]
+    report = check_plan(puzzle, detour, optimal_length=2)
+    assert report.verdict.ok
+    assert report.gap == 2
+
+
+def test_pddl_round_trip_and_export_layout() -> None:
+    for puzzle in SMALL:
+        text = problem_to_pddl(puzzle)
+        assert KIND.sniff(text, "x.pddl")
+        (record,) = KIND.parse_text(text, "dir/x.pddl")
+        assert record.puzzle == puzzle
+        assert record.id == "x"
+        plan = moves_to_actions(puzzle.init, astar_plan(puzzle))
+        assert KIND.verify(puzzle, plan_to_text(puzzle, plan)).ok
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        (
+            "(define (problem p) (:domain blocksworld)\n(:objects a b)\n(:init (on a b))\n"
+            "(:goal (on b a)))",
+            "init does not place b",
+            1,
+        ),
+        (
+            "(define (problem p) (:domain blocksworld)\n(:objects a)\n(:init (ontable a)\n"
+            "(:goal (on a a)))",
+            "unclosed",
+            1,
+        ),
+        (
+            "(define (problem p) (:domain blocksworld)\n(:objects a)\n(:init (ontable a)))\n)",
+            "unbalanced",
+            4,
+        ),
+        (
+            "(define (problem p) (:domain blocksworld) (:objects a) (:init (holding a)) "
+            "(:goal (ontable a)))",
+            "hand",
+            1,
+        ),
+        (
+            "(define (problem p) (:domain blocksworld) (:objects a b) (:init (ontable a) "
+            "(ontable b)) (:goal (clear a)))",
+            "unsupported goal fact",
+            1,
+        ),
+        (
+            "(define (problem p) (:domain blocksworld) (:objects a) (:init (ontable a)))",
+            "missing (:goal",
+            1,
+        ),
+    ],
+)
+def test_pddl_errors_name_the_line(text: str, message: str, line: int) -> None:
+    with pytest.raises(PuzzleError, match=message.replace("(", r"\(")) as info:
+        parse_pddl(text, "bad.pddl")
+    assert info.value.line == line
+    assert info.value.source == "bad.pddl"
+
+
+@pytest.mark.parametrize("index", range(0, len(SMALL), 3))
+def test_trajectory_round_trip(index: int) -> None:
+    puzzle = SMALL[index]
+    plan = moves_to_actions(puzzle.init, astar_plan(puzzle))
+    grid = trajectory_grid(puzzle, plan)
+    n, steps = puzzle.n, len(plan) // 2
+    assert grid.shape == (2 * n + 1, n)
+    assert tuple(grid[0]) == puzzle.init
+    assert (np.abs(np.diff(grid[: steps + 1], axis=0)).sum(axis=1) > 0).all()  # one move a row
+    assert (grid[steps:] == grid[steps]).all()  # no-op rows pad at the end
+    assert satisfies(tuple(int(x) for x in grid[-1]), puzzle.goal)
+    mask = given_mask(puzzle)
+    assert mask[0].all() and not mask[1:-1].any()
+    assert (mask[-1] == (np.asarray(puzzle.goal) != UNSET)).all()
+    assert (given_grid(puzzle)[mask] == grid[mask]).all()
+    assert plan_from_trajectory(puzzle, grid) == plan
+
+
+def test_trajectory_rejects_two_changes_in_one_row() -> None:
+    puzzle = Blocksworld(("a", "b", "c"), (0, 0, 0), (2, 3, UNSET))
+    grid = np.array([[0, 0, 0], [2, 3, 0]] + [[2, 3, 0]] * 5)
+    with pytest.raises(PuzzleError, match="differ in 2 blocks"):
+        plan_from_trajectory(puzzle, grid)
+    assert actions_to_moves(puzzle, [("pick-up", 1, 0), ("put-down", 1, 0)]) == []
+
+
+def test_generate_is_deterministic_and_round_trips() -> None:
+    a = KIND.generate(np.random.default_rng([9, 1]), "medium")
+    b = KIND.generate(np.random.default_rng([9, 1]), "medium")
+    line = json.dumps(KIND.record_to_json(a))
+    assert line == json.dumps(KIND.record_to_json(b))
+    assert KIND.sniff(line, "x.jsonl")
+    (back,) = KIND.parse_text(line, "x.jsonl")
+    assert back.puzzle == a.puzzle and back.solution == a.solution
+    assert a.level == "medium" and 5 <= a.puzzle.n <= 6
+    assert KIND.grade(a.puzzle)["plan_length"] == a.meta["optimal_length"] == len(a.solution)
+    assert KIND.answer_to_json(a.puzzle, a.solution) == json.loads(line)["solution"]
+    assert KIND.solve(a.puzzle, "astar").stats["plan_length"] == len(a.solution)
+
+
+def test_generate_options() -> None:
+    rng = np.random.default_rng([9, 2])
+    record = KIND.generate(rng, "easy", blocks=4, goal="full", min_length=6)
+    assert record.puzzle.n == 4
+    assert UNSET not in record.puzzle.goal
+    assert record.meta["optimal_length"] >= 6
+
+
+def test_solve_trace_follows_the_moves() -> None:
+    puzzle = SMALL[4]
+    result = KIND.solve(puzzle, "astar")
+    grid = trajectory_grid(puzzle, result.answer)
+    for t, decision in enumerate(result.trace, start=1):
+        row, col = divmod(decision.cell, puzzle.n)
+        assert row == t and grid[t, col] == decision.value
+    assert len(KIND.solve(puzzle, "bfs").answer) == len(result.answer)
+
+
+def test_sniff_is_specific() -> None:
+    assert not KIND.sniff('{"kind": "zebra"}', "x.jsonl")
+    assert not KIND.sniff("(define (problem p) (:domain logistics))", "x.pddl")
+    assert not KIND.sniff("..3.2.6..9..3.5..1..18.64....", "x.txt")
+
+
+@pytest.mark.skipif(not PLANBENCH.exists(), reason="../shared/benchmarks/blocksworld missing")
+def test_planbench_instances_solve_optimally_and_verify() -> None:
+    solved = 0
+    for subset in ("basic", "basic_3blocks"):
+        folder = PLANBENCH / subset
+        index = KIND.parse_text((folder / "instances.jsonl").read_text(), "instances.jsonl")
+        lengths = {int(r.id.rsplit("-", 1)[1]): r.meta["optimal_length"] for r in index}
+        for record in index:
+            assert KIND.verify(record.puzzle, record.solution).ok
+        for path in sorted((folder / "pddl").glob("*.pddl")):
+            text = path.read_text()
+            assert KIND.sniff(text, str(path))
+            (record,) = KIND.parse_text(text, str(path))
+            result = KIND.solve(record.puzzle, "astar")
+            assert KIND.verify(record.puzzle, result.answer).ok
+            assert len(result.answer) == lengths[int(path.stem.split("-")[1])]
+            solved += 1
+    assert solved == 602

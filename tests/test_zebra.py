@@ -1,0 +1,233 @@
+"""Zebra: generator uniqueness and minimality, solvers, verifier, formats, BBEH targets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
+from puzzlemdm.puzzles.zebra import ZebraKind
+from puzzlemdm.puzzles.zebra_english import clue_text
+from puzzlemdm.puzzles.zebra_generate import generate_zebra
+from puzzlemdm.puzzles.zebra_levels import grade
+from puzzlemdm.puzzles.zebra_model import POSITION, Clue, Ref, Zebra, clue_holds, verify_grid
+from puzzlemdm.solvers.zebra_constraint import constraint_solutions
+from puzzlemdm.solvers.zebra_propagate import narrow
+from puzzlemdm.solvers.zebra_search import find_solutions, possible_houses, strategy_solve
+
+BBEH = Path("../shared/benchmarks/zebra/bbeh_zebra_structured.jsonl")
+KIND = ZebraKind()
+SAMPLE = [generate_zebra(np.random.default_rng([7, i]), 3 + i % 3, 3 + i % 3) for i in range(9)]
+
+
+def test_kind_implements_protocol() -> None:
+    assert isinstance(KIND, PuzzleKind)
+    assert KIND.levels == ("easy", "medium", "hard")
+
+
+@pytest.mark.parametrize("index", range(len(SAMPLE)))
+def test_generated_unique_and_every_clue_needed(index: int) -> None:
+    puzzle, grid = SAMPLE[index]
+    assert find_solutions(puzzle, 2)[0] == [grid]
+    assert constraint_solutions(puzzle, 2) == [grid]  # independent solver agrees
+    for i in range(len(puzzle.clues)):
+        fewer = puzzle.with_clues(puzzle.clues[:i] + puzzle.clues[i + 1 :])
+        assert len(find_solutions(fewer, 2)[0]) == 2, f"clue {i + 1} is redundant"
+
+
+def test_generation_is_deterministic_per_seed() -> None:
+    a = KIND.generate(np.random.default_rng([3, 5]), "medium")
+    b = KIND.generate(np.random.default_rng([3, 5]), "medium")
+    c = KIND.generate(np.random.default_rng([3, 6]), "medium")
+    assert KIND.record_to_json(a) == KIND.record_to_json(b)
+    assert KIND.record_to_json(a) != KIND.record_to_json(c)
+
+
+@pytest.mark.parametrize("level", ["easy", "medium", "hard"])
+def test_generate_matches_grade(level: str) -> None:
+    record = KIND.generate(np.random.default_rng([11, 0]), level)
+    assert record.level == level
+    assert KIND.grade(record.puzzle)["level"] == level
+    assert KIND.verify(record.puzzle, record.solution).ok
+
+
+def test_strategy_trace_covers_every_cell_once() -> None:
+    puzzle, grid = SAMPLE[8]
+    result = strategy_solve(puzzle)
+    a_count = len(puzzle.attributes)
+    assert result.answer == grid
+    cells = [d.cell for d in result.trace]
+    assert sorted(cells) == list(range(puzzle.houses * a_count))
+    for d in result.trace:
+        house, attribute = divmod(d.cell, a_count)
+        assert grid[attribute][house] == d.value
+    clue_ids = {f"clue:{c.id}" for c in puzzle.clues}
+    allowed = clue_ids | {"only_house", "only_value", "lookahead", "guess"}
+    assert {d.reason for d in result.trace} <= allowed
+    assert any(d.reason in clue_ids for d in result.trace)
+
+
+def test_propagation_only_puzzle_is_graded_without_lookahead() -> None:
+    # the Brit is in house 1, the Swede directly right of him: propagation alone solves it
+    puzzle = Zebra(
+        ("nationality",),
+        (("Brit", "Swede"),),
+        (
+            Clue(1, "same", ((Ref(0, 0),), (Ref(POSITION, 0),))),
+            Clue(2, "left_of_imm", ((Ref(0, 0),), (Ref(0, 1),))),
+        ),
+    )
+    info = grade(puzzle)
+    assert info["deduction"] == "propagation"
+    assert info["level"] == "easy"
+    assert strategy_solve(puzzle).answer == ((0, 1),)
+
+
+@pytest.mark.parametrize(
+    ("rel", "masks", "expected"),
+    [
+        ("same", (0b011, 0b110), (0b010, 0b010)),
+        ("not_same", (0b011, 0b001), (0b010, 0b001)),
+        ("left_of", (0b111, 0b011), (0b001, 0b010)),
+        ("left_of_imm", (0b111, 0b100), (0b010, 0b100)),
+        ("next_to", (0b001, 0b111), (0b001, 0b010)),
+        ("not_next_to", (0b111, 0b010), (0b010, 0b010)),
+        ("between", (0b1111, 0b1111, 0b1111), (0b0110, 0b0011, 0b1100)),
+        ("end", (0b0110,), None),
+    ],
+)
+def test_narrow_keeps_exactly_the_supported_houses(rel, masks, expected) -> None:
+    houses = 4 if rel in ("between", "end") else 3
+    assert narrow(rel, masks, houses) == expected
+
+
+@given(st.integers(0, 8), st.integers(0, 10_000), st.data())
+def test_verifier_names_each_broken_clue(index: int, seed: int, data) -> None:
+    puzzle, grid = SAMPLE[index]
+    rng = np.random.default_rng(seed)
+    attribute = data.draw(st.integers(0, len(grid) - 1))
+    corrupt = [list(row) for row in grid]
+    corrupt[attribute] = [int(v) for v in rng.permutation(puzzle.houses)]
+    corrupt_grid = tuple(tuple(r) for r in corrupt)
+    verdict = verify_grid(puzzle, corrupt_grid)
+    broken = {f"clue {c.id}" for c in puzzle.clues if not clue_holds(c, corrupt_grid)}
+    assert {v.constraint for v in verdict.violations} == broken
+    # the solution is unique, so every other grid breaks some clue
+    assert verdict.ok == (corrupt_grid == grid)
+
+
+def test_verifier_rejects_malformed_grids() -> None:
+    puzzle, grid = SAMPLE[0]
+    assert not KIND.verify(puzzle, None).ok
+    bad = (tuple(0 for _ in grid[0]), *grid[1:])
+    assert KIND.verify(puzzle, bad).violations[0].constraint == "shape"
+
+
+def test_check_finds_contradictions() -> None:
+    brit, swede = (Ref(0, 0),), (Ref(0, 1),)
+    values = (("Brit", "Swede", "Dane"),)
+    first = (Ref(POSITION, 0),)
+    ok = Zebra(("nationality",), values, (Clue(1, "same", (brit, first)),))
+    assert KIND.check(ok).ok
+    clash = ok.with_clues((*ok.clues, Clue(2, "same", (swede, first))))
+    assert KIND.check_givens(clash).violations[0].constraint == "clues"
+    # three people pairwise next to each other cannot stand in a row: one clue at a time
+    # finds no contradiction, the search does
+    dane = (Ref(0, 2),)
+    triangle = ok.with_clues(
+        (
+            Clue(1, "next_to", (brit, swede)),
+            Clue(2, "next_to", (swede, dane)),
+            Clue(3, "next_to", (dane, brit)),
+        )
+    )
+    assert KIND.check_givens(triangle).ok
+    assert not KIND.check(triangle).ok
+
+
+def test_english() -> None:
+    puzzle = Zebra(
+        ("nationality", "colour"),
+        (("Brit", "Swede"), ("red", "green")),
+        (
+            Clue(1, "same", ((Ref(0, 0),), (Ref(1, 0),))),
+            Clue(2, "not_same", ((Ref(0, 1),), (Ref(POSITION, 0),))),
+            Clue(3, "left_of_imm", ((Ref(1, 1),), (Ref(0, 0),))),
+        ),
+    )
+    texts = [clue_text(puzzle, c) for c in puzzle.clues]
+    assert texts == [
+        "The Brit lives in the red house.",
+        "The Swede does not live in house 1.",
+        "The person in the green house lives directly to the left of the Brit.",
+    ]
+
+
+def test_json_round_trip() -> None:
+    record = KIND.generate(np.random.default_rng([1, 2]), "easy")
+    line = json.dumps(KIND.record_to_json(record))
+    assert KIND.sniff(line, "x.jsonl")
+    (back,) = KIND.parse_text(line, "x.jsonl")
+    assert back.puzzle == record.puzzle
+    assert back.solution == record.solution
+    assert KIND.answer_to_json(back.puzzle, back.solution) == json.loads(line)["solution"]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{", "not JSON"),
+        ('{"kind": "sudoku", "puzzle": {}}', "not zebra"),
+        (
+            '{"puzzle": {"attributes": {"a": ["x", "y"]}, "clues": [{"rel": "near", "args": []}]}}',
+            "unknown relation 'near'",
+        ),
+        (
+            '{"puzzle": {"attributes": {"a": ["x", "y"]}, "clues": '
+            '[{"rel": "same", "args": [["a", "x"], ["b", "y"]]}]}}',
+            "unknown attribute 'b'",
+        ),
+        (
+            '{"puzzle": {"attributes": {"a": ["x", "y"]}, "clues": '
+            '[{"rel": "end", "args": [["position", 3]]}]}}',
+            "position 3",
+        ),
+    ],
+)
+def test_parse_errors_name_the_line(line: str, message: str) -> None:
+    with pytest.raises(PuzzleError, match=message) as info:
+        KIND.parse_text("\n" + line, "bad.jsonl")
+    assert info.value.line == 2
+    assert info.value.source == "bad.jsonl"
+
+
+def test_sniff_is_specific() -> None:
+    assert not KIND.sniff("5.3..7....\n", "x.txt")
+    assert not KIND.sniff('{"kind": "blocksworld"}\n', "x.jsonl")
+    assert not KIND.sniff("(define (problem x)", "x.pddl")
+
+
+@pytest.mark.skipif(not BBEH.exists(), reason="../shared/benchmarks/zebra not present")
+def test_bbeh_targets_forced_and_reproduced() -> None:
+    text = BBEH.read_text()
+    assert KIND.sniff(text, str(BBEH))
+    records = KIND.parse_text(text, str(BBEH))
+    assert len(records) == 200
+    reproduced, other = 0, {}
+    for record in records:
+        houses = possible_houses(record.puzzle, record.puzzle.question)
+        if houses == [record.meta["target"] - 1]:
+            reproduced += 1
+        else:
+            other[record.meta["idx"]] = [h + 1 for h in houses]
+    assert reproduced == 198
+    # the two rows with ambiguous phrases: the asked person may live in either of two houses
+    assert other == {129: [3, 5], 168: [1, 7]}
+    first = records[0]
+    result = KIND.solve(first.puzzle, "strategy")
+    assert KIND.verify(first.puzzle, result.answer).ok
