@@ -65,21 +65,23 @@ def classify(
     return Outcome(record, answer, UNSOLVED, solver, seconds, message, extra)
 
 
+def reject_givens(kind: PuzzleKind, record: PuzzleRecord, solver: str) -> Outcome | None:
+    """An INVALID outcome when the givens already contradict each other (no solver needed)."""
+    givens = kind.check_givens(record.puzzle)
+    if givens.ok:
+        return None
+    message = f"invalid puzzle: {first_violations(givens.violations)}"
+    return Outcome(record, None, INVALID, solver, 0.0, message)
+
+
 def solve_classical(
     kind: PuzzleKind, records: Sequence[PuzzleRecord], solver: str
 ) -> Iterator[Outcome]:
     """Solve puzzles one by one with a classical solver of `kind`."""
     for record in records:
-        givens = kind.check_givens(record.puzzle) if hasattr(kind, "check_givens") else None
-        if givens is not None and not givens.ok:
-            yield Outcome(
-                record,
-                None,
-                INVALID,
-                solver,
-                0.0,
-                f"invalid puzzle: {first_violations(givens.violations)}",
-            )
+        rejected = reject_givens(kind, record, solver)
+        if rejected:
+            yield rejected
             continue
         start = time.perf_counter()
         result = kind.solve(record.puzzle, solver)
@@ -126,16 +128,9 @@ def solve_with_model(
         chunk = records[start : start + batch_size]
         ready, outcomes = [], {}
         for i, record in enumerate(chunk):
-            givens = kind.check_givens(record.puzzle)
-            if not givens.ok:
-                outcomes[i] = Outcome(
-                    record,
-                    None,
-                    INVALID,
-                    solver,
-                    0.0,
-                    f"invalid puzzle: {first_violations(givens.violations)}",
-                )
+            rejected = reject_givens(kind, record, solver)
+            if rejected:
+                outcomes[i] = rejected
                 continue
             grid = encode(kind.name, record.puzzle)
             signature = grid.spec.signature()

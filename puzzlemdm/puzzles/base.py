@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -155,3 +156,40 @@ def first_violations(violations: Sequence[Violation], limit: int = 3) -> str:
     shown = "; ".join(v.message for v in violations[:limit])
     more = len(violations) - limit
     return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def read_json_lines(
+    text: str,
+    source: str,
+    kind: str,
+    build: Callable[[dict[str, Any]], PuzzleRecord],
+    errors: tuple[type[Exception], ...] = (ValueError,),
+) -> list[PuzzleRecord]:
+    """Records of a JSON-lines file of one kind; `build` turns an object into a record.
+
+    Blank lines are skipped; a line that is not JSON, not an object, of another kind, or that
+    `build` rejects (raising one of `errors`) becomes a PuzzleError naming source and line.
+    """
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise PuzzleError(
+                f"not JSON: {err.msg}", source=source, line=number, column=err.colno
+            ) from None
+        try:
+            if not isinstance(obj, dict):
+                raise ValueError("each line must be a JSON object")
+            if obj.get("kind", kind) != kind:
+                raise ValueError(f"line is a {obj['kind']!r} puzzle, not {kind}")
+            record = build(obj)
+        except (ValueError, TypeError, *errors) as err:
+            raise PuzzleError(str(err), source=source, line=number) from None
+        record.source, record.line = source, number
+        records.append(record)
+    if not records:
+        raise PuzzleError(f"no {kind} puzzle found (expected JSON lines)", source=source)
+    return records

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
+from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
 from puzzlemdm.puzzles.blocksworld_pddl import (
     FactError,
     goal_facts,
@@ -48,29 +48,7 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
 
 def parse_lines(text: str, source: str = "<text>") -> list[PuzzleRecord]:
     """Every JSON line of a blocksworld file; errors name the source and line."""
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise PuzzleError(
-                f"not JSON: {err.msg}", source=source, line=number, column=err.colno
-            ) from None
-        try:
-            if not isinstance(obj, dict):
-                raise FactError("each line must be a JSON object")
-            if obj.get("kind", "blocksworld") != "blocksworld":
-                raise FactError(f"line is a {obj['kind']!r} puzzle, not blocksworld")
-            record = _record(obj)
-        except (FactError, TypeError) as err:
-            raise PuzzleError(str(err), source=source, line=number) from None
-        record.source, record.line = source, number
-        records.append(record)
-    if not records:
-        raise PuzzleError("no blocksworld problem found (expected JSON lines)", source=source)
-    return records
+    return read_json_lines(text, source, "blocksworld", _record, (FactError,))
 
 
 def sniff_lines(text: str) -> bool:

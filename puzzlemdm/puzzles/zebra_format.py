@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
+from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
 from puzzlemdm.puzzles.zebra_model import POSITION, RELATIONS, Clue, Grid, Ref, Zebra
 
 BBEH_KEYS = frozenset({"categories", "values", "clues"})
@@ -153,29 +153,7 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
 
 def parse_lines(text: str, source: str = "<text>") -> list[PuzzleRecord]:
     """Every JSON line of a zebra file; errors name the source and line."""
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise PuzzleError(
-                f"not JSON: {err.msg}", source=source, line=number, column=err.colno
-            ) from None
-        try:
-            if not isinstance(obj, dict):
-                raise ZebraFormatError("each line must be a JSON object")
-            if obj.get("kind", "zebra") != "zebra":
-                raise ZebraFormatError(f"line is a {obj['kind']!r} puzzle, not zebra")
-            record = _record(obj)
-        except ZebraFormatError as err:
-            raise PuzzleError(str(err), source=source, line=number) from None
-        record.source, record.line = source, number
-        records.append(record)
-    if not records:
-        raise PuzzleError("no zebra puzzle found (expected JSON lines)", source=source)
-    return records
+    return read_json_lines(text, source, "zebra", _record, (ZebraFormatError,))
 
 
 def sniff_lines(text: str) -> bool:
