@@ -1,0 +1,44 @@
+"""Decoding = scorer (which masked position is ready) x schedule x selector, as pure functions.
+
+- `decode` / `decode_path`: one path per grid (orders, schedules one/steps/med/threshold);
+- `best_of_n` (E-BoN), `smc` (E-SMC), `info_gain` (look-ahead): several candidates per puzzle;
+- `repair`: re-open the cells of violated rules; `guided_search`: complete search, model order;
+- `run_method(MethodConfig)`: all of the above behind one config;
+- every method returns a `DecodeResult` trace; `write_traces` writes them as JSONL.
+"""
+
+from puzzlemdm.decode.bon import best_of_n, select_paths
+from puzzlemdm.decode.core import ORDERS, DecodeResult, decode, decode_path
+from puzzlemdm.decode.guided import GuidedResult, guided_search, guided_search_batch, mrv_nodes
+from puzzlemdm.decode.infogain import info_gain
+from puzzlemdm.decode.methods import MethodConfig, run_method
+from puzzlemdm.decode.repair import repair
+from puzzlemdm.decode.rules import conflict_cells, differ_verifier
+from puzzlemdm.decode.schedules import SCHEDULES
+from puzzlemdm.decode.smc import smc
+from puzzlemdm.decode.step import StepConfig
+from puzzlemdm.decode.trace import trace_rows, write_traces
+
+__all__ = [
+    "ORDERS",
+    "SCHEDULES",
+    "DecodeResult",
+    "GuidedResult",
+    "MethodConfig",
+    "StepConfig",
+    "best_of_n",
+    "conflict_cells",
+    "decode",
+    "decode_path",
+    "differ_verifier",
+    "guided_search",
+    "guided_search_batch",
+    "info_gain",
+    "mrv_nodes",
+    "repair",
+    "run_method",
+    "select_paths",
+    "smc",
+    "trace_rows",
+    "write_traces",
+]

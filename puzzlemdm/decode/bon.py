@@ -1,0 +1,106 @@
+"""E-BoN (Chen et al.): N paths per puzzle in one batch, keep the lowest-entropy one.
+
+The batch is repeated N times (puzzle b's paths are rows b*N .. b*N+N-1) and decoded together;
+diversity comes from the step config's randomness (Gumbel noise on position scores, sampled
+values, random order) drawn from one generator. Path 0 of every puzzle can stay greedy, so
+that verified-first selection is never worse than one greedy path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import torch
+
+from puzzlemdm.decode.rules import Verifier, differ_verifier
+from puzzlemdm.decode.step import StepConfig, Walk
+from puzzlemdm.decode.trace import DecodeResult
+
+SELECTIONS = ("entropy", "verified-first")
+
+
+def select_paths(entropy: torch.Tensor, verified: torch.Tensor | None = None) -> torch.Tensor:
+    """[B] index of the chosen path among N per puzzle (`entropy` [B, N]).
+
+    Lowest cumulative entropy; with `verified` [B, N], the lowest-entropy verified path when a
+    puzzle has one, else its lowest-entropy path.
+    """
+    lowest = entropy.argmin(1)
+    if verified is None:
+        return lowest
+    among = torch.where(verified, entropy, torch.full_like(entropy, float("inf"))).argmin(1)
+    return torch.where(verified.any(1), among, lowest)
+
+
+def resolve_verifier(
+    select: str, verifier: Verifier | None, differ: torch.Tensor | None
+) -> Verifier | None:
+    """The verifier a selection needs: the given one, else the rules' one (None for entropy)."""
+    if select not in SELECTIONS:
+        raise ValueError(f"unknown selection {select!r}; choose from {', '.join(SELECTIONS)}")
+    if select == "entropy":
+        return None
+    if verifier is not None:
+        return verifier
+    if differ is None:
+        raise ValueError("verified-first selection needs a verifier (or the rules: differ)")
+    return differ_verifier(differ)
+
+
+def diverse(config: StepConfig, gumbel_scale: float) -> StepConfig:
+    """`config` itself when it already has randomness, else with Gumbel noise on scores."""
+    return config if config.random else dataclasses.replace(config, gumbel_scale=gumbel_scale)
+
+
+@torch.no_grad()
+def best_of_n(
+    model: torch.nn.Module,
+    tokens: torch.Tensor,
+    allowed: torch.Tensor,
+    *,
+    paths: int = 8,
+    config: StepConfig = StepConfig(),
+    select: str = "entropy",
+    verifier: Verifier | None = None,
+    include_greedy: bool = True,
+    path_noise: float = 0.1,
+    generator: torch.Generator | None = None,
+    differ: torch.Tensor | None = None,
+) -> DecodeResult:
+    """Decode `paths` paths per puzzle in one batch; return each puzzle's selected path.
+
+    select: "entropy" (lowest cumulative denoising entropy) | "verified-first" (the
+        lowest-entropy path `verifier` accepts, else the lowest-entropy path).
+    verifier: batched final tokens [B*N, L] -> bool [B*N]; default: the rules (`differ`).
+    include_greedy: path 0 of each puzzle decodes without noise.
+    path_noise: Gumbel scale used when `config` itself has no randomness.
+    The result's NFE sums all paths of a puzzle; info holds chosen_path, path_entropy [B, N]
+    and, for verified-first, path_verified [B, N].
+    """
+    if paths < 1:
+        raise ValueError("paths must be at least 1")
+    check = resolve_verifier(select, verifier, differ)
+    batch = tokens.shape[0]
+    noisy = torch.ones(batch * paths, dtype=torch.bool, device=tokens.device)
+    if include_greedy:
+        noisy[::paths] = False
+    walk = Walk(
+        model,
+        tokens.repeat_interleave(paths, 0),
+        allowed.repeat_interleave(paths, 0),
+        diverse(config, path_noise),
+        generator=generator,
+        differ=differ,
+        noisy=noisy,
+    )
+    every = walk.run()
+    entropy = every.cumulative_entropy.view(batch, paths)
+    verified = None if check is None else check(every.tokens).view(batch, paths)
+    chosen = select_paths(entropy, verified)
+    rows = torch.arange(batch, device=tokens.device) * paths + chosen
+    result = every.rows(rows)
+    result.nfe = every.nfe.view(batch, paths).sum(1)
+    result.info.update({"paths": paths, "chosen_path": chosen, "path_entropy": entropy})
+    if verified is not None:
+        result.info["path_verified"] = verified
+    return result

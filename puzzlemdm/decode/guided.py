@@ -1,0 +1,172 @@
+"""MDM-guided complete search (Sudoku): the classical depth-first search, the model's order.
+
+The search and its propagation (naked + hidden singles) are exactly those of
+`puzzlemdm.solvers.search`; only the branching choice differs. At each node the model reads
+the partial grid (cells fixed by propagation or guesses as tokens, the rest masked, logits
+restricted to the cell's remaining candidates) and the search branches on the undecided cell
+with the largest margin, trying its candidates in the model's probability order. Complete, so
+always correct on valid puzzles (None on puzzles without a solution); the node count against
+MRV's measures how good the learned order is.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+
+import torch
+
+from puzzlemdm.decode import scores
+from puzzlemdm.decode.step import denoising_entropy, log_probs
+from puzzlemdm.decode.trace import DecodeResult
+from puzzlemdm.puzzles.base import Decision
+from puzzlemdm.puzzles.sudoku import Shape, Sudoku
+from puzzlemdm.solvers import search
+from puzzlemdm.tokens import MASK
+
+
+@dataclass
+class GuidedResult:
+    """One puzzle's guided search: the answer (None = no solution / limit) and its counters."""
+
+    answer: Sudoku | None
+    nodes: int
+    guesses: int
+    backtracks: int
+    nfe: int
+    seconds: float
+    node_limit_hit: bool = False
+    trace: list[Decision] = field(default_factory=list)  # the path to the answer
+    node_entropy: list[float] = field(default_factory=list)  # denoising entropy per model call
+
+
+class ModelChooser:
+    """A `choose(cands) -> (cell, values)` callback for `search` that asks the model."""
+
+    def __init__(self, model: torch.nn.Module, shape: Shape, device: torch.device) -> None:
+        self.model, self.n, self.device = model, shape.n, device
+        self.bits = 1 << torch.arange(shape.n, device=device)
+        self.calls = 0
+        self.entropy: list[float] = []
+
+    def __call__(self, cands: list[int]) -> search.Choice:
+        masks = torch.tensor(cands, device=self.device)
+        open_cells = (masks & (masks - 1)) != 0
+        if not bool(open_cells.any()):
+            return None
+        allowed = (masks[:, None] & self.bits) != 0
+        fixed = torch.log2(masks.double()).long()  # exact for the one-bit masks it is used on
+        tokens = torch.where(open_cells, MASK, fixed)
+        logp = log_probs(self.model, tokens[None], allowed[None])[0]
+        self.calls += 1
+        self.entropy.append(
+            float(denoising_entropy(scores.entropy(logp)[None], open_cells[None])[0])
+        )
+        margin = scores.margin(logp).masked_fill(~open_cells, float("-inf"))
+        cell = int(margin.argmax())
+        ranked = logp[cell].argsort(descending=True, stable=True).tolist()
+        return cell, [v + 1 for v in ranked if allowed[cell, v]]
+
+
+@torch.no_grad()
+def guided_search(
+    model: torch.nn.Module, puzzle: Sudoku, *, node_limit: int | None = None
+) -> GuidedResult:
+    """Solve `puzzle` by propagation + depth-first search branching where the model is surest."""
+    start = time.perf_counter()
+    chooser = ModelChooser(model, puzzle.shape, model_device(model))
+    solved = search.solve_search(puzzle, node_limit=node_limit, choose=chooser)
+    stats = solved.stats
+    return GuidedResult(
+        answer=solved.answer,
+        nodes=int(stats["nodes"]),
+        guesses=int(stats["guesses"]),
+        backtracks=int(stats["backtracks"]),
+        nfe=chooser.calls,
+        seconds=time.perf_counter() - start,
+        node_limit_hit=bool(stats["node_limit_hit"]),
+        trace=solved.trace,
+        node_entropy=chooser.entropy,
+    )
+
+
+def model_device(model: torch.nn.Module) -> torch.device:
+    """Where the model's weights live (CPU for weightless toy models)."""
+    for tensor in itertools.chain(model.parameters(), model.buffers()):
+        return tensor.device
+    return torch.device("cpu")
+
+
+def mrv_nodes(puzzle: Sudoku, node_limit: int | None = None) -> int:
+    """Nodes the classical MRV search (same propagation) visits to its first solution."""
+    return int(search.solve_search(puzzle, node_limit=node_limit, trace=False).stats["nodes"])
+
+
+@torch.no_grad()
+def guided_search_batch(
+    model: torch.nn.Module,
+    tokens: torch.Tensor,
+    shape: Shape,
+    *,
+    node_limit: int | None = None,
+    compare_mrv: bool = False,
+) -> DecodeResult:
+    """`guided_search` on each row of `tokens` [B, L], as a DecodeResult.
+
+    The trace's decisions are the path to the answer (propagated and guessed cells, in order);
+    step_entropy holds one entry per model call (node), so cumulative_entropy sums over nodes.
+    Rows without an answer keep their MASKs. info: found, nodes, guesses, backtracks, and
+    mrv_nodes when `compare_mrv`.
+    """
+    start = time.perf_counter()
+    found, nodes, guesses, backtracks, mrv, outs = [], [], [], [], [], []
+    grids = tokens.clone()
+    for b, row in enumerate(tokens.tolist()):
+        puzzle = Sudoku(shape, tuple(v + 1 if v != MASK else 0 for v in row))
+        out = guided_search(model, puzzle, node_limit=node_limit)
+        outs.append(out)
+        found.append(out.answer is not None)
+        if out.answer is not None:
+            grids[b] = torch.tensor(out.answer.cells, device=tokens.device) - 1
+        nodes.append(out.nodes)
+        guesses.append(out.guesses)
+        backtracks.append(out.backtracks)
+        if compare_mrv:
+            mrv.append(mrv_nodes(puzzle, node_limit))
+    device = tokens.device
+    width = max([len(o.trace) for o in outs] + [1])
+    steps = max([len(o.node_entropy) for o in outs] + [1])
+    order = torch.full((len(outs), width), -1, dtype=torch.long, device=device)
+    values = torch.full_like(order, -1)
+    step_entropy = torch.zeros(len(outs), steps, dtype=torch.float64, device=device)
+    for b, out in enumerate(outs):
+        if out.trace:
+            order[b, : len(out.trace)] = torch.tensor([d.cell for d in out.trace])
+            values[b, : len(out.trace)] = torch.tensor([d.value - 1 for d in out.trace])
+        if out.node_entropy:
+            step_entropy[b, : len(out.node_entropy)] = torch.tensor(out.node_entropy)
+    column = torch.arange(width, device=device)[None]
+    info = {
+        "found": torch.tensor(found, device=device),
+        "nodes": torch.tensor(nodes, device=device),
+        "guesses": torch.tensor(guesses, device=device),
+        "backtracks": torch.tensor(backtracks, device=device),
+    }
+    if compare_mrv:
+        info["mrv_nodes"] = torch.tensor(mrv, device=device)
+    nfe = torch.tensor([o.nfe for o in outs], dtype=torch.long, device=device)
+    return DecodeResult(
+        tokens=grids,
+        order=order,
+        values=values,
+        step_entropy=step_entropy,
+        chosen_entropy=torch.zeros(order.shape, dtype=torch.float64, device=device),
+        cumulative_entropy=step_entropy.sum(1),
+        nfe=nfe,
+        seconds=time.perf_counter() - start,
+        step=torch.where(order >= 0, column, -1),
+        chosen_margin=None,
+        n_steps=nfe.clone(),
+        info=info,
+    )

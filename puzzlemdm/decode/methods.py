@@ -1,0 +1,157 @@
+"""Every decoding method behind one config: what `puzzlemdm solve` and the benchmark call.
+
+A MethodConfig names one path-level config (scorer x schedule x values, a StepConfig) and at
+most one multi-path selector (best-of-N, SMC, info-gain), optionally followed by repair.
+Guided search works on puzzles rather than token batches: see puzzlemdm.decode.guided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from puzzlemdm.decode.bon import best_of_n
+from puzzlemdm.decode.core import decode_path
+from puzzlemdm.decode.infogain import info_gain
+from puzzlemdm.decode.repair import repair
+from puzzlemdm.decode.rules import Verifier, differ_verifier
+from puzzlemdm.decode.smc import smc
+from puzzlemdm.decode.step import StepConfig
+from puzzlemdm.decode.trace import DecodeResult
+
+
+@dataclass(frozen=True)
+class MethodConfig:
+    """A whole decoding method; the defaults are one greedy margin path, model alone."""
+
+    step: StepConfig = field(default_factory=StepConfig)
+    paths: int = 1  # E-BoN paths per puzzle (> 1 turns it on)
+    select: str = "entropy"  # entropy | verified-first (E-BoN and E-SMC)
+    include_greedy: bool = True  # E-BoN: path 0 without noise
+    path_noise: float = 0.1  # Gumbel scale for paths/particles when `step` has no randomness
+    smc_particles: int = 0  # E-SMC particles (> 1 turns it on)
+    smc_lambda: float = 1.0
+    smc_every: int = 5
+    smc_resampler: str = "systematic"
+    info_gain: bool = False
+    candidates: int = 8
+    position_noise: float = 0.2
+    confident: float = 0.8
+    repair: bool = False
+    repair_rounds: int = 3
+    repair_extra: int = 2
+    repair_scope: str = "unit"
+    repair_prune: bool = True  # re-decode with the rules applied
+    prune: bool = False  # exclude values the rules forbid while decoding
+
+    def check(self) -> None:
+        """Raise ValueError for combinations that are not supported."""
+        self.step.check()
+        chosen = [self.paths > 1, self.smc_particles > 1, self.info_gain]
+        if sum(chosen) > 1:
+            raise ValueError("choose at most one of best-of-N paths, SMC particles, info-gain")
+
+    @property
+    def name(self) -> str:
+        """A short label, e.g. 'margin/med0.2+bon8-verified-first+repair3'."""
+        s = self.step
+        label = s.order
+        if s.schedule == "steps":
+            label += f"/steps{s.steps}"
+        elif s.schedule == "med":
+            label += f"/med{s.med_lambda:g}" + (f"k{s.k_max}" if s.k_max else "")
+        elif s.schedule == "threshold":
+            label += f"/tau{s.tau:g}" + (f"k{s.k_max}" if s.k_max else "")
+        if s.sample:
+            label += f"/T{s.temperature:g}"
+        if s.gumbel_scale:
+            label += f"/g{s.gumbel_scale:g}"
+        if self.prune:
+            label += "/prune"
+        if self.paths > 1:
+            label += f"+bon{self.paths}" + ("-vf" if self.select == "verified-first" else "")
+        if self.smc_particles > 1:
+            label += f"+smc{self.smc_particles}l{self.smc_lambda:g}r{self.smc_every}"
+            label += "-vf" if self.select == "verified-first" else ""
+        if self.info_gain:
+            label += f"+infogain{self.candidates}"
+        if self.repair:
+            label += f"+repair{self.repair_rounds}"
+        return label
+
+
+@torch.no_grad()
+def run_method(
+    model: torch.nn.Module,
+    tokens: torch.Tensor,
+    allowed: torch.Tensor,
+    method: MethodConfig,
+    *,
+    differ: torch.Tensor | None = None,
+    verifier: Verifier | None = None,
+    generator: torch.Generator | None = None,
+) -> DecodeResult:
+    """Decode a batch with `method`; `differ` (the rules) is needed by repair and by
+    verified-first selection when no `verifier` is given, and used for pruning if asked."""
+    method.check()
+    if method.repair and differ is None:
+        raise ValueError("repair needs the puzzle's rules (differ)")
+    prune = differ if method.prune else None
+    common = {"config": method.step, "generator": generator, "differ": prune}
+    selection = {"select": method.select, "verifier": verifier}
+    if method.select == "verified-first" and verifier is None and differ is not None:
+        selection["verifier"] = differ_verifier(differ)  # the rules, even when not pruning
+    if method.paths > 1:
+        result = best_of_n(
+            model,
+            tokens,
+            allowed,
+            paths=method.paths,
+            include_greedy=method.include_greedy,
+            path_noise=method.path_noise,
+            **selection,
+            **common,
+        )
+    elif method.smc_particles > 1:
+        result = smc(
+            model,
+            tokens,
+            allowed,
+            particles=method.smc_particles,
+            lam=method.smc_lambda,
+            every=method.smc_every,
+            resampler=method.smc_resampler,
+            path_noise=method.path_noise,
+            **selection,
+            **common,
+        )
+    elif method.info_gain:
+        result = info_gain(
+            model,
+            tokens,
+            allowed,
+            candidates=method.candidates,
+            position_noise=method.position_noise,
+            confident=method.confident,
+            **common,
+        )
+    else:
+        result = decode_path(model, tokens, allowed, **common)
+    if method.repair:
+        result = repair(
+            model,
+            tokens,
+            allowed,
+            result,
+            differ=differ,
+            rounds=method.repair_rounds,
+            extra=method.repair_extra,
+            scope=method.repair_scope,
+            config=method.step,
+            prune=method.repair_prune,
+            verifier=verifier,
+            generator=generator,
+        )
+    result.info.setdefault("method", method.name)
+    return result

@@ -1,0 +1,1 @@
+"""Models: one bidirectional/causal transformer backbone; no training code here."""

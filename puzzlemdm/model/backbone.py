@@ -1,0 +1,122 @@
+"""A compact pre-norm transformer over token grids (bidirectional, or causal for ARMs).
+
+Inputs are value tokens plus per-position integer coordinates (summed embeddings, so the model
+knows row/col/box or house/attribute without a fixed 1-D order). Optionally each layer adds a
+learned per-head bias to its attention logits, one scalar per relation type of the pair
+(same row / column / box ...): the puzzle's constraint graph, given to the model for free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass
+class BackboneConfig:
+    """Sizes of the transformer; `coord_sizes` and `n_relations` come from the GridSpec."""
+
+    n_layers: int = 6
+    d_model: int = 128
+    n_heads: int = 8
+    ffn_mult: int = 4
+    coord_sizes: list[int] = field(default_factory=lambda: [9, 9, 9])
+    n_relations: int = 8
+    relation_bias: bool = True
+    causal: bool = False
+    dropout: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float = 1e-6) -> None:
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.weight * x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
+
+
+class Attention(nn.Module):
+    def __init__(self, cfg: BackboneConfig) -> None:
+        super().__init__()
+        self.n_heads = cfg.n_heads
+        self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model, bias=False)
+        self.proj = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
+        self.dropout = cfg.dropout
+        # One learned scalar per (relation type, head); zero-init = plain attention at start.
+        self.relation_bias = (
+            nn.Parameter(torch.zeros(cfg.n_relations, cfg.n_heads)) if cfg.relation_bias else None
+        )
+
+    def forward(
+        self, x: torch.Tensor, relation: torch.Tensor | None, attn_mask: torch.Tensor | None
+    ) -> torch.Tensor:
+        b, length, d = x.shape
+        q, k, v = self.qkv(x).view(b, length, 3, self.n_heads, d // self.n_heads).unbind(2)
+        q, k, v = (t.transpose(1, 2) for t in (q, k, v))  # [B, H, L, Dh]
+        bias = attn_mask
+        if self.relation_bias is not None and relation is not None:
+            rel = self.relation_bias[relation].permute(2, 0, 1).unsqueeze(0)  # [1, H, L, L]
+            bias = rel if bias is None else bias + rel
+        y = F.scaled_dot_product_attention(
+            q,
+            k,
+            v,
+            attn_mask=bias.to(q.dtype) if bias is not None else None,
+            dropout_p=self.dropout if self.training else 0.0,
+        )
+        return self.proj(y.transpose(1, 2).reshape(b, length, d))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: BackboneConfig) -> None:
+        super().__init__()
+        self.norm1 = RMSNorm(cfg.d_model)
+        self.attn = Attention(cfg)
+        self.norm2 = RMSNorm(cfg.d_model)
+        hidden = cfg.ffn_mult * cfg.d_model
+        self.mlp = nn.Sequential(
+            nn.Linear(cfg.d_model, hidden, bias=False),
+            nn.GELU(),
+            nn.Linear(hidden, cfg.d_model, bias=False),
+        )
+
+    def forward(
+        self, x: torch.Tensor, relation: torch.Tensor | None, attn_mask: torch.Tensor | None
+    ) -> torch.Tensor:
+        x = x + self.attn(self.norm1(x), relation, attn_mask)
+        return x + self.mlp(self.norm2(x))
+
+
+class Backbone(nn.Module):
+    """Embeds coordinates, runs the blocks, returns normalised hidden states [B, L, D]."""
+
+    def __init__(self, cfg: BackboneConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.coord_embeddings = nn.ModuleList(
+            nn.Embedding(size, cfg.d_model) for size in cfg.coord_sizes
+        )
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
+        self.norm = RMSNorm(cfg.d_model)
+
+    def forward(
+        self, x: torch.Tensor, coords: torch.Tensor, relation: torch.Tensor | None
+    ) -> torch.Tensor:
+        """x: token embeddings [B, L, D]; coords [L, C]; relation [L, L] (types) or None."""
+        for i, embedding in enumerate(self.coord_embeddings):
+            x = x + embedding(coords[..., i])
+        attn_mask = None
+        if self.cfg.causal:
+            length = x.shape[1]
+            attn_mask = torch.full((length, length), float("-inf"), device=x.device).triu(1)
+        for block in self.blocks:
+            x = block(x, relation, attn_mask)
+        return self.norm(x)

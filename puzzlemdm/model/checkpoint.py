@@ -1,0 +1,91 @@
+"""Checkpoint folders: `model.safetensors` + `config.json` (never pickles).
+
+Loading checks everything a user can get wrong (missing files, corrupt weights, a config
+that does not match the weights, a model for another puzzle kind or size) and reports it as a
+CheckpointError with one clear line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from puzzlemdm.model.mdm import MaskedDiffusionModel, ModelConfig, spec_from_signature
+from puzzlemdm.puzzles.base import PuzzleError
+
+SHIPPED = Path(__file__).resolve().parent.parent / "checkpoints"
+
+
+class CheckpointError(PuzzleError):
+    """A checkpoint that cannot be used, with the reason."""
+
+
+def shipped_checkpoint(name: str = "sudoku-mdm") -> Path:
+    """The folder of a checkpoint shipped inside the package."""
+    return SHIPPED / name
+
+
+def save_checkpoint(
+    folder: Path, model: MaskedDiffusionModel, extra: dict[str, Any] | None = None
+) -> None:
+    """Write weights and config (plus `extra` fields such as the training recipe) to `folder`."""
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(folder / "model.safetensors"))
+    config = {
+        "model": model.config.to_dict(),
+        "parameters": model.num_parameters(),
+        **(extra or {}),
+    }
+    (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+
+
+def load_checkpoint(folder: str | Path, device: str | torch.device = "cpu") -> MaskedDiffusionModel:
+    """Rebuild the model of a checkpoint folder, in eval mode, on `device`."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    folder = Path(folder)
+    where = str(folder)
+    if not folder.is_dir():
+        raise CheckpointError("checkpoint folder not found", source=where)
+    try:
+        config_data = json.loads((folder / "config.json").read_text())
+        config = ModelConfig.from_dict(config_data["model"])
+        spec = spec_from_signature(config.grid)
+    except FileNotFoundError:
+        raise CheckpointError("config.json is missing", source=where) from None
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(
+            f"config.json is not a puzzlemdm model config ({exc})", source=where
+        ) from None
+    try:
+        state = load_file(str(folder / "model.safetensors"))
+    except FileNotFoundError:
+        raise CheckpointError("model.safetensors is missing", source=where) from None
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"model.safetensors is corrupt ({exc})", source=where) from None
+    model = MaskedDiffusionModel(config, spec)
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()
+        detail = first[1].strip() if len(first) > 1 else first[0]
+        raise CheckpointError(
+            f"weights do not match config.json ({detail})", source=where
+        ) from None
+    return model.to(device).eval()
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """`auto` = CUDA when available, else CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise PuzzleError(f"--device {name}: CUDA is not available on this machine")
+    return torch.device(name)

@@ -1,0 +1,87 @@
+"""The masked diffusion model: backbone + value embedding (with a [MASK] token) + value head.
+
+The grid's static structure (coordinates, relation types) is stored as buffers, so a model
+carries the shape it was trained on. Logits are restricted to each position's allowed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from puzzlemdm.model.backbone import Backbone, BackboneConfig
+from puzzlemdm.tokens import MASK, GridSpec
+
+NEG_INF = -1e9  # finite: a fully disallowed row must not turn softmax into NaN
+
+
+@dataclass
+class ModelConfig:
+    """Everything needed to rebuild a model: backbone sizes + the grid it reads."""
+
+    backbone: BackboneConfig = field(default_factory=BackboneConfig)
+    grid: dict[str, Any] = field(default_factory=dict)  # GridSpec.signature()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"backbone": asdict(self.backbone), "grid": self.grid}
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> ModelConfig:
+        return ModelConfig(BackboneConfig(**data["backbone"]), dict(data["grid"]))
+
+
+class MaskedDiffusionModel(nn.Module):
+    """p(x_0 | x_t) for every position, given the partially masked grid x_t."""
+
+    def __init__(self, config: ModelConfig, spec: GridSpec) -> None:
+        super().__init__()
+        self.config = config
+        self.vocab = spec.vocab
+        d = config.backbone.d_model
+        self.value_embedding = nn.Embedding(spec.vocab + 1, d)  # index vocab = [MASK]
+        self.backbone = Backbone(config.backbone)
+        self.head = nn.Linear(d, spec.vocab, bias=False)
+        self.register_buffer(
+            "coords", torch.as_tensor(spec.coords, dtype=torch.long), persistent=False
+        )
+        self.register_buffer(
+            "relation", torch.as_tensor(spec.relation, dtype=torch.long), persistent=False
+        )
+        self.apply(_init_weights)
+
+    def forward(self, tokens: torch.Tensor, allowed: torch.Tensor | None = None) -> torch.Tensor:
+        """tokens [B, L] (MASK = -1 where unknown) -> logits [B, L, V], disallowed = -1e9."""
+        ids = torch.where(tokens == MASK, torch.full_like(tokens, self.vocab), tokens)
+        hidden = self.backbone(self.value_embedding(ids), self.coords, self.relation)
+        logits = self.head(hidden).float()
+        if allowed is not None:
+            logits = logits.masked_fill(~allowed, NEG_INF)
+        return logits
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+
+def _init_weights(module: nn.Module) -> None:
+    if isinstance(module, nn.Linear | nn.Embedding):
+        nn.init.normal_(module.weight, std=0.02)
+
+
+def spec_from_signature(grid: dict[str, Any]) -> GridSpec:
+    """Rebuild the GridSpec a checkpoint was trained on."""
+    if grid.get("kind") == "sudoku":
+        from puzzlemdm.tokens import sudoku_spec
+
+        return sudoku_spec(*grid["box"])
+    raise ValueError(f"no grid spec for kind {grid.get('kind')!r}")
+
+
+def as_tensor_batch(
+    batch: dict[str, np.ndarray], device: torch.device | str
+) -> dict[str, torch.Tensor]:
+    """numpy batch from tokens.stack -> tensors on `device`."""
+    return {k: torch.as_tensor(v, device=device) for k, v in batch.items()}

@@ -1,0 +1,1 @@
+"""Training: recipes, data pipeline, losses, the loop, resume state, DDP."""

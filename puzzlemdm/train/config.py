@@ -1,0 +1,98 @@
+"""Training recipes: TOML files mapped onto dataclasses; the resolved recipe is saved per run."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from puzzlemdm.model.backbone import BackboneConfig
+
+
+@dataclass
+class DataConfig:
+    kind: str = "sudoku"
+    train: list[str] = field(default_factory=list)  # corpus JSONL files (puzzlemdm generate)
+    validation: list[str] = field(default_factory=list)  # splits for periodic solve-rate eval
+    exclude: list[str] = field(default_factory=list)  # splits to de-duplicate against (tests)
+    augment: bool = True
+
+
+@dataclass
+class OptimConfig:
+    steps: int = 2000
+    batch_size: int = 128
+    lr: float = 1e-3
+    min_lr: float = 1e-4
+    warmup: int = 100
+    weight_decay: float = 0.01
+    betas: tuple[float, float] = (0.9, 0.98)
+    grad_clip: float = 1.0
+    eps: float = 1e-3  # lower bound of the masking rate t
+    stop_at: int = 0  # end at this step without changing the LR schedule (0 = run all steps);
+    # reproduces a run that a time limit (max_minutes) ended, on a machine of any speed
+
+
+@dataclass
+class EvalConfig:
+    every: int = 250
+    puzzles: int = 100  # per validation file
+    order: str = "margin"
+    batch_size: int = 256
+
+
+@dataclass
+class TrainConfig:
+    name: str = "sudoku-mdm"
+    seed: int = 0
+    device: str = "auto"
+    threads: int = 0  # torch intra-op threads; 0 = torch's default
+    out_dir: str = "runs"
+    save_every: int = 250
+    max_minutes: float = 0.0  # stop cleanly (and save) after this wall time; 0 = no limit
+    model: BackboneConfig = field(default_factory=BackboneConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_SECTIONS = {"model": BackboneConfig, "data": DataConfig, "optim": OptimConfig, "eval": EvalConfig}
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"unknown key(s) in [{where}]: {', '.join(sorted(unknown))}")
+    values = dict(data)
+    if cls is OptimConfig and "betas" in values:
+        values["betas"] = tuple(values["betas"])
+    return cls(**values)
+
+
+def config_from_dict(data: dict[str, Any]) -> TrainConfig:
+    """A TrainConfig from nested dicts (TOML sections model/data/optim/eval)."""
+    top = {k: v for k, v in data.items() if k not in _SECTIONS}
+    sections = {k: _build(cls, data.get(k, {}), k) for k, cls in _SECTIONS.items()}
+    config = _build(TrainConfig, top, "top level")
+    for key, value in sections.items():
+        setattr(config, key, value)
+    return config
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> TrainConfig:
+    """Read a TOML recipe; `overrides` are dotted `section.key=value` strings (TOML values)."""
+    data = tomllib.loads(Path(path).read_text())
+    for item in overrides or []:
+        key, _, raw = item.partition("=")
+        parsed = tomllib.loads(f"v = {raw}")["v"] if raw else raw
+        node = data
+        *parents, leaf = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = parsed
+    return config_from_dict(data)

@@ -1,0 +1,317 @@
+"""The training loop: MDM objective, AdamW + warm-up/cosine, periodic solve-rate evaluation,
+metrics.jsonl, checkpoints, exact resume, and DDP under torchrun (rank 0 does all I/O)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.distributed as dist
+
+from puzzlemdm.decode.core import decode
+from puzzlemdm.model.backbone import BackboneConfig
+from puzzlemdm.model.checkpoint import resolve_device, save_checkpoint
+from puzzlemdm.model.mdm import MaskedDiffusionModel, ModelConfig
+from puzzlemdm.train.augment import augment_sudoku
+from puzzlemdm.train.config import TrainConfig
+from puzzlemdm.train.data import (
+    TokenSet,
+    allowed_from_tokens,
+    level_counts,
+    load_token_set,
+    sample_batch,
+)
+from puzzlemdm.train.losses import mask_for_training, mdm_loss
+
+RESUME_FILE = "resume.pt"
+
+
+@dataclass
+class Distributed:
+    rank: int = 0
+    world: int = 1
+    local_rank: int = 0
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def setup_distributed(device: torch.device) -> Distributed:
+    """torchrun sets RANK/WORLD_SIZE: join the group (gloo on CPU, nccl on CUDA)."""
+    if "RANK" not in os.environ or int(os.environ.get("WORLD_SIZE", "1")) < 2:
+        return Distributed()
+    info = Distributed(
+        int(os.environ["RANK"]),
+        int(os.environ["WORLD_SIZE"]),
+        int(os.environ.get("LOCAL_RANK", "0")),
+    )
+    dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return info
+
+
+def learning_rate(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up, then cosine decay from lr to min_lr."""
+    o = cfg.optim
+    if step < o.warmup:
+        return o.lr * (step + 1) / o.warmup
+    progress = min(1.0, (step - o.warmup) / max(1, o.steps - o.warmup))
+    return o.min_lr + 0.5 * (o.lr - o.min_lr) * (1 + math.cos(math.pi * progress))
+
+
+def build_model(cfg: TrainConfig, data: TokenSet) -> MaskedDiffusionModel:
+    """A fresh MDM whose embeddings and relation bias fit the data's grid spec."""
+    backbone = BackboneConfig(
+        **{
+            **cfg.model.to_dict(),
+            "coord_sizes": list(data.spec.coord_sizes),
+            "n_relations": data.spec.n_relations,
+            "causal": False,
+        }
+    )
+    return MaskedDiffusionModel(ModelConfig(backbone, data.spec.signature()), data.spec)
+
+
+def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
+    """AdamW; no weight decay on norms, embeddings and relation biases."""
+    decay = [
+        p
+        for n, p in model.named_parameters()
+        if p.ndim == 2 and "embedding" not in n and "relation_bias" not in n
+    ]
+    rest = [p for n, p in model.named_parameters() if not any(p is q for q in decay)]
+    groups = [
+        {"params": decay, "weight_decay": cfg.optim.weight_decay},
+        {"params": rest, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=cfg.optim.lr, betas=cfg.optim.betas)
+
+
+@torch.no_grad()
+def evaluate(
+    model: MaskedDiffusionModel, data: TokenSet, cfg: TrainConfig, device: torch.device
+) -> dict[str, float]:
+    """Solve rate (whole puzzle right) by `cfg.eval.order` decoding, overall and per level."""
+    model.eval()
+    correct = []
+    for start in range(0, len(data), cfg.eval.batch_size):
+        end = start + cfg.eval.batch_size
+        result = decode(
+            model,
+            data.tokens[start:end].to(device),
+            data.allowed[start:end].to(device),
+            order=cfg.eval.order,
+        )
+        correct.append((result.tokens.cpu() == data.target[start:end]).all(1))
+    model.train()
+    solved = torch.cat(correct)
+    metrics = {"val_solve_rate": solved.float().mean().item()}
+    for level in sorted(set(data.levels)):
+        picked = torch.tensor([lv == level for lv in data.levels])
+        metrics[f"val_solve_rate_{level or 'unknown'}"] = solved[picked].float().mean().item()
+    return metrics
+
+
+def run_training(
+    cfg: TrainConfig,
+    *,
+    resume: bool = False,
+    stop_after: int | None = None,
+    on_log: Callable[[dict[str, Any]], None] | None = None,
+) -> Path:
+    """Train as the recipe says; returns the run folder. `stop_after` ends early (for tests)."""
+    stop_after = stop_after or cfg.optim.stop_at or None
+    if cfg.threads > 0:
+        torch.set_num_threads(cfg.threads)
+    device = resolve_device(cfg.device)
+    ddp = setup_distributed(device)
+    if ddp.world > 1 and device.type == "cuda":
+        device = torch.device("cuda", ddp.local_rank)
+    run_dir = Path(cfg.out_dir) / cfg.name
+    torch.manual_seed(cfg.seed)
+    generator = torch.Generator().manual_seed(cfg.seed * 1000 + ddp.rank)  # per-rank data stream
+
+    data, dropped = load_token_set(cfg.data.train, cfg.data.exclude)
+    validation = (
+        load_token_set(cfg.data.validation, limit_each=cfg.eval.puzzles)[0]
+        if cfg.data.validation
+        else None
+    )
+    model = build_model(cfg, data).to(device)
+    optimizer = make_optimizer(model, cfg)
+    step = 0
+    if resume:
+        state = torch.load(run_dir / RESUME_FILE, map_location="cpu", weights_only=True)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        generator.set_state(state["generators"][ddp.rank])
+        step = state["step"]
+    trained = torch.nn.parallel.DistributedDataParallel(model) if ddp.world > 1 else model
+
+    if ddp.main:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
+    metrics_path = run_dir / "metrics.jsonl"
+
+    def log(row: dict[str, Any]) -> None:
+        if ddp.main:
+            with metrics_path.open("a") as fh:
+                fh.write(json.dumps(row) + "\n")
+            if on_log:
+                on_log(row)
+
+    if ddp.main and step == 0:
+        metrics_path.unlink(missing_ok=True)
+        log(
+            {
+                "event": "start",
+                "parameters": model.num_parameters(),
+                "train_puzzles": len(data),
+                "dropped_as_test_duplicates": dropped,
+                "levels": level_counts(data),
+                "device": str(device),
+                "world": ddp.world,
+                "threads": torch.get_num_threads(),
+            }
+        )
+
+    stop = {"requested": False}
+
+    def request_stop(signum: int, frame: Any) -> None:
+        stop["requested"] = True
+
+    previous = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    box = tuple(data.spec.signature().get("box", (3, 3)))
+    started = time.perf_counter()
+    elapsed_before = state.get("elapsed", 0.0) if resume else 0.0
+    best = -1.0
+    window: list[float] = []
+    try:
+        model.train()
+        while step < cfg.optim.steps:
+            tokens, target, allowed = sample_batch(data, cfg.optim.batch_size, generator)
+            if cfg.data.augment:
+                tokens, target = augment_sudoku(tokens, target, *box, generator=generator)
+                allowed = allowed_from_tokens(tokens, data.spec.vocab)
+            is_condition = tokens >= 0
+            noisy, masked, t = mask_for_training(target, is_condition, cfg.optim.eps, generator)
+            noisy, target, masked, t, allowed = (
+                x.to(device) for x in (noisy, target, masked, t, allowed)
+            )
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(step, cfg)
+            logits = trained(noisy, allowed)
+            loss = mdm_loss(logits, target, masked, t, (~is_condition).sum(1).to(device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.optim.grad_clip)
+            optimizer.step()
+            step += 1
+            window.append(loss.item())
+            elapsed = elapsed_before + time.perf_counter() - started
+            if step % 25 == 0 or step == cfg.optim.steps:
+                log(
+                    {
+                        "step": step,
+                        "loss": sum(window) / len(window),
+                        "lr": learning_rate(step - 1, cfg),
+                        "grad_norm": float(grad_norm),
+                        "elapsed_s": round(elapsed, 1),
+                    }
+                )
+                window.clear()
+            if (
+                ddp.main
+                and validation is not None
+                and (step % cfg.eval.every == 0 or step == cfg.optim.steps)
+            ):
+                scores = evaluate(model, validation, cfg, device)
+                log({"step": step, "elapsed_s": round(elapsed, 1), **scores})
+                if scores["val_solve_rate"] >= best:
+                    best = scores["val_solve_rate"]
+                    save_checkpoint(
+                        run_dir / "best",
+                        model,
+                        {
+                            "step": step,
+                            "elapsed_s": round(elapsed, 1),
+                            **scores,
+                            "recipe": cfg.to_dict(),
+                        },
+                    )
+            out_of_time = cfg.max_minutes > 0 and elapsed > 60 * cfg.max_minutes
+            if ddp.world > 1:  # every rank must agree to stop at the same step, or DDP hangs
+                flags = torch.tensor([float(stop["requested"]), float(out_of_time)])
+                dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+                stop["requested"], out_of_time = bool(flags[0]), bool(flags[1])
+            if step % cfg.save_every == 0 or stop["requested"] or out_of_time or step == stop_after:
+                _save_resume(run_dir, model, optimizer, generator, step, elapsed, ddp)
+            if stop["requested"] or out_of_time or step == stop_after:
+                log(
+                    {
+                        "event": "stopped",
+                        "step": step,
+                        "reason": "signal"
+                        if stop["requested"]
+                        else "time limit"
+                        if out_of_time
+                        else "stop_after",
+                    }
+                )
+                break
+        if ddp.main:
+            save_checkpoint(run_dir / "last", model, {"step": step, "recipe": cfg.to_dict()})
+        _save_resume(
+            run_dir,
+            model,
+            optimizer,
+            generator,
+            step,
+            elapsed_before + time.perf_counter() - started,
+            ddp,
+        )  # collective: every rank
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if ddp.world > 1:
+            dist.destroy_process_group()
+    return run_dir
+
+
+def _save_resume(
+    run_dir: Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    generator: torch.Generator,
+    step: int,
+    elapsed: float,
+    ddp: Distributed,
+) -> None:
+    """Model, optimizer, step and every rank's data-stream RNG, written by rank 0."""
+    states = [generator.get_state()]
+    if ddp.world > 1:
+        gathered: list[Any] = [None] * ddp.world
+        dist.all_gather_object(gathered, generator.get_state())
+        states = gathered
+    if not ddp.main:
+        return
+    tmp = run_dir / (RESUME_FILE + ".tmp")
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "step": step,
+            "generators": states,
+            "elapsed": elapsed,
+        },
+        tmp,
+    )
+    tmp.replace(run_dir / RESUME_FILE)  # atomic: a kill mid-write never corrupts the old state

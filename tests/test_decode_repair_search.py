@@ -1,0 +1,153 @@
+"""Verifier-guided repair and MDM-guided complete search, on toy models."""
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from decode_toys import Counting, EarlyMistake, FixedLogits, Oracle
+
+from puzzlemdm.decode import MethodConfig, guided_search, guided_search_batch, repair, run_method
+from puzzlemdm.decode.core import decode_path
+from puzzlemdm.decode.guided import mrv_nodes
+from puzzlemdm.decode.repair import repair_mask
+from puzzlemdm.decode.rules import conflict_cells, differ_verifier
+from puzzlemdm.puzzles.sudoku import Shape, Sudoku, verify
+from puzzlemdm.tokens import MASK, sudoku_spec
+
+SPEC = sudoku_spec(2, 2)  # 4x4: rows of 4, boxes 2x2
+DIFFER = torch.as_tensor(SPEC.differ)
+SOLUTION = torch.tensor([0, 1, 2, 3, 2, 3, 0, 1, 1, 0, 3, 2, 3, 2, 1, 0])  # tokens = value - 1
+
+
+def grid(givens: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Tokens with only the positions `givens` filled from SOLUTION; all values allowed."""
+    tokens = torch.full((1, 16), MASK)
+    tokens[0, givens] = SOLUTION[givens]
+    allowed = torch.ones(1, 16, 4, dtype=torch.bool)
+    allowed[0, givens] = False
+    allowed[0, givens, SOLUTION[givens]] = True
+    return tokens, allowed
+
+
+def test_conflict_cells_pair_and_unit_scopes():
+    partial = torch.full((1, 16), MASK)
+    partial[0, [0, 2]] = 0  # cells 0 and 2: same row, different boxes
+    assert conflict_cells(partial, DIFFER, "pair")[0].nonzero().flatten().tolist() == [0, 2]
+    assert conflict_cells(partial, DIFFER, "unit")[0].nonzero().flatten().tolist() == [0, 1, 2, 3]
+    boxed = torch.full((1, 16), MASK)
+    boxed[0, [0, 1]] = 3  # cells 0 and 1 share a row and a box
+    assert conflict_cells(boxed, DIFFER)[0].nonzero().flatten().tolist() == [0, 1, 2, 3, 4, 5]
+    wrong = SOLUTION.clone()[None]
+    wrong[0, 2] = 0  # clashes with cell 0 (row) and cell 6 (column and box)
+    assert conflict_cells(wrong, DIFFER, "pair")[0].nonzero().flatten().tolist() == [0, 2, 6]
+    assert differ_verifier(DIFFER)(torch.cat([SOLUTION[None], wrong])).tolist() == [True, False]
+    assert not differ_verifier(DIFFER)(partial).item()  # masked cells left: not an answer
+
+
+def test_repair_mask_adds_lowest_margin_decisions_and_never_givens():
+    wrong = SOLUTION.clone()[None]
+    wrong[0, 2] = 0  # row 0, column 2 and box 1 are broken
+    condition = torch.zeros(1, 16, dtype=torch.bool)
+    condition[0, 0] = True
+    margin = torch.linspace(0.9, 0.1, 16, dtype=torch.float64)[None]  # cell 15 is least sure
+    mask = repair_mask(wrong, condition, DIFFER, margin, extra=2)
+    # {0,1,2,3} + column {2,6,10,14} + box {2,3,6,7}, less given 0, plus 15 and 13 (14 is in)
+    assert mask[0].nonzero().flatten().tolist() == [1, 2, 3, 6, 7, 10, 13, 14, 15]
+    assert not repair_mask(SOLUTION[None], condition, DIFFER, margin, extra=2).any()
+
+
+GIVENS = [0, 3, 10, 15]
+REOPENED = [1, 4, 5, 6, 7, 9, 13]  # row 1 + box 0 + column 1 (clashes 4-5 and 5-13), not givens
+
+
+def test_repair_fixes_a_planted_conflict():
+    # While more than 8 cells are masked the model is sure that cell 5 holds cell 4's value, so
+    # it goes first and the path ends with duplicates. Re-opened (7 cells), it comes out right.
+    model = Counting(EarlyMistake(SOLUTION, 4, cell=5, twin=4, crowd=8))
+    tokens, allowed = grid(GIVENS)
+    first = decode_path(model, tokens, allowed)
+    assert first.order[0, 0] == 5 and first.tokens[0, 5] == SOLUTION[4]
+    assert not differ_verifier(DIFFER)(first.tokens).item()
+    fixed = repair(model, tokens, allowed, first, differ=DIFFER, rounds=3, extra=0)
+    assert fixed.tokens[0].tolist() == SOLUTION.tolist()
+    assert fixed.info["repaired"].tolist() == [True] and fixed.info["repair_rounds"].tolist() == [1]
+    assert fixed.nfe.item() == 12 + 7 == model.grids
+    decisions = fixed.order[0][fixed.order[0] >= 0].tolist()
+    assert decisions[:12] == first.order[0].tolist() and sorted(decisions[12:]) == REOPENED
+    assert fixed.n_steps.item() == 19 and fixed.step_entropy.shape[1] == 19
+    assert fixed.step[0, 12:].tolist() == list(range(12, 19))
+    assert fixed.cumulative_entropy.item() == pytest.approx(fixed.step_entropy.sum().item())
+
+
+def test_repair_is_bounded_by_its_rounds():
+    # A model that always writes a duplicate (rules off): every round fails, NFE counts each.
+    stubborn = SOLUTION.clone()
+    stubborn[5] = stubborn[4]
+    model = Counting(Oracle(stubborn, 4, confidence=0.99))
+    tokens, allowed = grid(GIVENS)
+    first = decode_path(model, tokens, allowed)
+    fixed = repair(model, tokens, allowed, first, differ=DIFFER, rounds=2, extra=1, prune=False)
+    assert fixed.info["repair_rounds"].tolist() == [2]
+    assert fixed.info["repaired"].tolist() == [False]
+    assert fixed.nfe.item() == model.grids == 12 + 2 * (7 + 1)  # re-opened + 1 extra, twice
+
+
+def test_run_method_repairs_only_invalid_rows_and_names_itself():
+    model = EarlyMistake(SOLUTION, 4, cell=5, twin=4, crowd=8)
+    tokens, allowed = grid(GIVENS)
+    easy, easy_allowed = grid([i for i in range(16) if i != 9])
+    batch = torch.cat([tokens, easy]), torch.cat([allowed, easy_allowed])
+    result = run_method(model, *batch, MethodConfig(repair=True, repair_extra=0), differ=DIFFER)
+    assert result.info["repair_rounds"].tolist() == [1, 0]
+    assert (result.tokens == SOLUTION).all(1).tolist() == [True, True]
+    assert result.nfe.tolist() == [19, 1]
+    assert result.info["method"] == "margin+repair3"
+
+
+SUDOKU_9 = Path("datasets/sudoku/hard/test.jsonl")
+
+
+def hard_puzzles(count: int) -> list[tuple[Sudoku, Sudoku]]:
+    if not SUDOKU_9.exists():
+        pytest.skip("datasets/sudoku/hard/test.jsonl is missing")
+    rows = [json.loads(line) for line in SUDOKU_9.read_text().splitlines()[:count]]
+    return [(Sudoku.from_line(r["puzzle"]), Sudoku.from_line(r["solution"])) for r in rows]
+
+
+def test_guided_search_solves_hard_puzzles_even_with_a_clueless_model():
+    flat = FixedLogits(torch.zeros(1, 81, 9, dtype=torch.float64))
+    for puzzle, solution in hard_puzzles(3):
+        out = guided_search(flat, puzzle)
+        assert out.answer == solution and verify(puzzle, out.answer).ok
+        assert out.nodes >= 1 and out.nfe <= out.nodes
+
+
+def test_guided_search_with_an_oracle_never_backtracks():
+    for puzzle, solution in hard_puzzles(3):
+        oracle = Oracle(torch.tensor(solution.cells) - 1, 9)
+        out = guided_search(oracle, puzzle)
+        assert out.answer == solution
+        assert out.backtracks == 0 and out.nodes == out.guesses + 1
+
+
+def test_guided_search_returns_none_on_invalid_puzzles():
+    clueless = FixedLogits(torch.zeros(1, 16, 4, dtype=torch.float64))
+    clash = Sudoku(Shape(2, 2), (1, 1) + (0,) * 14)  # two 1s in a row
+    empty_cell = Sudoku(Shape(2, 2), (1, 2, 0, 0, 0, 0, 3, 0, 0, 0, 4) + (0,) * 5)
+    assert guided_search(clueless, clash).answer is None
+    assert guided_search(clueless, empty_cell).answer is None  # cell 2 has no candidate
+
+
+def test_guided_search_batch_is_a_trace_with_node_counts():
+    puzzles = hard_puzzles(2)
+    tokens = torch.tensor([[v - 1 if v else MASK for v in p.cells] for p, _ in puzzles])
+    flat = Counting(FixedLogits(torch.zeros(1, 81, 9, dtype=torch.float64)))
+    result = guided_search_batch(flat, tokens, Shape(3, 3), compare_mrv=True)
+    for row, (_, solution) in enumerate(puzzles):
+        assert (result.tokens[row] + 1).tolist() == list(solution.cells)
+    assert result.info["found"].tolist() == [True, True]
+    assert result.nfe.sum().item() == flat.grids
+    assert (result.info["nodes"] >= 1).all()
+    assert result.info["mrv_nodes"].tolist() == [mrv_nodes(p) for p, _ in puzzles]
+    assert result.step_entropy.shape[1] == int(result.nfe.max())

@@ -1,0 +1,160 @@
+"""Training: a tiny run learns, resume continues exactly, checkpoints reload (or fail clearly)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from puzzlemdm.model.checkpoint import CheckpointError, load_checkpoint
+from puzzlemdm.train.config import config_from_dict, load_config
+from puzzlemdm.train.loop import run_training
+
+
+def write_corpus(path: Path, count: int = 24, seed: int = 5) -> None:
+    from puzzlemdm.puzzles.sudoku_generate import minimal_puzzle, random_solution
+
+    with path.open("w") as fh:
+        for i in range(count):
+            rng = np.random.default_rng([seed, i])
+            solution = random_solution(rng)
+            puzzle = minimal_puzzle(rng, solution)
+            fh.write(
+                json.dumps(
+                    {
+                        "id": str(i),
+                        "kind": "sudoku",
+                        "level": "x",
+                        "puzzle": puzzle.to_line(),
+                        "solution": solution.to_line(),
+                        "meta": {},
+                    }
+                )
+                + "\n"
+            )
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("data") / "corpus.jsonl"
+    write_corpus(path)
+    return path
+
+
+def tiny_config(corpus: Path, out: Path, steps: int = 6) -> dict:
+    return {
+        "name": "tiny",
+        "out_dir": str(out),
+        "seed": 3,
+        "device": "cpu",
+        "save_every": 100,
+        "model": {"n_layers": 1, "d_model": 16, "n_heads": 2},
+        "data": {"train": [str(corpus)], "validation": [str(corpus)]},
+        "optim": {"steps": steps, "batch_size": 8, "warmup": 2},
+        "eval": {"every": 3, "puzzles": 4},
+    }
+
+
+def test_tiny_run_writes_metrics_checkpoints_and_resolved_config(corpus, tmp_path):
+    run = run_training(config_from_dict(tiny_config(corpus, tmp_path)))
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert rows[0]["event"] == "start" and rows[0]["train_puzzles"] == 24
+    assert any("val_solve_rate" in r for r in rows) and any("loss" in r for r in rows)
+    assert json.loads((run / "config.json").read_text())["optim"]["steps"] == 6
+    model = load_checkpoint(run / "last")
+    assert (
+        model.num_parameters()
+        == json.loads((run / "last" / "config.json").read_text())["parameters"]
+    )
+
+
+def test_resume_continues_exactly(corpus, tmp_path):
+    straight = run_training(config_from_dict(tiny_config(corpus, tmp_path / "a")))
+    halted = config_from_dict(tiny_config(corpus, tmp_path / "b"))
+    run_training(halted, stop_after=3)
+    resumed = run_training(config_from_dict(tiny_config(corpus, tmp_path / "b")), resume=True)
+    first = load_file(str(straight / "last" / "model.safetensors"))
+    second = load_file(str(resumed / "last" / "model.safetensors"))
+    assert first.keys() == second.keys()
+    for key in first:
+        assert torch.equal(first[key], second[key]), key
+
+
+def test_recipe_overrides_and_unknown_keys(tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('name = "x"\n[optim]\nsteps = 5\n')
+    cfg = load_config(recipe, ["optim.lr=0.01", "model.d_model=64"])
+    assert (cfg.optim.steps, cfg.optim.lr, cfg.model.d_model) == (5, 0.01, 64)
+    recipe.write_text("[optim]\nstep = 5\n")
+    with pytest.raises(ValueError, match="unknown key"):
+        load_config(recipe)
+
+
+def test_corrupt_and_mismatched_checkpoints_fail_clearly(corpus, tmp_path):
+    run = run_training(config_from_dict(tiny_config(corpus, tmp_path, steps=2)))
+    good = run / "last"
+    with pytest.raises(CheckpointError, match="not found"):
+        load_checkpoint(tmp_path / "nowhere")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "config.json").write_text((good / "config.json").read_text())
+    (broken / "model.safetensors").write_bytes(b"\x00garbage" * 10)
+    with pytest.raises(CheckpointError, match="corrupt"):
+        load_checkpoint(broken)
+    mismatched = tmp_path / "mismatched"
+    mismatched.mkdir()
+    config = json.loads((good / "config.json").read_text())
+    config["model"]["backbone"]["d_model"] = 32
+    (mismatched / "config.json").write_text(json.dumps(config))
+    (mismatched / "model.safetensors").write_bytes((good / "model.safetensors").read_bytes())
+    with pytest.raises(CheckpointError, match="do not match"):
+        load_checkpoint(mismatched)
+    (mismatched / "config.json").write_text("{not json")
+    with pytest.raises(CheckpointError, match=r"config\.json"):
+        load_checkpoint(mismatched)
+
+
+def test_ddp_with_two_cpu_processes(corpus, tmp_path):
+    """torchrun + gloo: two ranks train in lock-step; rank 0 alone writes the run."""
+    import subprocess
+    import sys
+
+    recipe = tmp_path / "ddp.toml"
+    cfg = tiny_config(corpus, tmp_path / "runs", steps=4)
+    lines = [f"{k} = {json.dumps(v)}" for k, v in cfg.items() if not isinstance(v, dict)]
+    for section in ("model", "data", "optim", "eval"):
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {json.dumps(v)}" for k, v in cfg[section].items()]
+    recipe.write_text("\n".join(lines) + "\n")
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "-m",
+        "puzzlemdm",
+        "train",
+        "--config",
+        str(recipe),
+    ]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [
+        json.loads(line)
+        for line in (tmp_path / "runs" / "tiny" / "metrics.jsonl").read_text().splitlines()
+    ]
+    assert rows[0]["world"] == 2
+    assert sum(1 for r in rows if r.get("event") == "start") == 1  # rank 0 only
+    assert load_checkpoint(tmp_path / "runs" / "tiny" / "last").num_parameters() > 0
+    state = torch.load(tmp_path / "runs" / "tiny" / "resume.pt", weights_only=True)
+    assert len(state["generators"]) == 2 and not torch.equal(*state["generators"])  # per-rank seeds
