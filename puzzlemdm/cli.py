@@ -107,17 +107,104 @@ def solve(
             help="Classical solver that finishes puzzles the model failed (marked as such)."
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of random choices (random order).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of every random choice in decoding.")] = 0,
+    schedule: Annotated[
+        str,
+        typer.Option(
+            help="Cells per step: one | steps (budget --steps) | med (entropy <= --med-lambda) | "
+            "threshold (top prob >= --tau)."
+        ),
+    ] = "one",
+    steps: Annotated[int | None, typer.Option(help="Step budget for --schedule steps.")] = None,
+    med_lambda: Annotated[
+        float,
+        typer.Option(help="MED: decide in one step every cell whose entropy (nats) is <= this."),
+    ] = 0.2,
+    k_max: Annotated[int | None, typer.Option(help="At most this many cells per step.")] = None,
+    tau: Annotated[float, typer.Option(help="Threshold schedule: top probability >= tau.")] = 0.9,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            help="Exclude values the rules forbid given the cells already written (rules, not "
+            "search)."
+        ),
+    ] = False,
+    paths: Annotated[
+        int,
+        typer.Option(
+            min=1, help="E-BoN: N paths per puzzle in one batch; keep the lowest-entropy one."
+        ),
+    ] = 1,
+    select: Annotated[
+        str, typer.Option(help="How E-BoN / E-SMC pick the final path: entropy | verified-first.")
+    ] = "entropy",
+    smc_particles: Annotated[int, typer.Option(min=0, help="E-SMC particles (0 = off).")] = 0,
+    smc_lambda: Annotated[
+        float, typer.Option(help="E-SMC: weight exp(-lambda * entropy since the last resampling).")
+    ] = 1.0,
+    smc_every: Annotated[
+        int, typer.Option(min=0, help="E-SMC: resample every N steps (0 = only when ESS < P/2).")
+    ] = 5,
+    info_gain: Annotated[
+        bool, typer.Option(help="One-step look-ahead over candidate moves.")
+    ] = False,
+    candidates: Annotated[
+        int, typer.Option(min=1, help="Info-gain: candidate moves per step.")
+    ] = 8,
+    repair: Annotated[
+        bool, typer.Option(help="Re-open cells of violated rules and decode again.")
+    ] = False,
+    repair_rounds: Annotated[int, typer.Option(min=1, help="At most this many repair rounds.")] = 3,
+    search: Annotated[
+        str,
+        typer.Option(
+            help="none | guided: complete search with propagation, branching on the model's most "
+            "confident cell (always correct on valid puzzles)."
+        ),
+    ] = "none",
+    node_limit: Annotated[
+        int | None, typer.Option(help="Guided search: give up after N nodes.")
+    ] = None,
+    trace: Annotated[
+        Path | None,
+        typer.Option(
+            help="Append each puzzle's decoding trace (order, entropies, NFE, time) to this JSONL."
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per puzzle on stdout.")
     ] = False,
 ) -> None:
     """Solve puzzles; every answer is checked by the verifier before it is called solved."""
-    from puzzlemdm.decode.core import ORDERS
+    from puzzlemdm.decode import MethodConfig, StepConfig
     from puzzlemdm.solving import INVALID, SOLVED, UNSOLVED, solve_classical
 
-    if order not in ORDERS:
-        raise fail(f"--order {order!r} is not one of {', '.join(ORDERS)}", EXIT_USAGE)
+    if search not in ("none", "guided"):
+        raise fail(f"--search {search!r} is not one of none, guided", EXIT_USAGE)
+    try:
+        method = MethodConfig(
+            step=StepConfig(
+                order=order,
+                schedule=schedule,
+                steps=steps,
+                med_lambda=med_lambda,
+                k_max=k_max,
+                tau=tau,
+            ),
+            paths=paths,
+            select=select,
+            smc_particles=smc_particles,
+            smc_lambda=smc_lambda,
+            smc_every=smc_every,
+            info_gain=info_gain,
+            candidates=candidates,
+            repair=repair,
+            repair_rounds=repair_rounds,
+            prune=prune,
+        )
+        method.check()
+    except ValueError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
     try:
         loaded = load_records(files, kind)
     except PuzzleError as exc:
@@ -135,7 +222,17 @@ def solve(
             )
         if chosen == "mdm":
             outcomes = model_outcomes(
-                puzzle_kind, records, checkpoint, order, device, batch_size, fallback, seed
+                puzzle_kind,
+                records,
+                checkpoint,
+                device,
+                method=method,
+                guided=search == "guided",
+                node_limit=node_limit,
+                batch_size=batch_size,
+                fallback=fallback,
+                seed=seed,
+                trace_path=str(trace) if trace else None,
             )
         else:
             outcomes = solve_classical(puzzle_kind, records, chosen)
@@ -182,25 +279,17 @@ def model_outcomes(
     kind: PuzzleKind,
     records: list[PuzzleRecord],
     checkpoint: Path | None,
-    order: str,
     device: str,
-    batch_size: int,
-    fallback: str | None,
-    seed: int,
+    **options: Any,
 ):
     """Load the checkpoint (shipped by default) and decode the puzzles with it."""
-    import torch
-
     from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
     from puzzlemdm.solving import solve_with_model
 
-    torch.manual_seed(seed)
     folder = checkpoint or shipped_checkpoint(f"{kind.name}-mdm")
     model = load_checkpoint(folder, resolve_device(device))
     name = folder.name if checkpoint is None else str(folder)
-    return solve_with_model(
-        kind, records, model, model_name=name, order=order, batch_size=batch_size, fallback=fallback
-    )
+    return solve_with_model(kind, records, model, model_name=name, **options)
 
 
 def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:

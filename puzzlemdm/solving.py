@@ -109,21 +109,29 @@ def solve_with_model(
     model: Any,
     *,
     model_name: str,
-    order: str = "margin",
+    method: Any = None,
+    guided: bool = False,
+    node_limit: int | None = None,
     batch_size: int = 256,
     fallback: str | None = None,
+    seed: int = 0,
+    trace_path: str | None = None,
 ) -> Iterator[Outcome]:
-    """Decode puzzles in batches with an MDM; verify each answer; optionally finish misses
-    with a classical solver (the outcome then names both)."""
+    """Decode puzzles in batches with an MDM (`method`: a decode.MethodConfig, default one
+    margin path; `guided`: model-guided complete search), verify each answer, and optionally
+    finish misses with a classical solver (the outcome then names both)."""
     import torch
 
-    from puzzlemdm.decode.core import decode
+    from puzzlemdm.decode import MethodConfig, guided_search_batch, run_method, write_traces
     from puzzlemdm.model.checkpoint import CheckpointError
+    from puzzlemdm.puzzles.sudoku import Shape
     from puzzlemdm.tokens import decode_tokens, encode, stack
 
+    method = method or MethodConfig()
     device = next(model.parameters()).device
-    solver = f"{model_name}/{order}"
+    solver = f"{model_name}/{'guided-search' if guided else method.name}"
     expected = model.config.grid
+    generator = torch.Generator(device=device).manual_seed(seed)
     for start in range(0, len(records), batch_size):
         chunk = records[start : start + batch_size]
         ready, outcomes = [], {}
@@ -143,14 +151,21 @@ def solve_with_model(
             ready.append((i, grid))
         if ready:
             batch = stack([grid for _, grid in ready])
+            tokens = torch.as_tensor(batch["tokens"], device=device)
             began = time.perf_counter()
-            result = decode(
-                model,
-                torch.as_tensor(batch["tokens"], device=device),
-                torch.as_tensor(batch["allowed"], device=device),
-                order=order,
-            )
+            if guided:
+                box = Shape(*expected["box"])
+                result = guided_search_batch(model, tokens, box, node_limit=node_limit)
+            else:
+                allowed = torch.as_tensor(batch["allowed"], device=device)
+                differ = torch.as_tensor(ready[0][1].spec.differ, device=device)
+                result = run_method(
+                    model, tokens, allowed, method, differ=differ, generator=generator
+                )
             per_puzzle = (time.perf_counter() - began) / len(ready)
+            if trace_path:
+                ids = [chunk[i].id or f"{chunk[i].source}:{chunk[i].line}" for i, _ in ready]
+                write_traces(trace_path, result, ids, solver)
             final = result.tokens.cpu().numpy()
             for row, (i, _) in enumerate(ready):
                 record = chunk[i]
@@ -158,6 +173,7 @@ def solve_with_model(
                 extra = {
                     "nfe": int(result.nfe[row]),
                     "cumulative_entropy": round(float(result.cumulative_entropy[row]), 6),
+                    **_row_info(result.info, row),
                 }
                 outcomes[i] = classify(kind, record, answer, solver, per_puzzle, extra)
         for i in range(len(chunk)):
@@ -165,6 +181,17 @@ def solve_with_model(
             if outcome.status == UNSOLVED and fallback:
                 outcome = _fall_back(kind, outcome, fallback)
             yield outcome
+
+
+def _row_info(info: dict[str, Any], row: int) -> dict[str, int | float]:
+    """Per-puzzle counters a method reported (nodes, resamplings, repair rounds...)."""
+    picked = {}
+    for key in ("nodes", "guesses", "backtracks", "resamplings", "repair_rounds", "chosen_path"):
+        value = info.get(key)
+        if value is not None and hasattr(value, "__getitem__") and len(value) > row:
+            item = value[row]
+            picked[key] = item.item() if hasattr(item, "item") else item
+    return picked
 
 
 def _fall_back(kind: PuzzleKind, outcome: Outcome, solver: str) -> Outcome:
