@@ -193,3 +193,15 @@ def read_json_lines(
     if not records:
         raise PuzzleError(f"no {kind} puzzle found (expected JSON lines)", source=source)
     return records
+
+
+def first_json_object(text: str) -> dict[str, Any] | None:
+    """The first non-blank line of `text` as a JSON object, or None (for format sniffers)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return None
+    try:
+        obj = json.loads(first)
+    except json.JSONDecodeError:
+        return None
+    return obj if isinstance(obj, dict) else None

@@ -8,10 +8,9 @@ Project line: `{"id", "kind": "blocksworld", "level", "puzzle": {"blocks": [name
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
+from puzzlemdm.puzzles.base import PuzzleRecord, first_json_object, read_json_lines
 from puzzlemdm.puzzles.blocksworld_pddl import (
     FactError,
     goal_facts,
@@ -53,13 +52,5 @@ def parse_lines(text: str, source: str = "<text>") -> list[PuzzleRecord]:
 
 def sniff_lines(text: str) -> bool:
     """JSONL whose first object says kind blocksworld or has PlanBench's keys."""
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    if not first.lstrip().startswith("{"):
-        return False
-    try:
-        obj = json.loads(first)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(obj, dict) and (
-        obj.get("kind") == "blocksworld" or obj.keys() >= PLANBENCH_KEYS
-    )
+    obj = first_json_object(text)
+    return obj is not None and (obj.get("kind") == "blocksworld" or obj.keys() >= PLANBENCH_KEYS)

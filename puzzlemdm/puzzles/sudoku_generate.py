@@ -16,7 +16,7 @@ import numpy as np
 
 from puzzlemdm.puzzles.base import PuzzleError
 from puzzlemdm.puzzles.sudoku import Shape, Sudoku
-from puzzlemdm.solvers.search import Choice, has_solution, initial_candidates, mask_values, search
+from puzzlemdm.solvers.search import Choice, has_solution, initial_candidates, mrv, search
 
 LEVELS = ("easy", "medium", "hard")
 DEFAULT_MAX_TRIES = 2000
@@ -39,19 +39,11 @@ def random_solution(rng: np.random.Generator, shape: Shape = Shape(3, 3)) -> Sud
     """A random full grid: MRV search on the empty grid with values tried in random order."""
 
     def shuffled(cands: list[int]) -> Choice:
-        best, best_count = -1, 1 << 30
-        for i, m in enumerate(cands):
-            if m & (m - 1):
-                k = m.bit_count()
-                if k < best_count:
-                    best, best_count = i, k
-                    if k == 2:
-                        break
-        if best < 0:
+        choice = mrv(cands)  # the MRV cell, with its values in a random order
+        if choice is None:
             return None
-        values = mask_values(cands[best])
-        order = rng.permutation(len(values))
-        return best, [values[j] for j in order]
+        cell, values = choice
+        return cell, [values[j] for j in rng.permutation(len(values))]
 
     root = initial_candidates(Sudoku(shape, (0,) * shape.cells))
     assert root is not None  # the empty grid is always consistent

@@ -10,10 +10,9 @@ BBEH line (sijial430/bbeh, structured): `categories`, `values`, `clues` in the s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
+from puzzlemdm.puzzles.base import PuzzleRecord, first_json_object, read_json_lines
 from puzzlemdm.puzzles.zebra_model import POSITION, RELATIONS, Clue, Grid, Ref, Zebra
 
 BBEH_KEYS = frozenset({"categories", "values", "clues"})
@@ -158,11 +157,5 @@ def parse_lines(text: str, source: str = "<text>") -> list[PuzzleRecord]:
 
 def sniff_lines(text: str) -> bool:
     """A JSONL file whose first object says kind zebra or has BBEH's zebra structure."""
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    if not first.lstrip().startswith("{"):
-        return False
-    try:
-        obj = json.loads(first)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(obj, dict) and (obj.get("kind") == "zebra" or obj.keys() >= BBEH_KEYS)
+    obj = first_json_object(text)
+    return obj is not None and (obj.get("kind") == "zebra" or obj.keys() >= BBEH_KEYS)
