@@ -21,7 +21,6 @@ import argparse
 import csv
 import json
 import math
-import platform
 import sys
 import time
 import zlib
@@ -32,7 +31,12 @@ import numpy as np
 import torch
 
 from puzzlemdm.decode import MethodConfig, StepConfig, guided_search, run_method
-from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+from puzzlemdm.model.checkpoint import (
+    load_checkpoint,
+    provenance,
+    resolve_device,
+    shipped_checkpoint,
+)
 from puzzlemdm.puzzles.sudoku import Sudoku, verify
 from puzzlemdm.tokens import decode_tokens, encode, stack
 
@@ -220,12 +224,7 @@ def run(args: argparse.Namespace) -> None:
     if unknown:
         raise SystemExit(f"unknown methods {unknown}; choose from {', '.join(METHODS)}")
     header = {
-        "checkpoint": args.checkpoint,
-        "parameters": model.num_parameters(),
-        "device": str(device),
-        "threads": torch.get_num_threads(),
-        "machine": f"{platform.machine()} {platform.processor()}".strip(),
-        "seed": args.seed,
+        **provenance(args.checkpoint, model, device, args.seed),
         "subset": args.subset,
         "limit": args.limit,
         "command": " ".join(["python", *sys.argv]),

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
 from pathlib import Path
 
 import torch
 
 from puzzlemdm.decode.core import decode
-from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+from puzzlemdm.model.checkpoint import (
+    load_checkpoint,
+    provenance,
+    resolve_device,
+    shipped_checkpoint,
+)
 from puzzlemdm.puzzles.sudoku import verify
 from puzzlemdm.tokens import decode_tokens, encode, stack
 from puzzlemdm.train.data import read_sudoku_corpus
@@ -136,12 +140,7 @@ def main() -> None:
                     flush=True,
                 )
     header = {
-        "checkpoint": args.checkpoint,
-        "parameters": model.num_parameters(),
-        "device": str(device),
-        "threads": torch.get_num_threads(),
-        "machine": f"{platform.machine()} {platform.processor()}".strip(),
-        "seed": args.seed,
+        **provenance(args.checkpoint, model, device, args.seed),
         "command": "python benchmarks/mdm_sudoku.py "
         + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None),
     }

@@ -89,3 +89,19 @@ def resolve_device(name: str = "auto") -> torch.device:
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise PuzzleError(f"--device {name}: CUDA is not available on this machine")
     return torch.device(name)
+
+
+def provenance(
+    checkpoint: str | Path, model: MaskedDiffusionModel, device: torch.device, seed: int
+) -> dict[str, Any]:
+    """What every benchmark table records about the run: checkpoint, size, machine, seed."""
+    import platform
+
+    return {
+        "checkpoint": str(checkpoint),
+        "parameters": model.num_parameters(),
+        "device": str(device),
+        "threads": torch.get_num_threads(),
+        "machine": f"{platform.machine()} {platform.processor()}".strip(),
+        "seed": seed,
+    }
