@@ -82,6 +82,24 @@ def test_resume_continues_exactly(corpus, tmp_path):
         assert torch.equal(first[key], second[key]), key
 
 
+def test_second_stage_starts_from_the_init_checkpoint(corpus, tmp_path):
+    first = run_training(config_from_dict(tiny_config(corpus, tmp_path / "a", steps=2)))
+    recipe = tiny_config(corpus, tmp_path / "b", steps=1)
+    recipe["init"] = str(first / "last")
+    recipe["optim"].update(lr=0.0, min_lr=0.0)  # a zero step: the weights must be the init's
+    second = run_training(config_from_dict(recipe))
+    before = load_file(str(first / "last" / "model.safetensors"))
+    after = load_file(str(second / "last" / "model.safetensors"))
+    for key in before:
+        assert torch.equal(before[key], after[key]), key
+    start = json.loads((second / "metrics.jsonl").read_text().splitlines()[0])
+    assert start["init"] == {"folder": str(first / "last"), "step": 2, "val_solve_rate": None}
+
+    recipe["model"]["d_model"] = 32
+    with pytest.raises(CheckpointError, match="another architecture"):
+        run_training(config_from_dict(recipe))
+
+
 def test_recipe_overrides_and_unknown_keys(tmp_path):
     recipe = tmp_path / "r.toml"
     recipe.write_text('name = "x"\n[optim]\nsteps = 5\n')

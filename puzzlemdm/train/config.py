@@ -49,6 +49,7 @@ class TrainConfig:
     device: str = "auto"
     threads: int = 0  # torch intra-op threads; 0 = torch's default
     out_dir: str = "runs"
+    init: str = ""  # checkpoint folder to start from (a second stage); "" = fresh weights
     save_every: int = 250
     max_minutes: float = 0.0  # stop cleanly (and save) after this wall time; 0 = no limit
     model: BackboneConfig = field(default_factory=BackboneConfig)

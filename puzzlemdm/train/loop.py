@@ -18,7 +18,12 @@ import torch.distributed as dist
 
 from puzzlemdm.decode.core import decode
 from puzzlemdm.model.backbone import BackboneConfig
-from puzzlemdm.model.checkpoint import resolve_device, save_checkpoint
+from puzzlemdm.model.checkpoint import (
+    CheckpointError,
+    load_checkpoint,
+    resolve_device,
+    save_checkpoint,
+)
 from puzzlemdm.model.mdm import MaskedDiffusionModel, ModelConfig
 from puzzlemdm.train.augment import augment_sudoku
 from puzzlemdm.train.config import TrainConfig
@@ -78,6 +83,26 @@ def build_model(cfg: TrainConfig, data: TokenSet) -> MaskedDiffusionModel:
         }
     )
     return MaskedDiffusionModel(ModelConfig(backbone, data.spec.signature()), data.spec)
+
+
+def warm_start(model: MaskedDiffusionModel, folder: str) -> dict[str, Any]:
+    """Copy a checkpoint's weights into `model`; the architectures and grids must be the same.
+
+    Returns what the run log records about the starting point (folder, step, its validation)."""
+    source = load_checkpoint(folder)
+    as_json = [json.dumps(m.config.to_dict(), sort_keys=True) for m in (source, model)]
+    if as_json[0] != as_json[1]:  # compared as JSON: the saved config has lists for tuples
+        raise CheckpointError(
+            "init checkpoint has another architecture or grid than this recipe's model",
+            source=folder,
+        )
+    model.load_state_dict(source.state_dict())
+    meta = json.loads((Path(folder) / "config.json").read_text())
+    return {
+        "folder": folder,
+        "step": meta.get("step"),
+        "val_solve_rate": meta.get("val_solve_rate"),
+    }
 
 
 def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
@@ -148,6 +173,7 @@ def run_training(
     model = build_model(cfg, data).to(device)
     optimizer = make_optimizer(model, cfg)
     step = 0
+    init = warm_start(model, cfg.init) if cfg.init and not resume else None
     if resume:
         state = torch.load(run_dir / RESUME_FILE, map_location="cpu", weights_only=True)
         model.load_state_dict(state["model"])
@@ -180,6 +206,7 @@ def run_training(
                 "device": str(device),
                 "world": ddp.world,
                 "threads": torch.get_num_threads(),
+                **({"init": init} if init else {}),
             }
         )
 
