@@ -118,7 +118,11 @@ def test_generate_is_identical_for_any_worker_count(tmp_path):
 def test_python_dash_m_entry_point_never_prints_a_traceback(tmp_path):
     broken = tmp_path / "b.txt"
     broken.write_bytes(b"\xff\xfe not text")
-    done = subprocess.run([sys.executable, "-m", "puzzlemdm", "solve", str(broken)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "puzzlemdm", "solve", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "not a text file" in done.stderr

@@ -12,8 +12,11 @@ from puzzlemdm.puzzles.sudoku_symmetry import canonical_form
 from puzzlemdm.solvers.strategy import grade
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "sudoku"
-SPLITS = [(level, split, seed) for level, k in (("easy", 1), ("medium", 2), ("hard", 3))
-          for split, seed in (("test", 100 + k), ("validation", 200 + k))]
+SPLITS = [
+    (level, split, seed)
+    for level, k in (("easy", 1), ("medium", 2), ("hard", 3))
+    for split, seed in (("test", 100 + k), ("validation", 200 + k))
+]
 
 
 def rows(level: str, split: str) -> list[dict]:
