@@ -91,11 +91,12 @@ def solve(
     ] = "auto",
     kind: KindOpt = None,
     order: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="MDM decoding order: margin | top-prob | entropy | random | left-to-right."
+            help="MDM decoding order of a path: margin (default) | top-prob | entropy | random | "
+            "left-to-right."
         ),
-    ] = "margin",
+    ] = None,
     checkpoint: Annotated[
         Path | None, typer.Option(help="Checkpoint folder (default: shipped).")
     ] = None,
@@ -158,10 +159,12 @@ def solve(
     search: Annotated[
         str,
         typer.Option(
-            help="none | guided: complete search with propagation, branching on the model's most "
-            "confident cell (always correct on valid puzzles)."
+            help="guided: complete search with propagation, branching on the model's most "
+            "confident cell, values in the model's order (always correct on valid puzzles) | "
+            "none: decode one path (or --paths, --smc-particles, ...) | auto: guided, unless "
+            "an option of path decoding is given."
         ),
-    ] = "none",
+    ] = "auto",
     node_limit: Annotated[
         int | None, typer.Option(help="Guided search: give up after N nodes.")
     ] = None,
@@ -179,12 +182,29 @@ def solve(
     from puzzlemdm.decode import MethodConfig, StepConfig
     from puzzlemdm.solving import INVALID, SOLVED, UNSOLVED, solve_classical
 
-    if search not in ("none", "guided"):
-        raise fail(f"--search {search!r} is not one of none, guided", EXIT_USAGE)
+    if search not in ("auto", "none", "guided"):
+        raise fail(f"--search {search!r} is not one of auto, none, guided", EXIT_USAGE)
+    asks_for_a_path = (
+        order is not None
+        or schedule != "one"
+        or paths > 1
+        or smc_particles > 0
+        or info_gain
+        or repair
+        or prune
+    )
+    if search == "auto":
+        search = "none" if asks_for_a_path else "guided"
+    elif search == "guided" and asks_for_a_path:
+        raise fail(
+            "--search guided branches on the model's margin and decodes no path: drop the "
+            "path options (--order, --schedule, --paths, ...) or use --search none",
+            EXIT_USAGE,
+        )
     try:
         method = MethodConfig(
             step=StepConfig(
-                order=order,
+                order=order or "margin",
                 schedule=schedule,
                 steps=steps,
                 med_lambda=med_lambda,

@@ -37,13 +37,38 @@ def test_solves_easy_puzzles_with_the_model_alone(tmp_path):
     rows = (ROOT / "datasets" / "sudoku" / "easy" / "validation.jsonl").read_text().splitlines()[:8]
     puzzles = tmp_path / "easy.txt"
     puzzles.write_text("\n".join(json.loads(r)["puzzle"] for r in rows) + "\n")
-    result = CliRunner().invoke(app, ["solve", str(puzzles), "--json", "--device", "cpu"])
+    result = CliRunner().invoke(
+        app, ["solve", str(puzzles), "--json", "--device", "cpu", "--search", "none"]
+    )
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 8
     assert all(r["solver"] == "sudoku-mdm/margin" for r in out)  # the model, no fallback
     solved = sum(r["verified"] for r in out)
     assert solved >= 7, f"only {solved}/8 easy puzzles solved"
     assert all(r["nfe"] == r["puzzle"].count(".") for r in out)  # one position per step
+
+
+def test_default_is_the_model_guided_search_and_solves_hard_puzzles(tmp_path):
+    rows = (ROOT / "datasets" / "sudoku" / "hard" / "validation.jsonl").read_text().splitlines()
+    puzzles = tmp_path / "hard.txt"
+    puzzles.write_text("\n".join(json.loads(r)["puzzle"] for r in rows[:6]) + "\n")
+    result = CliRunner().invoke(app, ["solve", str(puzzles), "--json", "--device", "cpu"])
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["solver"] for r in out] == ["sudoku-mdm/guided-search"] * 6
+    assert all(r["verified"] for r in out)
+    answers = [json.loads(r)["solution"] for r in rows[:6]]
+    assert [r["answer"] for r in out] == answers
+
+
+def test_path_options_choose_path_decoding_and_clash_with_guided(tmp_path):
+    puzzles = tmp_path / "p.txt"
+    rows = (ROOT / "datasets" / "sudoku" / "easy" / "validation.jsonl").read_text().splitlines()
+    puzzles.write_text(json.loads(rows[0])["puzzle"] + "\n")
+    result = CliRunner().invoke(app, ["solve", str(puzzles), "--json", "--paths", "2"])
+    assert json.loads(result.stdout)["solver"].startswith("sudoku-mdm/margin")
+    clash = CliRunner().invoke(app, ["solve", str(puzzles), "--search", "guided", "--paths", "2"])
+    assert clash.exit_code == 2 and "--search none" in clash.stderr
 
 
 def test_model_refuses_a_puzzle_of_another_size(tmp_path):
