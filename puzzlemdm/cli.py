@@ -516,6 +516,40 @@ def main() -> None:
         sys.exit(EXIT_INVALID)
 
 
+BENCHMARKS = {
+    "methods": "decoding methods side by side: accuracy, NFE, entropy AUROC, paired tests",
+    "orders": "one path per decoding order: solve rate, cell accuracy, by MRV guesses",
+}
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def bench(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="; ".join(f"{k}: {v}" for k, v in BENCHMARKS.items())
+            + ". `puzzlemdm bench NAME --help` lists its options."
+        ),
+    ],
+) -> None:
+    """Run a benchmark and write its table (Markdown + JSON, with command, checkpoint, machine)."""
+    import importlib
+
+    if name in ("--help", "-h"):
+        out.print(ctx.get_help())
+        return
+    if name not in BENCHMARKS:
+        raise fail(f"no benchmark {name!r}; choose from {', '.join(BENCHMARKS)}", EXIT_USAGE)
+    try:
+        importlib.import_module(f"puzzlemdm.bench.{name}").main(list(ctx.args))
+    except PuzzleError as exc:
+        raise fail(str(exc)) from None
+
+
 @app.command()
 def train(
     config: Annotated[Path, typer.Option("--config", help="Training recipe (TOML).")],

@@ -4,8 +4,8 @@ Every answer is judged by the verifier (rules + givens). Reports whole-puzzle so
 cell accuracy on the blanks, mean forward passes, throughput, and the solve rate bucketed by
 the number of guesses a plain MRV search needs (meta.search_guesses).
 
-    python benchmarks/mdm_sudoku.py --checkpoint puzzlemdm/checkpoints/sudoku-mdm \
-        --orders margin,top-prob,entropy,random,left-to-right --out benchmarks/results/mdm_sudoku
+    puzzlemdm bench orders --orders margin,top-prob,entropy,random,left-to-right \
+        --out benchmarks/results/mdm_sudoku_orders
 """
 
 from __future__ import annotations
@@ -100,9 +100,11 @@ def run_split(
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="puzzlemdm bench orders",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--checkpoint", default=str(shipped_checkpoint("sudoku-mdm")))
     parser.add_argument("--splits", default=",".join(SPLITS))
@@ -119,7 +121,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=None, help="write OUT.json and OUT.md")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     device = resolve_device(args.device)
@@ -141,7 +143,7 @@ def main() -> None:
                 )
     header = {
         **provenance(args.checkpoint, model, device, args.seed),
-        "command": "python benchmarks/mdm_sudoku.py "
+        "command": "puzzlemdm bench orders "
         + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None),
     }
     if args.out:

@@ -9,10 +9,12 @@ method accuracy with a Wilson 95% interval, mean NFE and time, the AUROC of cumu
 as a predictor of failure, paired differences against `--baseline` (bootstrap 95% interval,
 exact McNemar test), and guided-search nodes against MRV's on the same puzzles.
 
-    python benchmarks/decode_methods.py --checkpoint puzzlemdm/checkpoints/sudoku-mdm \
-        --splits easy,medium,hard,norvig_top95 --methods cheap,expensive \
+Split names are shortcuts for the repository's test splits (easy, medium, hard) and the sets in
+../shared/benchmarks/sudoku/ (paths relative to the working folder); any JSONL or CSV path works.
+
+    puzzlemdm bench methods --splits easy,medium,hard,norvig_top95 --methods cheap,expensive \
         --out benchmarks/results/decode_methods
-    python benchmarks/decode_methods.py --report-only --out benchmarks/results/decode_methods
+    puzzlemdm bench methods --report-only --out benchmarks/results/decode_methods
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from puzzlemdm.bench.orders import bucket
 from puzzlemdm.decode import MethodConfig, StepConfig, guided_search, run_method
 from puzzlemdm.model.checkpoint import (
     load_checkpoint,
@@ -210,7 +213,7 @@ def run_search(model, item: Item, kind: str, node_limit: int) -> dict:
     }
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace, argv: list[str]) -> None:
     shard = tuple(int(x) for x in args.shard.split("/"))
     if len(shard) != 2 or not 0 <= shard[0] < shard[1]:
         raise SystemExit("--shard must be i/k with 0 <= i < k")
@@ -227,12 +230,19 @@ def run(args: argparse.Namespace) -> None:
         **provenance(args.checkpoint, model, device, args.seed),
         "subset": args.subset,
         "limit": args.limit,
-        "command": " ".join(["python", *sys.argv]),
+        "command": " ".join(["puzzlemdm", "bench", "methods", *argv]),
+        "shard": args.shard,
     }
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"run.shard{shard[0]}of{shard[1]}.json").write_text(json.dumps(header, indent=2))
-    for split in args.splits.split(","):
-        everything = load_split(split)[: args.limit]
+    # One header per invocation (splits x methods), so that a table built by several commands
+    # lists them all; shards of one command share a label.
+    label = zlib.crc32(" ".join(a for a in argv if args.shard not in a).encode())
+    (out / f"run.{label:08x}.shard{shard[0]}of{shard[1]}.json").write_text(
+        json.dumps(header, indent=2)
+    )
+    for given in args.splits.split(","):
+        split = given if given in LOCAL or given in EXTERNAL else Path(given).stem  # row label
+        everything = load_split(given)[: args.limit]
         sampled = subset(everything, args.subset, args.seed, split)
         for name in names:
             method, cheap = METHODS[name]
@@ -328,6 +338,14 @@ def read_rows(out: Path) -> dict[tuple[str, str], dict[str, dict]]:
     return table
 
 
+def by_guesses(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Solve rate per bucket of MRV guesses (the data set's measure of how hard a puzzle is)."""
+    buckets: dict[str, list[bool]] = {}
+    for row in sorted(rows, key=lambda r: r["data_guesses"]):
+        buckets.setdefault(bucket(row["data_guesses"]), []).append(row["solved"])
+    return {k: {"n": len(v), "solve_rate": sum(v) / len(v)} for k, v in buckets.items()}
+
+
 def report(out: Path, baseline: str, seed: int) -> dict:
     """Summaries, paired comparisons and guided-vs-MRV nodes from the JSONL rows."""
     table = read_rows(out)
@@ -350,6 +368,7 @@ def report(out: Path, baseline: str, seed: int) -> dict:
                 "mean_nfe": float(np.mean([r["nfe"] for r in values])),
                 "seconds_per_puzzle": float(np.mean([r["seconds"] for r in values])),
                 "auroc_entropy_failure": None if name == "mrv" else auroc(entropy, ~solved),
+                "by_search_guesses": by_guesses(values),
             }
         )
         base = table.get((split, baseline))
@@ -396,7 +415,10 @@ def report(out: Path, baseline: str, seed: int) -> dict:
                         "geomean_ratio": float(np.exp(np.mean(np.log(g / m)))),
                     }
                 )
-    headers = [json.loads(p.read_text()) for p in sorted(out.glob("run.shard*.json"))]
+    headers = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
+    checkpoints = {(h["checkpoint"], h["parameters"]) for h in headers}
+    if len(checkpoints) > 1:
+        raise SystemExit(f"{out} mixes rows of several checkpoints: {sorted(checkpoints)}")
     summary = {"runs": headers, "methods": methods, "paired": paired, "nodes": nodes}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     (out / "summary.md").write_text(markdown(summary))
@@ -408,12 +430,16 @@ def markdown(summary: dict) -> str:
     for run in summary["runs"][:1]:
         lines += [
             f"Checkpoint `{run['checkpoint']}` ({run['parameters']:,} parameters), device "
-            f"{run['device']} ({run['threads']} threads, {run['machine']}), seed {run['seed']}, "
-            f"expensive methods on a seeded subset of {run['subset']} per set.",
+            f"{run['device']} ({run['threads']} threads, {run['machine']}), seed {run['seed']}.",
             "",
-            f"Command: `{run['command']}`",
+            "Commands (each `--shard i/k` of a command ran as a separate process):",
             "",
         ]
+    commands = dict.fromkeys(
+        run["command"].replace(f"--shard {run.get('shard', '0/1')}", "--shard i/k")
+        for run in summary["runs"]
+    )
+    lines += [f"- `{command}`" for command in commands] + [""]
     pct = lambda x: "n/a" if x is None or x != x else f"{100 * x:.1f}"  # noqa: E731
     lines += [
         "| split | method | puzzles | solved % (95% CI) | cells % | mean NFE | s/puzzle "
@@ -448,6 +474,20 @@ def markdown(summary: dict) -> str:
                 f"{100 * p['difference']:+.1f} ({100 * low:+.1f}, {100 * high:+.1f}) | "
                 f"{p['only_baseline']} / {p['only_method']} | {p['mcnemar_p']:.3g} | {ratio} |"
             )
+    lines += [
+        "",
+        "Solve rate by the number of guesses a plain MRV search needs (bucket: rate (puzzles)):",
+        "",
+        "| split | method | by MRV guesses |",
+        "|---|---|---|",
+    ]
+    for m in summary["methods"]:
+        if m["method"] != "mrv":
+            cells = ", ".join(
+                f"{k}: {100 * v['solve_rate']:.0f}% ({v['n']})"
+                for k, v in m["by_search_guesses"].items()
+            )
+            lines.append(f"| {m['split']} | {m['method']} | {cells} |")
     if summary["nodes"]:
         lines += [
             "",
@@ -467,9 +507,11 @@ def markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="puzzlemdm bench methods",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--checkpoint", default=str(shipped_checkpoint("sudoku-mdm")))
     parser.add_argument("--splits", default=",".join([*LOCAL, *EXTERNAL]))
@@ -488,9 +530,10 @@ def main() -> None:
     parser.add_argument("--baseline", default="margin", help="method the others are paired with")
     parser.add_argument("--report-only", action="store_true", help="only summarise OUT")
     parser.add_argument("--out", default="benchmarks/results/decode_methods")
-    args = parser.parse_args()
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
     if not args.report_only:
-        run(args)
+        run(args, argv)
     summary = report(Path(args.out), args.baseline, args.seed)
     print(markdown(summary))
 

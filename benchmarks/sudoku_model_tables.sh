@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Rebuild every Sudoku model table of the README and the model card for one checkpoint.
+# Two processes with one thread each (a 2-core machine); about 35 minutes there.
+#   bash benchmarks/sudoku_model_tables.sh [CHECKPOINT]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ckpt=${1:-puzzlemdm/checkpoints/sudoku-mdm}
+results=benchmarks/results
+methods=$results/decode_methods
+
+# `bench methods` in two shards at once; the table pairs every method with `margin`.
+in_two_shards() {
+  local pids=()
+  for shard in 0/2 1/2; do
+    puzzlemdm bench methods --checkpoint "$ckpt" --threads 1 --resume \
+      --shard "$shard" --out "$methods" "$@" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+}
+
+rm -rf "$methods"
+# Cheap methods on the whole local test splits (1,000 puzzles each).
+in_two_shards --splits easy,medium,hard --methods margin,med,med0.1,guided,mrv
+# Repair and rule pruning on the first 300 of each split.
+in_two_shards --splits easy,medium,hard --methods repair,med-repair,margin-prune --limit 300
+# External sets (first 200 of the large ones).
+in_two_shards --splits norvig_top95,norvig_hardest,magictour_top1465,royle_17clue_sample500 \
+  --methods margin,guided,mrv --limit 200
+# Expensive methods on a seeded subset of 100 (the same puzzles for every method).
+in_two_shards --splits medium --methods bon8-vf,bon8-vf-repair,smc8,infogain8 --subset 100
+in_two_shards --splits hard --methods bon8-vf,bon8-vf-repair --subset 100
+puzzlemdm bench methods --report-only --out "$methods"
+
+# Decoding orders, one path each, on the first 100 of medium and hard.
+puzzlemdm bench orders --checkpoint "$ckpt" --threads 2 --limit 100 \
+  --splits datasets/sudoku/medium/test.jsonl,datasets/sudoku/hard/test.jsonl \
+  --orders margin,top-prob,entropy,random,left-to-right --out "$results/mdm_sudoku_orders"

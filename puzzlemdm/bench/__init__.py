@@ -1,0 +1,1 @@
+"""Benchmarks behind `puzzlemdm bench`: tables with their command, checkpoint, seed, machine."""
