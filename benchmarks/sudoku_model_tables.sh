@@ -2,24 +2,27 @@
 # Rebuild every Sudoku model table of the README and the model card for one checkpoint.
 # Two processes with one thread each (a 2-core machine); about 35 minutes there.
 #   bash benchmarks/sudoku_model_tables.sh [CHECKPOINT]
+# RESUME=1 keeps the rows of an interrupted run instead of starting the tables afresh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ckpt=${1:-puzzlemdm/checkpoints/sudoku-mdm}
 results=benchmarks/results
 methods=$results/decode_methods
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT  # no shard outlives a failed one
 
 # `bench methods` in two shards at once; the table pairs every method with `margin`.
 in_two_shards() {
-  local pids=()
+  local pids=() failed=0
   for shard in 0/2 1/2; do
     puzzlemdm bench methods --checkpoint "$ckpt" --threads 1 --resume \
       --shard "$shard" --out "$methods" "$@" &
     pids+=($!)
   done
-  for pid in "${pids[@]}"; do wait "$pid"; done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return "$failed"
 }
 
-rm -rf "$methods"
+[ "${RESUME:-0}" = 1 ] || rm -rf "$methods"
 # Cheap methods on the whole local test splits (1,000 puzzles each).
 in_two_shards --splits easy,medium,hard --methods margin,med,med0.1,guided,mrv
 # Repair and rule pruning on the first 300 of each split.
@@ -30,7 +33,7 @@ in_two_shards --splits norvig_top95,norvig_hardest,magictour_top1465,royle_17clu
 # Expensive methods on a seeded subset of 100 (the same puzzles for every method).
 in_two_shards --splits medium --methods bon8-vf,bon8-vf-repair,smc8,infogain8 --subset 100
 in_two_shards --splits hard --methods bon8-vf,bon8-vf-repair --subset 100
-puzzlemdm bench methods --report-only --out "$methods"
+puzzlemdm bench methods --report-only --out "$methods" > /dev/null
 
 # Decoding orders, one path each, on the first 100 of medium and hard.
 puzzlemdm bench orders --checkpoint "$ckpt" --threads 2 --limit 100 \

@@ -79,8 +79,17 @@ KindOpt = Annotated[
 ]
 
 
+# Options that only mean something for path decoding: giving one asks for a path.
+PATH_OPTIONS = (
+    "order", "schedule", "steps", "med_lambda", "k_max", "tau", "prune", "paths", "select",
+    "smc_particles", "smc_lambda", "smc_every", "info_gain", "candidates", "repair",
+    "repair_rounds",
+)  # fmt: skip
+
+
 @app.command()
 def solve(
+    ctx: typer.Context,
     files: FilesArg,
     solver: Annotated[
         str,
@@ -93,8 +102,8 @@ def solve(
     order: Annotated[
         str | None,
         typer.Option(
-            help="MDM decoding order of a path: margin (default) | top-prob | entropy | random | "
-            "left-to-right."
+            help="Decode a path in this order: margin | top-prob | entropy | random | "
+            "left-to-right (a path option: see --search)."
         ),
     ] = None,
     checkpoint: Annotated[
@@ -161,8 +170,9 @@ def solve(
         typer.Option(
             help="guided: complete search with propagation, branching on the model's most "
             "confident cell, values in the model's order (always correct on valid puzzles) | "
-            "none: decode one path (or --paths, --smc-particles, ...) | auto: guided, unless "
-            "an option of path decoding is given."
+            "none: decode a path (one margin path unless --order, --paths, ... say otherwise) "
+            "| auto: guided, unless a path option (--order, --schedule, --paths, --select, "
+            "--smc-*, --info-gain, --repair, --prune, ...) is given."
         ),
     ] = "auto",
     node_limit: Annotated[
@@ -184,21 +194,17 @@ def solve(
 
     if search not in ("auto", "none", "guided"):
         raise fail(f"--search {search!r} is not one of auto, none, guided", EXIT_USAGE)
-    asks_for_a_path = (
-        order is not None
-        or schedule != "one"
-        or paths > 1
-        or smc_particles > 0
-        or info_gain
-        or repair
-        or prune
-    )
+    path_options = [
+        f"--{name.replace('_', '-')}"
+        for name in PATH_OPTIONS
+        if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"
+    ]
     if search == "auto":
-        search = "none" if asks_for_a_path else "guided"
-    elif search == "guided" and asks_for_a_path:
+        search = "none" if path_options else "guided"
+    elif search == "guided" and path_options:
         raise fail(
-            "--search guided branches on the model's margin and decodes no path: drop the "
-            "path options (--order, --schedule, --paths, ...) or use --search none",
+            f"{', '.join(path_options)} decode(s) a path, which --search guided does not "
+            "(it branches on the model's margin): drop them or use --search none",
             EXIT_USAGE,
         )
     try:
@@ -548,6 +554,10 @@ def bench(
         importlib.import_module(f"puzzlemdm.bench.{name}").main(list(ctx.args))
     except PuzzleError as exc:
         raise fail(str(exc)) from None
+    except SystemExit as exc:
+        if isinstance(exc.code, str):  # the benchmark's own one-line usage errors
+            raise fail(exc.code, EXIT_USAGE) from None
+        raise
 
 
 @app.command()

@@ -19,11 +19,12 @@ def small_split(tmp_path: Path, count: int = 4) -> Path:
 
 def test_methods_rows_summary_and_resume(tmp_path):
     split, out = small_split(tmp_path), tmp_path / "out"
+    label = f"{tmp_path.name}-few"  # folder + stem: two test.jsonl files stay apart
     args = ["bench", "methods", "--splits", str(split), "--methods", "margin,guided,mrv",
             "--threads", "1", "--out", str(out)]  # fmt: skip
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
-    rows = [json.loads(x) for x in (out / "few" / "margin.jsonl").read_text().splitlines()]
+    rows = [json.loads(x) for x in (out / label / "margin.jsonl").read_text().splitlines()]
     assert len(rows) == 4 and all(r["method"] == "margin" for r in rows)
     summary = json.loads((out / "summary.json").read_text())
     by_method = {m["method"]: m for m in summary["methods"]}
@@ -33,8 +34,28 @@ def test_methods_rows_summary_and_resume(tmp_path):
     assert "puzzlemdm bench methods --splits" in (out / "summary.md").read_text()
 
     again = CliRunner().invoke(app, [*args, "--resume"])
-    assert "0 new, 4 kept" in again.output
-    assert len((out / "few" / "margin.jsonl").read_text().splitlines()) == 4
+    assert again.exit_code == 0 and "0 new, 4 kept" in again.output
+    assert len((out / label / "margin.jsonl").read_text().splitlines()) == 4
+    assert len(list(out.glob("run.*.json"))) == 1  # a resumed command is the same command
+
+
+def test_methods_shards_add_up_to_one_command(tmp_path):
+    split, out = small_split(tmp_path), tmp_path / "out"
+    for shard in ("0/2", "1/2"):
+        result = CliRunner().invoke(
+            app,
+            ["bench", "methods", "--splits", str(split), "--methods", "mrv", "--shard", shard,
+             "--out", str(out)],
+        )  # fmt: skip
+        assert result.exit_code == 0 and "--report-only" in result.output  # no half report
+    report = CliRunner().invoke(app, ["bench", "methods", "--report-only", "--out", str(out)])
+    assert report.exit_code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["methods"][0]["puzzles"] == 4
+    commands = {run["command"] for run in summary["runs"]}
+    assert len(commands) == 1 and "--shard i/k" in commands.pop()
+    bad = CliRunner().invoke(app, ["bench", "methods", "--methods", "telepathy"])
+    assert bad.exit_code == 2 and "unknown methods" in bad.stderr
 
 
 def test_orders_table_and_unknown_benchmark(tmp_path):

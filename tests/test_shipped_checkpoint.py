@@ -65,10 +65,16 @@ def test_path_options_choose_path_decoding_and_clash_with_guided(tmp_path):
     puzzles = tmp_path / "p.txt"
     rows = (ROOT / "datasets" / "sudoku" / "easy" / "validation.jsonl").read_text().splitlines()
     puzzles.write_text(json.loads(rows[0])["puzzle"] + "\n")
-    result = CliRunner().invoke(app, ["solve", str(puzzles), "--json", "--paths", "2"])
-    assert json.loads(result.stdout)["solver"].startswith("sudoku-mdm/margin")
+    for given in (["--paths", "2"], ["--order", "margin"], ["--paths", "1"]):  # given = a path
+        result = CliRunner().invoke(app, ["solve", str(puzzles), "--json", *given])
+        assert result.exit_code in (0, 3), result.stderr
+        assert json.loads(result.stdout)["solver"].startswith("sudoku-mdm/margin"), given
+    traced = CliRunner().invoke(
+        app, ["solve", str(puzzles), "--json", "--trace", str(tmp_path / "t")]
+    )
+    assert json.loads(traced.stdout)["solver"] == "sudoku-mdm/guided-search"  # not a path option
     clash = CliRunner().invoke(app, ["solve", str(puzzles), "--search", "guided", "--paths", "2"])
-    assert clash.exit_code == 2 and "--search none" in clash.stderr
+    assert clash.exit_code == 2 and "--paths" in clash.stderr and "--search none" in clash.stderr
 
 
 def test_model_refuses_a_puzzle_of_another_size(tmp_path):

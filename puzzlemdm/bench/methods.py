@@ -23,6 +23,7 @@ import argparse
 import csv
 import json
 import math
+import shlex
 import sys
 import time
 import zlib
@@ -95,6 +96,32 @@ class Item:
     puzzle: Sudoku
     solution: Sudoku
     guesses: int  # MRV guesses to prove uniqueness (from the data set)
+
+
+def command_args(argv: list[str]) -> list[str]:
+    """The arguments that define a table's rows: without --shard (written `--shard i/k`) and
+    --resume, which only say how the rows were computed."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--shard":
+            kept += ["--shard", "i/k"]
+            skip = True
+        elif arg.startswith("--shard="):
+            kept += ["--shard", "i/k"]
+        elif arg != "--resume":
+            kept.append(arg)
+    return kept
+
+
+def split_label(given: str) -> str:
+    """The name rows carry: a shortcut's name, else `<folder>-<file stem>` of the path (so that
+    datasets/sudoku/easy/test.jsonl and .../medium/test.jsonl stay apart)."""
+    if given in LOCAL or given in EXTERNAL:
+        return given
+    path = Path(given)
+    return f"{path.parent.name}-{path.stem}" if path.parent.name else path.stem
 
 
 def load_split(name: str) -> list[Item]:
@@ -230,18 +257,17 @@ def run(args: argparse.Namespace, argv: list[str]) -> None:
         **provenance(args.checkpoint, model, device, args.seed),
         "subset": args.subset,
         "limit": args.limit,
-        "command": " ".join(["puzzlemdm", "bench", "methods", *argv]),
-        "shard": args.shard,
+        "command": shlex.join(["puzzlemdm", "bench", "methods", *command_args(argv)]),
     }
     out.mkdir(parents=True, exist_ok=True)
-    # One header per invocation (splits x methods), so that a table built by several commands
-    # lists them all; shards of one command share a label.
-    label = zlib.crc32(" ".join(a for a in argv if args.shard not in a).encode())
+    # One header per command (splits x methods), so that a table built by several commands
+    # lists them all; the shards of a command, and its resumed runs, share one.
+    label = zlib.crc32(header["command"].encode())
     (out / f"run.{label:08x}.shard{shard[0]}of{shard[1]}.json").write_text(
         json.dumps(header, indent=2)
     )
     for given in args.splits.split(","):
-        split = given if given in LOCAL or given in EXTERNAL else Path(given).stem  # row label
+        split = split_label(given)
         everything = load_split(given)[: args.limit]
         sampled = subset(everything, args.subset, args.seed, split)
         for name in names:
@@ -332,7 +358,7 @@ def read_rows(out: Path) -> dict[tuple[str, str], dict[str, dict]]:
     table: dict[tuple[str, str], dict[str, dict]] = {}
     for path in sorted(out.glob("*/*.jsonl")):
         for line in path.read_text().splitlines():
-            if line.strip():
+            if line.endswith("}"):  # a shard still writing may have left half a line
                 row = json.loads(line)
                 table.setdefault((row["split"], row["method"]), {})[row["id"]] = row
     return table
@@ -416,7 +442,7 @@ def report(out: Path, baseline: str, seed: int) -> dict:
                     }
                 )
     headers = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
-    checkpoints = {(h["checkpoint"], h["parameters"]) for h in headers}
+    checkpoints = {h.get("weights_sha256", h["checkpoint"]) for h in headers}
     if len(checkpoints) > 1:
         raise SystemExit(f"{out} mixes rows of several checkpoints: {sorted(checkpoints)}")
     summary = {"runs": headers, "methods": methods, "paired": paired, "nodes": nodes}
@@ -435,10 +461,7 @@ def markdown(summary: dict) -> str:
             "Commands (each `--shard i/k` of a command ran as a separate process):",
             "",
         ]
-    commands = dict.fromkeys(
-        run["command"].replace(f"--shard {run.get('shard', '0/1')}", "--shard i/k")
-        for run in summary["runs"]
-    )
+    commands = dict.fromkeys(run["command"] for run in summary["runs"])
     lines += [f"- `{command}`" for command in commands] + [""]
     pct = lambda x: "n/a" if x is None or x != x else f"{100 * x:.1f}"  # noqa: E731
     lines += [
@@ -534,6 +557,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.report_only:
         run(args, argv)
+        if not args.shard.endswith("/1"):  # the other shards may still be writing
+            print(f"shard {args.shard} done; summarise with --report-only --out {args.out}")
+            return
     summary = report(Path(args.out), args.baseline, args.seed)
     print(markdown(summary))
 

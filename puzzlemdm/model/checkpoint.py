@@ -95,10 +95,14 @@ def provenance(
     checkpoint: str | Path, model: MaskedDiffusionModel, device: torch.device, seed: int
 ) -> dict[str, Any]:
     """What every benchmark table records about the run: checkpoint, size, machine, seed."""
+    import hashlib
     import platform
 
+    weights = Path(checkpoint) / "model.safetensors"
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:16] if weights.is_file() else None
     return {
         "checkpoint": str(checkpoint),
+        "weights_sha256": digest,  # which weights, wherever the folder was (paths do not say)
         "parameters": model.num_parameters(),
         "device": str(device),
         "threads": torch.get_num_threads(),
