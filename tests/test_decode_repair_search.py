@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from decode_toys import Counting, EarlyMistake, FixedLogits, Oracle
+from decode_toys import Counting, EarlyMistake, FixedLogits, LinearToy, Oracle
 
 from puzzlemdm.decode import MethodConfig, guided_search, guided_search_batch, repair, run_method
 from puzzlemdm.decode.core import decode_path
@@ -151,3 +151,30 @@ def test_guided_search_batch_is_a_trace_with_node_counts():
     assert (result.info["nodes"] >= 1).all()
     assert result.info["mrv_nodes"].tolist() == [mrv_nodes(p) for p, _ in puzzles]
     assert result.step_entropy.shape[1] == int(result.nfe.max())
+
+
+def test_searches_run_together_share_passes_and_match_one_by_one():
+    puzzles = hard_puzzles(4)
+    tokens = torch.tensor([[v - 1 if v else MASK for v in p.cells] for p, _ in puzzles])
+    alone = Counting(LinearToy(81, 9, seed=3))
+    together = Counting(LinearToy(81, 9, seed=3))
+    one_by_one = guided_search_batch(alone, tokens, Shape(3, 3), batched=False)
+    batched = guided_search_batch(together, tokens, Shape(3, 3))
+    assert torch.equal(one_by_one.tokens, batched.tokens)
+    for key in ("nodes", "guesses", "backtracks"):
+        assert torch.equal(one_by_one.info[key], batched.info[key]), key
+    assert torch.equal(one_by_one.nfe, batched.nfe)
+    assert torch.equal(one_by_one.order, batched.order)
+    assert alone.calls == int(one_by_one.nfe.sum())  # a pass per node
+    assert together.calls == int(batched.nfe.max())  # a pass per round of the longest search
+    assert together.grids == alone.grids
+
+
+def test_a_failing_model_call_reaches_every_search_instead_of_hanging():
+    class Broken(torch.nn.Module):
+        def forward(self, tokens, allowed=None):
+            raise ValueError("boom")
+
+    tokens = torch.tensor([[v - 1 if v else MASK for v in p.cells] for p, _ in hard_puzzles(3)])
+    with pytest.raises(RuntimeError, match="batched model call failed"):
+        guided_search_batch(Broken(), tokens, Shape(3, 3))

@@ -11,8 +11,11 @@ MRV's measures how good the learned order is.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -41,11 +44,21 @@ class GuidedResult:
     node_entropy: list[float] = field(default_factory=list)  # denoising entropy per model call
 
 
+Forward = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (tokens [L], allowed [L, V])
+
+
 class ModelChooser:
     """A `choose(cands) -> (cell, values)` callback for `search` that asks the model."""
 
-    def __init__(self, model: torch.nn.Module, shape: Shape, device: torch.device) -> None:
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        shape: Shape,
+        device: torch.device,
+        forward: Forward | None = None,
+    ) -> None:
         self.model, self.n, self.device = model, shape.n, device
+        self.forward = forward or (lambda t, a: log_probs(model, t[None], a[None])[0])
         self.bits = 1 << torch.arange(shape.n, device=device)
         self.calls = 0
         self.entropy: list[float] = []
@@ -58,7 +71,7 @@ class ModelChooser:
         allowed = (masks[:, None] & self.bits) != 0
         fixed = torch.log2(masks.double()).long()  # exact for the one-bit masks it is used on
         tokens = torch.where(open_cells, MASK, fixed)
-        logp = log_probs(self.model, tokens[None], allowed[None])[0]
+        logp = self.forward(tokens, allowed)
         self.calls += 1
         self.entropy.append(
             float(denoising_entropy(scores.entropy(logp)[None], open_cells[None])[0])
@@ -69,13 +82,68 @@ class ModelChooser:
         return cell, [v + 1 for v in ranked if allowed[cell, v]]
 
 
+class BatchedForward:
+    """Answers the model queries of concurrent searches (one thread each) with one forward.
+
+    A query blocks until every search still running has asked too; then one batched forward
+    pass answers them all. The searches' Python work is serialised by the GIL anyway; batching
+    saves the per-call cost of the model, so a batch of searches takes as many forward passes
+    as its longest search instead of the sum of all of them."""
+
+    def __init__(self, model: torch.nn.Module, searches: int) -> None:
+        self.model, self.running = model, searches
+        self.ready = threading.Condition()
+        self.asked: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
+        self.answers: dict[int, torch.Tensor] = {}
+        self.failure: BaseException | None = None
+        self.passes = 0
+
+    def ask(self, search: int, tokens: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+        with self.ready:
+            self.asked[search] = (tokens, allowed)
+            self._answer_if_all_asked()
+            while search not in self.answers:
+                if self.failure is not None:
+                    raise RuntimeError("the batched model call failed") from self.failure
+                self.ready.wait()
+            return self.answers.pop(search)
+
+    def finished(self) -> None:
+        """A search ended (answer, no solution, limit or error): stop waiting for it."""
+        with self.ready:
+            self.running -= 1
+            self._answer_if_all_asked()
+
+    def _answer_if_all_asked(self) -> None:
+        if not self.asked or len(self.asked) < self.running:
+            return
+        keys = list(self.asked)
+        tokens = torch.stack([self.asked[k][0] for k in keys])
+        allowed = torch.stack([self.asked[k][1] for k in keys])
+        self.asked.clear()
+        try:
+            with torch.no_grad():  # grad mode is per thread: the caller's no_grad is not here
+                logp = log_probs(self.model, tokens, allowed)
+            self.passes += 1
+            self.answers.update(zip(keys, logp, strict=True))
+        except BaseException as exc:  # every waiting search must hear of it, not hang
+            self.failure = exc
+        self.ready.notify_all()
+
+
 @torch.no_grad()
 def guided_search(
-    model: torch.nn.Module, puzzle: Sudoku, *, node_limit: int | None = None
+    model: torch.nn.Module,
+    puzzle: Sudoku,
+    *,
+    node_limit: int | None = None,
+    forward: Forward | None = None,
 ) -> GuidedResult:
-    """Solve `puzzle` by propagation + depth-first search branching where the model is surest."""
+    """Solve `puzzle` by propagation + depth-first search branching where the model is surest.
+
+    `forward` replaces the model call (a BatchedForward's, to share passes between searches)."""
     start = time.perf_counter()
-    chooser = ModelChooser(model, puzzle.shape, model_device(model))
+    chooser = ModelChooser(model, puzzle.shape, model_device(model), forward)
     solved = search.solve_search(puzzle, node_limit=node_limit, choose=chooser)
     stats = solved.stats
     return GuidedResult(
@@ -89,6 +157,35 @@ def guided_search(
         trace=solved.trace,
         node_entropy=chooser.entropy,
     )
+
+
+def search_together(
+    model: torch.nn.Module, puzzles: list[Sudoku], node_limit: int | None = None
+) -> list[GuidedResult]:
+    """`guided_search` on every puzzle at once, one thread per search, sharing forward passes."""
+    shared = BatchedForward(model, len(puzzles))
+    outs: list[GuidedResult | None] = [None] * len(puzzles)
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            forward = functools.partial(shared.ask, index)
+            outs[index] = guided_search(
+                model, puzzles[index], node_limit=node_limit, forward=forward
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            shared.finished()
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(puzzles))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [out for out in outs if out is not None]
 
 
 def model_device(model: torch.nn.Module) -> torch.device:
@@ -111,21 +208,28 @@ def guided_search_batch(
     *,
     node_limit: int | None = None,
     compare_mrv: bool = False,
+    batched: bool = True,
 ) -> DecodeResult:
     """`guided_search` on each row of `tokens` [B, L], as a DecodeResult.
 
     The trace's decisions are the path to the answer (propagated and guessed cells, in order);
     step_entropy holds one entry per model call (node), so cumulative_entropy sums over nodes.
     Rows without an answer keep their MASKs. info: found, nodes, guesses, backtracks, and
-    mrv_nodes when `compare_mrv`.
+    mrv_nodes when `compare_mrv`. `batched`: the searches run together and share forward
+    passes (BatchedForward); off, one after another with a pass per node.
     """
     start = time.perf_counter()
-    found, nodes, guesses, backtracks, mrv, outs = [], [], [], [], [], []
+    found, nodes, guesses, backtracks, mrv = [], [], [], [], []
     grids = tokens.clone()
-    for b, row in enumerate(tokens.tolist()):
-        puzzle = Sudoku(shape, tuple(v + 1 if v != MASK else 0 for v in row))
-        out = guided_search(model, puzzle, node_limit=node_limit)
-        outs.append(out)
+    puzzles = [
+        Sudoku(shape, tuple(v + 1 if v != MASK else 0 for v in row)) for row in tokens.tolist()
+    ]
+    outs = (
+        search_together(model, puzzles, node_limit)
+        if batched
+        else [guided_search(model, puzzle, node_limit=node_limit) for puzzle in puzzles]
+    )
+    for b, (puzzle, out) in enumerate(zip(puzzles, outs, strict=True)):
         found.append(out.answer is not None)
         if out.answer is not None:
             grids[b] = torch.tensor(out.answer.cells, device=tokens.device) - 1
