@@ -95,17 +95,23 @@ def sudoku_spec(box_rows: int = 3, box_cols: int = 3) -> GridSpec:
     )
 
 
+def allowed_rows(tokens: np.ndarray, is_condition: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """[L, V] allowed values: a condition position only its own value, the others `free`."""
+    allowed = free.copy()
+    allowed[is_condition] = False
+    allowed[is_condition, tokens[is_condition]] = True
+    return allowed
+
+
 def encode_sudoku(puzzle: Sudoku, solution: Sudoku | None = None) -> TokenGrid:
     """Givens become condition tokens, blanks MASK; the solution (if given) is the target."""
     spec = sudoku_spec(puzzle.shape.box_rows, puzzle.shape.box_cols)
     values = np.asarray(puzzle.cells, dtype=np.int64)
     is_condition = values > 0
     tokens = np.where(is_condition, values - 1, MASK)
-    allowed = np.ones((spec.length, spec.vocab), dtype=bool)
-    allowed[is_condition] = False
-    allowed[is_condition, tokens[is_condition]] = True
+    free = np.ones((spec.length, spec.vocab), dtype=bool)
     target = None if solution is None else np.asarray(solution.cells, dtype=np.int64) - 1
-    return TokenGrid(spec, tokens, is_condition, allowed, target)
+    return TokenGrid(spec, tokens, is_condition, allowed_rows(tokens, is_condition, free), target)
 
 
 def decode_sudoku(puzzle: Sudoku, tokens: np.ndarray) -> Sudoku:
@@ -114,17 +120,27 @@ def decode_sudoku(puzzle: Sudoku, tokens: np.ndarray) -> Sudoku:
     return puzzle.with_cells(np.where(tokens == MASK, 0, tokens + 1))
 
 
-ENCODERS = {"sudoku": (encode_sudoku, decode_sudoku)}
+@cache
+def encoders() -> dict[str, tuple[Any, Any]]:
+    """kind -> (encode, decode). The other kinds' modules import this one, hence the delay."""
+    from puzzlemdm.tokens_blocksworld import decode_blocksworld, encode_blocksworld
+    from puzzlemdm.tokens_zebra import decode_zebra, encode_zebra
+
+    return {
+        "sudoku": (encode_sudoku, decode_sudoku),
+        "zebra": (encode_zebra, decode_zebra),
+        "blocksworld": (encode_blocksworld, decode_blocksworld),
+    }
 
 
 def encode(kind: str, puzzle: Any, solution: Any | None = None) -> TokenGrid:
     """The token grid of `puzzle` (with `solution` as target when given)."""
-    return ENCODERS[kind][0](puzzle, solution)
+    return encoders()[kind][0](puzzle, solution)
 
 
 def decode_tokens(kind: str, puzzle: Any, tokens: np.ndarray) -> Any:
     """The answer written by `tokens` for `puzzle`."""
-    return ENCODERS[kind][1](puzzle, tokens)
+    return encoders()[kind][1](puzzle, tokens)
 
 
 def stack(grids: list[TokenGrid]) -> dict[str, np.ndarray]:

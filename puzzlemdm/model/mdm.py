@@ -73,11 +73,20 @@ def _init_weights(module: nn.Module) -> None:
 
 def spec_from_signature(grid: dict[str, Any]) -> GridSpec:
     """Rebuild the GridSpec a checkpoint was trained on."""
-    if grid.get("kind") == "sudoku":
+    kind = grid.get("kind")
+    if kind == "sudoku":
         from puzzlemdm.tokens import sudoku_spec
 
         return sudoku_spec(*grid["box"])
-    raise ValueError(f"no grid spec for kind {grid.get('kind')!r}")
+    if kind == "zebra":
+        from puzzlemdm.tokens_zebra import zebra_spec
+
+        return zebra_spec(grid["houses"], grid["attributes"])
+    if kind == "blocksworld":
+        from puzzlemdm.tokens_blocksworld import blocksworld_spec
+
+        return blocksworld_spec(grid["blocks"])
+    raise ValueError(f"no grid spec for kind {kind!r}")
 
 
 def as_tensor_batch(
