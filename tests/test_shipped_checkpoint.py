@@ -22,7 +22,8 @@ def test_shipped_files_and_size():
 
 def test_config_matches_the_committed_recipe():
     shipped = json.loads((SHIPPED / "config.json").read_text())
-    recipe = json.loads(json.dumps(load_config(ROOT / "train" / "sudoku-mdm.toml").to_dict()))
+    recipe_file = ROOT / "train" / "sudoku-mdm-stage2.toml"  # stage 2 made the shipped weights
+    recipe = json.loads(json.dumps(load_config(recipe_file).to_dict()))
     # Rebuilt through the dataclasses, so keys added since the run (with neutral defaults)
     # compare equal, while any value that differs fails.
     trained = json.loads(json.dumps(config_from_dict(shipped["recipe"]).to_dict()))
@@ -31,6 +32,9 @@ def test_config_matches_the_committed_recipe():
     assert model.num_parameters() == shipped["parameters"]
     assert shipped["model"]["backbone"]["d_model"] == recipe["model"]["d_model"]
     assert shipped["model"]["backbone"]["n_layers"] == recipe["model"]["n_layers"]
+    stage1 = load_config(ROOT / "train" / "sudoku-mdm.toml")  # stage 2 starts from its output
+    assert Path(recipe["init"]) == Path(stage1.out_dir) / stage1.name / "last"
+    assert stage1.model == load_config(recipe_file).model
 
 
 def test_solves_easy_puzzles_with_the_model_alone(tmp_path):
