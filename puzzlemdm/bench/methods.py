@@ -74,6 +74,20 @@ GROUPS = {
     "cheap": [k for k, (_, cheap) in METHODS.items() if cheap],
     "expensive": [k for k, (_, cheap) in METHODS.items() if not cheap],
 }
+
+
+def lookup(name: str) -> tuple[MethodConfig | str, bool] | None:
+    """A named method, or `med<lambda>` (e.g. med0.05) for a MED schedule at any threshold."""
+    if name in METHODS:
+        return METHODS[name]
+    if name.startswith("med"):
+        try:
+            return MethodConfig(step=replace(MED, med_lambda=float(name[3:]))), True
+        except ValueError:
+            return None
+    return None
+
+
 EXTRAS = (
     "nodes",
     "guesses",
@@ -250,7 +264,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> None:
     model = load_checkpoint(args.checkpoint, device)
     out = Path(args.out)
     names = [m for group in args.methods.split(",") for m in GROUPS.get(group, [group])]
-    unknown = [m for m in names if m not in METHODS]
+    unknown = [m for m in names if lookup(m) is None]
     if unknown:
         raise SystemExit(f"unknown methods {unknown}; choose from {', '.join(METHODS)}")
     header = {
@@ -271,7 +285,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> None:
         everything = load_split(given)[: args.limit]
         sampled = subset(everything, args.subset, args.seed, split)
         for name in names:
-            method, cheap = METHODS[name]
+            method, cheap = lookup(name)
             items = [
                 it for it in (everything if cheap else sampled) if it.index % shard[1] == shard[0]
             ]
