@@ -67,6 +67,7 @@ METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
     "bon8": (MethodConfig(paths=8), False),
     "bon8-vf": (MethodConfig(paths=8, select="verified-first"), False),
     "bon8-vf-repair": (MethodConfig(paths=8, select="verified-first", repair=True), False),
+    "bon16-vf-repair": (MethodConfig(paths=16, select="verified-first", repair=True), False),
     "smc8": (MethodConfig(smc_particles=8, smc_lambda=1.0, smc_every=5), False),
     "infogain8": (MethodConfig(info_gain=True, candidates=8), False),
 }
