@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from puzzlemdm.bench.orders import bucket
+from puzzlemdm.bench.orders import by_guesses
 from puzzlemdm.decode import MethodConfig, StepConfig, guided_search, run_method
 from puzzlemdm.model.checkpoint import (
     load_checkpoint,
@@ -379,14 +379,6 @@ def read_rows(out: Path) -> dict[tuple[str, str], dict[str, dict]]:
     return table
 
 
-def by_guesses(rows: list[dict]) -> dict[str, dict[str, float]]:
-    """Solve rate per bucket of MRV guesses (the data set's measure of how hard a puzzle is)."""
-    buckets: dict[str, list[bool]] = {}
-    for row in sorted(rows, key=lambda r: r["data_guesses"]):
-        buckets.setdefault(bucket(row["data_guesses"]), []).append(row["solved"])
-    return {k: {"n": len(v), "solve_rate": sum(v) / len(v)} for k, v in buckets.items()}
-
-
 def report(out: Path, baseline: str, seed: int) -> dict:
     """Summaries, paired comparisons and guided-vs-MRV nodes from the JSONL rows."""
     table = read_rows(out)
@@ -409,7 +401,9 @@ def report(out: Path, baseline: str, seed: int) -> dict:
                 "mean_nfe": float(np.mean([r["nfe"] for r in values])),
                 "seconds_per_puzzle": float(np.mean([r["seconds"] for r in values])),
                 "auroc_entropy_failure": None if name == "mrv" else auroc(entropy, ~solved),
-                "by_search_guesses": by_guesses(values),
+                "by_search_guesses": by_guesses(
+                    [r["data_guesses"] for r in values], [r["solved"] for r in values]
+                ),
             }
         )
         base = table.get((split, baseline))

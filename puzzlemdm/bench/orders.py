@@ -39,6 +39,15 @@ def bucket(guesses: int) -> str:
     raise ValueError(guesses)
 
 
+def by_guesses(guesses: list[int], solved: list[bool]) -> dict[str, dict[str, float]]:
+    """Solve rate per bucket of MRV guesses (the data set's measure of how hard a puzzle is),
+    buckets in increasing order."""
+    buckets: dict[str, list[bool]] = {}
+    for g, ok in sorted(zip(guesses, solved, strict=True), key=lambda pair: pair[0]):
+        buckets.setdefault(bucket(g), []).append(ok)
+    return {k: {"n": len(v), "solve_rate": sum(v) / len(v)} for k, v in buckets.items()}
+
+
 def run_split(
     model,
     path: str,
@@ -79,9 +88,6 @@ def run_split(
         for row, (puzzle, _, _) in enumerate(chunk):
             solved.append(verify(puzzle, decode_tokens("sudoku", puzzle, final[row])).ok)
     seconds = time.perf_counter() - began
-    by_bucket: dict[str, list[bool]] = {}
-    for ok, g in zip(solved, guesses, strict=True):
-        by_bucket.setdefault(bucket(g), []).append(ok)
     return {
         "split": path,
         "order": order,
@@ -91,12 +97,7 @@ def run_split(
         "cell_accuracy": cells_right / max(cells_total, 1),
         "mean_nfe": nfe / len(rows),
         "puzzles_per_s": len(rows) / seconds,
-        "by_search_guesses": {
-            k: {"n": len(v), "solve_rate": sum(v) / len(v)}
-            for k, v in sorted(
-                by_bucket.items(), key=lambda kv: int(kv[0].rstrip("+").split("-")[0])
-            )
-        },
+        "by_search_guesses": by_guesses(guesses, solved),
     }
 
 
