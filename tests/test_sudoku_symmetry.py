@@ -15,6 +15,7 @@ from puzzlemdm.puzzles.sudoku_symmetry import (
     Symmetry,
     augment,
     canonical_form,
+    orbit_invariant,
     permute_bands,
     permute_cols,
     permute_rows,
@@ -140,7 +141,9 @@ def test_canonical_form_is_invariant(shape, seed, blank_rate):
         blank_rate = max(blank_rate, 0.3)
     grid = with_blanks(random_symmetry(rng, shape).apply(solved(shape)), rng, blank_rate)
     form = canonical_form(grid)
-    assert canonical_form(random_symmetry(rng, shape).apply(grid)) == form
+    image = random_symmetry(rng, shape).apply(grid)
+    assert canonical_form(image) == form
+    assert orbit_invariant(image) == orbit_invariant(grid)
     # The form is itself a member of the orbit (so it is its own canonical form).
     assert canonical_form(Sudoku.from_line(form, shape)) == form
     # Renaming values keeps how often each occurs, and the blanks.

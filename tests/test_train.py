@@ -100,6 +100,46 @@ def test_second_stage_starts_from_the_init_checkpoint(corpus, tmp_path):
         run_training(config_from_dict(recipe))
 
 
+def test_float16_checkpoints_reload_as_float32_with_the_same_answers(corpus, tmp_path):
+    recipe = tiny_config(corpus, tmp_path, steps=3)
+    recipe["save_dtype"] = "float16"
+    run = run_training(config_from_dict(recipe))
+    stored = load_file(str(run / "last" / "model.safetensors"))
+    assert {t.dtype for t in stored.values()} == {torch.float16}
+    model = load_checkpoint(run / "last")
+    assert {p.dtype for p in model.parameters()} == {torch.float32}
+    exact = {k: v for k, v in torch.load(run / "resume.pt", weights_only=True)["model"].items()}
+    assert {t.dtype for t in exact.values()} == {torch.float32}  # resume stays exact
+    for key, value in stored.items():
+        torch.testing.assert_close(value.float(), exact[key], rtol=1e-3, atol=1e-4)
+
+
+def test_unknown_precision_or_save_dtype_is_refused(corpus, tmp_path):
+    for key, value in (("precision", "fp8"), ("save_dtype", "int8")):
+        recipe = tiny_config(corpus, tmp_path, steps=1)
+        recipe[key] = value
+        with pytest.raises(ValueError, match=key):
+            run_training(config_from_dict(recipe))
+
+
+def test_training_puzzles_equal_to_a_held_out_one_up_to_symmetry_are_dropped(corpus, tmp_path):
+    from puzzlemdm.puzzles.sudoku import Sudoku
+    from puzzlemdm.puzzles.sudoku_symmetry import random_symmetry
+    from puzzlemdm.train.data import load_token_set
+
+    rows = [json.loads(line) for line in corpus.read_text().splitlines()]
+    rng = np.random.default_rng(0)
+    held_out = tmp_path / "test.jsonl"
+    with held_out.open("w") as fh:
+        for row in rows[:3]:  # the first three, each under a random symmetry
+            symmetry = random_symmetry(rng, Sudoku.from_line(row["puzzle"]).shape)
+            image = {k: symmetry.apply(Sudoku.from_line(row[k])).to_line()
+                     for k in ("puzzle", "solution")}  # fmt: skip
+            fh.write(json.dumps({**row, **image}) + "\n")
+    data, dropped = load_token_set([str(corpus)], [str(held_out)])
+    assert (len(data), dropped) == (len(rows) - 3, 3)
+
+
 def test_recipe_overrides_and_unknown_keys(tmp_path):
     recipe = tmp_path / "r.toml"
     recipe.write_text('name = "x"\n[optim]\nsteps = 5\n')

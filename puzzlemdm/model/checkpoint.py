@@ -29,13 +29,21 @@ def shipped_checkpoint(name: str = "sudoku-mdm") -> Path:
 
 
 def save_checkpoint(
-    folder: Path, model: MaskedDiffusionModel, extra: dict[str, Any] | None = None
+    folder: Path,
+    model: MaskedDiffusionModel,
+    extra: dict[str, Any] | None = None,
+    dtype: torch.dtype | None = None,
 ) -> None:
-    """Write weights and config (plus `extra` fields such as the training recipe) to `folder`."""
+    """Write weights and config (plus `extra` fields such as the training recipe) to `folder`.
+
+    `dtype` (e.g. float16) stores the weights smaller; loading casts them back to float32."""
     from safetensors.torch import save_file
 
     folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    state = {
+        k: v.detach().to("cpu", dtype or v.dtype).contiguous()
+        for k, v in model.state_dict().items()
+    }
     save_file(state, str(folder / "model.safetensors"))
     config = {
         "model": model.config.to_dict(),

@@ -405,6 +405,21 @@ def _read(st: _State, row: tuple[int, ...], j: int, out: list[int], level: _Leve
         level.states.setdefault(st.key(), st)
 
 
+def orbit_invariant(s: Sudoku) -> tuple:
+    """A cheap fingerprint that every grid of the orbit shares (unlike `canonical_form`, two
+    orbits may share it too): the sorted counts of each value, and the sorted given-counts of
+    rows and of columns (as an unordered pair, since a transpose swaps them).
+
+    Used to skip the exact canonical form for grids that cannot be equivalent to any of a set.
+    """
+    n = s.n
+    rows = tuple(sorted(sum(1 for v in s.cells[r * n : (r + 1) * n] if v) for r in range(n)))
+    cols = tuple(sorted(sum(1 for v in s.cells[c::n] if v) for c in range(n)))
+    values = tuple(sorted(s.cells.count(v) for v in range(1, n + 1)))
+    lines = (rows, cols) if s.shape.box_rows != s.shape.box_cols else tuple(sorted((rows, cols)))
+    return (values, lines)
+
+
 def canonical_form(s: Sudoku) -> str:
     """The orbit's name: the smallest line over the whole group, values renamed by first sight.
 

@@ -52,6 +52,9 @@ class TrainConfig:
     init: str = ""  # checkpoint folder to start from (a second stage); "" = fresh weights
     save_every: int = 250
     max_minutes: float = 0.0  # stop cleanly (and save) after this wall time; 0 = no limit
+    precision: str = "fp32"  # "bf16": autocast the forward pass (worth it on GPUs only)
+    save_dtype: str = "float32"  # of saved checkpoints (float16 halves them); resume state is exact
+    compile: bool = False  # torch.compile the training forward (fixed shapes; a GPU speed-up)
     model: BackboneConfig = field(default_factory=BackboneConfig)
     data: DataConfig = field(default_factory=DataConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)

@@ -162,9 +162,12 @@ def run_training(
         device = torch.device("cuda", ddp.local_rank)
     run_dir = Path(cfg.out_dir) / cfg.name
     torch.manual_seed(cfg.seed)
-    generator = torch.Generator().manual_seed(cfg.seed * 1000 + ddp.rank)  # per-rank data stream
+    # Batches are drawn, augmented and masked where the model runs: on a GPU the host would
+    # otherwise be the bottleneck. A run is reproducible on one kind of device.
+    generator = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + ddp.rank)
 
     data, dropped = load_token_set(cfg.data.train, cfg.data.exclude)
+    data = data.to(device)
     validation = (
         load_token_set(cfg.data.validation, limit_each=cfg.eval.puzzles)[0]
         if cfg.data.validation
@@ -181,6 +184,16 @@ def run_training(
         generator.set_state(state["generators"][ddp.rank])
         step = state["step"]
     trained = torch.nn.parallel.DistributedDataParallel(model) if ddp.world > 1 else model
+    if cfg.compile:
+        trained = torch.compile(trained)  # evaluation keeps the eager model: its shapes vary
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    if cfg.precision not in ("fp32", "bf16"):
+        raise ValueError(f"precision must be fp32 or bf16, not {cfg.precision!r}")
+    if cfg.save_dtype not in ("float32", "float16", "bfloat16"):
+        raise ValueError(f"save_dtype must be float32, float16 or bfloat16: {cfg.save_dtype!r}")
+    save_dtype = getattr(torch, cfg.save_dtype)
 
     if ddp.main:
         run_dir.mkdir(parents=True, exist_ok=True)
@@ -220,7 +233,7 @@ def run_training(
     started = time.perf_counter()
     elapsed_before = state.get("elapsed", 0.0) if resume else 0.0
     best = -1.0
-    window: list[float] = []
+    window: list[torch.Tensor] = []  # losses stay on the device until logged: no sync per step
     try:
         model.train()
         while step < cfg.optim.steps:
@@ -235,20 +248,21 @@ def run_training(
             )
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(step, cfg)
-            logits = trained(noisy, allowed)
-            loss = mdm_loss(logits, target, masked, t, (~is_condition).sum(1).to(device))
+            with torch.autocast(device.type, torch.bfloat16, enabled=cfg.precision == "bf16"):
+                logits = trained(noisy, allowed)
+            loss = mdm_loss(logits.float(), target, masked, t, (~is_condition).sum(1).to(device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.optim.grad_clip)
             optimizer.step()
             step += 1
-            window.append(loss.item())
+            window.append(loss.detach())
             elapsed = elapsed_before + time.perf_counter() - started
             if step % 25 == 0 or step == cfg.optim.steps:
                 log(
                     {
                         "step": step,
-                        "loss": sum(window) / len(window),
+                        "loss": torch.stack(window).mean().item(),
                         "lr": learning_rate(step - 1, cfg),
                         "grad_norm": float(grad_norm),
                         "elapsed_s": round(elapsed, 1),
@@ -273,6 +287,7 @@ def run_training(
                             **scores,
                             "recipe": cfg.to_dict(),
                         },
+                        save_dtype,
                     )
             out_of_time = cfg.max_minutes > 0 and elapsed > 60 * cfg.max_minutes
             if ddp.world > 1:  # every rank must agree to stop at the same step, or DDP hangs
@@ -295,7 +310,9 @@ def run_training(
                 )
                 break
         if ddp.main:
-            save_checkpoint(run_dir / "last", model, {"step": step, "recipe": cfg.to_dict()})
+            save_checkpoint(
+                run_dir / "last", model, {"step": step, "recipe": cfg.to_dict()}, save_dtype
+            )
         _save_resume(
             run_dir,
             model,
