@@ -170,6 +170,30 @@ def test_searches_run_together_share_passes_and_match_one_by_one():
     assert together.grids == alone.grids
 
 
+@pytest.mark.parametrize("batched", [False, True])
+def test_sibling_batches_change_only_the_pass_count(batched):
+    puzzles = hard_puzzles(4)
+    tokens = torch.tensor([[v - 1 if v else MASK for v in p.cells] for p, _ in puzzles])
+    plain_model = Counting(LinearToy(81, 9, seed=5))
+    sibling_model = Counting(LinearToy(81, 9, seed=5))
+    plain = guided_search_batch(plain_model, tokens, Shape(3, 3), batched=batched)
+    siblings = guided_search_batch(
+        sibling_model, tokens, Shape(3, 3), batched=batched, siblings=True
+    )
+    # The same search (same choices, same nodes), the same answers and path entropies ...
+    assert torch.equal(plain.tokens, siblings.tokens)
+    assert torch.equal(plain.order, siblings.order)
+    for key in ("nodes", "guesses", "backtracks"):
+        assert torch.equal(plain.info[key], siblings.info[key]), key
+    torch.testing.assert_close(plain.step_entropy, siblings.step_entropy)
+    # ... in fewer passes wherever the search backtracked to a sibling, evaluating more grids.
+    assert (siblings.nfe <= plain.nfe).all()
+    assert (siblings.nfe < plain.nfe).any()
+    assert torch.equal(plain.info["rows"], plain.nfe)
+    assert (siblings.info["rows"] >= plain.info["rows"]).all()
+    assert sibling_model.grids == int(siblings.info["rows"].sum())
+
+
 def test_a_failing_model_call_reaches_every_search_instead_of_hanging():
     class Broken(torch.nn.Module):
         def forward(self, tokens, allowed=None):

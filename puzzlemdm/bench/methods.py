@@ -63,6 +63,7 @@ METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
     "repair": (MethodConfig(repair=True), True),
     "med-repair": (MethodConfig(step=MED, repair=True), True),
     "guided": ("guided", True),
+    "guided-siblings": ("guided-siblings", True),
     "mrv": ("mrv", True),
     "bon8": (MethodConfig(paths=8), False),
     "bon8-vf": (MethodConfig(paths=8, select="verified-first"), False),
@@ -241,9 +242,12 @@ def run_search(model, item: Item, kind: str, node_limit: int) -> dict:
         answer, stats = out.answer, out.stats
         nfe, entropy = 0, 0.0
     else:
-        g = guided_search(model, item.puzzle, node_limit=node_limit)
+        g = guided_search(
+            model, item.puzzle, node_limit=node_limit, siblings=kind == "guided-siblings"
+        )
         answer, nfe, entropy = g.answer, g.nfe, sum(g.node_entropy)
         stats = {"nodes": g.nodes, "guesses": g.guesses, "backtracks": g.backtracks}
+        stats["rows"] = g.rows
     return {
         "solved": answer is not None and verify(item.puzzle, answer).ok,
         "nfe": nfe,
@@ -252,6 +256,7 @@ def run_search(model, item: Item, kind: str, node_limit: int) -> dict:
         "nodes": int(stats["nodes"]),
         "guesses": int(stats["guesses"]),
         "backtracks": int(stats["backtracks"]),
+        **({"rows": stats["rows"]} if "rows" in stats else {}),
     }
 
 

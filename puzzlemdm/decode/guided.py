@@ -37,18 +37,23 @@ class GuidedResult:
     nodes: int
     guesses: int
     backtracks: int
-    nfe: int
+    nfe: int  # forward passes, one after another
     seconds: float
+    rows: int = 0  # grids the passes evaluated (more than nfe with sibling batches)
     node_limit_hit: bool = False
     trace: list[Decision] = field(default_factory=list)  # the path to the answer
     node_entropy: list[float] = field(default_factory=list)  # denoising entropy per model call
 
 
-Forward = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (tokens [L], allowed [L, V])
+Forward = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # tokens [k, L], allowed [k, L, V]
 
 
 class ModelChooser:
-    """A `choose(cands) -> (cell, values)` callback for `search` that asks the model."""
+    """A `choose(cands) -> (cell, values)` callback for `search` that asks the model.
+
+    With `siblings`, it also evaluates all children of a branching in one forward pass before
+    the search visits them (`prefetch`), so that a backtrack to a sibling costs no pass of its
+    own: fewer sequential passes, more rows (children never visited are evaluated too)."""
 
     def __init__(
         self,
@@ -56,23 +61,34 @@ class ModelChooser:
         shape: Shape,
         device: torch.device,
         forward: Forward | None = None,
+        siblings: bool = False,
     ) -> None:
         self.model, self.n, self.device = model, shape.n, device
-        self.forward = forward or (lambda t, a: log_probs(model, t[None], a[None])[0])
+        self.forward = forward or (lambda t, a: log_probs(model, t, a))
         self.bits = 1 << torch.arange(shape.n, device=device)
-        self.calls = 0
+        self.calls = 0  # forward passes, one after another
+        self.rows = 0  # grids evaluated by them
         self.entropy: list[float] = []
+        self.cache: dict[tuple[int, ...], torch.Tensor] = {}
+        self.prefetch = self._prefetch if siblings else None
 
-    def __call__(self, cands: list[int]) -> search.Choice:
+    def _state(self, cands: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(open cells [L], allowed [L, V], tokens [L]) of a candidate state."""
         masks = torch.tensor(cands, device=self.device)
         open_cells = (masks & (masks - 1)) != 0
-        if not bool(open_cells.any()):
-            return None
         allowed = (masks[:, None] & self.bits) != 0
         fixed = torch.log2(masks.double()).long()  # exact for the one-bit masks it is used on
-        tokens = torch.where(open_cells, MASK, fixed)
-        logp = self.forward(tokens, allowed)
-        self.calls += 1
+        return open_cells, allowed, torch.where(open_cells, MASK, fixed)
+
+    def __call__(self, cands: list[int]) -> search.Choice:
+        open_cells, allowed, tokens = self._state(cands)
+        if not bool(open_cells.any()):
+            return None
+        logp = self.cache.pop(tuple(cands), None)
+        if logp is None:
+            logp = self.forward(tokens[None], allowed[None])[0]
+            self.calls += 1
+            self.rows += 1
         self.entropy.append(
             float(denoising_entropy(scores.entropy(logp)[None], open_cells[None])[0])
         )
@@ -80,6 +96,22 @@ class ModelChooser:
         cell = int(margin.argmax())
         ranked = logp[cell].argsort(descending=True, stable=True).tolist()
         return cell, [v + 1 for v in ranked if allowed[cell, v]]
+
+    def _prefetch(self, children: list[list[int]]) -> None:
+        keys, tokens, allowed = [], [], []
+        for child in children:
+            key = tuple(child)
+            open_cells, child_allowed, child_tokens = self._state(child)
+            if bool(open_cells.any()) and key not in self.cache:
+                keys.append(key)
+                tokens.append(child_tokens)
+                allowed.append(child_allowed)
+        if len(keys) < 2:  # one child: its own call costs the same pass
+            return
+        logp = self.forward(torch.stack(tokens), torch.stack(allowed))
+        self.calls += 1
+        self.rows += len(keys)
+        self.cache.update(zip(keys, logp, strict=True))
 
 
 class BatchedForward:
@@ -99,6 +131,7 @@ class BatchedForward:
         self.passes = 0
 
     def ask(self, search: int, tokens: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities [k, L, V] of one search's k grids (tokens [k, L])."""
         with self.ready:
             self.asked[search] = (tokens, allowed)
             self._answer_if_all_asked()
@@ -118,14 +151,15 @@ class BatchedForward:
         if not self.asked or len(self.asked) < self.running:
             return
         keys = list(self.asked)
-        tokens = torch.stack([self.asked[k][0] for k in keys])
-        allowed = torch.stack([self.asked[k][1] for k in keys])
+        sizes = [len(self.asked[k][0]) for k in keys]
+        tokens = torch.cat([self.asked[k][0] for k in keys])
+        allowed = torch.cat([self.asked[k][1] for k in keys])
         self.asked.clear()
         try:
             with torch.no_grad():  # grad mode is per thread: the caller's no_grad is not here
                 logp = log_probs(self.model, tokens, allowed)
             self.passes += 1
-            self.answers.update(zip(keys, logp, strict=True))
+            self.answers.update(zip(keys, logp.split(sizes), strict=True))
         except BaseException as exc:  # every waiting search must hear of it, not hang
             self.failure = exc
         self.ready.notify_all()
@@ -138,12 +172,14 @@ def guided_search(
     *,
     node_limit: int | None = None,
     forward: Forward | None = None,
+    siblings: bool = False,
 ) -> GuidedResult:
     """Solve `puzzle` by propagation + depth-first search branching where the model is surest.
 
-    `forward` replaces the model call (a BatchedForward's, to share passes between searches)."""
+    `forward` replaces the model call (a BatchedForward's, to share passes between searches);
+    `siblings` evaluates the children of each branching together (ModelChooser)."""
     start = time.perf_counter()
-    chooser = ModelChooser(model, puzzle.shape, model_device(model), forward)
+    chooser = ModelChooser(model, puzzle.shape, model_device(model), forward, siblings)
     solved = search.solve_search(puzzle, node_limit=node_limit, choose=chooser)
     stats = solved.stats
     return GuidedResult(
@@ -152,6 +188,7 @@ def guided_search(
         guesses=int(stats["guesses"]),
         backtracks=int(stats["backtracks"]),
         nfe=chooser.calls,
+        rows=chooser.rows,
         seconds=time.perf_counter() - start,
         node_limit_hit=bool(stats["node_limit_hit"]),
         trace=solved.trace,
@@ -160,7 +197,10 @@ def guided_search(
 
 
 def search_together(
-    model: torch.nn.Module, puzzles: list[Sudoku], node_limit: int | None = None
+    model: torch.nn.Module,
+    puzzles: list[Sudoku],
+    node_limit: int | None = None,
+    siblings: bool = False,
 ) -> list[GuidedResult]:
     """`guided_search` on every puzzle at once, one thread per search, sharing forward passes."""
     shared = BatchedForward(model, len(puzzles))
@@ -171,7 +211,7 @@ def search_together(
         try:
             forward = functools.partial(shared.ask, index)
             outs[index] = guided_search(
-                model, puzzles[index], node_limit=node_limit, forward=forward
+                model, puzzles[index], node_limit=node_limit, forward=forward, siblings=siblings
             )
         except BaseException as exc:
             errors.append(exc)
@@ -209,6 +249,7 @@ def guided_search_batch(
     node_limit: int | None = None,
     compare_mrv: bool = False,
     batched: bool = True,
+    siblings: bool = False,
 ) -> DecodeResult:
     """`guided_search` on each row of `tokens` [B, L], as a DecodeResult.
 
@@ -216,7 +257,8 @@ def guided_search_batch(
     step_entropy holds one entry per model call (node), so cumulative_entropy sums over nodes.
     Rows without an answer keep their MASKs. info: found, nodes, guesses, backtracks, and
     mrv_nodes when `compare_mrv`. `batched`: the searches run together and share forward
-    passes (BatchedForward); off, one after another with a pass per node.
+    passes (BatchedForward); off, one after another with a pass per node. `siblings`: each
+    branching's children are evaluated in one pass too (info["rows"] counts the grids).
     """
     start = time.perf_counter()
     found, nodes, guesses, backtracks, mrv = [], [], [], [], []
@@ -225,9 +267,12 @@ def guided_search_batch(
         Sudoku(shape, tuple(v + 1 if v != MASK else 0 for v in row)) for row in tokens.tolist()
     ]
     outs = (
-        search_together(model, puzzles, node_limit)
+        search_together(model, puzzles, node_limit, siblings)
         if batched
-        else [guided_search(model, puzzle, node_limit=node_limit) for puzzle in puzzles]
+        else [
+            guided_search(model, puzzle, node_limit=node_limit, siblings=siblings)
+            for puzzle in puzzles
+        ]
     )
     for b, (puzzle, out) in enumerate(zip(puzzles, outs, strict=True)):
         found.append(out.answer is not None)
@@ -256,6 +301,7 @@ def guided_search_batch(
         "nodes": torch.tensor(nodes, device=device),
         "guesses": torch.tensor(guesses, device=device),
         "backtracks": torch.tensor(backtracks, device=device),
+        "rows": torch.tensor([o.rows for o in outs], device=device),
     }
     if compare_mrv:
         info["mrv_nodes"] = torch.tensor(mrv, device=device)

@@ -30,6 +30,8 @@ _NAKED, _HIDDEN, _GUESS = 0, 1, 2
 
 Choice = tuple[int, list[int]] | None
 Chooser = Callable[[list[int]], Choice]
+# A chooser may also have `prefetch(children)`: the search then hands it every consistent child
+# state of a branching before visiting the first (a model evaluates siblings in one batch).
 # A log entry: (cell, value bit, reason index, depth); turned into Decisions at the end only.
 LogEntry = tuple[int, int, int, int]
 
@@ -246,6 +248,9 @@ class _Search:
         cell, values = choice
         log, geo, limit = self.log, self.geo, self.node_limit
         allowed = cands[cell]
+        prefetch = getattr(self.choose, "prefetch", None)
+        if prefetch is not None:
+            prefetch(self.children(cands, cell, values))
         for v in values:
             bit = 1 << (v - 1)
             if not allowed & bit:
@@ -268,6 +273,19 @@ class _Search:
             if log is not None:
                 del log[mark:]
         return False
+
+    def children(self, cands: list[int], cell: int, values: list[int]) -> list[list[int]]:
+        """The consistent propagated states below a branching, before any is visited (no log,
+        no counters): for a chooser that evaluates siblings together."""
+        kids = []
+        for v in values:
+            bit = 1 << (v - 1)
+            if cands[cell] & bit:
+                child = cands[:]
+                child[cell] = bit
+                if _propagate(child, [cell], self.geo, None, 0):
+                    kids.append(child)
+        return kids
 
 
 def search(
