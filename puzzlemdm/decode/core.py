@@ -30,7 +30,7 @@ def decode(
     differ: torch.Tensor | None = None,
     schedule: str = "one",
     steps: int | None = None,
-    med_lambda: float = 0.2,
+    med_lambda: float = 0.01,
     k_max: int | None = None,
     tau: float = 0.9,
 ) -> DecodeResult:
