@@ -15,26 +15,37 @@ SHIPPED = shipped_checkpoint("sudoku-mdm")
 
 
 def test_shipped_files_and_size():
-    for name in ("model.safetensors", "config.json", "metrics.jsonl", "README.md"):
+    for name in ("model.safetensors", "config.json", "metrics.jsonl", "train.log", "README.md"):
         assert (SHIPPED / name).is_file(), name
     assert (SHIPPED / "model.safetensors").stat().st_size < 10 * 2**20
 
 
 def test_config_matches_the_committed_recipe():
     shipped = json.loads((SHIPPED / "config.json").read_text())
-    recipe_file = ROOT / "train" / "sudoku-mdm-stage2.toml"  # stage 2 made the shipped weights
+    recipe_file = ROOT / "train" / "sudoku-mdm-gpu.toml"  # the recipe of the shipped weights
     recipe = json.loads(json.dumps(load_config(recipe_file).to_dict()))
     # Rebuilt through the dataclasses, so keys added since the run (with neutral defaults)
     # compare equal, while any value that differs fails.
     trained = json.loads(json.dumps(config_from_dict(shipped["recipe"]).to_dict()))
+    # The run had a wall-clock guard (sized from the calibration) that never fired; the
+    # recipe has none, so that a slower GPU still runs every step.
+    events = [json.loads(line) for line in (SHIPPED / "metrics.jsonl").read_text().splitlines()]
+    assert not [e for e in events if e.get("event") == "stopped"]
+    assert trained.pop("max_minutes") > 0 and recipe.pop("max_minutes") == 0
     assert trained == recipe
+    assert shipped["step"] == recipe["optim"]["steps"] == events[-1]["step"]
     model = load_checkpoint(SHIPPED)
-    assert model.num_parameters() == shipped["parameters"]
+    assert model.num_parameters() == shipped["parameters"] == events[0]["parameters"]
     assert shipped["model"]["backbone"]["d_model"] == recipe["model"]["d_model"]
     assert shipped["model"]["backbone"]["n_layers"] == recipe["model"]["n_layers"]
-    stage1 = load_config(ROOT / "train" / "sudoku-mdm.toml")  # stage 2 starts from its output
-    assert Path(recipe["init"]) == Path(stage1.out_dir) / stage1.name / "last"
-    assert stage1.model == load_config(recipe_file).model
+
+
+def test_cpu_recipes_chain_and_share_the_architecture():
+    stage1 = load_config(ROOT / "train" / "sudoku-mdm.toml")
+    stage2 = load_config(ROOT / "train" / "sudoku-mdm-stage2.toml")
+    assert Path(stage2.init) == Path(stage1.out_dir) / stage1.name / "last"
+    assert stage1.model == stage2.model
+    assert stage1.device == stage2.device == "auto"
 
 
 def test_solves_easy_puzzles_with_the_model_alone(tmp_path):
