@@ -14,7 +14,7 @@ head -n 500 datasets/sudoku/medium/test.jsonl > "$medium"
   echo
   echo "| mode | solved | wall seconds | puzzles/s |"
   echo "|---|---|---|---|"
-  for mode in "--search guided" "--search none"; do
+  for mode in "--search guided" "--search none" "--search none --precision bf16"; do
     start=$(date +%s.%N)
     solved=$(puzzlemdm solve "$medium" --json --checkpoint "$ckpt" $mode 2>/dev/null | grep -c '"verified": true' || true)
     end=$(date +%s.%N)

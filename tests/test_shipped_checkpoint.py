@@ -63,6 +63,22 @@ def test_solves_easy_puzzles_with_the_model_alone(tmp_path):
     assert all(r["nfe"] == r["puzzle"].count(".") for r in out)  # one position per step
 
 
+def test_bf16_precision_solves_with_the_model_and_other_precisions_are_refused(tmp_path):
+    rows = (ROOT / "datasets" / "sudoku" / "easy" / "validation.jsonl").read_text().splitlines()[:4]
+    puzzles = tmp_path / "easy.txt"
+    puzzles.write_text("\n".join(json.loads(r)["puzzle"] for r in rows) + "\n")
+    args = ["solve", str(puzzles), "--json", "--device", "cpu", "--search", "none"]
+    result = CliRunner().invoke(app, [*args, "--precision", "bf16"])
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["solver"] for r in out] == ["sudoku-mdm/margin"] * 4
+    assert [r["answer"] for r in out if r["verified"]] == [
+        json.loads(r)["solution"] for r, o in zip(rows, out, strict=True) if o["verified"]
+    ]
+    assert sum(r["verified"] for r in out) >= 3
+    refused = CliRunner().invoke(app, [*args, "--precision", "fp16"])
+    assert refused.exit_code == 2 and "--precision" in refused.stderr
+
+
 def test_default_is_the_model_guided_search_and_solves_hard_puzzles(tmp_path):
     rows = (ROOT / "datasets" / "sudoku" / "hard" / "validation.jsonl").read_text().splitlines()
     puzzles = tmp_path / "hard.txt"

@@ -93,6 +93,22 @@ def test_logits_respect_allowed_values():
     ).all()  # givens: one value allowed
 
 
+def test_bfloat16_compute_applies_in_whichever_thread_calls_the_model():
+    import threading
+
+    model = tiny_model().eval()
+    tokens = torch.full((3, 16), MASK)
+    exact = model(tokens)
+    model.compute_dtype = torch.bfloat16
+    out = {}
+    worker = threading.Thread(target=lambda: out.update(logits=model(tokens)))  # as guided search
+    worker.start()
+    worker.join()
+    assert out["logits"].dtype == torch.float32
+    assert not torch.equal(out["logits"], exact)  # bfloat16 products were used ...
+    torch.testing.assert_close(out["logits"], exact, atol=0.05, rtol=0.05)  # ... and are close
+
+
 def test_masking_never_touches_conditions_and_follows_t():
     gen = torch.Generator().manual_seed(0)
     target = torch.randint(0, 9, (512, 81), generator=gen)

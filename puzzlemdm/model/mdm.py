@@ -6,6 +6,7 @@ carries the shape it was trained on. Logits are restricted to each position's al
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -52,12 +53,23 @@ class MaskedDiffusionModel(nn.Module):
             "relation", torch.as_tensor(spec.relation, dtype=torch.long), persistent=False
         )
         self.apply(_init_weights)
+        # None = float32; torch.bfloat16 = matrix products in bfloat16 (inference speed).
+        self.compute_dtype: torch.dtype | None = None
 
     def forward(self, tokens: torch.Tensor, allowed: torch.Tensor | None = None) -> torch.Tensor:
         """tokens [B, L] (MASK = -1 where unknown) -> logits [B, L, V], disallowed = -1e9."""
         ids = torch.where(tokens == MASK, torch.full_like(tokens, self.vocab), tokens)
-        hidden = self.backbone(self.value_embedding(ids), self.coords, self.relation)
-        logits = self.head(hidden).float()
+        # Entered here, not by the caller: autocast is per thread, and guided search calls the
+        # model from its worker threads.
+        low_precision = (
+            torch.autocast(tokens.device.type, self.compute_dtype)
+            if self.compute_dtype is not None
+            else contextlib.nullcontext()
+        )
+        with low_precision:
+            hidden = self.backbone(self.value_embedding(ids), self.coords, self.relation)
+            logits = self.head(hidden)
+        logits = logits.float()
         if allowed is not None:
             logits = logits.masked_fill(~allowed, NEG_INF)
         return logits
