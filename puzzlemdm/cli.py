@@ -601,6 +601,15 @@ def train(
         raise fail(f"{config}: no such recipe", EXIT_USAGE) from None
     except ValueError as exc:
         raise fail(f"{config}: {exc}", EXIT_USAGE) from None
+    if cfg.device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise fail(
+                f"{config}: the recipe trains on {cfg.device!r}, and this machine has no CUDA "
+                "GPU (--device cpu runs it here, much slower)",
+                EXIT_USAGE,
+            )
     from puzzlemdm.train.progress import train_with_progress
 
     run_dir = train_with_progress(cfg, resume=resume, console=err)

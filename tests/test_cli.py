@@ -126,3 +126,14 @@ def test_python_dash_m_entry_point_never_prints_a_traceback(tmp_path):
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "not a text file" in done.stderr
+
+
+def test_a_gpu_recipe_on_a_machine_without_cuda_is_a_usage_error():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    recipe = Path(__file__).resolve().parent.parent / "train" / "sudoku-mdm-gpu.toml"
+    result = CliRunner().invoke(app, ["train", "--config", str(recipe)])
+    assert result.exit_code == 2
+    assert "no CUDA GPU" in result.stderr and "--device cpu" in result.stderr
