@@ -17,6 +17,7 @@ train_one() {
     --set max_minutes=0 --set 'out_dir="runs"' ${EXTRA:-}
 }
 if [ "${PARALLEL:-0}" = 1 ]; then
+  trap 'kill $(jobs -p) 2>/dev/null || true' EXIT  # no run outlives a failed one
   train_one true & first=$!
   train_one false
   wait "$first"
@@ -39,12 +40,20 @@ lines = [
 ]
 for bias in ("true", "false"):
     rows = [json.loads(x) for x in Path(f"runs/ablation-bias-{bias}/metrics.jsonl").read_text().splitlines()]
-    val = [r for r in rows if "val_solve_rate" in r][-1]
-    loss = [r for r in rows if "loss" in r][-1]["loss"]
+    vals = [r for r in rows if "val_solve_rate" in r]
+    last = [r for r in rows if "loss" in r][-1]
+    if not vals:  # stopped before its validation: report how far it got
+        lines.append(
+            f"| {'on' if bias == 'true' else 'off'} | {last['step']} (stopped) | "
+            f"{last['elapsed_s'] / 60:.1f} | - | - | - | - | {last['loss']:.4f} |"
+        )
+        continue
+    val = vals[-1]
     lines.append(
         f"| {'on' if bias == 'true' else 'off'} | {val['step']} | {val['elapsed_s'] / 60:.1f} | "
         f"{val['val_solve_rate']:.1%} | {val['val_solve_rate_easy']:.0%} | "
-        f"{val['val_solve_rate_medium']:.0%} | {val['val_solve_rate_hard']:.0%} | {loss:.4f} |"
+        f"{val['val_solve_rate_medium']:.0%} | {val['val_solve_rate_hard']:.0%} | "
+        f"{last['loss']:.4f} |"
     )
 start = json.loads(Path("runs/ablation-bias-true/metrics.jsonl").read_text().splitlines()[0])
 lines.append(f"\nDevice: {start['device']}.")

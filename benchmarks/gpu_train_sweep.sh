@@ -4,6 +4,11 @@
 #   OUT=/tmp/out bash benchmarks/gpu_train_sweep.sh RECIPE "name1 --set k=v ..." "name2 ..."
 # Each variant is "<name> <extra train options>"; every run logs to runs/<name>.log.
 set -uo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -lt 2 ]; then
+  echo "usage: bash benchmarks/gpu_train_sweep.sh RECIPE \"name --set k=v ...\" ..." >&2
+  exit 2
+fi
 recipe=$1; shift
 out=${OUT:-runs/sweep-out}
 mkdir -p "$out" runs

@@ -45,4 +45,4 @@ ${PUZZLEMDM:-puzzlemdm} bench orders --checkpoint "$ckpt" --device "$device" --t
   --orders margin,top-prob,entropy,random,left-to-right --out "$results/mdm_sudoku_orders"
 
 [ "${THROUGHPUT:-1}" = 1 ] || exit 0
-bash benchmarks/solve_throughput.sh "$ckpt"
+DEVICE="$device" bash benchmarks/solve_throughput.sh "$ckpt"

@@ -205,6 +205,8 @@ def solve(
 
     if search not in ("auto", "none", "guided"):
         raise fail(f"--search {search!r} is not one of auto, none, guided", EXIT_USAGE)
+    if precision not in ("fp32", "bf16"):
+        raise fail(f"--precision must be fp32 or bf16, not {precision!r}", EXIT_USAGE)
     path_options = [
         f"--{name.replace('_', '-')}"
         for name in PATH_OPTIONS
@@ -327,8 +329,6 @@ def model_outcomes(
     from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
     from puzzlemdm.solving import solve_with_model
 
-    if precision not in ("fp32", "bf16"):
-        raise fail(f"--precision must be fp32 or bf16, not {precision!r}", EXIT_USAGE)
     folder = checkpoint or shipped_checkpoint(f"{kind.name}-mdm")
     model = load_checkpoint(folder, resolve_device(device))
     model.compute_dtype = torch.bfloat16 if precision == "bf16" else None
@@ -612,5 +612,8 @@ def train(
             )
     from puzzlemdm.train.progress import train_with_progress
 
-    run_dir = train_with_progress(cfg, resume=resume, console=err)
+    try:
+        run_dir = train_with_progress(cfg, resume=resume, console=err)
+    except (ValueError, FileNotFoundError) as exc:  # the recipe's data: missing, empty, bad
+        raise fail(f"{config}: {exc}") from None
     err.print(f"run saved in {run_dir}")

@@ -254,7 +254,8 @@ def guided_search_batch(
     """`guided_search` on each row of `tokens` [B, L], as a DecodeResult.
 
     The trace's decisions are the path to the answer (propagated and guessed cells, in order);
-    step_entropy holds one entry per model call (node), so cumulative_entropy sums over nodes.
+    step_entropy holds one entry per node the model chose at, so cumulative_entropy sums over
+    nodes (with `siblings`, a pass can serve several nodes).
     Rows without an answer keep their MASKs. info: found, nodes, guesses, backtracks, and
     mrv_nodes when `compare_mrv`. `batched`: the searches run together and share forward
     passes (BatchedForward); off, one after another with a pass per node. `siblings`: each

@@ -85,6 +85,10 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
     config = _build(TrainConfig, top, "top level")
     for key, value in sections.items():
         setattr(config, key, value)
+    if config.precision not in ("fp32", "bf16"):
+        raise ValueError(f"precision must be fp32 or bf16, not {config.precision!r}")
+    if config.save_dtype not in ("float32", "float16", "bfloat16"):
+        raise ValueError(f"save_dtype must be float32, float16 or bfloat16: {config.save_dtype!r}")
     return config
 
 

@@ -160,6 +160,7 @@ def run_training(
     ddp = setup_distributed(device)
     if ddp.world > 1 and device.type == "cuda":
         device = torch.device("cuda", ddp.local_rank)
+        torch.cuda.set_device(device)  # or every rank's collectives land on GPU 0
     run_dir = Path(cfg.out_dir) / cfg.name
     torch.manual_seed(cfg.seed)
     # Batches are drawn, augmented and masked where the model runs: on a GPU the host would
@@ -181,18 +182,22 @@ def run_training(
         state = torch.load(run_dir / RESUME_FILE, map_location="cpu", weights_only=True)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
-        generator.set_state(state["generators"][ddp.rank])
+        try:
+            generator.set_state(state["generators"][ddp.rank])
+        except RuntimeError:
+            raise CheckpointError(
+                f"the resume state was saved by a run on another kind of device than "
+                f"{device.type}: a run resumes on the kind it started on",
+                source=str(run_dir / RESUME_FILE),
+            ) from None
         step = state["step"]
     trained = torch.nn.parallel.DistributedDataParallel(model) if ddp.world > 1 else model
     if cfg.compile:
         trained = torch.compile(trained)  # evaluation keeps the eager model: its shapes vary
-    if device.type == "cuda":
+    if device.type == "cuda" and cfg.precision != "fp32":
+        # What autocast leaves in float32 may use TF32 too; "fp32" stays strict float32.
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
-    if cfg.precision not in ("fp32", "bf16"):
-        raise ValueError(f"precision must be fp32 or bf16, not {cfg.precision!r}")
-    if cfg.save_dtype not in ("float32", "float16", "bfloat16"):
-        raise ValueError(f"save_dtype must be float32, float16 or bfloat16: {cfg.save_dtype!r}")
     save_dtype = getattr(torch, cfg.save_dtype)
 
     if ddp.main:
@@ -291,7 +296,9 @@ def run_training(
                     )
             out_of_time = cfg.max_minutes > 0 and elapsed > 60 * cfg.max_minutes
             if ddp.world > 1:  # every rank must agree to stop at the same step, or DDP hangs
-                flags = torch.tensor([float(stop["requested"]), float(out_of_time)])
+                flags = torch.tensor(  # on the device: NCCL reduces GPU tensors only
+                    [float(stop["requested"]), float(out_of_time)], device=device
+                )
                 dist.all_reduce(flags, op=dist.ReduceOp.MAX)
                 stop["requested"], out_of_time = bool(flags[0]), bool(flags[1])
             if step % cfg.save_every == 0 or stop["requested"] or out_of_time or step == stop_after:
