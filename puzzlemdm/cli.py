@@ -205,7 +205,9 @@ def solve(
 
     if search not in ("auto", "none", "guided"):
         raise fail(f"--search {search!r} is not one of auto, none, guided", EXIT_USAGE)
-    if precision not in ("fp32", "bf16"):
+    from puzzlemdm.model.mdm import PRECISIONS
+
+    if precision not in PRECISIONS:
         raise fail(f"--precision must be fp32 or bf16, not {precision!r}", EXIT_USAGE)
     path_options = [
         f"--{name.replace('_', '-')}"
@@ -324,14 +326,13 @@ def model_outcomes(
     **options: Any,
 ):
     """Load the checkpoint (shipped by default) and decode the puzzles with it."""
-    import torch
-
     from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+    from puzzlemdm.model.mdm import PRECISIONS
     from puzzlemdm.solving import solve_with_model
 
     folder = checkpoint or shipped_checkpoint(f"{kind.name}-mdm")
     model = load_checkpoint(folder, resolve_device(device))
-    model.compute_dtype = torch.bfloat16 if precision == "bf16" else None
+    model.compute_dtype = PRECISIONS[precision]
     name = folder.name if checkpoint is None else str(folder)
     return solve_with_model(kind, records, model, model_name=name, **options)
 

@@ -17,6 +17,15 @@ from torch import nn
 from puzzlemdm.model.backbone import Backbone, BackboneConfig
 from puzzlemdm.tokens import MASK, GridSpec
 
+# The precisions a model can compute in: None = float32, else autocast's dtype.
+PRECISIONS: dict[str, torch.dtype | None] = {"fp32": None, "bf16": torch.bfloat16}
+
+
+def computing_in(device_type: str, dtype: torch.dtype | None) -> contextlib.AbstractContextManager:
+    """Autocast to `dtype` (matrix products; norms and losses stay float32), or nothing."""
+    return torch.autocast(device_type, dtype) if dtype is not None else contextlib.nullcontext()
+
+
 NEG_INF = -1e9  # finite: a fully disallowed row must not turn softmax into NaN
 
 
@@ -61,12 +70,7 @@ class MaskedDiffusionModel(nn.Module):
         ids = torch.where(tokens == MASK, torch.full_like(tokens, self.vocab), tokens)
         # Entered here, not by the caller: autocast is per thread, and guided search calls the
         # model from its worker threads.
-        low_precision = (
-            torch.autocast(tokens.device.type, self.compute_dtype)
-            if self.compute_dtype is not None
-            else contextlib.nullcontext()
-        )
-        with low_precision:
+        with computing_in(tokens.device.type, self.compute_dtype):
             hidden = self.backbone(self.value_embedding(ids), self.coords, self.relation)
             logits = self.head(hidden)
         logits = logits.float()

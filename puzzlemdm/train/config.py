@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from puzzlemdm.model.backbone import BackboneConfig
+from puzzlemdm.model.mdm import PRECISIONS
 
 
 @dataclass
@@ -85,7 +86,7 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
     config = _build(TrainConfig, top, "top level")
     for key, value in sections.items():
         setattr(config, key, value)
-    if config.precision not in ("fp32", "bf16"):
+    if config.precision not in PRECISIONS:
         raise ValueError(f"precision must be fp32 or bf16, not {config.precision!r}")
     if config.save_dtype not in ("float32", "float16", "bfloat16"):
         raise ValueError(f"save_dtype must be float32, float16 or bfloat16: {config.save_dtype!r}")

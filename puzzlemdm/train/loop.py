@@ -24,7 +24,7 @@ from puzzlemdm.model.checkpoint import (
     resolve_device,
     save_checkpoint,
 )
-from puzzlemdm.model.mdm import MaskedDiffusionModel, ModelConfig
+from puzzlemdm.model.mdm import PRECISIONS, MaskedDiffusionModel, ModelConfig, computing_in
 from puzzlemdm.train.augment import augment_sudoku
 from puzzlemdm.train.config import TrainConfig
 from puzzlemdm.train.data import (
@@ -253,9 +253,9 @@ def run_training(
             )
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(step, cfg)
-            with torch.autocast(device.type, torch.bfloat16, enabled=cfg.precision == "bf16"):
-                logits = trained(noisy, allowed)
-            loss = mdm_loss(logits.float(), target, masked, t, (~is_condition).sum(1).to(device))
+            with computing_in(device.type, PRECISIONS[cfg.precision]):
+                logits = trained(noisy, allowed)  # float32: the model casts its logits
+            loss = mdm_loss(logits, target, masked, t, (~is_condition).sum(1).to(device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.optim.grad_clip)
