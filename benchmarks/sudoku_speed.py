@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from puzzlemdm.puzzles.sudoku import Sudoku
-from puzzlemdm.puzzles.sudoku_generate import LEVELS, generate
-from puzzlemdm.solvers.constraint import solve_python_constraint
-from puzzlemdm.solvers.search import solve_search
+from puzzlemdm.puzzles.sudoku.board import Sudoku
+from puzzlemdm.puzzles.sudoku.constraint import solve_python_constraint
+from puzzlemdm.puzzles.sudoku.generate import LEVELS, generate
+from puzzlemdm.puzzles.sudoku.search import solve_search
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 def load_csv(path: Path) -> list[tuple[Sudoku, str]]:
     """(puzzle, solution line) pairs from a shared benchmark CSV."""
     try:
-        from puzzlemdm.puzzles.sudoku import parse_file  # the full parser, once it exists
+        from puzzlemdm.puzzles.sudoku.formats import parse_file  # the full parser, once it exists
     except ImportError:
         with path.open() as f:
             return [(Sudoku.from_line(r["puzzle"]), r["solution"]) for r in csv.DictReader(f)]

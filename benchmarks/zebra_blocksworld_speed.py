@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from puzzlemdm.puzzles.blocksworld import BlocksworldKind
-from puzzlemdm.puzzles.zebra import ZebraKind
-from puzzlemdm.solvers.zebra_search import possible_houses
+from puzzlemdm.puzzles.blocksworld.kind import BlocksworldKind
+from puzzlemdm.puzzles.zebra.kind import ZebraKind
+from puzzlemdm.puzzles.zebra.search import possible_houses
 
 # exhaustive BFS explodes from 7 blocks on (394,353 states at 8, 58.9 million at 10)
 SKIP = {("blocksworld", "bfs", "hard"), ("blocksworld", "bfs", "extreme")}

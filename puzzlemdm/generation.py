@@ -24,10 +24,7 @@ def generate_one(
     record = kind.generate(np.random.default_rng([seed, index]), level, **options)
     record.id = f"{kind_name}-{level}-s{seed}-{index:06d}"
     line = kind.record_to_json(record)
-    generator_version = getattr(
-        __import__(type(kind).__module__, fromlist=["_"]), "GENERATOR_VERSION", "1"
-    )
-    line.update({"seed": [seed, index], "generator_version": generator_version})
+    line.update({"seed": [seed, index], "generator_version": kind.generator_version})
     return line
 
 

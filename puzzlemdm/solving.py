@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord, first_violations
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
 
 SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
 
@@ -124,13 +124,18 @@ def solve_with_model(
 
     from puzzlemdm.decode import MethodConfig, guided_search_batch, run_method, write_traces
     from puzzlemdm.model.checkpoint import CheckpointError
-    from puzzlemdm.puzzles.sudoku import Shape
-    from puzzlemdm.tokens import decode_tokens, encode, stack
+    from puzzlemdm.puzzles.grid import stack
+    from puzzlemdm.puzzles.sudoku.board import Shape
 
     method = method or MethodConfig()
     device = next(model.parameters()).device
     solver = f"{model_name}/{'guided-search' if guided else method.name}"
     expected = model.config.grid
+    if expected.get("kind") != kind.name:
+        raise CheckpointError(
+            f"the model reads {expected.get('kind')} puzzles, not {kind.name}", source=model_name
+        )
+    spec = kind.spec_from_signature(expected)
     generator = torch.Generator(device=device).manual_seed(seed)
     for start in range(0, len(records), batch_size):
         chunk = records[start : start + batch_size]
@@ -140,14 +145,12 @@ def solve_with_model(
             if rejected:
                 outcomes[i] = rejected
                 continue
-            grid = encode(kind.name, record.puzzle)
-            signature = grid.spec.signature()
-            if signature != expected:
+            try:
+                grid = kind.encode(record.puzzle, spec=spec)
+            except PuzzleError as exc:
                 raise CheckpointError(
-                    f"the model reads {_describe(expected)} but {record.source}:{record.line} is "
-                    f"{_describe(signature)}",
-                    source=model_name,
-                )
+                    f"{record.source}:{record.line}: {exc}", source=model_name
+                ) from None
             ready.append((i, grid))
         if ready:
             batch = stack([grid for _, grid in ready])
@@ -169,7 +172,7 @@ def solve_with_model(
             final = result.tokens.cpu().numpy()
             for row, (i, _) in enumerate(ready):
                 record = chunk[i]
-                answer = decode_tokens(kind.name, record.puzzle, final[row])
+                answer = kind.decode_tokens(record.puzzle, final[row])
                 extra = {
                     "nfe": int(result.nfe[row]),
                     "cumulative_entropy": round(float(result.cumulative_entropy[row]), 6),
@@ -203,10 +206,3 @@ def _fall_back(kind: PuzzleKind, outcome: Outcome, solver: str) -> Outcome:
     return classify(
         kind, outcome.record, result.answer, f"{outcome.solver}+{solver}-fallback", seconds, extra
     )
-
-
-def _describe(signature: dict[str, Any]) -> str:
-    if signature.get("kind") == "sudoku" and "box" in signature:
-        rows, cols = signature["box"]
-        return f"{rows * cols}x{rows * cols} sudoku (boxes {rows}x{cols})"
-    return f"{signature.get('kind')} grids of length {signature.get('length')}"

@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 NEG = -1e9
 

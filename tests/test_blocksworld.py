@@ -12,14 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
-from puzzlemdm.puzzles.blocksworld import BlocksworldKind
-from puzzlemdm.puzzles.blocksworld_grid import (
-    given_grid,
-    given_mask,
-    plan_from_trajectory,
-    trajectory_grid,
-)
-from puzzlemdm.puzzles.blocksworld_model import (
+from puzzlemdm.puzzles.blocksworld.astar import astar_plan, bfs_plan, heuristic
+from puzzlemdm.puzzles.blocksworld.kind import BlocksworldKind
+from puzzlemdm.puzzles.blocksworld.pddl import parse_pddl, plan_to_text, problem_to_pddl
+from puzzlemdm.puzzles.blocksworld.problem import (
     UNSET,
     Blocksworld,
     actions_to_moves,
@@ -29,9 +25,13 @@ from puzzlemdm.puzzles.blocksworld_model import (
     satisfies,
     verify_plan,
 )
-from puzzlemdm.puzzles.blocksworld_pddl import parse_pddl, plan_to_text, problem_to_pddl
-from puzzlemdm.puzzles.blocksworld_random import count_states, random_problem, random_state
-from puzzlemdm.solvers.blocksworld_astar import astar_plan, bfs_plan, heuristic
+from puzzlemdm.puzzles.blocksworld.random_states import count_states, random_problem, random_state
+from puzzlemdm.puzzles.blocksworld.trajectory import (
+    given_grid,
+    given_mask,
+    plan_from_trajectory,
+    trajectory_grid,
+)
 
 PLANBENCH = Path("../shared/benchmarks/blocksworld")
 KIND = BlocksworldKind()

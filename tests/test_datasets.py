@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from puzzlemdm.generation import generate_one
-from puzzlemdm.puzzles.sudoku import Sudoku, verify
-from puzzlemdm.puzzles.sudoku_symmetry import canonical_form
-from puzzlemdm.solvers.strategy import grade
+from puzzlemdm.puzzles.sudoku.board import Sudoku
+from puzzlemdm.puzzles.sudoku.strategy import grade
+from puzzlemdm.puzzles.sudoku.symmetry import canonical_form
+from puzzlemdm.puzzles.sudoku.verify import verify
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "sudoku"
 SPLITS = [

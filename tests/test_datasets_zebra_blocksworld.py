@@ -9,10 +9,10 @@ import pytest
 
 from puzzlemdm.generation import generate_one
 from puzzlemdm.puzzles.base import PuzzleRecord
+from puzzlemdm.puzzles.blocksworld.astar import astar_plan, bfs_plan
 from puzzlemdm.puzzles.registry import get_kind
-from puzzlemdm.puzzles.zebra_levels import grade as grade_zebra
-from puzzlemdm.solvers.blocksworld_astar import astar_plan, bfs_plan
-from puzzlemdm.solvers.zebra_search import find_solutions
+from puzzlemdm.puzzles.zebra.levels import grade as grade_zebra
+from puzzlemdm.puzzles.zebra.search import find_solutions
 
 DATA = Path(__file__).resolve().parent.parent / "datasets"
 COUNTS = {"test": 1000, "validation": 200}

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from puzzlemdm.decode.core import ORDERS, decode
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 
 class FixedLogits(torch.nn.Module):

@@ -12,8 +12,10 @@ from puzzlemdm.decode.core import decode_path
 from puzzlemdm.decode.guided import mrv_nodes
 from puzzlemdm.decode.repair import repair_mask
 from puzzlemdm.decode.rules import conflict_cells, differ_verifier
-from puzzlemdm.puzzles.sudoku import Shape, Sudoku, verify
-from puzzlemdm.tokens import MASK, sudoku_spec
+from puzzlemdm.puzzles.grid import MASK
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.tokens import sudoku_spec
+from puzzlemdm.puzzles.sudoku.verify import verify
 
 SPEC = sudoku_spec(2, 2)  # 4x4: rows of 4, boxes 2x2
 DIFFER = torch.as_tensor(SPEC.differ)

@@ -12,7 +12,7 @@ from puzzlemdm.decode import schedules
 from puzzlemdm.decode.core import decode, decode_path
 from puzzlemdm.decode.step import StepConfig
 from puzzlemdm.decode.trace import trace_rows, write_traces
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 # Five positions, two values: entropies 0.056, 0.199, 0.325, 0.500, 0.673 (ascending).
 FIVE = [[0.99, 0.01], [0.95, 0.05], [0.9, 0.1], [0.8, 0.2], [0.6, 0.4]]

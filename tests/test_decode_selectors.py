@@ -8,7 +8,7 @@ from puzzlemdm.decode import best_of_n, info_gain, select_paths, smc
 from puzzlemdm.decode.core import decode_path
 from puzzlemdm.decode.smc import effective_sample_size, multinomial, systematic
 from puzzlemdm.decode.step import StepConfig
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 LEFT_SAMPLED = StepConfig(order="left-to-right", sample=True)
 

@@ -10,16 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleError
-from puzzlemdm.puzzles.sudoku import Shape, Sudoku
-from puzzlemdm.puzzles.sudoku_generate import (
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.constraint import count_solutions_python_constraint
+from puzzlemdm.puzzles.sudoku.generate import (
     GeneratedPuzzle,
     generate,
     minimal_puzzle,
     puzzle_with_givens,
     random_solution,
 )
-from puzzlemdm.solvers.constraint import count_solutions_python_constraint
-from puzzlemdm.solvers.search import count_solutions, solve_search
+from puzzlemdm.puzzles.sudoku.search import count_solutions, solve_search
 
 
 def _is_full_valid(grid: Sudoku) -> bool:
@@ -149,7 +149,7 @@ def test_generate_errors():
 
 
 def test_generate_with_strategy_grader():
-    strategy = pytest.importorskip("puzzlemdm.solvers.strategy")
+    strategy = pytest.importorskip("puzzlemdm.puzzles.sudoku.strategy")
     if not hasattr(strategy, "grade"):
         pytest.skip("puzzlemdm.solvers.strategy.grade not written yet")
     out = generate(np.random.default_rng(1), "easy")

@@ -13,7 +13,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_readme_example_file_exists_and_parses():
-    from puzzlemdm.puzzles.sudoku import parse_text
+    from puzzlemdm.puzzles.sudoku.formats import parse_text
 
     text = (ROOT / "examples" / "sudoku.txt").read_text()
     assert "puzzlemdm solve examples/sudoku.txt" in (ROOT / "README.md").read_text()

@@ -8,9 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from puzzlemdm.puzzles.sudoku import Shape, Sudoku
-from puzzlemdm.solvers.constraint import count_solutions_python_constraint, solve_python_constraint
-from puzzlemdm.solvers.search import (
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.constraint import (
+    count_solutions_python_constraint,
+    solve_python_constraint,
+)
+from puzzlemdm.puzzles.sudoku.search import (
     REASONS,
     count_solutions,
     has_solution,

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleError
-from puzzlemdm.puzzles.sudoku import Shape, Sudoku
-from puzzlemdm.solvers import techniques as T
-from puzzlemdm.solvers.strategy import (
+from puzzlemdm.puzzles.sudoku import techniques as T
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.strategy import (
     LEVELS,
     Grade,
     StrategyDecision,
@@ -22,7 +22,7 @@ from puzzlemdm.solvers.strategy import (
     run_strategy,
     solve_strategy,
 )
-from puzzlemdm.solvers.techniques import TECHNIQUES, CandidateState, Step
+from puzzlemdm.puzzles.sudoku.techniques import TECHNIQUES, CandidateState, Step
 
 NINE = Shape(3, 3)
 BENCH = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "sudoku"
@@ -427,7 +427,7 @@ def test_easy_level_matches_zero_search_guesses_on_all_royle_rows() -> None:
 
 
 def test_grade_search_counters() -> None:
-    pytest.importorskip("puzzlemdm.solvers.search", reason="search solver not written yet")
+    pytest.importorskip("puzzlemdm.puzzles.sudoku.search", reason="search solver not written yet")
     rows = read_csv("royle_17clue_sample500.csv")
     rng = np.random.default_rng(7)
     for i in rng.choice(len(rows), size=60, replace=False):

@@ -10,19 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleError
-from puzzlemdm.puzzles.sudoku import (
-    ALPHABET,
-    Shape,
-    Sudoku,
-    check_givens,
+from puzzlemdm.puzzles.sudoku.board import ALPHABET, Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.formats import (
     detect_format,
     format_grid,
     format_line,
     parse_file,
     parse_text,
     render_grid,
-    verify,
 )
+from puzzlemdm.puzzles.sudoku.verify import check_givens, verify
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "sudoku"
 SHAPES = [Shape(2, 2), Shape(2, 3), Shape(3, 3), Shape(4, 4)]

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from puzzlemdm.puzzles.sudoku import ALPHABET, Shape, Sudoku, parse_file, verify
-from puzzlemdm.puzzles.sudoku_symmetry import (
+from puzzlemdm.puzzles.sudoku.board import ALPHABET, Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.formats import parse_file
+from puzzlemdm.puzzles.sudoku.symmetry import (
     Symmetry,
     augment,
     canonical_form,
@@ -24,6 +25,7 @@ from puzzlemdm.puzzles.sudoku_symmetry import (
     relabel,
     transpose,
 )
+from puzzlemdm.puzzles.sudoku.verify import verify
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "sudoku"
 SHAPES = [Shape(2, 2), Shape(2, 3), Shape(3, 2), Shape(3, 3), Shape(4, 4)]

@@ -6,9 +6,11 @@ import torch
 
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.mdm import MaskedDiffusionModel, ModelConfig
-from puzzlemdm.puzzles.sudoku import Shape, Sudoku
-from puzzlemdm.tokens import MASK, decode_tokens, encode, stack, sudoku_spec
-from puzzlemdm.train.augment import augment_sudoku, sudoku_cell_permutation
+from puzzlemdm.puzzles.grid import MASK, stack
+from puzzlemdm.puzzles.registry import get_kind
+from puzzlemdm.puzzles.sudoku.augment import sudoku_cell_permutation, transform_sudoku
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.tokens import sudoku_spec
 from puzzlemdm.train.losses import mask_for_training, mdm_loss
 
 
@@ -29,13 +31,13 @@ def is_valid(cells: np.ndarray, shape: Shape) -> bool:
 def test_encode_decode_round_trip(box):
     solution = pattern_solution(*box)
     puzzle = solution.with_cells([v if i % 3 else 0 for i, v in enumerate(solution.cells)])
-    grid = encode("sudoku", puzzle, solution)
+    grid = get_kind("sudoku").encode(puzzle, solution)
     assert (grid.tokens[grid.is_condition] >= 0).all() and (
         grid.tokens[~grid.is_condition] == MASK
     ).all()
     assert grid.allowed[grid.is_condition].sum(1).tolist() == [1] * int(grid.is_condition.sum())
-    assert decode_tokens("sudoku", puzzle, grid.tokens) == puzzle
-    assert decode_tokens("sudoku", puzzle, grid.target) == solution
+    assert get_kind("sudoku").decode_tokens(puzzle, grid.tokens) == puzzle
+    assert get_kind("sudoku").decode_tokens(puzzle, grid.target) == solution
 
 
 def test_relation_types_mark_exactly_the_peers():
@@ -52,8 +54,8 @@ def test_augmentation_keeps_grids_valid_and_consistent(box):
     shape = Shape(*box)
     solution = pattern_solution(*box)
     puzzle = solution.with_cells([v if i % 2 else 0 for i, v in enumerate(solution.cells)])
-    batch = stack([encode("sudoku", puzzle, solution)] * 16)
-    tokens, target = augment_sudoku(
+    batch = stack([get_kind("sudoku").encode(puzzle, solution)] * 16)
+    tokens, target = transform_sudoku(
         torch.as_tensor(batch["tokens"]),
         torch.as_tensor(batch["target"]),
         *box,
@@ -85,7 +87,7 @@ def test_logits_respect_allowed_values():
     model = tiny_model()
     solution = pattern_solution(2, 2)
     puzzle = solution.with_cells([v if i < 8 else 0 for i, v in enumerate(solution.cells)])
-    batch = stack([encode("sudoku", puzzle, solution)])
+    batch = stack([get_kind("sudoku").encode(puzzle, solution)])
     logits = model(torch.as_tensor(batch["tokens"]), torch.as_tensor(batch["allowed"]))
     chosen = logits.argmax(-1)[0]
     assert (

@@ -14,7 +14,7 @@ from puzzlemdm.train.loop import run_training
 
 
 def write_corpus(path: Path, count: int = 24, seed: int = 5) -> None:
-    from puzzlemdm.puzzles.sudoku_generate import minimal_puzzle, random_solution
+    from puzzlemdm.puzzles.sudoku.generate import minimal_puzzle, random_solution
 
     with path.open("w") as fh:
         for i in range(count):
@@ -123,8 +123,8 @@ def test_unknown_precision_or_save_dtype_is_refused(corpus, tmp_path):
 
 
 def test_training_puzzles_equal_to_a_held_out_one_up_to_symmetry_are_dropped(corpus, tmp_path):
-    from puzzlemdm.puzzles.sudoku import Sudoku
-    from puzzlemdm.puzzles.sudoku_symmetry import random_symmetry
+    from puzzlemdm.puzzles.sudoku.board import Sudoku
+    from puzzlemdm.puzzles.sudoku.symmetry import random_symmetry
     from puzzlemdm.train.data import load_token_set
 
     rows = [json.loads(line) for line in corpus.read_text().splitlines()]

@@ -11,14 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
-from puzzlemdm.puzzles.zebra import ZebraKind
-from puzzlemdm.puzzles.zebra_english import clue_text
-from puzzlemdm.puzzles.zebra_generate import generate_zebra
-from puzzlemdm.puzzles.zebra_levels import grade
-from puzzlemdm.puzzles.zebra_model import POSITION, Clue, Ref, Zebra, clue_holds, verify_grid
-from puzzlemdm.solvers.zebra_constraint import constraint_solutions
-from puzzlemdm.solvers.zebra_propagate import narrow
-from puzzlemdm.solvers.zebra_search import find_solutions, possible_houses, strategy_solve
+from puzzlemdm.puzzles.zebra.constraint import constraint_solutions
+from puzzlemdm.puzzles.zebra.english import clue_text
+from puzzlemdm.puzzles.zebra.generate import generate_zebra
+from puzzlemdm.puzzles.zebra.kind import ZebraKind
+from puzzlemdm.puzzles.zebra.levels import grade
+from puzzlemdm.puzzles.zebra.propagate import narrow
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Ref, Zebra, clue_holds, verify_grid
+from puzzlemdm.puzzles.zebra.search import find_solutions, possible_houses, strategy_solve
 
 BBEH = Path("../shared/benchmarks/zebra/bbeh_zebra_structured.jsonl")
 KIND = ZebraKind()

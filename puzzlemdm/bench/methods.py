@@ -42,8 +42,12 @@ from puzzlemdm.model.checkpoint import (
     resolve_device,
     shipped_checkpoint,
 )
-from puzzlemdm.puzzles.sudoku import Sudoku, verify
-from puzzlemdm.tokens import decode_tokens, encode, stack
+from puzzlemdm.puzzles.grid import stack
+from puzzlemdm.puzzles.registry import get_kind
+from puzzlemdm.puzzles.sudoku.board import Sudoku
+from puzzlemdm.puzzles.sudoku.verify import verify
+
+SUDOKU = get_kind("sudoku")
 
 LOCAL = {level: f"datasets/sudoku/{level}/test.jsonl" for level in ("easy", "medium", "hard")}
 EXTERNAL = {
@@ -199,7 +203,7 @@ def done_ids(path: Path) -> set[str]:
 
 def run_batch(model, items: list[Item], method: MethodConfig, seed: int, device) -> list[dict]:
     """Decode a chunk with a token-batch method; one row per puzzle."""
-    grids = [encode("sudoku", it.puzzle, it.solution) for it in items]
+    grids = [SUDOKU.encode(it.puzzle, it.solution) for it in items]
     batch = stack(grids)
     tokens = torch.as_tensor(batch["tokens"], device=device)
     differ = torch.as_tensor(grids[0].spec.differ, device=device)
@@ -216,7 +220,7 @@ def run_batch(model, items: list[Item], method: MethodConfig, seed: int, device)
     blanks = batch["tokens"] < 0
     rows = []
     for b, it in enumerate(items):
-        answer = decode_tokens("sudoku", it.puzzle, final[b])
+        answer = SUDOKU.decode_tokens(it.puzzle, final[b])
         right = (final[b] == batch["target"][b]) & blanks[b]
         row = {
             "solved": verify(it.puzzle, answer).ok,
@@ -237,7 +241,7 @@ def run_search(model, item: Item, kind: str, node_limit: int) -> dict:
     """Guided search (model order) or plain MRV search on one puzzle."""
     began = time.perf_counter()
     if kind == "mrv":
-        from puzzlemdm.solvers.search import solve_search
+        from puzzlemdm.puzzles.sudoku.search import solve_search
 
         out = solve_search(item.puzzle, node_limit=node_limit, trace=False)
         answer, stats = out.answer, out.stats

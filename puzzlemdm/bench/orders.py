@@ -24,9 +24,12 @@ from puzzlemdm.model.checkpoint import (
     resolve_device,
     shipped_checkpoint,
 )
-from puzzlemdm.puzzles.sudoku import verify
-from puzzlemdm.tokens import decode_tokens, encode, stack
-from puzzlemdm.train.data import read_sudoku_corpus
+from puzzlemdm.puzzles.corpus import read_corpus
+from puzzlemdm.puzzles.grid import stack
+from puzzlemdm.puzzles.registry import get_kind
+from puzzlemdm.puzzles.sudoku.verify import verify
+
+SUDOKU = get_kind("sudoku")
 
 SPLITS = [f"datasets/sudoku/{level}/test.jsonl" for level in ("easy", "medium", "hard")]
 BUCKETS = [(0, 0), (1, 1), (2, 3), (4, 7), (8, 10**9)]
@@ -58,20 +61,20 @@ def run_split(
     seed: int,
     device: torch.device,
 ) -> dict:
-    rows = read_sudoku_corpus(path)[:limit]
+    rows = [(r.puzzle, r.solution, r.level) for r in read_corpus(path, "sudoku", limit=limit)[1]]
     guesses = [
         json.loads(line)["meta"].get("search_guesses", 0)
         for line in Path(path).read_text().splitlines()[: len(rows)]
     ]
     generator = torch.Generator(device=device).manual_seed(seed)
     differ = (
-        torch.as_tensor(encode("sudoku", rows[0][0]).spec.differ, device=device) if prune else None
+        torch.as_tensor(SUDOKU.encode(rows[0][0]).spec.differ, device=device) if prune else None
     )
     solved, cells_right, cells_total, nfe = [], 0, 0, 0
     began = time.perf_counter()
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
-        batch = stack([encode("sudoku", p, s) for p, s, _ in chunk])
+        batch = stack([SUDOKU.encode(p, s) for p, s, _ in chunk])
         result = decode(
             model,
             torch.as_tensor(batch["tokens"], device=device),
@@ -86,7 +89,7 @@ def run_split(
         cells_total += int(blanks.sum())
         nfe += int(result.nfe.sum())
         for row, (puzzle, _, _) in enumerate(chunk):
-            solved.append(verify(puzzle, decode_tokens("sudoku", puzzle, final[row])).ok)
+            solved.append(verify(puzzle, SUDOKU.decode_tokens(puzzle, final[row])).ok)
     seconds = time.perf_counter() - began
     return {
         "split": path,

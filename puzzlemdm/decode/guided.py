@@ -1,7 +1,7 @@
 """MDM-guided complete search (Sudoku): the classical depth-first search, the model's order.
 
 The search and its propagation (naked + hidden singles) are exactly those of
-`puzzlemdm.solvers.search`; only the branching choice differs. At each node the model reads
+`puzzlemdm.puzzles.sudoku.search`; only the branching choice differs. At each node the model reads
 the partial grid (cells fixed by propagation or guesses as tokens, the rest masked, logits
 restricted to the cell's remaining candidates) and the search branches on the undecided cell
 with the largest margin, trying its candidates in the model's probability order. Complete, so
@@ -24,9 +24,9 @@ from puzzlemdm.decode import scores
 from puzzlemdm.decode.step import denoising_entropy, log_probs
 from puzzlemdm.decode.trace import DecodeResult
 from puzzlemdm.puzzles.base import Decision
-from puzzlemdm.puzzles.sudoku import Shape, Sudoku
-from puzzlemdm.solvers import search
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
+from puzzlemdm.puzzles.sudoku import search
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
 
 
 @dataclass

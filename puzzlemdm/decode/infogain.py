@@ -29,7 +29,7 @@ from puzzlemdm.decode.step import (
     position_scores,
 )
 from puzzlemdm.decode.trace import DecodeResult
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 
 @torch.no_grad()

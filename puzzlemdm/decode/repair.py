@@ -17,7 +17,7 @@ import torch
 from puzzlemdm.decode.rules import Verifier, conflict_cells, differ_verifier
 from puzzlemdm.decode.step import StepConfig, Walk
 from puzzlemdm.decode.trace import DecodeResult, append
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 
 def decision_margins(result: DecodeResult, length: int) -> torch.Tensor:

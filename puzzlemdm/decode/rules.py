@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import torch
 
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 Verifier = Callable[[torch.Tensor], torch.Tensor]  # final tokens [B, L] -> accepted [B] bool
 

@@ -18,7 +18,7 @@ from puzzlemdm.decode import schedules as sched
 from puzzlemdm.decode import scores
 from puzzlemdm.decode.rules import excluded_values
 from puzzlemdm.decode.trace import DecodeResult, Recorder
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 Scorer = Callable[[torch.Tensor], torch.Tensor]
 

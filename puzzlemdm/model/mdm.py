@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from puzzlemdm.model.backbone import Backbone, BackboneConfig
-from puzzlemdm.tokens import MASK, GridSpec
+from puzzlemdm.puzzles.grid import MASK, GridSpec
 
 # The precisions a model can compute in: None = float32, else autocast's dtype.
 PRECISIONS: dict[str, torch.dtype | None] = {"fp32": None, "bf16": torch.bfloat16}
@@ -88,21 +88,14 @@ def _init_weights(module: nn.Module) -> None:
 
 
 def spec_from_signature(grid: dict[str, Any]) -> GridSpec:
-    """Rebuild the GridSpec a checkpoint was trained on."""
-    kind = grid.get("kind")
-    if kind == "sudoku":
-        from puzzlemdm.tokens import sudoku_spec
+    """Rebuild the GridSpec a checkpoint was trained on (its kind knows how)."""
+    from puzzlemdm.puzzles.base import PuzzleError
+    from puzzlemdm.puzzles.registry import get_kind
 
-        return sudoku_spec(*grid["box"])
-    if kind == "zebra":
-        from puzzlemdm.tokens_zebra import zebra_spec
-
-        return zebra_spec(grid["houses"], grid["attributes"])
-    if kind == "blocksworld":
-        from puzzlemdm.tokens_blocksworld import blocksworld_spec
-
-        return blocksworld_spec(grid["blocks"])
-    raise ValueError(f"no grid spec for kind {kind!r}")
+    try:
+        return get_kind(str(grid.get("kind"))).spec_from_signature(grid)
+    except (PuzzleError, KeyError, TypeError) as exc:
+        raise ValueError(f"no grid spec for {grid!r}: {exc}") from None
 
 
 def as_tensor_batch(

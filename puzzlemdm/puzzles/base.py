@@ -7,6 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+
+from puzzlemdm.puzzles.grid import GridSpec, TokenGrid
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -83,24 +87,34 @@ class PuzzleError(ValueError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+# A model's branching choice for a kind's guided search: given what is still possible at every
+# position of the token grid (allowed [L, V] bool, one value = decided), the position to branch
+# on and its values in the order to try them; None when every position is decided.
+Choose = Callable[[np.ndarray], "tuple[int, list[int]] | None"]
+
+
 @runtime_checkable
 class PuzzleKind(Protocol):
-    """The protocol every kind implements (Sudoku, Zebra, Blocksworld); the CLI is generic over it.
+    """Everything the generic layers (CLI, model, training, decoding, benchmarks) need of a kind.
 
-    Token-grid encoding (`encode`/`decode_tokens`) lives in `puzzlemdm.tokens`, keyed by the
-    kind's name, so that this layer never imports torch.
+    Sudoku, Zebra and Blocksworld implement it in their own folders; the generic layers ask
+    the registry for a kind by name and never branch on it. Methods that need heavier modules
+    (solvers, generators) import them when called, so that parsing and sniffing stay cheap;
+    nothing here imports torch except `augmentation`, which only training calls.
     """
 
     name: str
     levels: tuple[str, ...]
     solvers: tuple[str, ...]  # classical solvers by name; the first is the default
+    generator_version: str  # recorded in every generated corpus line
 
+    # --- files and puzzles -------------------------------------------------------------------
     def sniff(self, text: str, source: str) -> bool:
         """Whether `text` (a file's contents) looks like this kind's format."""
         ...
 
     def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
-        """All puzzles in a file; raises PuzzleError naming source, line, column."""
+        """All puzzles in a file (corpora included); raises PuzzleError naming source, line."""
         ...
 
     def verify(self, puzzle: Any, answer: Any) -> Verdict:
@@ -115,7 +129,9 @@ class PuzzleKind(Protocol):
         """Whether the puzzle is valid: consistent givens and at least one solution."""
         ...
 
-    def solve(self, puzzle: Any, solver: str) -> SolveResult: ...
+    def solve(self, puzzle: Any, solver: str) -> SolveResult:
+        """A named classical solver's answer and decision trace."""
+        ...
 
     def grade(self, puzzle: Any) -> dict[str, Any]:
         """Difficulty: at least `level`, plus the kind's counters (techniques, guesses...)."""
@@ -136,6 +152,50 @@ class PuzzleKind(Protocol):
     def render(self, puzzle: Any, answer: Any | None) -> Any:
         """A rich renderable showing the puzzle (and answer) in the terminal."""
         ...
+
+    def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
+        """For each puzzle, whether it is one of `held_out` up to the kind's symmetries (so
+        training corpora never hold a test puzzle in disguise)."""
+        ...
+
+    # --- the token grid the models read --------------------------------------------------------
+    def spec_for(self, puzzles: Sequence[Any]) -> GridSpec:
+        """The smallest grid that holds every puzzle (one model serves all of a kind's shapes)."""
+        ...
+
+    def spec_from_signature(self, signature: dict[str, Any]) -> GridSpec:
+        """The grid a checkpoint was trained on, from its stored signature."""
+        ...
+
+    def encode(
+        self, puzzle: Any, solution: Any | None = None, spec: GridSpec | None = None
+    ) -> TokenGrid:
+        """The puzzle as tokens on `spec` (default: its own shape's), the solution as target;
+        PuzzleError when it does not fit the spec."""
+        ...
+
+    def decode_tokens(self, puzzle: Any, tokens: np.ndarray) -> Any:
+        """The answer the tokens spell (for the verifier to judge)."""
+        ...
+
+    def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
+        """Token position of each cell index that traces and violations use."""
+        ...
+
+    def augmentation(self) -> Augment | None:
+        """Batched random transforms that keep a puzzle's meaning (torch; training only)."""
+        ...
+
+    def guided_search(
+        self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None
+    ) -> SolveResult | None:
+        """Complete search with the kind's propagation, branching where `choose` says; None
+        when the kind has no propagation (generic branching is used instead)."""
+        ...
+
+
+# (tokens [B, L], target [B, L], spec, torch.Generator) -> the same puzzles, transformed.
+Augment = Callable[[Any, Any, GridSpec, Any], "tuple[Any, Any]"]
 
 
 @dataclass

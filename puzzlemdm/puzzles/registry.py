@@ -1,39 +1,54 @@
-"""The puzzle kinds the CLI knows, and how a file's kind is told from its contents."""
+"""The puzzle kinds by name, loaded when asked; and how a file's kind is told from its contents.
+
+A kind is a package `puzzlemdm/puzzles/<name>/` with a `sniff.py` (a cheap format test with no
+heavy imports) and a `kind.py` whose `KIND` implements the PuzzleKind protocol. Adding a kind
+is one new folder plus one line in KIND_PACKAGES.
+"""
 
 from __future__ import annotations
 
-from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
-from puzzlemdm.puzzles.blocksworld import BlocksworldKind
-from puzzlemdm.puzzles.sudoku_kind import SudokuKind
-from puzzlemdm.puzzles.zebra import ZebraKind
+import importlib
+from functools import cache
+from pathlib import Path
 
-KINDS: dict[str, PuzzleKind] = {
-    kind.name: kind for kind in (SudokuKind(), ZebraKind(), BlocksworldKind())
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
+
+KIND_PACKAGES = {
+    "sudoku": "puzzlemdm.puzzles.sudoku",
+    "zebra": "puzzlemdm.puzzles.zebra",
+    "blocksworld": "puzzlemdm.puzzles.blocksworld",
 }
 
 
+def kind_names() -> tuple[str, ...]:
+    return tuple(KIND_PACKAGES)
+
+
+@cache
 def get_kind(name: str) -> PuzzleKind:
-    """The kind called `name`, or a PuzzleError listing the known ones."""
-    try:
-        return KINDS[name]
-    except KeyError:
-        raise PuzzleError(f"unknown puzzle kind {name!r}; known: {', '.join(KINDS)}") from None
+    """The kind called `name` (imported now), or a PuzzleError listing the known ones."""
+    if name not in KIND_PACKAGES:
+        raise PuzzleError(f"unknown puzzle kind {name!r}; known: {', '.join(KIND_PACKAGES)}")
+    return importlib.import_module(f"{KIND_PACKAGES[name]}.kind").KIND
 
 
 def detect_kind(text: str, source: str) -> PuzzleKind:
-    """The one kind whose sniffer accepts `text`; asks for --kind when none or several do."""
-    matches = [kind for kind in KINDS.values() if kind.sniff(text, source)]
+    """The one kind whose sniffer accepts `text`; asks for --kind when none or several do.
+
+    Only the sniffers are imported here; the kind itself is loaded once it is known."""
+    matches = [
+        name
+        for name, package in KIND_PACKAGES.items()
+        if importlib.import_module(f"{package}.sniff").sniff(text, source)
+    ]
     if len(matches) == 1:
-        return matches[0]
+        return get_kind(matches[0])
     if not matches:
         raise PuzzleError("cannot tell which kind of puzzle this is; pass --kind", source=source)
-    names = ", ".join(k.name for k in matches)
-    raise PuzzleError(f"ambiguous puzzle kind ({names}); pass --kind", source=source)
+    raise PuzzleError(f"ambiguous puzzle kind ({', '.join(matches)}); pass --kind", source=source)
 
 
 def has_shipped_model(kind_name: str) -> bool:
     """Whether the package ships an MDM checkpoint for this kind (no torch import)."""
-    from pathlib import Path
-
     folder = Path(__file__).resolve().parent.parent / "checkpoints" / f"{kind_name}-mdm"
     return (folder / "model.safetensors").is_file()

@@ -25,15 +25,9 @@ from puzzlemdm.model.checkpoint import (
     save_checkpoint,
 )
 from puzzlemdm.model.mdm import PRECISIONS, MaskedDiffusionModel, ModelConfig, computing_in
-from puzzlemdm.train.augment import augment_sudoku
+from puzzlemdm.puzzles.registry import get_kind
 from puzzlemdm.train.config import TrainConfig
-from puzzlemdm.train.data import (
-    TokenSet,
-    allowed_from_tokens,
-    level_counts,
-    load_token_set,
-    sample_batch,
-)
+from puzzlemdm.train.data import TokenSet, level_counts, load_token_set, sample_batch
 from puzzlemdm.train.losses import mask_for_training, mdm_loss
 
 RESUME_FILE = "resume.pt"
@@ -167,10 +161,14 @@ def run_training(
     # otherwise be the bottleneck. A run is reproducible on one kind of device.
     generator = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + ddp.rank)
 
-    data, dropped = load_token_set(cfg.data.train, cfg.data.exclude)
+    data, dropped = load_token_set(cfg.data.train, cfg.data.exclude, kind_name=cfg.data.kind)
     data = data.to(device)
+    kind = get_kind(data.spec.kind)
+    augment = kind.augmentation() if cfg.data.augment else None
     validation = (
-        load_token_set(cfg.data.validation, limit_each=cfg.eval.puzzles)[0]
+        load_token_set(
+            cfg.data.validation, limit_each=cfg.eval.puzzles, kind_name=kind.name, spec=data.spec
+        )[0]
         if cfg.data.validation
         else None
     )
@@ -234,7 +232,6 @@ def run_training(
         stop["requested"] = True
 
     previous = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    box = tuple(data.spec.signature().get("box", (3, 3)))
     started = time.perf_counter()
     elapsed_before = state.get("elapsed", 0.0) if resume else 0.0
     best = -1.0
@@ -243,9 +240,8 @@ def run_training(
         model.train()
         while step < cfg.optim.steps:
             tokens, target, allowed = sample_batch(data, cfg.optim.batch_size, generator)
-            if cfg.data.augment:
-                tokens, target = augment_sudoku(tokens, target, *box, generator=generator)
-                allowed = allowed_from_tokens(tokens, data.spec.vocab)
+            if augment is not None:
+                tokens, target, allowed = augment(tokens, target, allowed, data.spec, generator)
             is_condition = tokens >= 0
             noisy, masked, t = mask_for_training(target, is_condition, cfg.optim.eps, generator)
             noisy, target, masked, t, allowed = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from puzzlemdm.tokens import MASK
+from puzzlemdm.puzzles.grid import MASK
 
 
 def mask_for_training(

@@ -1,0 +1,278 @@
+"""The Blocksworld puzzle kind: the PuzzleKind protocol over the blocksworld_* modules.
+
+Puzzle = `Blocksworld` (blocksworld_model), answer = a PDDL plan (list of actions). Files:
+PDDL problem files (PlanBench), the project's JSONL and PlanBench's instances.jsonl. Solvers:
+"astar" (optimal, the default) and "bfs" (exhaustive, small n). The trace has one Decision per
+move: cell = t * n + (block - 1) of the state trajectory (row t = after move t), value = what
+the block now rests on (0 = table). Levels: see blocksworld_random.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from puzzlemdm.puzzles.base import (
+    Augment,
+    Choose,
+    Decision,
+    PuzzleError,
+    PuzzleRecord,
+    SolveResult,
+    Verdict,
+    Violation,
+)
+from puzzlemdm.puzzles.blocksworld.astar import PlanningLimit, SearchStats, astar_plan, bfs_plan
+from puzzlemdm.puzzles.blocksworld.formats import parse_lines, puzzle_to_json
+from puzzlemdm.puzzles.blocksworld.pddl import (
+    FactError,
+    goal_facts,
+    parse_pddl,
+    parse_plan,
+    plan_to_text,
+)
+from puzzlemdm.puzzles.blocksworld.problem import (
+    TABLE,
+    UNSET,
+    Blocksworld,
+    Move,
+    goal_problems,
+    moves_to_actions,
+    verify_plan,
+)
+from puzzlemdm.puzzles.blocksworld.random_states import (
+    LEVELS,
+    draw_blocks,
+    level_of,
+    random_problem,
+)
+from puzzlemdm.puzzles.blocksworld.sniff import sniff, sniff_pddl
+from puzzlemdm.puzzles.grid import GridSpec, TokenGrid
+
+SOLVE_MAX_EXPANDED = 2_000_000  # A* states before `solve` gives up (about 1 GB)
+GENERATE_MAX_EXPANDED = 300_000  # deterministic cut-off: harder draws are redrawn
+
+
+def towers(state: tuple[int, ...]) -> list[list[int]]:
+    """Stacks bottom to top, in order of their bottom block."""
+    above = {s: k for k, s in enumerate(state, start=1) if s != TABLE}
+    out = []
+    for k, s in enumerate(state, start=1):
+        if s == TABLE:
+            stack = [k]
+            while stack[-1] in above:
+                stack.append(above[stack[-1]])
+            out.append(stack)
+    return out
+
+
+def _trace(puzzle: Blocksworld, moves: list[Move], reason: str) -> list[Decision]:
+    return [
+        Decision(t * puzzle.n + block - 1, dest, reason, 0)
+        for t, (block, dest) in enumerate(moves, start=1)
+    ]
+
+
+class BlocksworldKind:
+    """Blocksworld planning problems (4-action PDDL, optimal plans)."""
+
+    name = "blocksworld"
+    levels = LEVELS
+    generator_version = 1
+    solvers = ("astar", "bfs")
+
+    def sniff(self, text: str, source: str) -> bool:
+        """A blocksworld PDDL problem, or JSONL with kind blocksworld / PlanBench's keys."""
+        return sniff(text, source)
+
+    def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
+        """Every problem of a PDDL file or a JSONL file."""
+        if sniff_pddl(text) or text.lstrip().startswith("("):
+            records = parse_pddl(text, source)
+            stem = source.rsplit("/", 1)[-1].removesuffix(".pddl")
+            for i, record in enumerate(records):
+                record.id = stem if len(records) == 1 else f"{stem}-{i + 1}"
+            return records
+        return parse_lines(text, source)
+
+    def verify(self, puzzle: Blocksworld, answer: Any) -> Verdict:
+        """Replays the plan (actions or `(op ...)` strings): first illegal step, then the goal."""
+        if answer is None:
+            return Verdict((Violation("answer", (), "no plan"),))
+        if answer and isinstance(answer[0], str):
+            try:
+                answer = parse_plan(puzzle, answer)
+            except FactError as err:
+                return Verdict((Violation("plan", (), str(err)),))
+        return verify_plan(puzzle, answer)
+
+    def check_givens(self, puzzle: Blocksworld) -> Verdict:
+        """The goal can be reached at all (no two blocks on one, no cycle)."""
+        problems = goal_problems(puzzle.goal, puzzle.n)
+        return Verdict(tuple(Violation("goal", (), p) for p in problems))
+
+    def check(self, puzzle: Blocksworld) -> Verdict:
+        """Every consistent goal is reachable (blocks can always go to the table first)."""
+        return self.check_givens(puzzle)
+
+    def solve(self, puzzle: Blocksworld, solver: str) -> SolveResult:
+        """An optimal plan from A* (default) or BFS; None past the A* state limit."""
+        start = time.perf_counter()
+        stats = SearchStats()
+        try:
+            if solver == "astar":
+                moves = astar_plan(puzzle, max_expanded=SOLVE_MAX_EXPANDED, stats=stats)
+            elif solver == "bfs":
+                moves = bfs_plan(puzzle)
+            else:
+                raise PuzzleError(
+                    f"unknown blocksworld solver {solver!r} (known: {', '.join(self.solvers)})"
+                )
+        except PlanningLimit:
+            info = {
+                "expanded": stats.expanded,
+                "seconds": time.perf_counter() - start,
+                "max_expanded": SOLVE_MAX_EXPANDED,
+            }
+            return SolveResult(None, [], solver, info)
+        plan = moves_to_actions(puzzle.init, moves)
+        info = {
+            "plan_length": len(plan),
+            "expanded": stats.expanded,
+            "seconds": time.perf_counter() - start,
+        }
+        return SolveResult(plan, _trace(puzzle, moves, solver), solver, info)
+
+    def grade(self, puzzle: Blocksworld) -> dict[str, Any]:
+        """Level (by blocks), optimal plan length in actions, goal size, A* effort."""
+        result = self.solve(puzzle, "astar")
+        constrained = sum(g != UNSET for g in puzzle.goal)
+        return {
+            "level": level_of(puzzle.n),
+            "blocks": puzzle.n,
+            "goal": "full" if constrained == puzzle.n else "partial",
+            "goal_facts": len(goal_facts(puzzle)),
+            "plan_length": None if result.answer is None else len(result.answer),
+            "expanded": result.stats.get("expanded"),
+        }
+
+    def generate(self, rng: np.random.Generator, level: str, **options: Any) -> PuzzleRecord:
+        """Uniform initial state and goal with an optimal plan.
+
+        Options: blocks (n, else drawn from the level), goal ("full", "partial" or "mixed",
+        the default: a fair coin per puzzle), min_length / max_length (PDDL actions; draws
+        outside are redrawn).
+        """
+        goal_kind = options.get("goal") or "mixed"
+        lo = int(options.get("min_length") or 0)
+        hi = options.get("max_length")
+        while True:
+            n = draw_blocks(rng, level, options)
+            kind = goal_kind if goal_kind != "mixed" else ("full", "partial")[int(rng.integers(2))]
+            puzzle = random_problem(rng, n, kind)
+            stats = SearchStats()
+            try:
+                moves = astar_plan(puzzle, max_expanded=GENERATE_MAX_EXPANDED, stats=stats)
+            except PlanningLimit:
+                continue
+            length = 2 * len(moves)
+            if length >= lo and (hi is None or length <= int(hi)):
+                break
+        meta = {
+            "blocks": n,
+            "goal": kind,
+            "optimal_length": length,
+            "expanded": stats.expanded,
+            "generator_version": self.generator_version,
+        }
+        plan = moves_to_actions(puzzle.init, moves)
+        return PuzzleRecord(puzzle, plan, "", level_of(n), meta)
+
+    def record_to_json(self, record: PuzzleRecord) -> dict[str, Any]:
+        """A project JSONL line (parse_text reads it back)."""
+        solution = record.solution
+        return {
+            "id": record.id,
+            "kind": self.name,
+            "level": record.level,
+            "puzzle": puzzle_to_json(record.puzzle),
+            "solution": None if solution is None else plan_to_text(record.puzzle, solution),
+            "meta": record.meta,
+        }
+
+    def answer_to_json(self, puzzle: Blocksworld, answer: Any) -> Any:
+        """The plan as PDDL action strings `["(unstack b c)", ...]`, or None.
+
+        Its length (`plan_length`, in actions) is in the solvers' SolveResult.stats.
+        """
+        return None if answer is None else plan_to_text(puzzle, answer)
+
+    def render(self, puzzle: Blocksworld, answer: Any) -> Any:
+        """Initial stacks, goal facts and the plan, as plain rich Text (no markup parsing)."""
+        from rich.text import Text
+
+        def show(state: tuple[int, ...]) -> str:
+            return "  ".join(
+                "[" + " ".join(puzzle.name(k) for k in stack) + "]" for stack in towers(state)
+            )
+
+        lines = [
+            f"init (bottom to top): {show(puzzle.init)}",
+            f"goal: {', '.join(goal_facts(puzzle)) or '(nothing)'}",
+        ]
+        if answer is not None:
+            lines.append(f"plan ({len(answer)} actions):")
+            lines += [f"  {i}. {a}" for i, a in enumerate(plan_to_text(puzzle, answer), 1)]
+        return Text("\n".join(lines))
+
+    def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
+        """Equal puzzles (no symmetry reduction yet)."""
+        import json
+
+        def key(puzzle: Any) -> str:
+            return json.dumps(puzzle_to_json(puzzle), sort_keys=True)
+
+        seen = {key(p) for p in held_out}
+        return [key(p) in seen for p in puzzles]
+
+    # --- the token grid ----------------------------------------------------------------------
+    def spec_for(self, puzzles: Sequence[Any]) -> GridSpec:
+        from puzzlemdm.puzzles.blocksworld.tokens import spec_for
+
+        return spec_for(puzzles)
+
+    def spec_from_signature(self, signature: dict[str, Any]) -> GridSpec:
+        from puzzlemdm.puzzles.blocksworld.tokens import spec_from_signature
+
+        return spec_from_signature(signature)
+
+    def encode(
+        self, puzzle: Any, solution: Any | None = None, spec: GridSpec | None = None
+    ) -> TokenGrid:
+        from puzzlemdm.puzzles.blocksworld.tokens import encode_blocksworld
+
+        return encode_blocksworld(puzzle, solution, spec)
+
+    def decode_tokens(self, puzzle: Any, tokens: np.ndarray) -> Any:
+        from puzzlemdm.puzzles.blocksworld.tokens import decode_blocksworld
+
+        return decode_blocksworld(puzzle, tokens)
+
+    def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
+        from puzzlemdm.puzzles.blocksworld.tokens import cell_positions
+
+        return cell_positions(puzzle, spec)
+
+    def augmentation(self) -> Augment | None:
+        return None
+
+    def guided_search(
+        self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None
+    ) -> SolveResult | None:
+        return None
+
+
+KIND = BlocksworldKind()

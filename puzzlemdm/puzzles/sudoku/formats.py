@@ -1,0 +1,552 @@
+"""Sudoku text formats: one puzzle per line, n-line grids, CSV and JSONL (auto-detected), with
+source:line:column in every error; and writing them (`format_line`, `format_grid`, `render_grid`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
+from puzzlemdm.puzzles.sudoku.board import ALPHABET, BLANKS, Shape, Sudoku
+
+# ---------------------------------------------------------------------------------------------
+# Reading: one puzzle per line, n-line grids, CSV and JSONL, auto-detected.
+
+# Sizes recognised without an explicit shape; others need `shape=` (a wider set would turn a
+# mistyped 9x9 row of 8 cells into a silently accepted 8x8 grid).
+DETECTED_SIZES = (4, 6, 9, 12, 16, 25)
+_SEPARATORS = "|+-"
+_VALUE_OF = {ch: i + 1 for i, ch in enumerate(ALPHABET)}
+_PUZZLE_COLUMNS = ("puzzle", "quizzes", "quiz")
+_SOLUTION_COLUMNS = ("solution", "solutions")
+_ID_COLUMNS = ("id", "idx")
+_FORMATS_HELP = (
+    "expected one puzzle per line (81 characters for 9x9), n-line grids, "
+    "CSV with a 'puzzle' column, or JSONL with a 'puzzle' field"
+)
+
+
+def detect_format(text: str) -> str:
+    """'jsonl', 'csv' or 'text', judged from the first line that is not blank or a comment."""
+    for raw in text.splitlines():
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("{"):
+            return "jsonl"
+        # A comma never occurs in the line or grid formats (outside a trailing comment).
+        return "csv" if "," in line.split("#", 1)[0] else "text"
+    return "text"
+
+
+def parse_text(text: str, source: str = "<text>", shape: Shape | None = None) -> list[PuzzleRecord]:
+    """All puzzles in `text` (any supported format); raises PuzzleError naming source:line:col.
+
+    Givens that already conflict are not a parse error: `check_givens` reports them.
+    """
+    text = text.removeprefix("\ufeff")
+    fmt = detect_format(text)
+    if fmt == "jsonl":
+        records = _parse_jsonl(text, source, shape)
+    elif fmt == "csv":
+        records = _parse_csv(text, source, shape)
+    else:
+        records = _parse_plain(text, source, shape)
+    if not records:
+        raise PuzzleError(f"no sudoku found; {_FORMATS_HELP}", source=source)
+    return records
+
+
+def parse_file(path: str | Path, shape: Shape | None = None) -> list[PuzzleRecord]:
+    """Read and parse a puzzle file; a missing, unreadable or binary file is a PuzzleError."""
+    source = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PuzzleError("no such file", source=source) from None
+    except IsADirectoryError:
+        raise PuzzleError("is a directory, not a puzzle file", source=source) from None
+    except OSError as err:
+        raise PuzzleError(f"cannot read the file ({err.strerror})", source=source) from None
+    if b"\0" in data[:65536]:
+        raise PuzzleError(f"looks like a binary file; {_FORMATS_HELP}", source=source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise PuzzleError(
+            "not UTF-8 text; save the file as UTF-8", source=source, line=line, column=column
+        ) from None
+    return parse_text(text, source, shape)
+
+
+def _expected_values(n: int) -> str:
+    """What a cell may hold, in words, for error messages."""
+    if n <= 9:
+        values = f"a digit 1-{n}"
+    elif n == 10:
+        values = "1-9 or A"
+    else:
+        values = f"1-9 or A-{ALPHABET[n - 1]}"
+    return f"{values} or '.'/'0' for a blank"
+
+
+def _nearest_size(count: int, per_row: bool = False) -> int:
+    """The detected size whose line (or row) length is closest to `count`, for error messages."""
+    return min(DETECTED_SIZES, key=lambda n: abs((n if per_row else n * n) - count))
+
+
+def _shape_for(count: int, shape: Shape | None) -> Shape | None:
+    """The shape of a one-line puzzle of `count` cells, or None when no supported size fits."""
+    if shape is not None:
+        return shape if count == shape.cells else None
+    n = math.isqrt(count)
+    return Shape.for_size(n) if n * n == count and n in DETECTED_SIZES else None
+
+
+def _values(cells: Iterable[tuple[int, str]], n: int, source: str, line: int) -> tuple[int, ...]:
+    """Cell characters (with their 1-based columns) -> values 0..n, or a PuzzleError."""
+    values = []
+    for column, ch in cells:
+        if ch in BLANKS:
+            values.append(0)
+            continue
+        value = _VALUE_OF.get(ch.upper(), 0)
+        if not 1 <= value <= n:
+            raise PuzzleError(
+                f"unexpected character {ch!r}; expected {_expected_values(n)}",
+                source=source,
+                line=line,
+                column=column,
+            )
+        values.append(value)
+    return tuple(values)
+
+
+# --- one puzzle per line, and grids ------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+
+    @property
+    def cells(self) -> list[tuple[int, str]]:
+        """(column, char) of every character that is not whitespace or a box separator."""
+        return [
+            (col, ch)
+            for col, ch in enumerate(self.text, 1)
+            if not ch.isspace() and ch not in _SEPARATORS
+        ]
+
+    @property
+    def is_separator(self) -> bool:
+        body = self.text.strip()
+        return bool(body) and all(ch in _SEPARATORS or ch.isspace() for ch in body)
+
+    @property
+    def is_bare(self) -> bool:
+        """One run of characters: no separators or inner spaces (the one-line style)."""
+        body = self.text.strip()
+        return not any(ch.isspace() or ch in _SEPARATORS for ch in body)
+
+
+def _blocks(text: str) -> Iterator[list[_Line]]:
+    """Runs of non-blank lines; `#` starts a comment, and comment-only lines do not end a run."""
+    block: list[_Line] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        body = raw.strip()
+        if not body:
+            if block:
+                yield block
+            block = []
+        elif not body.startswith("#"):
+            block.append(_Line(number, raw.split("#", 1)[0].rstrip()))
+    if block:
+        yield block
+
+
+def _parse_plain(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
+    records: list[PuzzleRecord] = []
+    for block in _blocks(text):
+        rows = [line for line in block if not line.is_separator]
+        k = 0
+        while k < len(rows):
+            line = rows[k]
+            if _starts_grid(rows, k, shape):
+                record, k = _read_grid(rows, k, source, shape)
+            else:
+                record, k = _read_one_line(line, source, shape, records), k + 1
+            record.id = str(len(records))
+            records.append(record)
+    return records
+
+
+def _starts_grid(rows: list[_Line], k: int, shape: Shape | None) -> bool:
+    """Whether rows[k] is the first row of a grid rather than a one-line puzzle."""
+    line = rows[k]
+    count = len(line.cells)
+    if shape is not None:
+        return count == shape.n and count != shape.cells
+    pair = _puzzle_and_solution(line)
+    if pair is not None:
+        count = len(pair[0].group())
+    if _shape_for(count, None) is None:
+        # Not a one-line length: a short line is meant as a grid row, a long one as a line.
+        return count <= max(DETECTED_SIZES)
+    if count not in DETECTED_SIZES:
+        return False
+    # 16 cells is both a 4x4 one-line puzzle and a 16x16 grid row: a grid if the row looks like
+    # a grid row (separators or spaced cells) or the whole run is sixteen bare 16-cell rows.
+    rest = rows[k : k + count]
+    if len(rest) < count or any(len(r.cells) != count for r in rest):
+        return False
+    return not line.is_bare or (k == 0 and len(rows) == count)
+
+
+def _puzzle_and_solution(line: _Line) -> list[re.Match[str]] | None:
+    """The two words of a "puzzle solution" line (equal lengths, no separators), else None."""
+    words = list(re.finditer(r"\S+", line.text))
+    if len(words) != 2 or len(words[0].group()) != len(words[1].group()):
+        return None
+    return None if any(ch in _SEPARATORS for ch in line.text) else words
+
+
+def _read_one_line(
+    line: _Line, source: str, shape: Shape | None, done: list[PuzzleRecord]
+) -> PuzzleRecord:
+    """A one-line puzzle, optionally followed by its solution after whitespace."""
+    pair = _puzzle_and_solution(line)
+    parts = [line.cells]
+    if pair is not None:
+        parts = [[(m.start() + i + 1, ch) for i, ch in enumerate(m.group())] for m in pair]
+    count = len(parts[0])
+    found = _shape_for(count, shape)
+    if found is None:
+        n = shape.n if shape else done[-1].puzzle.n if done else _nearest_size(count)
+        column = parts[0][n * n][0] if count > n * n else len(line.text) + 1
+        raise PuzzleError(
+            f"line has {count} cells; a {n}x{n} sudoku needs {n * n}",
+            source=source,
+            line=line.number,
+            column=column,
+        )
+    grids = [Sudoku(found, _values(cells, found.n, source, line.number)) for cells in parts]
+    solution = grids[1] if len(grids) > 1 else None
+    return PuzzleRecord(grids[0], solution, source=source, line=line.number)
+
+
+def _read_grid(
+    rows: list[_Line], k: int, source: str, shape: Shape | None
+) -> tuple[PuzzleRecord, int]:
+    """An n-line grid starting at rows[k]; returns the record and the index after it."""
+    first = rows[k]
+    n = shape.n if shape else len(first.cells)
+    if shape is None and n not in DETECTED_SIZES:
+        size = _nearest_size(n, per_row=True)
+        raise PuzzleError(
+            f"line has {n} cells; a {size}x{size} grid row needs {size} "
+            f"(a one-line puzzle {size * size})",
+            source=source,
+            line=first.number,
+            column=1,
+        )
+    grid_rows = rows[k : k + n]
+    for row in grid_rows:
+        count = len(row.cells)
+        if count != n:
+            column = row.cells[n][0] if count > n else len(row.text) + 1
+            raise PuzzleError(
+                f"grid row has {count} cells; a {n}x{n} sudoku needs {n} per row",
+                source=source,
+                line=row.number,
+                column=column,
+            )
+    if len(grid_rows) < n:
+        last = grid_rows[-1]
+        raise PuzzleError(
+            f"grid ends after {len(grid_rows)} rows; a {n}x{n} sudoku needs {n}",
+            source=source,
+            line=last.number + 1,
+            column=1,
+        )
+    values = [v for row in grid_rows for v in _values(row.cells, n, source, row.number)]
+    grid_shape = shape or _grid_shape(n, grid_rows)
+    return PuzzleRecord(Sudoku(grid_shape, tuple(values)), source=source, line=first.number), k + n
+
+
+def _grid_shape(n: int, rows: list[_Line]) -> Shape:
+    """Box shape from where the first `|` falls (6x6 may be 2x3 or 3x2); else the usual one."""
+    for row in rows:
+        bar = row.text.find("|")
+        if bar >= 0:
+            box_cols = sum(1 for col, _ in row.cells if col <= bar)
+            if 1 < box_cols < n and n % box_cols == 0:
+                return Shape(n // box_cols, box_cols)
+            break
+    return Shape.for_size(n)
+
+
+# --- CSV and JSONL ---------------------------------------------------------------------------
+
+
+def _grid_from_string(
+    text: str, what: str, source: str, line: int, column: int, shape: Shape | None
+) -> Sudoku:
+    """A puzzle or solution given as one string (CSV field, JSON value); `column` = its start."""
+    body = text.strip()
+    column += len(text) - len(text.lstrip())
+    found = _shape_for(len(body), shape)
+    if found is None:
+        n = shape.n if shape else _nearest_size(len(body))
+        raise PuzzleError(
+            f"{what} has {len(body)} cells; a {n}x{n} sudoku needs {n * n}",
+            source=source,
+            line=line,
+            column=column,
+        )
+    cells = [(column + i, ch) for i, ch in enumerate(body)]
+    return Sudoku(found, _values(cells, found.n, source, line))
+
+
+def _field_columns(raw: str, fields: list[str]) -> list[int]:
+    """1-based start column of each CSV field on its line (exact when nothing is quoted)."""
+    if '"' not in raw:
+        columns, at = [], 1
+        for value in fields:
+            columns.append(at)
+            at += len(value) + 1
+        return columns
+    return [max(raw.find(value), 0) + 1 for value in fields]
+
+
+def _scalar(text: str) -> Any:
+    """A CSV field as int, float or bool when it reads as one (meta keeps numbers as numbers)."""
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if text in ("True", "true", "False", "false"):
+        return text in ("True", "true")
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _parse_csv(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
+    lines = text.splitlines()
+    reader = csv.reader(lines)
+    header: list[str] | None = None
+    records: list[PuzzleRecord] = []
+    puzzle_at, solution_at, id_at, level_at = 0, None, None, None
+    for fields in reader:
+        number = reader.line_num
+        if not any(f.strip() for f in fields) or (header is None and fields[0].startswith("#")):
+            continue
+        if header is None:
+            header = [f.strip().lower() for f in fields]
+            found = [name for name in _PUZZLE_COLUMNS if name in header]
+            if not found:
+                raise PuzzleError(
+                    f"CSV header has no 'puzzle' (or 'quizzes') column; found: {', '.join(header)}",
+                    source=source,
+                    line=number,
+                    column=1,
+                )
+            puzzle_at = header.index(found[0])
+            solution_at = next((header.index(c) for c in _SOLUTION_COLUMNS if c in header), None)
+            id_at = next((header.index(c) for c in _ID_COLUMNS if c in header), None)
+            level_at = header.index("level") if "level" in header else None
+            continue
+        if len(fields) != len(header):
+            raise PuzzleError(
+                f"row has {len(fields)} fields; the header has {len(header)}",
+                source=source,
+                line=number,
+                column=1,
+            )
+        columns = _field_columns(lines[number - 1], fields)
+        puzzle = _grid_from_string(
+            fields[puzzle_at], "puzzle", source, number, columns[puzzle_at], shape
+        )
+        solution = None
+        if solution_at is not None and fields[solution_at].strip():
+            solution = _grid_from_string(
+                fields[solution_at],
+                "solution",
+                source,
+                number,
+                columns[solution_at],
+                puzzle.shape,
+            )
+        special = {puzzle_at, solution_at, id_at, level_at}
+        meta = {
+            name: _scalar(f)
+            for i, (name, f) in enumerate(zip(header, fields, strict=True))
+            if i not in special
+        }
+        records.append(
+            PuzzleRecord(
+                puzzle,
+                solution,
+                id=fields[id_at] if id_at is not None else str(len(records)),
+                level=(fields[level_at] or None) if level_at is not None else None,
+                meta=meta,
+                source=source,
+                line=number,
+            )
+        )
+    if header is None:
+        raise PuzzleError("empty CSV file", source=source)
+    return records
+
+
+def _json_grid(
+    value: Any, what: str, raw: str, source: str, line: int, shape: Shape | None
+) -> Sudoku:
+    """A puzzle/solution JSON value: a line string, a flat list of ints, or a list of rows."""
+    if isinstance(value, str):
+        at = raw.find(json.dumps(value))
+        return _grid_from_string(value, what, source, line, at + 2 if at >= 0 else 1, shape)
+    if isinstance(value, list):
+        flat = [v for row in value for v in row] if value and isinstance(value[0], list) else value
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in flat):
+            found = _shape_for(len(flat), shape)
+            if found is not None and all(0 <= v <= found.n for v in flat):
+                return Sudoku(found, tuple(flat))
+    raise PuzzleError(
+        f"'{what}' must be a line string such as \"53..7....\" or a list of rows of values",
+        source=source,
+        line=line,
+        column=1,
+    )
+
+
+def _parse_jsonl(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
+    records: list[PuzzleRecord] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        body = raw.strip()
+        if not body or body.startswith("#"):
+            continue
+        try:
+            item = json.loads(body)
+        except json.JSONDecodeError as err:
+            column = err.colno + len(raw) - len(raw.lstrip())
+            raise PuzzleError(
+                f"invalid JSON ({err.msg}); expected one object per line",
+                source=source,
+                line=number,
+                column=column,
+            ) from None
+        if not isinstance(item, dict) or "puzzle" not in item:
+            raise PuzzleError(
+                "expected a JSON object with a 'puzzle' field",
+                source=source,
+                line=number,
+                column=1,
+            )
+        kind = item.get("kind", "sudoku")
+        if kind != "sudoku":
+            raise PuzzleError(
+                f"this line holds a {kind!r} puzzle, not a sudoku",
+                source=source,
+                line=number,
+                column=1,
+            )
+        meta = dict(item["meta"]) if isinstance(item.get("meta"), dict) else {}
+        box = item.get("box", meta.get("box"))
+        record_shape = shape
+        if record_shape is None and isinstance(box, list) and len(box) == 2:
+            record_shape = Shape(int(box[0]), int(box[1]))
+        puzzle = _json_grid(item["puzzle"], "puzzle", raw, source, number, record_shape)
+        solution = None
+        if item.get("solution"):
+            solution = _json_grid(item["solution"], "solution", raw, source, number, puzzle.shape)
+        extra = {"puzzle", "solution", "id", "level", "meta", "kind"}
+        meta.update({key: value for key, value in item.items() if key not in extra})
+        level = item.get("level")
+        records.append(
+            PuzzleRecord(
+                puzzle,
+                solution,
+                id=str(item["id"]) if item.get("id") is not None else str(len(records)),
+                level=str(level) if level is not None else None,
+                meta=meta,
+                source=source,
+                line=number,
+            )
+        )
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing.
+
+
+def format_line(s: Sudoku, blank: str = ".") -> str:
+    """The one-line form: n*n characters, `blank` for empty cells."""
+    return s.to_line(blank)
+
+
+def format_grid(s: Sudoku, blank: str = ".") -> str:
+    """A plain-text grid with `|` and `-+-` box separators (parse_text reads it back)."""
+    shape, n = s.shape, s.n
+    symbols = [ALPHABET[v - 1] if 1 <= v <= len(ALPHABET) else blank for v in s.cells]
+    stacks = n // shape.box_cols
+    width = 2 * shape.box_cols - 1
+    parts = ["-" * (width + 2)] * stacks
+    parts[0], parts[-1] = parts[0][1:], parts[-1][:-1]
+    if stacks == 1:
+        parts = ["-" * width]
+    rule = "+".join(parts)
+    lines = []
+    for r in range(n):
+        if r and r % shape.box_rows == 0:
+            lines.append(rule)
+        row = symbols[r * n : (r + 1) * n]
+        boxes = [row[c : c + shape.box_cols] for c in range(0, n, shape.box_cols)]
+        lines.append(" | ".join(" ".join(box) for box in boxes))
+    return "\n".join(lines) + "\n"
+
+
+def render_grid(puzzle: Sudoku, answer: Sudoku | None = None) -> Any:
+    """A rich Text grid: givens bold, answer cells cyan (red where they contradict a given)."""
+    from rich.text import Text
+
+    shape, n = puzzle.shape, puzzle.n
+    shown = answer if answer is not None and answer.shape == shape else None
+    # Each cell is " X" and each box border " │", so a rule segment spans 2 * box_cols + 1.
+    parts = ["─" * (2 * shape.box_cols + 1)] * (n // shape.box_cols)
+    rule = "┼".join(parts)[:-1]
+    text = Text()
+    for r in range(n):
+        if r and r % shape.box_rows == 0:
+            text.append(rule + "\n", style="dim")
+        for c in range(n):
+            if c and c % shape.box_cols == 0:
+                text.append(" │", style="dim")
+            cell = r * n + c
+            given = puzzle.cells[cell]
+            value = shown.cells[cell] if shown is not None else given
+            symbol = ALPHABET[value - 1] if 1 <= value <= len(ALPHABET) else "."
+            if given and value != given:
+                style = "bold red"
+            elif given:
+                style = "bold"
+            elif value:
+                style = "cyan"
+            else:
+                style = "dim"
+            text.append(" ")
+            text.append(symbol, style=style)
+        text.append("\n")
+    text.rstrip()
+    return text

@@ -1,0 +1,166 @@
+"""Sudoku as a PuzzleKind: the glue between the CLI and the Sudoku modules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from puzzlemdm.puzzles.base import Augment, Choose, PuzzleRecord, SolveResult, Verdict, Violation
+from puzzlemdm.puzzles.grid import GridSpec, TokenGrid
+from puzzlemdm.puzzles.sudoku import tokens
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.formats import parse_text, render_grid
+from puzzlemdm.puzzles.sudoku.sniff import sniff
+from puzzlemdm.puzzles.sudoku.verify import check_givens, verify
+
+
+class SudokuKind:
+    """n x n Sudoku (9x9 by default; 4x4, 6x6, 16x16 by the same code)."""
+
+    name = "sudoku"
+    # "mixed" = random minimal puzzles with no rejection (every level, graded): training corpora.
+    levels = ("easy", "medium", "hard", "mixed")
+    solvers = ("search", "strategy", "python-constraint")
+    generator_version = "sudoku-1"
+
+    def sniff(self, text: str, source: str) -> bool:
+        return sniff(text, source)
+
+    def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
+        return parse_text(text, source)
+
+    def check_givens(self, puzzle: Sudoku) -> Verdict:
+        return check_givens(puzzle)
+
+    def check(self, puzzle: Sudoku) -> Verdict:
+        """A puzzle is valid when its givens agree and it has at least one solution."""
+        verdict = check_givens(puzzle)
+        if not verdict.ok:
+            return verdict
+        from puzzlemdm.puzzles.sudoku.search import count_solutions
+
+        if count_solutions(puzzle, limit=1) == 0:
+            return Verdict((Violation("solvable", (), "the puzzle has no solution"),))
+        return verdict
+
+    def verify(self, puzzle: Sudoku, answer: Sudoku) -> Verdict:
+        return verify(puzzle, answer)
+
+    def solve(self, puzzle: Sudoku, solver: str) -> SolveResult:
+        if solver == "search":
+            from puzzlemdm.puzzles.sudoku.search import solve_search
+
+            return solve_search(puzzle)
+        if solver == "strategy":
+            from puzzlemdm.puzzles.sudoku.strategy import solve_strategy
+
+            return solve_strategy(puzzle)
+        if solver == "python-constraint":
+            from puzzlemdm.puzzles.sudoku.constraint import solve_python_constraint
+
+            return solve_python_constraint(puzzle)
+        raise ValueError(f"unknown sudoku solver {solver!r}; choose from {', '.join(self.solvers)}")
+
+    def grade(self, puzzle: Sudoku) -> dict[str, Any]:
+        from puzzlemdm.puzzles.sudoku.strategy import grade
+
+        return grade(puzzle).to_json()
+
+    def generate(
+        self, rng: np.random.Generator, level: str, *, size: int = 9, givens: int | None = None
+    ) -> PuzzleRecord:
+        from puzzlemdm.puzzles.sudoku.generate import generate
+        from puzzlemdm.puzzles.sudoku.strategy import grade
+
+        made = generate(
+            rng,
+            level=None if level == "mixed" else level,
+            shape=Shape.for_size(size),
+            givens=givens,
+            grade_fn=grade,
+        )
+        level = made.grade.level
+        grade = made.grade.to_json() if made.grade is not None else {}
+        meta = {
+            "givens": made.puzzle.givens,
+            "box": [made.puzzle.shape.box_rows, made.puzzle.shape.box_cols],
+            **grade,
+        }
+        meta.update(_trace_summary(made.puzzle))
+        return PuzzleRecord(made.puzzle, made.solution, level=level, meta=meta)
+
+    def record_to_json(self, record: PuzzleRecord) -> dict[str, Any]:
+        return {
+            "id": record.id,
+            "kind": self.name,
+            "level": record.level,
+            "puzzle": record.puzzle.to_line(),
+            "solution": record.solution.to_line() if record.solution is not None else None,
+            "meta": record.meta,
+        }
+
+    def answer_to_json(self, puzzle: Sudoku, answer: Sudoku | None) -> str | None:
+        return None if answer is None else answer.to_line()
+
+    def render(self, puzzle: Sudoku, answer: Sudoku | None) -> Any:
+        return render_grid(puzzle, answer)
+
+    def equivalent_to_any(
+        self, puzzles: Sequence[Sudoku], held_out: Sequence[Sudoku]
+    ) -> list[bool]:
+        """Equal canonical forms under the validity-preserving group."""
+        from puzzlemdm.puzzles.sudoku.symmetry import canonical_form, orbit_invariant
+
+        forms = {canonical_form(p) for p in held_out}
+        # The exact form costs ~1 ms a puzzle; most puzzles are ruled out by the cheap invariant.
+        could_match = {orbit_invariant(p) for p in held_out}
+        return [orbit_invariant(p) in could_match and canonical_form(p) in forms for p in puzzles]
+
+    def spec_for(self, puzzles: Sequence[Sudoku]) -> GridSpec:
+        return tokens.spec_for(puzzles)
+
+    def spec_from_signature(self, signature: dict[str, Any]) -> GridSpec:
+        return tokens.spec_from_signature(signature)
+
+    def encode(
+        self, puzzle: Sudoku, solution: Sudoku | None = None, spec: GridSpec | None = None
+    ) -> TokenGrid:
+        return tokens.encode_sudoku(puzzle, solution, spec)
+
+    def decode_tokens(self, puzzle: Sudoku, values: np.ndarray) -> Sudoku:
+        return tokens.decode_sudoku(puzzle, values)
+
+    def cell_positions(self, puzzle: Sudoku, spec: GridSpec) -> np.ndarray:
+        return np.arange(puzzle.shape.cells)
+
+    def augmentation(self) -> Augment:
+        """Relabel values, permute rows in bands, bands, columns in stacks, stacks, transpose."""
+        from puzzlemdm.puzzles.sudoku.augment import augment_sudoku
+
+        return augment_sudoku
+
+    def guided_search(
+        self, puzzle: Sudoku, spec: GridSpec, choose: Choose, node_limit: int | None = None
+    ) -> SolveResult:
+        """The MRV search's propagation (naked + hidden singles), branching where `choose` says."""
+        from puzzlemdm.puzzles.sudoku.search import solve_search, token_chooser
+
+        return solve_search(puzzle, node_limit=node_limit, choose=token_chooser(puzzle, choose))
+
+
+def _trace_summary(puzzle: Sudoku) -> dict[str, Any]:
+    """Orders in which the classical solvers fix the cells (for ARM solver-order and analysis)."""
+    from puzzlemdm.puzzles.sudoku.search import solve_search
+    from puzzlemdm.puzzles.sudoku.strategy import solve_strategy
+
+    strategy = solve_strategy(puzzle)
+    search = solve_search(puzzle)
+    return {
+        "strategy_order": [d.cell for d in strategy.trace],
+        "search_order": [d.cell for d in search.trace],
+    }
+
+
+KIND = SudokuKind()

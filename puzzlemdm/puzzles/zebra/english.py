@@ -1,0 +1,104 @@
+"""English for zebra clues: "The Brit lives in the red house."
+
+Each generator attribute has three phrases: a noun ("the Brit", "the dog owner"), a predicate
+("is the Brit", "owns the dog") and its negation. Attributes from elsewhere (BBEH categories)
+fall back to "the person whose <attribute> is <value>".
+"""
+
+from __future__ import annotations
+
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Ref, Zebra
+
+# attribute -> (values, noun, predicate, negated predicate); "{}" is the value
+BANK: dict[str, tuple[tuple[str, ...], str, str, str]] = {
+    "nationality": (
+        ("Brit", "Swede", "Dane", "Norwegian", "German", "Japanese", "Spaniard", "Italian"),
+        "the {}",
+        "is the {}",
+        "is not the {}",
+    ),
+    "colour": (
+        ("red", "green", "white", "yellow", "blue", "ivory", "orange", "purple"),
+        "the person in the {} house",
+        "lives in the {} house",
+        "does not live in the {} house",
+    ),
+    "pet": (
+        ("dog", "bird", "cat", "horse", "fish", "zebra", "snail", "fox"),
+        "the {} owner",
+        "owns the {}",
+        "does not own the {}",
+    ),
+    "drink": (
+        ("tea", "coffee", "milk", "beer", "water", "juice", "cocoa", "lemonade"),
+        "the {} drinker",
+        "drinks {}",
+        "does not drink {}",
+    ),
+    "smoke": (
+        ("Pall Mall", "Dunhill", "Blend", "Blue Master", "Prince", "Marlboro", "Camel", "Winfield"),
+        "the {} smoker",
+        "smokes {}",
+        "does not smoke {}",
+    ),
+    "sport": (
+        ("football", "tennis", "chess", "golf", "hockey", "rugby", "cricket", "polo"),
+        "the {} player",
+        "plays {}",
+        "does not play {}",
+    ),
+    "name": (
+        ("Alice", "Bob", "Carol", "Dave", "Eve", "Frank", "Grace", "Heidi"),
+        "{}",
+        "is {}",
+        "is not {}",
+    ),
+}
+
+
+def _phrases(puzzle: Zebra, ref: Ref) -> tuple[str, str, str]:
+    if ref.attribute == POSITION:
+        k = ref.value + 1
+        return f"the person in house {k}", f"lives in house {k}", f"does not live in house {k}"
+    name = puzzle.attributes[ref.attribute]
+    value = puzzle.values[ref.attribute][ref.value]
+    if name in BANK:
+        _, noun, pred, neg = BANK[name]
+        return noun.format(value), pred.format(value), neg.format(value)
+    noun = f"the person whose {name} is {value}"
+    return noun, f"is {noun}", f"is not {noun}"
+
+
+def _noun(puzzle: Zebra, alts: tuple[Ref, ...]) -> str:
+    return " or ".join(_phrases(puzzle, r)[0] for r in alts)
+
+
+def clue_text(puzzle: Zebra, clue: Clue) -> str:
+    """One clue as an English sentence."""
+    nouns = [_noun(puzzle, alts) for alts in clue.args]
+    x = nouns[0]
+    if clue.rel in ("same", "not_same") and len(clue.args[1]) == 1:
+        _, pred, neg = _phrases(puzzle, clue.args[1][0])
+        body = f"{x} {pred if clue.rel == 'same' else neg}"
+    elif clue.rel in ("same", "not_same"):
+        body = f"{x} {'is' if clue.rel == 'same' else 'is not'} {nouns[1]}"
+    elif clue.rel == "left_of":
+        body = f"{x} lives somewhere to the left of {nouns[1]}"
+    elif clue.rel == "left_of_imm":
+        body = f"{x} lives directly to the left of {nouns[1]}"
+    elif clue.rel == "next_to":
+        body = f"{x} lives next to {nouns[1]}"
+    elif clue.rel == "not_next_to":
+        body = f"{x} does not live next to {nouns[1]}"
+    elif clue.rel == "between":
+        body = f"{x} lives somewhere between {nouns[1]} and {nouns[2]}, in that order"
+    elif clue.rel == "end":
+        body = f"{x} lives in the first or the last house"
+    else:
+        raise ValueError(f"unknown zebra relation {clue.rel!r}")
+    return body[0].upper() + body[1:] + "."
+
+
+def puzzle_text(puzzle: Zebra) -> list[str]:
+    """All clues, numbered: "1. The Brit lives in the red house."."""
+    return [f"{c.id}. {clue_text(puzzle, c)}" for c in puzzle.clues]

@@ -1,0 +1,154 @@
+"""Zebra JSON: the project's JSONL lines and BBEH's structured lines, both ways, with clear errors.
+
+Project line: `{"id", "kind": "zebra", "level", "puzzle": {"attributes": {name: [values...]},
+"clues": [{"id", "rel", "args"}], "question"?}, "solution": {name: [value of house 1, ...]},
+"meta"}`. An arg is `[attribute, value]`, `["position", k]` (house k, 1-based) or
+`["ambiguous", [[attribute, value], ...]]` (BBEH's phrases that fit several attributes).
+BBEH line (sijial430/bbeh, structured): `categories`, `values`, `clues` in the same arg syntax,
+`question_entity` and `target` (1-based house of the asked person), read as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Clue, Grid, Ref, Zebra
+from puzzlemdm.puzzles.zebra.sniff import BBEH_KEYS
+
+
+class ZebraFormatError(ValueError):
+    """A format problem inside one line (turned into a PuzzleError with source and line)."""
+
+
+def _ref(arg: Any, index: dict[str, dict[str, int]], houses: int) -> tuple[Ref, ...]:
+    if not isinstance(arg, list) or len(arg) != 2:
+        raise ZebraFormatError(f"clue arg {arg!r} must be [attribute, value]")
+    name, value = arg
+    if name == "position":
+        if not isinstance(value, int) or not 1 <= value <= houses:
+            raise ZebraFormatError(f"position {value!r} must be an integer in 1..{houses}")
+        return (Ref(POSITION, value - 1),)
+    if name == "ambiguous":
+        if not isinstance(value, list) or not value:
+            raise ZebraFormatError(
+                "an ambiguous arg needs a list of [attribute, value] alternatives"
+            )
+        return tuple(r for alt in value for r in _ref(alt, index, houses))
+    if name not in index:
+        raise ZebraFormatError(f"unknown attribute {name!r} (known: {', '.join(index)})")
+    if value not in index[name]:
+        raise ZebraFormatError(f"unknown value {value!r} of attribute {name!r}")
+    return (Ref(list(index).index(name), index[name][value]),)
+
+
+def _clue(obj: Any, index: dict[str, dict[str, int]], houses: int, number: int) -> Clue:
+    if not isinstance(obj, dict) or "rel" not in obj or "args" not in obj:
+        raise ZebraFormatError(f"clue {number} must be an object with 'rel' and 'args'")
+    rel = obj["rel"]
+    if rel not in RELATIONS:
+        raise ZebraFormatError(
+            f"clue {number}: unknown relation {rel!r} (known: {', '.join(RELATIONS)})"
+        )
+    args = obj["args"]
+    if not isinstance(args, list) or len(args) != RELATIONS[rel]:
+        raise ZebraFormatError(f"clue {number}: {rel} takes {RELATIONS[rel]} args")
+    return Clue(int(obj.get("id", number)), rel, tuple(_ref(a, index, houses) for a in args))
+
+
+def puzzle_from_json(
+    attributes: dict[str, list[str]], clues: list[Any], question: Any = None
+) -> Zebra:
+    """A Zebra from attribute -> values, clue objects and an optional question arg."""
+    if not isinstance(attributes, dict) or not attributes:
+        raise ZebraFormatError("'attributes' must map each attribute to its list of values")
+    sizes = {len(v) for v in attributes.values() if isinstance(v, list)}
+    if len(sizes) != 1 or not all(isinstance(v, list) for v in attributes.values()):
+        raise ZebraFormatError(
+            "every attribute needs a list of values, all of the same length (houses)"
+        )
+    (houses,) = sizes
+    if "position" in attributes:
+        raise ZebraFormatError("'position' is reserved for house numbers")
+    index = {}
+    for name, vals in attributes.items():
+        if len(set(vals)) != len(vals):
+            raise ZebraFormatError(f"attribute {name!r} repeats a value")
+        index[name] = {v: i for i, v in enumerate(vals)}
+    if not isinstance(clues, list):
+        raise ZebraFormatError("'clues' must be a list")
+    parsed = tuple(_clue(c, index, houses, i + 1) for i, c in enumerate(clues))
+    asked = _ref(question, index, houses) if question is not None else None
+    return Zebra(tuple(attributes), tuple(tuple(v) for v in attributes.values()), parsed, asked)
+
+
+def grid_from_json(puzzle: Zebra, obj: Any) -> Grid:
+    """`{attribute: [value of house 1, ...]}` -> grid."""
+    if not isinstance(obj, dict) or set(obj) != set(puzzle.attributes):
+        raise ZebraFormatError("solution must map every attribute to its values by house")
+    grid = []
+    for a, name in enumerate(puzzle.attributes):
+        row = obj[name]
+        if not isinstance(row, list) or sorted(row) != sorted(puzzle.values[a]):
+            raise ZebraFormatError(f"solution for {name!r} must list each of its values once")
+        grid.append(tuple(puzzle.values[a].index(v) for v in row))
+    return tuple(grid)
+
+
+def _arg_json(puzzle: Zebra, alts: tuple[Ref, ...]) -> list[Any]:
+    def one(r: Ref) -> list[Any]:
+        if r.attribute == POSITION:
+            return ["position", r.value + 1]
+        return [puzzle.attributes[r.attribute], puzzle.values[r.attribute][r.value]]
+
+    return one(alts[0]) if len(alts) == 1 else ["ambiguous", [one(r) for r in alts]]
+
+
+def puzzle_to_json(puzzle: Zebra) -> dict[str, Any]:
+    """The `puzzle` object of a project line."""
+    out: dict[str, Any] = {
+        "attributes": {n: list(v) for n, v in zip(puzzle.attributes, puzzle.values, strict=True)},
+        "clues": [
+            {"id": c.id, "rel": c.rel, "args": [_arg_json(puzzle, a) for a in c.args]}
+            for c in puzzle.clues
+        ],
+    }
+    if puzzle.question is not None:
+        out["question"] = _arg_json(puzzle, puzzle.question)
+    return out
+
+
+def grid_to_json(puzzle: Zebra, grid: Grid | None) -> dict[str, list[str]] | None:
+    """`{attribute: [value of house 1, ...]}` (None stays None)."""
+    if grid is None:
+        return None
+    return {
+        name: [puzzle.values[a][v] for v in grid[a]] for a, name in enumerate(puzzle.attributes)
+    }
+
+
+def _record(obj: dict[str, Any]) -> PuzzleRecord:
+    if obj.keys() >= BBEH_KEYS:
+        values = obj["values"]
+        attributes = {c: values.get(c) for c in obj["categories"]}
+        puzzle = puzzle_from_json(attributes, obj["clues"], obj.get("question_entity"))
+        meta = {k: obj[k] for k in ("idx", "has_ambiguous_phrase") if k in obj}
+        if "target" in obj:
+            meta["target"] = int(obj["target"])
+        meta["format"] = "bbeh"
+        return PuzzleRecord(puzzle, None, f"bbeh-zebra-{obj.get('idx', '')}", None, meta)
+    body = obj.get("puzzle", obj)
+    if not isinstance(body, dict) or "attributes" not in body or "clues" not in body:
+        raise ZebraFormatError(
+            "expected a 'puzzle' object with 'attributes' and 'clues' (or a BBEH line)"
+        )
+    puzzle = puzzle_from_json(body["attributes"], body["clues"], body.get("question"))
+    solution = obj.get("solution")
+    grid = grid_from_json(puzzle, solution) if solution is not None else None
+    meta = obj.get("meta") or {}
+    return PuzzleRecord(puzzle, grid, str(obj.get("id", "")), obj.get("level"), dict(meta))
+
+
+def parse_lines(text: str, source: str = "<text>") -> list[PuzzleRecord]:
+    """Every JSON line of a zebra file; errors name the source and line."""
+    return read_json_lines(text, source, "zebra", _record, (ZebraFormatError,))

@@ -1,0 +1,183 @@
+"""The Zebra puzzle kind: the PuzzleKind protocol over the zebra_* modules.
+
+Puzzle = `Zebra` (zebra_model), answer = grid `grid[a][h]` (value index of attribute a in
+house h). Files: the project's JSONL and BBEH's structured JSONL (zebra_format). Solvers:
+"strategy" (traced propagation / lookahead / guesses) and "python-constraint". Levels: see
+zebra_levels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from puzzlemdm.puzzles.base import (
+    Augment,
+    Choose,
+    PuzzleError,
+    PuzzleRecord,
+    SolveResult,
+    Verdict,
+    Violation,
+)
+from puzzlemdm.puzzles.grid import GridSpec, TokenGrid
+from puzzlemdm.puzzles.zebra.constraint import constraint_solve
+from puzzlemdm.puzzles.zebra.english import puzzle_text
+from puzzlemdm.puzzles.zebra.formats import (
+    ZebraFormatError,
+    grid_from_json,
+    grid_to_json,
+    parse_lines,
+    puzzle_to_json,
+)
+from puzzlemdm.puzzles.zebra.levels import LEVELS, generate_level
+from puzzlemdm.puzzles.zebra.levels import grade as grade_zebra
+from puzzlemdm.puzzles.zebra.propagate import Contradiction, initial_domains, propagate
+from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra, verify_grid
+from puzzlemdm.puzzles.zebra.search import find_solutions, strategy_solve
+from puzzlemdm.puzzles.zebra.sniff import sniff
+
+
+class ZebraKind:
+    """Zebra (Einstein) puzzles."""
+
+    name = "zebra"
+    levels = LEVELS
+    generator_version = 1
+    solvers = ("strategy", "python-constraint")
+
+    def sniff(self, text: str, source: str) -> bool:
+        """JSONL whose first line says `"kind": "zebra"` or has BBEH's zebra keys."""
+        return sniff(text, source)
+
+    def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
+        """Every puzzle of a project or BBEH JSONL file."""
+        return parse_lines(text, source)
+
+    def verify(self, puzzle: Zebra, answer: Any) -> Verdict:
+        """Any grid (or `{attribute: [values by house]}`) satisfying every clue verifies."""
+        if answer is None:
+            return Verdict((Violation("answer", (), "no answer"),))
+        if isinstance(answer, dict):
+            try:
+                answer = grid_from_json(puzzle, answer)
+            except ZebraFormatError as err:
+                return Verdict((Violation("shape", (), str(err)),))
+        return verify_grid(puzzle, answer)
+
+    def check_givens(self, puzzle: Zebra) -> Verdict:
+        """Single-clue propagation finds no contradiction (no search)."""
+        try:
+            propagate(initial_domains(puzzle), puzzle)
+        except Contradiction as err:
+            return Verdict((Violation("clues", (), f"the clues contradict each other ({err})"),))
+        return Verdict()
+
+    def check(self, puzzle: Zebra) -> Verdict:
+        """Valid when some grid satisfies every clue (BBEH grids need not be unique)."""
+        verdict = self.check_givens(puzzle)
+        if verdict.ok and not find_solutions(puzzle, 1)[0]:
+            return Verdict((Violation("solvable", (), "no grid satisfies every clue"),))
+        return verdict
+
+    def solve(self, puzzle: Zebra, solver: str) -> SolveResult:
+        """Run a named classical solver."""
+        if solver == "strategy":
+            return strategy_solve(puzzle)
+        if solver == "python-constraint":
+            return constraint_solve(puzzle)
+        raise PuzzleError(f"unknown zebra solver {solver!r} (known: {', '.join(self.solvers)})")
+
+    def grade(self, puzzle: Zebra) -> dict[str, Any]:
+        """Level, size and the strategy solver's counters."""
+        return grade_zebra(puzzle)
+
+    def generate(self, rng: np.random.Generator, level: str, **options: Any) -> PuzzleRecord:
+        """A unique, clue-minimal puzzle at `level` (options: houses, attributes)."""
+        # CLI options arrive as strings (-O houses=5)
+        sizes = [options.get(k) for k in ("houses", "attributes")]
+        houses, attributes = (None if s is None else int(s) for s in sizes)
+        puzzle, grid, info = generate_level(rng, level, houses, attributes)
+        meta = {**info, "generator_version": self.generator_version}
+        return PuzzleRecord(puzzle, grid, "", info["level"], meta)
+
+    def record_to_json(self, record: PuzzleRecord) -> dict[str, Any]:
+        """A project JSONL line (parse_text reads it back); `text` holds the English clues."""
+        puzzle = {**puzzle_to_json(record.puzzle), "text": puzzle_text(record.puzzle)}
+        return {
+            "id": record.id,
+            "kind": self.name,
+            "level": record.level,
+            "puzzle": puzzle,
+            "solution": grid_to_json(record.puzzle, record.solution),
+            "meta": record.meta,
+        }
+
+    def answer_to_json(self, puzzle: Zebra, answer: Grid | None) -> Any:
+        """`{attribute: [value of house 1, ...]}`, or None."""
+        return grid_to_json(puzzle, answer)
+
+    def render(self, puzzle: Zebra, answer: Grid | None) -> Any:
+        """The clues in English and, with an answer, a houses x attributes table."""
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        clues = Text("\n".join(puzzle_text(puzzle)))  # Text: value names are not markup
+        if answer is None:
+            return clues
+        table = Table("attribute", *(f"house {h + 1}" for h in range(puzzle.houses)))
+        for a, name in enumerate(puzzle.attributes):
+            table.add_row(name, *(puzzle.values[a][v] for v in answer[a]))
+        return Group(clues, table)
+
+    def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
+        """Equal puzzles (no symmetry reduction yet)."""
+        import json
+
+        def key(puzzle: Any) -> str:
+            return json.dumps(puzzle_to_json(puzzle), sort_keys=True)
+
+        seen = {key(p) for p in held_out}
+        return [key(p) in seen for p in puzzles]
+
+    # --- the token grid ----------------------------------------------------------------------
+    def spec_for(self, puzzles: Sequence[Any]) -> GridSpec:
+        from puzzlemdm.puzzles.zebra.tokens import spec_for
+
+        return spec_for(puzzles)
+
+    def spec_from_signature(self, signature: dict[str, Any]) -> GridSpec:
+        from puzzlemdm.puzzles.zebra.tokens import spec_from_signature
+
+        return spec_from_signature(signature)
+
+    def encode(
+        self, puzzle: Any, solution: Any | None = None, spec: GridSpec | None = None
+    ) -> TokenGrid:
+        from puzzlemdm.puzzles.zebra.tokens import encode_zebra
+
+        return encode_zebra(puzzle, solution, spec)
+
+    def decode_tokens(self, puzzle: Any, tokens: np.ndarray) -> Any:
+        from puzzlemdm.puzzles.zebra.tokens import decode_zebra
+
+        return decode_zebra(puzzle, tokens)
+
+    def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
+        from puzzlemdm.puzzles.zebra.tokens import cell_positions
+
+        return cell_positions(puzzle, spec)
+
+    def augmentation(self) -> Augment | None:
+        return None
+
+    def guided_search(
+        self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None
+    ) -> SolveResult | None:
+        return None
+
+
+KIND = ZebraKind()

@@ -1,1 +1,0 @@
-"""Classical solvers that record the order in which they decide."""
