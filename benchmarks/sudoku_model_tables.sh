@@ -28,12 +28,12 @@ in_two_shards() {
 
 [ "${RESUME:-0}" = 1 ] || rm -rf "$methods"
 # Cheap methods on the whole local test splits (1,000 puzzles each).
-in_two_shards --splits easy,medium,hard --methods margin,med,med0.1,med0.05,med0.02,med0.01,med0.005,guided,mrv
+in_two_shards --splits easy,medium,hard --methods margin,med,med0.1,med0.05,med0.02,med0.01,med0.005,guided,search
 # Repair and rule pruning on the first 300 of each split.
 in_two_shards --splits easy,medium,hard --methods repair,med-repair,margin-prune --limit 300
 # External sets (first 200 of the large ones).
 in_two_shards --splits norvig_top95,norvig_hardest,magictour_top1465,royle_17clue_sample500 \
-  --methods margin,guided,mrv --limit 200
+  --methods margin,guided,search --limit 200
 # Expensive methods on a seeded subset (the same puzzles for every method, margin included).
 in_two_shards --splits medium,hard,norvig_top95,magictour_top1465,royle_17clue_sample500 \
   --methods margin,bon8-vf,bon8-vf-repair,smc8,infogain8 --subset "$subset"

@@ -11,12 +11,14 @@ import json
 import os
 import sys
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
 
@@ -29,6 +31,8 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+T = TypeVar("T")
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_UNSOLVED = 0, 1, 2, 3
 
 
@@ -36,6 +40,11 @@ def fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
     """Print one clear error line and return the Exit to raise."""
     err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
+
+
+def config_from(cls: type[T], values: dict[str, Any]) -> T:
+    """A config dataclass from a command's arguments: flags and fields share their names."""
+    return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
 
 
 def read_source(path: str) -> tuple[str, str]:
@@ -79,7 +88,8 @@ KindOpt = Annotated[
 ]
 
 
-# Options that only mean something for path decoding: giving one asks for a path.
+# Options that only mean something for path decoding: giving one asks for a path. Their names
+# are those of decode.MethodConfig / StepConfig fields (SolveConfig.method).
 PATH_OPTIONS = (
     "order", "schedule", "steps", "med_lambda", "k_max", "tau", "prune", "paths", "select",
     "smc_particles", "smc_lambda", "smc_every", "info_gain", "candidates", "repair",
@@ -100,12 +110,12 @@ def solve(
     ] = "auto",
     kind: KindOpt = None,
     order: Annotated[
-        str | None,
+        str,
         typer.Option(
             help="Decode a path in this order: margin | top-prob | entropy | random | "
             "left-to-right (a path option: see --search)."
         ),
-    ] = None,
+    ] = "margin",
     checkpoint: Annotated[
         Path | None, typer.Option(help="Checkpoint folder (default: shipped).")
     ] = None,
@@ -200,86 +210,29 @@ def solve(
     ] = False,
 ) -> None:
     """Solve puzzles; every answer is checked by the verifier before it is called solved."""
-    from puzzlemdm.decode import MethodConfig, StepConfig
-    from puzzlemdm.solving import INVALID, SOLVED, UNSOLVED, solve_classical
+    from puzzlemdm.solving import INVALID, SOLVED, UNSOLVED, SolveConfig, UsageError, solve_records
 
-    if search not in ("auto", "none", "guided"):
-        raise fail(f"--search {search!r} is not one of auto, none, guided", EXIT_USAGE)
-    from puzzlemdm.model.mdm import PRECISIONS
-
-    if precision not in PRECISIONS:
-        raise fail(f"--precision must be fp32 or bf16, not {precision!r}", EXIT_USAGE)
-    path_options = [
-        f"--{name.replace('_', '-')}"
+    # The path options reach the library through ctx.params: only those given ask for a path.
+    given = {
+        name: ctx.params[name]
         for name in PATH_OPTIONS
         if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"
-    ]
-    if search == "auto":
-        search = "none" if path_options else "guided"
-    elif search == "guided" and path_options:
-        raise fail(
-            f"{', '.join(path_options)} decode(s) a path, which --search guided does not "
-            "(it branches on the model's margin): drop them or use --search none",
-            EXIT_USAGE,
-        )
+    }
+    trace_path = str(trace) if trace else None
+    config = config_from(SolveConfig, {**locals(), "method": given})
     try:
-        method = MethodConfig(
-            step=StepConfig(
-                order=order or "margin",
-                schedule=schedule,
-                steps=steps,
-                med_lambda=med_lambda,
-                k_max=k_max,
-                tau=tau,
-            ),
-            paths=paths,
-            select=select,
-            smc_particles=smc_particles,
-            smc_lambda=smc_lambda,
-            smc_every=smc_every,
-            info_gain=info_gain,
-            candidates=candidates,
-            repair=repair,
-            repair_rounds=repair_rounds,
-            prune=prune,
-        )
-        method.check()
-    except ValueError as exc:
-        raise fail(str(exc), EXIT_USAGE) from None
-    try:
+        config.check()
         loaded = load_records(files, kind)
+    except UsageError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
     except PuzzleError as exc:
         raise fail(str(exc)) from None
     counts: Counter[str] = Counter()
     total_seconds = 0.0
     used = set()
     for puzzle_kind, records in loaded:
-        chosen = pick_solver(puzzle_kind, solver, checkpoint)
-        if fallback and fallback not in puzzle_kind.solvers:
-            raise fail(
-                f"--fallback {fallback!r} does not solve {puzzle_kind.name}; choose from "
-                f"{', '.join(puzzle_kind.solvers)}",
-                EXIT_USAGE,
-            )
-        if chosen == "mdm":
-            outcomes = model_outcomes(
-                puzzle_kind,
-                records,
-                checkpoint,
-                device,
-                precision,
-                method=method,
-                guided=search == "guided",
-                node_limit=node_limit,
-                batch_size=batch_size,
-                fallback=fallback,
-                seed=seed,
-                trace_path=str(trace) if trace else None,
-            )
-        else:
-            outcomes = solve_classical(puzzle_kind, records, chosen)
         try:
-            for outcome in outcomes:
+            for outcome in solve_records(puzzle_kind, records, config):
                 counts[outcome.status] += 1
                 total_seconds += outcome.seconds
                 used.add(outcome.solver)
@@ -287,6 +240,8 @@ def solve(
                     print(json.dumps(outcome_json(puzzle_kind, outcome)), flush=True)
                 else:
                     show_outcome(puzzle_kind, outcome)
+        except UsageError as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
         except PuzzleError as exc:
             raise fail(str(exc)) from None
     done = sum(counts.values())
@@ -300,41 +255,6 @@ def solve(
         raise typer.Exit(EXIT_INVALID)
     if counts[UNSOLVED]:
         raise typer.Exit(EXIT_UNSOLVED)
-
-
-def pick_solver(kind: PuzzleKind, solver: str, checkpoint: Path | None) -> str:
-    """Resolve `auto` and reject solvers the kind does not have (usage error)."""
-    from puzzlemdm.puzzles.registry import has_shipped_model
-
-    if solver == "auto":
-        return "mdm" if checkpoint or has_shipped_model(kind.name) else kind.solvers[0]
-    if solver == "mdm" or solver in kind.solvers:
-        return solver
-    raise fail(
-        f"--solver {solver!r} does not solve {kind.name}; choose from mdm, "
-        f"{', '.join(kind.solvers)}",
-        EXIT_USAGE,
-    )
-
-
-def model_outcomes(
-    kind: PuzzleKind,
-    records: list[PuzzleRecord],
-    checkpoint: Path | None,
-    device: str,
-    precision: str,
-    **options: Any,
-):
-    """Load the checkpoint (shipped by default) and decode the puzzles with it."""
-    from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
-    from puzzlemdm.model.mdm import PRECISIONS
-    from puzzlemdm.solving import solve_with_model
-
-    folder = checkpoint or shipped_checkpoint(f"{kind.name}-mdm")
-    model = load_checkpoint(folder, resolve_device(device))
-    model.compute_dtype = PRECISIONS[precision]
-    name = folder.name if checkpoint is None else str(folder)
-    return solve_with_model(kind, records, model, model_name=name, **options)
 
 
 def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
@@ -541,42 +461,111 @@ def main() -> None:
         sys.exit(EXIT_INVALID)
 
 
-BENCHMARKS = {
-    "methods": "decoding methods side by side: accuracy, NFE, entropy AUROC, paired tests",
-    "orders": "one path per decoding order: solve rate, cell accuracy, by MRV guesses",
-}
+class BenchGroup(TyperGroup):
+    """`bench`'s commands, with an unknown benchmark named in the usage error."""
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
+        """The benchmark `args` names; a usage error listing them all when it is unknown."""
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            names = ", ".join(self.commands)
+            raise fail(f"no benchmark {args[0]!r}; choose from {names}", EXIT_USAGE)
+        return super().resolve_command(ctx, args)
 
 
-@app.command(
-    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    add_help_option=False,
+bench_app = typer.Typer(
+    cls=BenchGroup,
+    no_args_is_help=True,
+    help="Run a benchmark and write its table (Markdown + JSON, with command, checkpoint, "
+    "machine). Splits: paths, or shortcuts of the checkpoint's kind: its levels "
+    "(datasets/KIND/LEVEL/test.jsonl) and the files of ../shared/benchmarks/KIND/ by name.",
 )
-def bench(
-    ctx: typer.Context,
-    name: Annotated[
-        str,
-        typer.Argument(
-            help="; ".join(f"{k}: {v}" for k, v in BENCHMARKS.items())
-            + ". `puzzlemdm bench NAME --help` lists its options."
-        ),
-    ],
-) -> None:
-    """Run a benchmark and write its table (Markdown + JSON, with command, checkpoint, machine)."""
-    import importlib
+app.add_typer(bench_app, name="bench")
 
-    if name in ("--help", "-h"):
-        out.print(ctx.get_help())
-        return
-    if name not in BENCHMARKS:
-        raise fail(f"no benchmark {name!r}; choose from {', '.join(BENCHMARKS)}", EXIT_USAGE)
+CheckpointOpt = Annotated[
+    str | None, typer.Option(help="Checkpoint folder (default: the shipped sudoku-mdm).")
+]
+LimitOpt = Annotated[int | None, typer.Option(help="First N puzzles of each split.")]
+DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]
+ThreadsOpt = Annotated[int, typer.Option(help="Torch threads (0: torch's default).")]
+
+
+def run_bench(run: Any, config: Any) -> None:
+    """Run a benchmark; its usage errors exit 2, bad puzzles or checkpoints 1, in one line."""
+    from puzzlemdm.solving import UsageError
+
     try:
-        importlib.import_module(f"puzzlemdm.bench.{name}").main(list(ctx.args))
+        run(config)
+    except UsageError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
     except PuzzleError as exc:
         raise fail(str(exc)) from None
-    except SystemExit as exc:
-        if isinstance(exc.code, str):  # the benchmark's own one-line usage errors
-            raise fail(exc.code, EXIT_USAGE) from None
-        raise
+
+
+@bench_app.command("methods")
+def bench_methods(
+    checkpoint: CheckpointOpt = None,
+    splits: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated splits (default: every split of the kind)."),
+    ] = None,
+    methods: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated methods or groups: cheap, expensive, margin, med<lambda>, "
+            "repair, guided, bon8-vf, smc8, ..., or a classical solver of the kind (cheap holds "
+            "its default one); an unknown name lists them all."
+        ),
+    ] = "cheap,expensive",
+    subset: Annotated[int, typer.Option(help="Puzzles per split for expensive methods.")] = 250,
+    limit: LimitOpt = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 250,
+    node_limit: Annotated[int, typer.Option(help="Per guided search.")] = 200_000,
+    device: DeviceOpt = "auto",
+    threads: ThreadsOpt = 0,
+    seed: int = 0,
+    shard: Annotated[str, typer.Option(help="i/k: puzzles with index % k == i.")] = "0/1",
+    resume: Annotated[bool, typer.Option("--resume", help="Keep rows already written.")] = False,
+    baseline: Annotated[
+        str, typer.Option(help="The method the others are paired with.")
+    ] = "margin",
+    report_only: Annotated[bool, typer.Option("--report-only", help="Only summarise OUT.")] = False,
+    out: Annotated[
+        str, typer.Option(help="Folder of the rows and summary.")
+    ] = "benchmarks/results/decode_methods",
+) -> None:
+    """Decoding methods side by side: accuracy, NFE, entropy AUROC, paired tests, nodes."""
+    from puzzlemdm.bench.methods import MethodsConfig, run_methods
+
+    config = config_from(MethodsConfig, locals())
+    run_bench(run_methods, config)
+
+
+@bench_app.command("orders")
+def bench_orders(
+    checkpoint: CheckpointOpt = None,
+    splits: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated splits (default: the kind's level test files)."),
+    ] = None,
+    orders: Annotated[
+        str, typer.Option(help="Comma-separated decoding orders.")
+    ] = "margin,top-prob,entropy,random,left-to-right",
+    prune: Annotated[
+        str,
+        typer.Option(help="off | on | both: exclude values the rules forbid (rules, no search)."),
+    ] = "off",
+    limit: LimitOpt = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 500,
+    device: DeviceOpt = "auto",
+    threads: ThreadsOpt = 0,
+    seed: int = 0,
+    out: Annotated[str | None, typer.Option(help="Write OUT.json and OUT.md.")] = None,
+) -> None:
+    """One path per decoding order: solve rate, cell accuracy, NFE, by MRV guesses."""
+    from puzzlemdm.bench.orders import OrdersConfig, run_orders
+
+    config = config_from(OrdersConfig, locals())
+    run_bench(run_orders, config)
 
 
 @app.command()

@@ -1,19 +1,66 @@
 """Solve puzzles with a named solver, verify every answer, classify the outcome.
 
 The CLI prints what this module decides; nothing here prints. An answer is only ever reported
-as solved after the kind's verifier accepted it.
+as solved after the kind's verifier accepted it. `solve_records` is the one entry point: it
+resolves a SolveConfig for a kind (which solver, guided search or a decoded path) and runs it.
+Torch is imported only to use the model or check options given for it, so that a classical
+solve stays light.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
 
 SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
+MODEL = "mdm"  # the solver name of the masked diffusion model
+SEARCH_MODES = ("auto", "none", "guided")
+
+
+class UsageError(ValueError):
+    """Options that do not go together (or name nothing); the message is one line."""
+
+
+@dataclass(frozen=True)
+class SolveConfig:
+    """How to solve puzzles: the options of `puzzlemdm solve`, before they meet a kind."""
+
+    solver: str = "auto"  # mdm | a classical solver of the kind | auto (see `resolve`)
+    checkpoint: Path | None = None  # the model's folder; None: the kind's shipped model
+    device: str = "auto"  # auto | cpu | cuda
+    precision: str = "fp32"  # fp32 | bf16 (the model's matrix products)
+    search: str = "auto"  # guided | none (decode a path) | auto (see `resolve`)
+    # The path options asked for, by decode.MethodConfig / StepConfig field name (order,
+    # paths, repair...); empty = one margin path. Plain values, so that building the config
+    # (and importing torch) waits until the model is used.
+    method: dict[str, Any] = field(default_factory=dict)
+    node_limit: int | None = None  # guided search gives up after this many nodes
+    batch_size: int = 256  # puzzles decoded together
+    fallback: str | None = None  # a classical solver that finishes the model's misses
+    seed: int = 0  # of every random choice in decoding
+    trace_path: str | None = None  # append each puzzle's decoding trace (JSONL) here
+
+    def check(self) -> None:
+        """The checks that need no kind: search mode, precision, path options (and none for
+        guided search). Only options given for the model are checked against it (importing
+        torch), so that a classical solve stays light."""
+        if self.search not in SEARCH_MODES:
+            raise UsageError(f"--search {self.search!r} is not one of {', '.join(SEARCH_MODES)}")
+        if self.search == "guided" and self.method:
+            flags = ", ".join(f"--{name.replace('_', '-')}" for name in self.method)
+            raise UsageError(
+                f"{flags} decode(s) a path, which --search guided does not (it branches on the "
+                "model's margin): drop them or use --search none"
+            )
+        if self.precision != "fp32":
+            _compute_dtype(self.precision)
+        if self.method:
+            _method_config(self.method)
 
 
 @dataclass
@@ -103,6 +150,96 @@ def solve_classical(
         )
 
 
+def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
+    """`config` for `kind` with `solver` and `search` made concrete; UsageError when the kind
+    has no such solver or fallback. `auto` solver = the model when a checkpoint is given or
+    the kind ships one, else the kind's first classical solver; `auto` search = guided where
+    the kind has propagation and no path options are given, else a decoded path."""
+    from puzzlemdm.puzzles.registry import has_shipped_model
+
+    config.check()
+    solver = config.solver
+    if solver == "auto":
+        shipped = config.checkpoint is not None or has_shipped_model(kind.name)
+        solver = MODEL if shipped else kind.solvers[0]
+    elif solver != MODEL and solver not in kind.solvers:
+        raise UsageError(
+            f"--solver {solver!r} does not solve {kind.name}; choose from {MODEL}, "
+            f"{', '.join(kind.solvers)}"
+        )
+    if config.fallback and config.fallback not in kind.solvers:
+        raise UsageError(
+            f"--fallback {config.fallback!r} does not solve {kind.name}; choose from "
+            f"{', '.join(kind.solvers)}"
+        )
+    search = config.search
+    if search == "auto":
+        search = "guided" if kind.propagates and not config.method else "none"
+    return replace(config, solver=solver, search=search)
+
+
+def solve_records(
+    kind: PuzzleKind, records: Sequence[PuzzleRecord], config: SolveConfig
+) -> Iterator[Outcome]:
+    """Solve `records` of `kind` as `config` says: a classical solver one by one, or the model
+    (loaded here) in batches. Usage errors and an unusable checkpoint are raised now; each
+    puzzle's outcome comes as it is decided."""
+    chosen = resolve(kind, config)
+    if chosen.solver != MODEL:
+        return solve_classical(kind, records, chosen.solver)
+    return _solve_with_checkpoint(kind, records, chosen)
+
+
+def _compute_dtype(precision: str) -> Any:
+    """The torch dtype of the model's matrix products for `--precision` (None = float32)."""
+    from puzzlemdm.model.mdm import PRECISIONS
+
+    if precision not in PRECISIONS:
+        raise UsageError(f"--precision must be {' or '.join(PRECISIONS)}, not {precision!r}")
+    return PRECISIONS[precision]
+
+
+def _method_config(options: dict[str, Any]) -> Any:
+    """The decode.MethodConfig of the path options (StepConfig's among them), checked."""
+    from puzzlemdm.decode import MethodConfig, StepConfig
+
+    step_fields = {f.name for f in fields(StepConfig)}
+    step = {k: v for k, v in options.items() if k in step_fields}
+    rest = {k: v for k, v in options.items() if k not in step_fields}
+    try:
+        method = MethodConfig(step=StepConfig(**step), **rest)
+        method.check()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return method
+
+
+def _solve_with_checkpoint(
+    kind: PuzzleKind, records: Sequence[PuzzleRecord], config: SolveConfig
+) -> Iterator[Outcome]:
+    """Load the checkpoint (the kind's shipped one by default) and decode with it."""
+    from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+
+    dtype = _compute_dtype(config.precision)
+    method = _method_config(config.method)
+    folder = config.checkpoint or shipped_checkpoint(f"{kind.name}-mdm")
+    model = load_checkpoint(folder, resolve_device(config.device))
+    model.compute_dtype = dtype
+    return solve_with_model(
+        kind,
+        records,
+        model,
+        model_name=folder.name if config.checkpoint is None else str(folder),
+        method=method,
+        guided=config.search == "guided",
+        node_limit=config.node_limit,
+        batch_size=config.batch_size,
+        fallback=config.fallback,
+        seed=config.seed,
+        trace_path=config.trace_path,
+    )
+
+
 def solve_with_model(
     kind: PuzzleKind,
     records: Sequence[PuzzleRecord],
@@ -122,10 +259,8 @@ def solve_with_model(
     finish misses with a classical solver (the outcome then names both)."""
     import torch
 
-    from puzzlemdm.decode import MethodConfig, guided_search_batch, run_method, write_traces
+    from puzzlemdm.decode import MethodConfig, decode_puzzles, guided_search_batch, write_traces
     from puzzlemdm.model.checkpoint import CheckpointError
-    from puzzlemdm.puzzles.grid import stack
-    from puzzlemdm.puzzles.sudoku.board import Shape
 
     method = method or MethodConfig()
     device = next(model.parameters()).device
@@ -146,31 +281,25 @@ def solve_with_model(
                 outcomes[i] = rejected
                 continue
             try:
-                grid = kind.encode(record.puzzle, spec=spec)
+                kind.encode(record.puzzle, spec=spec)  # the puzzle must fit the model's grid
             except PuzzleError as exc:
                 raise CheckpointError(
                     f"{record.source}:{record.line}: {exc}", source=model_name
                 ) from None
-            ready.append((i, grid))
+            ready.append(i)
         if ready:
-            batch = stack([grid for _, grid in ready])
-            tokens = torch.as_tensor(batch["tokens"], device=device)
+            puzzles = [chunk[i].puzzle for i in ready]
             began = time.perf_counter()
             if guided:
-                box = Shape(*expected["box"])
-                result = guided_search_batch(model, tokens, box, node_limit=node_limit)
+                result = guided_search_batch(model, kind, puzzles, spec, node_limit=node_limit)
             else:
-                allowed = torch.as_tensor(batch["allowed"], device=device)
-                differ = torch.as_tensor(ready[0][1].spec.differ, device=device)
-                result = run_method(
-                    model, tokens, allowed, method, differ=differ, generator=generator
-                )
+                result = decode_puzzles(model, kind, puzzles, spec, method, generator=generator)
             per_puzzle = (time.perf_counter() - began) / len(ready)
             if trace_path:
-                ids = [chunk[i].id or f"{chunk[i].source}:{chunk[i].line}" for i, _ in ready]
+                ids = [chunk[i].id or f"{chunk[i].source}:{chunk[i].line}" for i in ready]
                 write_traces(trace_path, result, ids, solver)
             final = result.tokens.cpu().numpy()
-            for row, (i, _) in enumerate(ready):
+            for row, i in enumerate(ready):
                 record = chunk[i]
                 answer = kind.decode_tokens(record.puzzle, final[row])
                 extra = {

@@ -9,18 +9,39 @@ from puzzlemdm.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 EASY = ROOT / "datasets" / "sudoku" / "easy" / "validation.jsonl"
+ZEBRA = ROOT / "datasets" / "zebra" / "easy" / "validation.jsonl"
 
 
-def small_split(tmp_path: Path, count: int = 4) -> Path:
+def small_split(tmp_path: Path, count: int = 4, source: Path = EASY) -> Path:
     path = tmp_path / "few.jsonl"
-    path.write_text("\n".join(EASY.read_text().splitlines()[:count]) + "\n")
+    path.write_text("\n".join(source.read_text().splitlines()[:count]) + "\n")
     return path
+
+
+def tiny_checkpoint(split: Path, folder: Path) -> Path:
+    """An untrained one-layer model for the split's kind: enough to run every code path."""
+    from puzzlemdm.model.backbone import BackboneConfig
+    from puzzlemdm.model.checkpoint import save_checkpoint
+    from puzzlemdm.model.mdm import MaskedDiffusionModel, ModelConfig
+    from puzzlemdm.puzzles.corpus import read_corpus
+
+    kind, records = read_corpus(split)
+    spec = kind.spec_for([r.puzzle for r in records])
+    backbone = BackboneConfig(
+        n_layers=1,
+        d_model=16,
+        n_heads=2,
+        coord_sizes=list(spec.coord_sizes),
+        n_relations=spec.n_relations,
+    )
+    save_checkpoint(folder, MaskedDiffusionModel(ModelConfig(backbone, spec.signature()), spec))
+    return folder
 
 
 def test_methods_rows_summary_and_resume(tmp_path):
     split, out = small_split(tmp_path), tmp_path / "out"
     label = f"{tmp_path.name}-few"  # folder + stem: two test.jsonl files stay apart
-    args = ["bench", "methods", "--splits", str(split), "--methods", "margin,guided,mrv",
+    args = ["bench", "methods", "--splits", str(split), "--methods", "margin,guided,search",
             "--threads", "1", "--out", str(out)]  # fmt: skip
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
@@ -29,7 +50,7 @@ def test_methods_rows_summary_and_resume(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     by_method = {m["method"]: m for m in summary["methods"]}
     assert by_method["margin"]["accuracy"] == sum(r["solved"] for r in rows) / 4
-    assert by_method["guided"]["accuracy"] == 1.0 and by_method["mrv"]["accuracy"] == 1.0
+    assert by_method["guided"]["accuracy"] == 1.0 and by_method["search"]["accuracy"] == 1.0
     assert summary["nodes"][0]["puzzles"] == 4
     assert "puzzlemdm bench methods --splits" in (out / "summary.md").read_text()
 
@@ -44,7 +65,7 @@ def test_methods_shards_add_up_to_one_command(tmp_path):
     for shard in ("0/2", "1/2"):
         result = CliRunner().invoke(
             app,
-            ["bench", "methods", "--splits", str(split), "--methods", "mrv", "--shard", shard,
+            ["bench", "methods", "--splits", str(split), "--methods", "search", "--shard", shard,
              "--out", str(out)],
         )  # fmt: skip
         assert result.exit_code == 0 and "--report-only" in result.output  # no half report
@@ -71,3 +92,30 @@ def test_orders_table_and_unknown_benchmark(tmp_path):
     assert all(r["puzzles"] == 2 for r in table["results"])
     unknown = CliRunner().invoke(app, ["bench", "nope"])
     assert unknown.exit_code == 2 and "methods, orders" in unknown.stderr
+
+
+def test_any_kind_is_benchmarked_with_its_verifier_and_classical_solver(tmp_path):
+    split = small_split(tmp_path, 2, ZEBRA)
+    checkpoint, out = tiny_checkpoint(split, tmp_path / "zebra-mdm"), tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["bench", "methods", "--checkpoint", str(checkpoint), "--splits", str(split),
+         "--methods", "margin,strategy", "--threads", "1", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    by_method = {m["method"]: m for m in summary["methods"]}
+    assert by_method["strategy"]["accuracy"] == 1.0  # the kind's solver, judged by its verifier
+    assert by_method["strategy"]["auroc_entropy_failure"] is None
+    assert all("by_search_guesses" not in m for m in summary["methods"])  # no MRV guesses here
+    assert summary["runs"][0]["kind"] == "zebra"
+    orders = CliRunner().invoke(
+        app,
+        ["bench", "orders", "--checkpoint", str(checkpoint), "--splits", str(split),
+         "--orders", "margin", "--threads", "1", "--out", str(tmp_path / "orders")],
+    )  # fmt: skip
+    assert orders.exit_code == 0, orders.output
+    assert "MRV" not in (tmp_path / "orders.md").read_text()
+    wrong = CliRunner().invoke(app, ["bench", "methods", "--checkpoint", str(checkpoint),
+                                     "--splits", "norvig_top95", "--out", str(out)])  # fmt: skip
+    assert wrong.exit_code == 2 and "zebra splits" in wrong.stderr

@@ -137,3 +137,26 @@ def test_a_gpu_recipe_on_a_machine_without_cuda_is_a_usage_error():
     result = CliRunner().invoke(app, ["train", "--config", str(recipe)])
     assert result.exit_code == 2
     assert "no CUDA GPU" in result.stderr and "--device cpu" in result.stderr
+
+
+def test_solve_policy_is_resolved_per_kind_by_the_library():
+    from puzzlemdm.puzzles.registry import get_kind, has_shipped_model
+    from puzzlemdm.solving import SolveConfig, UsageError, resolve
+
+    sudoku, zebra = get_kind("sudoku"), get_kind("zebra")
+    chosen = resolve(sudoku, SolveConfig())
+    assert (chosen.solver, chosen.search) == ("mdm", "guided")  # the shipped model, guided
+    assert resolve(sudoku, SolveConfig(method={"paths": 2})).search == "none"  # asks for a path
+    shipped = "mdm" if has_shipped_model("zebra") else zebra.solvers[0]
+    assert resolve(zebra, SolveConfig()).solver == shipped
+    assert resolve(zebra, SolveConfig(checkpoint=Path("any"))).solver == "mdm"
+    # no propagation to guide: the model decodes a path unless guided search is asked for
+    blocksworld = get_kind("blocksworld")
+    assert resolve(blocksworld, SolveConfig(checkpoint=Path("any"))).search == "none"
+    assert resolve(blocksworld, SolveConfig(search="guided")).search == "guided"
+    with pytest.raises(UsageError, match="--search none"):
+        resolve(sudoku, SolveConfig(search="guided", method={"paths": 2}))
+    with pytest.raises(UsageError, match="does not solve zebra"):
+        resolve(zebra, SolveConfig(solver="search"))
+    with pytest.raises(UsageError, match="--fallback 'astar'"):
+        resolve(zebra, SolveConfig(fallback="astar"))

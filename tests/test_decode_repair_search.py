@@ -7,17 +7,28 @@ import pytest
 import torch
 from decode_toys import Counting, EarlyMistake, FixedLogits, LinearToy, Oracle
 
-from puzzlemdm.decode import MethodConfig, guided_search, guided_search_batch, repair, run_method
+from puzzlemdm.decode import (
+    MethodConfig,
+    classical_nodes,
+    guided_search,
+    guided_search_batch,
+    kind_violations,
+    repair,
+    run_method,
+)
 from puzzlemdm.decode.core import decode_path
-from puzzlemdm.decode.guided import mrv_nodes
 from puzzlemdm.decode.repair import repair_mask
 from puzzlemdm.decode.rules import conflict_cells, differ_verifier
 from puzzlemdm.puzzles.grid import MASK
+from puzzlemdm.puzzles.registry import get_kind
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.search import solve_search
 from puzzlemdm.puzzles.sudoku.tokens import sudoku_spec
 from puzzlemdm.puzzles.sudoku.verify import verify
 
+SUDOKU = get_kind("sudoku")
 SPEC = sudoku_spec(2, 2)  # 4x4: rows of 4, boxes 2x2
+SPEC9 = sudoku_spec(3, 3)
 DIFFER = torch.as_tensor(SPEC.differ)
 SOLUTION = torch.tensor([0, 1, 2, 3, 2, 3, 0, 1, 1, 0, 3, 2, 3, 2, 1, 0])  # tokens = value - 1
 
@@ -30,6 +41,12 @@ def grid(givens: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
     allowed[0, givens] = False
     allowed[0, givens, SOLUTION[givens]] = True
     return tokens, allowed
+
+
+def given_puzzle(givens: list[int]) -> Sudoku:
+    """The 4x4 puzzle whose givens are SOLUTION's at `givens`."""
+    cells = [int(v) + 1 if i in givens else 0 for i, v in enumerate(SOLUTION)]
+    return Sudoku(Shape(2, 2), tuple(cells))
 
 
 def test_conflict_cells_pair_and_unit_scopes():
@@ -95,6 +112,28 @@ def test_repair_is_bounded_by_its_rounds():
     assert fixed.nfe.item() == model.grids == 12 + 2 * (7 + 1)  # re-opened + 1 extra, twice
 
 
+def test_sudoku_verifier_names_the_clashing_cells_inside_the_unit_scope():
+    puzzle = given_puzzle(GIVENS)
+    wrong = SOLUTION.clone()[None]
+    wrong[0, 2] = 0  # clashes with cell 0 (row) and cell 6 (column and box)
+    named = kind_violations(SUDOKU, [puzzle], SPEC)(wrong)
+    assert named[0].nonzero().flatten().tolist() == [0, 2, 6]
+    assert not (named & ~conflict_cells(wrong, DIFFER, "unit")).any()  # the union changes nothing
+    assert not kind_violations(SUDOKU, [puzzle], SPEC)(SOLUTION[None]).any()
+
+
+def test_repair_with_the_kinds_violations_matches_the_rules_alone_on_sudoku():
+    puzzle = given_puzzle(GIVENS)
+    tokens, allowed = grid(GIVENS)
+    outs = []
+    for violations in (None, kind_violations(SUDOKU, [puzzle], SPEC)):
+        model = EarlyMistake(SOLUTION, 4, cell=5, twin=4, crowd=8)
+        first = decode_path(model, tokens, allowed)
+        outs.append(repair(model, tokens, allowed, first, differ=DIFFER, violations=violations))
+    assert torch.equal(outs[0].tokens, outs[1].tokens) and torch.equal(outs[0].order, outs[1].order)
+    assert outs[1].info["repaired"].tolist() == [True]
+
+
 def test_run_method_repairs_only_invalid_rows_and_names_itself():
     model = EarlyMistake(SOLUTION, 4, cell=5, twin=4, crowd=8)
     tokens, allowed = grid(GIVENS)
@@ -120,7 +159,7 @@ def hard_puzzles(count: int) -> list[tuple[Sudoku, Sudoku]]:
 def test_guided_search_solves_hard_puzzles_even_with_a_clueless_model():
     flat = FixedLogits(torch.zeros(1, 81, 9, dtype=torch.float64))
     for puzzle, solution in hard_puzzles(3):
-        out = guided_search(flat, puzzle)
+        out = guided_search(flat, SUDOKU, puzzle, SPEC9)
         assert out.answer == solution and verify(puzzle, out.answer).ok
         assert out.nodes >= 1 and out.nfe <= out.nodes
 
@@ -128,7 +167,7 @@ def test_guided_search_solves_hard_puzzles_even_with_a_clueless_model():
 def test_guided_search_with_an_oracle_never_backtracks():
     for puzzle, solution in hard_puzzles(3):
         oracle = Oracle(torch.tensor(solution.cells) - 1, 9)
-        out = guided_search(oracle, puzzle)
+        out = guided_search(oracle, SUDOKU, puzzle, SPEC9)
         assert out.answer == solution
         assert out.backtracks == 0 and out.nodes == out.guesses + 1
 
@@ -137,31 +176,46 @@ def test_guided_search_returns_none_on_invalid_puzzles():
     clueless = FixedLogits(torch.zeros(1, 16, 4, dtype=torch.float64))
     clash = Sudoku(Shape(2, 2), (1, 1) + (0,) * 14)  # two 1s in a row
     empty_cell = Sudoku(Shape(2, 2), (1, 2, 0, 0, 0, 0, 3, 0, 0, 0, 4) + (0,) * 5)
-    assert guided_search(clueless, clash).answer is None
-    assert guided_search(clueless, empty_cell).answer is None  # cell 2 has no candidate
+    assert guided_search(clueless, SUDOKU, clash, SPEC).answer is None
+    assert guided_search(clueless, SUDOKU, empty_cell, SPEC).answer is None  # cell 2: nothing
 
 
 def test_guided_search_batch_is_a_trace_with_node_counts():
     puzzles = hard_puzzles(2)
-    tokens = torch.tensor([[v - 1 if v else MASK for v in p.cells] for p, _ in puzzles])
     flat = Counting(FixedLogits(torch.zeros(1, 81, 9, dtype=torch.float64)))
-    result = guided_search_batch(flat, tokens, Shape(3, 3), compare_mrv=True)
-    for row, (_, solution) in enumerate(puzzles):
+    result = guided_search_batch(
+        flat, SUDOKU, [p for p, _ in puzzles], SPEC9, compare_classical=True
+    )
+    for row, (puzzle, solution) in enumerate(puzzles):
         assert (result.tokens[row] + 1).tolist() == list(solution.cells)
+        # the path: every blank once, at its position, with the answer's value
+        path = result.order[row][result.order[row] >= 0]
+        assert sorted(path.tolist()) == list(puzzle.blanks)
+        assert torch.equal(result.values[row][: len(path)], result.tokens[row][path])
     assert result.info["found"].tolist() == [True, True]
     assert result.nfe.sum().item() == flat.grids
     assert (result.info["nodes"] >= 1).all()
-    assert result.info["mrv_nodes"].tolist() == [mrv_nodes(p) for p, _ in puzzles]
     assert result.step_entropy.shape[1] == int(result.nfe.max())
 
 
+def test_classical_nodes_in_token_space_are_the_mrv_search_s():
+    # MRV over the token grid's allowed arrays (fewest values, ascending) is the Sudoku search's
+    # own MRV: the same nodes, puzzle by puzzle, including one that needs backtracking.
+    puzzles = [p for p, _ in hard_puzzles(8)]
+    ours = [classical_nodes(SUDOKU, p, SPEC9) for p in puzzles]
+    assert ours == [solve_search(p).stats["nodes"] for p in puzzles]
+    assert max(ours) > 2
+    flat = FixedLogits(torch.zeros(1, 81, 9, dtype=torch.float64))
+    result = guided_search_batch(flat, SUDOKU, puzzles[:2], SPEC9, compare_classical=True)
+    assert result.info["classical_nodes"].tolist() == ours[:2]
+
+
 def test_searches_run_together_share_passes_and_match_one_by_one():
-    puzzles = hard_puzzles(4)
-    tokens = torch.tensor([[v - 1 if v else MASK for v in p.cells] for p, _ in puzzles])
+    puzzles = [p for p, _ in hard_puzzles(4)]
     alone = Counting(LinearToy(81, 9, seed=3))
     together = Counting(LinearToy(81, 9, seed=3))
-    one_by_one = guided_search_batch(alone, tokens, Shape(3, 3), batched=False)
-    batched = guided_search_batch(together, tokens, Shape(3, 3))
+    one_by_one = guided_search_batch(alone, SUDOKU, puzzles, SPEC9, batched=False)
+    batched = guided_search_batch(together, SUDOKU, puzzles, SPEC9)
     assert torch.equal(one_by_one.tokens, batched.tokens)
     for key in ("nodes", "guesses", "backtracks"):
         assert torch.equal(one_by_one.info[key], batched.info[key]), key
@@ -174,13 +228,12 @@ def test_searches_run_together_share_passes_and_match_one_by_one():
 
 @pytest.mark.parametrize("batched", [False, True])
 def test_sibling_batches_change_only_the_pass_count(batched):
-    puzzles = hard_puzzles(4)
-    tokens = torch.tensor([[v - 1 if v else MASK for v in p.cells] for p, _ in puzzles])
+    puzzles = [p for p, _ in hard_puzzles(4)]
     plain_model = Counting(LinearToy(81, 9, seed=5))
     sibling_model = Counting(LinearToy(81, 9, seed=5))
-    plain = guided_search_batch(plain_model, tokens, Shape(3, 3), batched=batched)
+    plain = guided_search_batch(plain_model, SUDOKU, puzzles, SPEC9, batched=batched)
     siblings = guided_search_batch(
-        sibling_model, tokens, Shape(3, 3), batched=batched, siblings=True
+        sibling_model, SUDOKU, puzzles, SPEC9, batched=batched, siblings=True
     )
     # The same search (same choices, same nodes), the same answers and path entropies ...
     assert torch.equal(plain.tokens, siblings.tokens)
@@ -201,6 +254,6 @@ def test_a_failing_model_call_reaches_every_search_instead_of_hanging():
         def forward(self, tokens, allowed=None):
             raise ValueError("boom")
 
-    tokens = torch.tensor([[v - 1 if v else MASK for v in p.cells] for p, _ in hard_puzzles(3)])
+    puzzles = [p for p, _ in hard_puzzles(3)]
     with pytest.raises(RuntimeError, match="batched model call failed"):
-        guided_search_batch(Broken(), tokens, Shape(3, 3))
+        guided_search_batch(Broken(), SUDOKU, puzzles, SPEC9)

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.mdm import MaskedDiffusionModel, ModelConfig, spec_from_signature
 from puzzlemdm.puzzles.base import PuzzleError
+from puzzlemdm.puzzles.blocksworld.tokens import blocksworld_spec
 from puzzlemdm.puzzles.grid import MASK, stack
 from puzzlemdm.puzzles.registry import get_kind
+from puzzlemdm.puzzles.zebra.tokens import pad_base, zebra_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["zebra", "blocksworld"]
@@ -24,9 +26,9 @@ def records(kind: str, level: str, count: int = 25):
     return get_kind(kind).parse_text("\n".join(lines) + "\n", str(path))
 
 
-def check_grid(kind_name: str, puzzle, solution) -> None:
+def check_grid(kind_name: str, puzzle, solution, spec=None) -> None:
     kind = get_kind(kind_name)
-    grid = get_kind(kind_name).encode(puzzle, solution)
+    grid = get_kind(kind_name).encode(puzzle, solution, spec)
     cond = grid.is_condition
     assert (grid.tokens[cond] == grid.target[cond]).all()  # conditions are the target's own
     assert (grid.tokens[~cond] == MASK).all()
@@ -59,13 +61,86 @@ def test_zebra_segments_hold_the_clues_and_refuse_too_many():
     puzzle = record.puzzle
     grid = get_kind("zebra").encode(puzzle)
     cells = puzzle.houses * len(puzzle.attributes)
-    pad = grid.spec.vocab - 1
+    pad = pad_base(puzzle.houses, len(puzzle.attributes))
     clue_tokens = grid.tokens[cells:].reshape(-1, 7)
     assert (clue_tokens[: len(puzzle.clues)] != pad).any(1).all()
     assert (clue_tokens[len(puzzle.clues) :] == pad).all()
     many = puzzle.with_clues(puzzle.clues * 40)
     with pytest.raises(PuzzleError, match="do not fit"):
         get_kind("zebra").encode(many)
+
+
+@pytest.mark.parametrize("kind_name", KINDS)
+def test_one_grid_holds_every_shape_of_a_kind(kind_name):
+    """Every puzzle encodes on the corpus-wide grid, round-trips, and its target verifies."""
+    kind = get_kind(kind_name)
+    mixed = [r for level in ("easy", "hard") for r in records(kind_name, level, 15)]
+    spec = kind.spec_for([r.puzzle for r in mixed])
+    shapes = {str(kind.spec_for([r.puzzle]).params) for r in mixed}
+    assert len(shapes) > 1  # the corpus really mixes shapes
+    for record in mixed:
+        check_grid(kind_name, record.puzzle, record.solution, spec)
+    batch = stack([kind.encode(r.puzzle, r.solution, spec) for r in mixed])  # one batch
+    assert batch["tokens"].shape == (len(mixed), spec.length)
+    if spec.differ is not None:  # pad cells never clash with the all-different rule
+        target = batch["target"]
+        assert not (spec.differ[None] & (target[:, :, None] == target[:, None, :])).any()
+    small, large = (
+        min(mixed, key=lambda r: size(r.puzzle)),
+        max(mixed, key=lambda r: size(r.puzzle)),
+    )
+    with pytest.raises(PuzzleError, match="holds at most"):
+        kind.encode(large.puzzle, spec=kind.spec_for([small.puzzle]))
+
+
+def size(puzzle) -> int:
+    return getattr(puzzle, "n", None) or puzzle.houses * len(puzzle.attributes)
+
+
+def test_zebra_padded_layout_cells_and_positions():
+    kind = get_kind("zebra")
+    record = next(
+        r for r in records("zebra", "easy") if (r.puzzle.houses, len(r.puzzle.attributes)) == (3, 3)
+    )
+    puzzle = record.puzzle
+    for houses, attributes in ((5, 4), (4, 5), (6, 6)):  # (5, 4) and (4, 5) share a length
+        spec = zebra_spec(houses, attributes)
+        grid = kind.encode(puzzle, record.solution, spec)
+        where = kind.cell_positions(puzzle, spec)
+        assert where.tolist() == [h * attributes + a for h in range(3) for a in range(3)]
+        assert (grid.tokens[where] == MASK).all()
+        cells = grid.tokens[: houses * attributes].reshape(houses, attributes)
+        pads = np.arange(houses)[:, None] + pad_base(houses, attributes)
+        assert (cells[3:] == pads[3:]).all() and (cells[:, 3:] == pads).all()
+        assert grid.allowed[where].sum(1).tolist() == [3] * 9  # values 0..2 only
+        assert kind.decode_tokens(puzzle, grid.target) == record.solution
+        position = grid.tokens[houses * attributes :].reshape(-1, 7)[:, 1::2]
+        assert attributes in position or all(
+            r.attribute != -1 for c in puzzle.clues for (r,) in c.args
+        )  # POSITION is the grid's attribute count, whatever the puzzle's shape
+
+
+def test_blocksworld_padded_columns_and_no_op_rows():
+    kind = get_kind("blocksworld")
+    record = records("blocksworld", "easy", 1)[0]
+    puzzle, n = record.puzzle, record.puzzle.n
+    spec = blocksworld_spec(n + 3)
+    grid = kind.encode(puzzle, record.solution, spec)
+    blocks = n + 3
+    tokens = grid.tokens.reshape(-1, blocks)
+    target = grid.target.reshape(-1, blocks)
+    assert tokens.shape == (2 * blocks + 1, blocks)
+    assert (tokens[:, n:] == blocks + 1).all() and grid.is_condition.reshape(tokens.shape)[
+        :, n:
+    ].all()
+    assert (target[2 * n :, :n] == target[-1, :n]).all()  # no-op rows to the end
+    goal = np.asarray(puzzle.goal)
+    assert (tokens[-1, :n][goal >= 0] == goal[goal >= 0]).all()  # the goal is the last row
+    assert kind.verify(puzzle, kind.decode_tokens(puzzle, grid.target)).ok
+    allowed = grid.allowed.reshape(*tokens.shape, -1)[1, :n]
+    assert (allowed.sum(1) == n).all() and not allowed[:, n + 1 :].any()  # table + other blocks
+    where = kind.cell_positions(puzzle, spec)
+    assert len(where) == (2 * n + 1) * n and where[n] == blocks  # step 1, block 1
 
 
 @pytest.mark.parametrize("kind_name", KINDS)

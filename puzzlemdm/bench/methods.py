@@ -1,16 +1,16 @@
-"""Decoding methods side by side on the Sudoku test splits: accuracy, NFE, entropy, time.
+"""Decoding methods side by side on a kind's test splits: accuracy, NFE, entropy, time.
 
-Cheap methods (one path, step budget, MED, threshold, repair, guided search, MRV) run on whole
-sets; expensive ones (E-BoN, E-SMC, info-gain) on a fixed seeded subset per set (`--subset`,
-the same puzzles for every method, so comparisons are paired). Every puzzle's outcome is one
-JSONL row under OUT/<split>/<method>[.shardIofK].jsonl; `--resume` skips rows already written,
-`--shard i/k` takes puzzles with index % k == i. The report (OUT/summary.{json,md}) gives per
-method accuracy with a Wilson 95% interval, mean NFE and time, the AUROC of cumulative entropy
-as a predictor of failure, paired differences against `--baseline` (bootstrap 95% interval,
-exact McNemar test), and guided-search nodes against MRV's on the same puzzles.
-
-Split names are shortcuts for the repository's test splits (easy, medium, hard) and the sets in
-../shared/benchmarks/sudoku/ (paths relative to the working folder); any JSONL or CSV path works.
+Cheap methods (one path, step budget, MED, threshold, repair, guided search, the kind's default
+classical solver) run on whole sets; expensive ones (E-BoN, E-SMC, info-gain) on a fixed seeded
+subset per set (`--subset`, the same puzzles for every method, so comparisons are paired). Any
+classical solver of the kind is a method by its name (`search` for Sudoku). Every puzzle's
+outcome is one JSONL row under OUT/<split>/<method>[.shardIofK].jsonl; `--resume` skips rows
+already written, `--shard i/k` takes puzzles with index % k == i. The report
+(OUT/summary.{json,md}) gives per method accuracy with a Wilson 95% interval, mean NFE and
+time, the AUROC of cumulative entropy as a predictor of failure, paired differences against
+`--baseline` (bootstrap 95% interval, exact McNemar test), and guided-search nodes against a
+classical solver's on the same puzzles. The kind is the checkpoint's; splits are named as in
+puzzlemdm.bench.splits.
 
     puzzlemdm bench methods --splits easy,medium,hard,norvig_top95 --methods cheap,expensive \
         --out benchmarks/results/decode_methods
@@ -19,44 +19,31 @@ Split names are shortcuts for the repository's test splits (easy, medium, hard) 
 
 from __future__ import annotations
 
-import argparse
-import csv
 import json
 import math
 import shlex
-import sys
 import time
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 
-from puzzlemdm.bench.orders import by_guesses
+from puzzlemdm.bench.measured import load_measured
+from puzzlemdm.bench.splits import Item, by_guesses, load_split, shortcuts, split_label
 from puzzlemdm.bench.stats import auroc, mcnemar, paired_bootstrap, wilson
-from puzzlemdm.decode import MethodConfig, StepConfig, guided_search, run_method
-from puzzlemdm.model.checkpoint import (
-    load_checkpoint,
-    provenance,
-    resolve_device,
-    shipped_checkpoint,
-)
-from puzzlemdm.puzzles.grid import stack
-from puzzlemdm.puzzles.registry import get_kind
-from puzzlemdm.puzzles.sudoku.board import Sudoku
-from puzzlemdm.puzzles.sudoku.verify import verify
-
-SUDOKU = get_kind("sudoku")
-
-LOCAL = {level: f"datasets/sudoku/{level}/test.jsonl" for level in ("easy", "medium", "hard")}
-EXTERNAL = {
-    name: f"../shared/benchmarks/sudoku/{name}.csv"
-    for name in ("norvig_top95", "norvig_hardest", "magictour_top1465", "royle_17clue_sample500")
-}
+from puzzlemdm.decode import MethodConfig, StepConfig, decode_puzzles, guided_search_batch
+from puzzlemdm.model.checkpoint import provenance
+from puzzlemdm.puzzles.base import PuzzleKind
+from puzzlemdm.puzzles.grid import GridSpec, stack
+from puzzlemdm.solving import UsageError
 
 MED = StepConfig(schedule="med", med_lambda=0.2)
-# name -> (method, cheap). "guided" and "mrv" are searches, not token-batch methods.
+GUIDED = {"guided": False, "guided-siblings": True}  # name -> siblings
+# name -> (method, cheap): the model's methods. Guided search works on puzzles, not token
+# batches; the kind's classical solvers join by name (see `lookup`).
 METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
     "margin": (MethodConfig(), True),
     "steps18": (MethodConfig(step=StepConfig(schedule="steps", steps=18)), True),
@@ -69,7 +56,6 @@ METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
     "med-repair": (MethodConfig(step=MED, repair=True), True),
     "guided": ("guided", True),
     "guided-siblings": ("guided-siblings", True),
-    "mrv": ("mrv", True),
     "bon8": (MethodConfig(paths=8), False),
     "bon8-vf": (MethodConfig(paths=8, select="verified-first"), False),
     "bon8-vf-repair": (MethodConfig(paths=8, select="verified-first", repair=True), False),
@@ -77,16 +63,48 @@ METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
     "smc8": (MethodConfig(smc_particles=8, smc_lambda=1.0, smc_every=5), False),
     "infogain8": (MethodConfig(info_gain=True, candidates=8), False),
 }
-GROUPS = {
-    "cheap": [k for k, (_, cheap) in METHODS.items() if cheap],
-    "expensive": [k for k, (_, cheap) in METHODS.items() if not cheap],
-}
+
+EXTRAS = (
+    "nodes",
+    "guesses",
+    "backtracks",
+    "resamplings",
+    "chosen_path",
+    "repair_rounds",
+    "lookahead_steps",
+    "candidates_evaluated",
+)
+SEARCH_COUNTERS = ("nodes", "guesses", "backtracks")
 
 
-def lookup(name: str) -> tuple[MethodConfig | str, bool] | None:
-    """A named method, or `med<lambda>` (e.g. med0.05) for a MED schedule at any threshold."""
+@dataclass
+class MethodsConfig:
+    """The options of `puzzlemdm bench methods` (same names, same defaults)."""
+
+    checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
+    splits: str | None = None  # comma-separated names or paths; None: every split of the kind
+    methods: str = "cheap,expensive"  # names or groups (cheap, expensive)
+    subset: int = 250  # puzzles per split for the expensive methods
+    limit: int | None = None  # first N puzzles of each split
+    batch_size: int = 250
+    node_limit: int = 200_000  # per guided search
+    device: str = "auto"
+    threads: int = 0  # torch threads (0: torch's default)
+    seed: int = 0
+    shard: str = "0/1"  # i/k: puzzles with index % k == i
+    resume: bool = False  # keep rows already written
+    baseline: str = "margin"  # the method the others are paired with
+    report_only: bool = False  # only summarise OUT
+    out: str = "benchmarks/results/decode_methods"
+
+
+def lookup(name: str, kind: PuzzleKind | None = None) -> tuple[MethodConfig | str, bool] | None:
+    """A named model method, `med<lambda>` (e.g. med0.05) for a MED schedule at any threshold,
+    or a classical solver of `kind` (cheap only when it is the kind's default)."""
     if name in METHODS:
         return METHODS[name]
+    if kind is not None and name in kind.solvers:
+        return name, name == kind.solvers[0]
     if name.startswith("med"):
         try:
             return MethodConfig(step=replace(MED, med_lambda=float(name[3:]))), True
@@ -95,89 +113,49 @@ def lookup(name: str) -> tuple[MethodConfig | str, bool] | None:
     return None
 
 
-EXTRAS = (
-    "nodes",
-    "guesses",
-    "backtracks",
-    "mrv_nodes",
-    "resamplings",
-    "chosen_path",
-    "repair_rounds",
-    "lookahead_steps",
-    "candidates_evaluated",
-)
+def is_classical(name: str) -> bool:
+    """Whether a table's method is a classical solver: the rows name every other method."""
+    return lookup(name) is None
 
 
-@dataclass
-class Item:
-    """One test puzzle."""
-
-    index: int
-    id: str
-    puzzle: Sudoku
-    solution: Sudoku
-    guesses: int  # MRV guesses to prove uniqueness (from the data set)
-
-
-def command_args(argv: list[str]) -> list[str]:
-    """The arguments that define a table's rows: without --shard (written `--shard i/k`) and
-    --resume, which only say how the rows were computed."""
-    kept, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == "--shard":
-            kept += ["--shard", "i/k"]
-            skip = True
-        elif arg.startswith("--shard="):
-            kept += ["--shard", "i/k"]
-        elif arg != "--resume":
-            kept.append(arg)
-    return kept
+def method_names(methods: str, kind: PuzzleKind) -> list[str]:
+    """The methods a comma-separated list of names and groups asks for; UsageError if unknown."""
+    groups = {
+        "cheap": [k for k, (_, cheap) in METHODS.items() if cheap] + [kind.solvers[0]],
+        "expensive": [k for k, (_, cheap) in METHODS.items() if not cheap],
+    }
+    names = [m for group in methods.split(",") for m in groups.get(group, [group])]
+    unknown = [m for m in names if lookup(m, kind) is None]
+    if unknown:
+        choices = ", ".join([*METHODS, *kind.solvers])
+        raise UsageError(f"unknown methods {unknown}; choose from {choices}")
+    return names
 
 
-def split_label(given: str) -> str:
-    """The name rows carry: a shortcut's name, else `<folder>-<file stem>` of the path (so that
-    datasets/sudoku/easy/test.jsonl and .../medium/test.jsonl stay apart)."""
-    if given in LOCAL or given in EXTERNAL:
-        return given
-    path = Path(given)
-    return f"{path.parent.name}-{path.stem}" if path.parent.name else path.stem
+def command_line(config: MethodsConfig) -> str:
+    """The command that defines a table's rows: the options not at their defaults, without
+    --resume and --report-only, and --shard written `i/k` (they say how rows were computed,
+    not which), so that a command's shards and resumed runs share one header."""
+    default = MethodsConfig()
+    words = ["puzzlemdm", "bench", "methods"]
+    for item in fields(MethodsConfig):
+        value = getattr(config, item.name)
+        if item.name in ("resume", "report_only") or value == getattr(default, item.name):
+            continue
+        flag = "--" + item.name.replace("_", "-")
+        words += [flag] if value is True else [flag, "i/k" if item.name == "shard" else str(value)]
+    return shlex.join(words)
 
 
-def load_split(name: str) -> list[Item]:
-    """The puzzles of a local split (JSONL) or an external benchmark (CSV)."""
-    path = Path(LOCAL.get(name) or EXTERNAL.get(name) or name)
-    if not path.exists():
-        raise SystemExit(f"{path}: not found (splits: {', '.join([*LOCAL, *EXTERNAL])})")
-    items = []
-    if path.suffix == ".csv":
-        with path.open() as fh:
-            for i, row in enumerate(csv.DictReader(fh)):
-                items.append(
-                    Item(
-                        i,
-                        f"{path.stem}-{row['idx']}",
-                        Sudoku.from_line(row["puzzle"]),
-                        Sudoku.from_line(row["solution"]),
-                        int(row.get("search_guesses") or 0),
-                    )
-                )
-        return items
-    for i, line in enumerate(path.read_text().splitlines()):
-        if line.strip():
-            row = json.loads(line)
-            meta = row.get("meta", {})
-            items.append(
-                Item(
-                    i,
-                    row.get("id", str(i)),
-                    Sudoku.from_line(row["puzzle"]),
-                    Sudoku.from_line(row["solution"]),
-                    int(meta.get("search_guesses", 0)),
-                )
-            )
-    return items
+def parse_shard(shard: str) -> tuple[int, int]:
+    """(i, k) of `--shard i/k`; UsageError unless 0 <= i < k."""
+    try:
+        i, k = (int(x) for x in shard.split("/"))
+    except ValueError:
+        raise UsageError("--shard must be i/k with 0 <= i < k") from None
+    if not 0 <= i < k:
+        raise UsageError("--shard must be i/k with 0 <= i < k")
+    return i, k
 
 
 def subset(items: list[Item], size: int, seed: int, split: str) -> list[Item]:
@@ -190,40 +168,41 @@ def subset(items: list[Item], size: int, seed: int, split: str) -> list[Item]:
 
 
 def out_file(out: Path, split: str, method: str, shard: tuple[int, int]) -> Path:
+    """Where the rows of one split, method and shard go."""
     i, k = shard
     suffix = "" if k == 1 else f".shard{i}of{k}"
     return out / split / f"{method}{suffix}.jsonl"
 
 
 def done_ids(path: Path) -> set[str]:
+    """The puzzle ids a rows file already holds."""
     if not path.exists():
         return set()
     return {json.loads(line)["id"] for line in path.read_text().splitlines() if line.strip()}
 
 
-def run_batch(model, items: list[Item], method: MethodConfig, seed: int, device) -> list[dict]:
+def run_batch(
+    model: Any,
+    kind: PuzzleKind,
+    spec: GridSpec,
+    items: list[Item],
+    method: MethodConfig,
+    seed: int,
+    device: torch.device,
+) -> list[dict[str, Any]]:
     """Decode a chunk with a token-batch method; one row per puzzle."""
-    grids = [SUDOKU.encode(it.puzzle, it.solution) for it in items]
-    batch = stack(grids)
-    tokens = torch.as_tensor(batch["tokens"], device=device)
-    differ = torch.as_tensor(grids[0].spec.differ, device=device)
+    puzzles = [it.record.puzzle for it in items]
     generator = torch.Generator(device=device).manual_seed(seed)
-    result = run_method(
-        model,
-        tokens,
-        torch.as_tensor(batch["allowed"], device=device),
-        method,
-        differ=differ,
-        generator=generator,
-    )
+    result = decode_puzzles(model, kind, puzzles, spec, method, generator=generator)
+    batch = stack([kind.encode(it.record.puzzle, it.record.solution, spec) for it in items])
     final = result.tokens.cpu().numpy()
     blanks = batch["tokens"] < 0
     rows = []
     for b, it in enumerate(items):
-        answer = SUDOKU.decode_tokens(it.puzzle, final[b])
+        answer = kind.decode_tokens(it.record.puzzle, final[b])
         right = (final[b] == batch["target"][b]) & blanks[b]
         row = {
-            "solved": verify(it.puzzle, answer).ok,
+            "solved": kind.verify(it.record.puzzle, answer).ok,
             "cell_accuracy": round(float(right.sum() / max(blanks[b].sum(), 1)), 6),
             "nfe": int(result.nfe[b]),
             "cumulative_entropy": round(float(result.cumulative_entropy[b]), 6),
@@ -237,52 +216,73 @@ def run_batch(model, items: list[Item], method: MethodConfig, seed: int, device)
     return rows
 
 
-def run_search(model, item: Item, kind: str, node_limit: int) -> dict:
-    """Guided search (model order) or plain MRV search on one puzzle."""
+def run_guided(
+    model: Any,
+    kind: PuzzleKind,
+    spec: GridSpec,
+    items: list[Item],
+    siblings: bool,
+    node_limit: int,
+) -> list[dict[str, Any]]:
+    """Guided search on a chunk, one search after another (a pass per node, so that the time
+    and passes per puzzle are those of a lone search); one row per puzzle."""
+    puzzles = [it.record.puzzle for it in items]
+    result = guided_search_batch(
+        model, kind, puzzles, spec, node_limit=node_limit, batched=False, siblings=siblings
+    )
+    final = result.tokens.cpu().numpy()
+    rows = []
+    for b, puzzle in enumerate(puzzles):
+        found = bool(result.info["found"][b])
+        row = {
+            "solved": found and kind.verify(puzzle, kind.decode_tokens(puzzle, final[b])).ok,
+            "nfe": int(result.nfe[b]),
+            "cumulative_entropy": round(float(result.cumulative_entropy[b]), 6),
+            "seconds": result.seconds / len(items),
+        }
+        row.update({key: int(result.info[key][b]) for key in (*SEARCH_COUNTERS, "rows")})
+        rows.append(row)
+    return rows
+
+
+def run_classical(kind: PuzzleKind, item: Item, solver: str) -> dict[str, Any]:
+    """A classical solver of the kind on one puzzle; its search counters when it has them."""
     began = time.perf_counter()
-    if kind == "mrv":
-        from puzzlemdm.puzzles.sudoku.search import solve_search
-
-        out = solve_search(item.puzzle, node_limit=node_limit, trace=False)
-        answer, stats = out.answer, out.stats
-        nfe, entropy = 0, 0.0
-    else:
-        g = guided_search(
-            model, item.puzzle, node_limit=node_limit, siblings=kind == "guided-siblings"
-        )
-        answer, nfe, entropy = g.answer, g.nfe, sum(g.node_entropy)
-        stats = {"nodes": g.nodes, "guesses": g.guesses, "backtracks": g.backtracks}
-        stats["rows"] = g.rows
-    return {
-        "solved": answer is not None and verify(item.puzzle, answer).ok,
-        "nfe": nfe,
-        "cumulative_entropy": round(entropy, 6),
-        "seconds": time.perf_counter() - began,
-        "nodes": int(stats["nodes"]),
-        "guesses": int(stats["guesses"]),
-        "backtracks": int(stats["backtracks"]),
-        **({"rows": stats["rows"]} if "rows" in stats else {}),
-    }
+    result = kind.solve(item.record.puzzle, solver)
+    seconds = time.perf_counter() - began
+    solved = result.answer is not None and kind.verify(item.record.puzzle, result.answer).ok
+    row = {"solved": solved, "nfe": 0, "cumulative_entropy": 0.0, "seconds": seconds}
+    row.update({key: int(result.stats[key]) for key in SEARCH_COUNTERS if key in result.stats})
+    return row
 
 
-def run(args: argparse.Namespace, argv: list[str]) -> None:
-    shard = tuple(int(x) for x in args.shard.split("/"))
-    if len(shard) != 2 or not 0 <= shard[0] < shard[1]:
-        raise SystemExit("--shard must be i/k with 0 <= i < k")
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
-    model = load_checkpoint(args.checkpoint, device)
-    out = Path(args.out)
-    names = [m for group in args.methods.split(",") for m in GROUPS.get(group, [group])]
-    unknown = [m for m in names if lookup(m) is None]
-    if unknown:
-        raise SystemExit(f"unknown methods {unknown}; choose from {', '.join(METHODS)}")
+def run_methods(config: MethodsConfig) -> dict[str, Any] | None:
+    """Run `config` (unless report_only) and summarise OUT; None when this shard is one of
+    several (the others may still be writing), else the summary (also printed as Markdown)."""
+    if not config.report_only:
+        shard = parse_shard(config.shard)
+        run_rows(config, shard)
+        if shard[1] != 1:
+            print(f"shard {config.shard} done; summarise with --report-only --out {config.out}")
+            return None
+    summary = report(Path(config.out), config.baseline, config.seed)
+    print(markdown(summary))
+    return summary
+
+
+def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
+    """Write the JSONL rows of every split x method of `config` (this shard's puzzles)."""
+    measured = load_measured(config.checkpoint, config.device, config.threads)
+    checkpoint, model, device = measured.checkpoint, measured.model, measured.device
+    kind, spec = measured.kind, measured.spec
+    names = method_names(config.methods, kind)
+    out = Path(config.out)
     header = {
-        **provenance(args.checkpoint, model, device, args.seed),
-        "subset": args.subset,
-        "limit": args.limit,
-        "command": shlex.join(["puzzlemdm", "bench", "methods", *command_args(argv)]),
+        **provenance(checkpoint, model, device, config.seed),
+        "kind": kind.name,
+        "subset": config.subset,
+        "limit": config.limit,
+        "command": command_line(config),
     }
     out.mkdir(parents=True, exist_ok=True)
     # One header per command (splits x methods), so that a table built by several commands
@@ -291,33 +291,37 @@ def run(args: argparse.Namespace, argv: list[str]) -> None:
     (out / f"run.{label:08x}.shard{shard[0]}of{shard[1]}.json").write_text(
         json.dumps(header, indent=2)
     )
-    for given in args.splits.split(","):
-        split = split_label(given)
-        everything = load_split(given)[: args.limit]
-        sampled = subset(everything, args.subset, args.seed, split)
+    for given in (config.splits or ",".join(shortcuts(kind))).split(","):
+        split = split_label(given, kind)
+        everything = load_split(given, kind, config.limit)
+        sampled = subset(everything, config.subset, config.seed, split)
         for name in names:
-            method, cheap = lookup(name)
+            method, cheap = lookup(name, kind)
             items = [
                 it for it in (everything if cheap else sampled) if it.index % shard[1] == shard[0]
             ]
             path = out_file(out, split, name, shard)
             path.parent.mkdir(parents=True, exist_ok=True)
-            seen = done_ids(path) if args.resume else set()
-            if not args.resume and path.exists():
+            seen = done_ids(path) if config.resume else set()
+            if not config.resume and path.exists():
                 path.unlink()
             todo = [it for it in items if it.id not in seen]
             began = time.perf_counter()
             with path.open("a") as fh:
-                for start in range(0, len(todo), args.batch_size):
-                    chunk = todo[start : start + args.batch_size]
-                    if isinstance(method, str):
-                        rows = [run_search(model, it, method, args.node_limit) for it in chunk]
+                for start in range(0, len(todo), config.batch_size):
+                    chunk = todo[start : start + config.batch_size]
+                    if name in kind.solvers:
+                        rows = [run_classical(kind, it, name) for it in chunk]
+                    elif isinstance(method, str):
+                        siblings = GUIDED[method]
+                        rows = run_guided(model, kind, spec, chunk, siblings, config.node_limit)
                     else:
-                        seed = zlib.crc32(f"{args.seed}/{split}/{name}/{chunk[0].index}".encode())
-                        rows = run_batch(model, chunk, method, seed, device)
+                        seed = zlib.crc32(f"{config.seed}/{split}/{name}/{chunk[0].index}".encode())
+                        rows = run_batch(model, kind, spec, chunk, method, seed, device)
                     for it, row in zip(chunk, rows, strict=True):
+                        known = {} if it.guesses is None else {"data_guesses": it.guesses}
                         row = {"id": it.id, "index": it.index, "split": split, "method": name,
-                               "data_guesses": it.guesses, **row}  # fmt: skip
+                               **known, **row}  # fmt: skip
                         fh.write(json.dumps(row) + "\n")
                     fh.flush()
             print(
@@ -338,8 +342,8 @@ def read_rows(out: Path) -> dict[tuple[str, str], dict[str, dict]]:
     return table
 
 
-def report(out: Path, baseline: str, seed: int) -> dict:
-    """Summaries, paired comparisons and guided-vs-MRV nodes from the JSONL rows."""
+def report(out: Path, baseline: str, seed: int) -> dict[str, Any]:
+    """Summaries, paired comparisons and guided-vs-classical nodes from the JSONL rows."""
     table = read_rows(out)
     methods, paired, nodes = [], [], []
     for (split, name), rows in sorted(table.items()):
@@ -347,79 +351,100 @@ def report(out: Path, baseline: str, seed: int) -> dict:
         solved = np.array([r["solved"] for r in values])
         entropy = np.array([r["cumulative_entropy"] for r in values], dtype=float)
         k, n = int(solved.sum()), len(values)
-        methods.append(
-            {
-                "split": split,
-                "method": name,
-                "puzzles": n,
-                "accuracy": k / n if n else math.nan,
-                "accuracy_ci95": wilson(k, n),
-                "cell_accuracy": float(
-                    np.mean([r.get("cell_accuracy", r["solved"]) for r in values])
-                ),
-                "mean_nfe": float(np.mean([r["nfe"] for r in values])),
-                "seconds_per_puzzle": float(np.mean([r["seconds"] for r in values])),
-                "auroc_entropy_failure": None if name == "mrv" else auroc(entropy, ~solved),
-                "by_search_guesses": by_guesses(
-                    [r["data_guesses"] for r in values], [r["solved"] for r in values]
-                ),
-            }
-        )
+        summary = {
+            "split": split,
+            "method": name,
+            "puzzles": n,
+            "accuracy": k / n if n else math.nan,
+            "accuracy_ci95": wilson(k, n),
+            "cell_accuracy": float(np.mean([r.get("cell_accuracy", r["solved"]) for r in values])),
+            "mean_nfe": float(np.mean([r["nfe"] for r in values])),
+            "seconds_per_puzzle": float(np.mean([r["seconds"] for r in values])),
+            "auroc_entropy_failure": None if is_classical(name) else auroc(entropy, ~solved),
+        }
+        if all("data_guesses" in r for r in values):  # only data sets that record them
+            summary["by_search_guesses"] = by_guesses(
+                [r["data_guesses"] for r in values], [r["solved"] for r in values]
+            )
+        methods.append(summary)
         base = table.get((split, baseline))
         if base is not None and name != baseline:
             common = sorted(set(rows) & set(base))
             if common:
-                a = np.array([base[i]["solved"] for i in common])
-                b = np.array([rows[i]["solved"] for i in common])
-                nfe_a = np.mean([base[i]["nfe"] for i in common])
-                nfe_b = np.mean([rows[i]["nfe"] for i in common])
-                paired.append(
-                    {
-                        "split": split,
-                        "method": name,
-                        "baseline": baseline,
-                        "puzzles": len(common),
-                        "baseline_accuracy": float(a.mean()),
-                        "accuracy": float(b.mean()),
-                        "difference": float(b.mean() - a.mean()),
-                        "difference_ci95": paired_bootstrap(a, b, seed),
-                        "only_baseline": int((a & ~b).sum()),
-                        "only_method": int((b & ~a).sum()),
-                        "mcnemar_p": mcnemar(int((a & ~b).sum()), int((b & ~a).sum())),
-                        "nfe_ratio": float(nfe_a / nfe_b) if nfe_b else None,
-                    }
-                )
-        if name == "guided" and (split, "mrv") in table:
-            mrv = table[(split, "mrv")]
-            common = sorted(set(rows) & set(mrv))
-            g = np.array([rows[i]["nodes"] for i in common])
-            m = np.array([mrv[i]["nodes"] for i in common])
-            if common:
-                nodes.append(
-                    {
-                        "split": split,
-                        "puzzles": len(common),
-                        "guided_mean_nodes": float(g.mean()),
-                        "mrv_mean_nodes": float(m.mean()),
-                        "guided_median_nodes": float(np.median(g)),
-                        "mrv_median_nodes": float(np.median(m)),
-                        "fewer": int((g < m).sum()),
-                        "equal": int((g == m).sum()),
-                        "more": int((g > m).sum()),
-                        "geomean_ratio": float(np.exp(np.mean(np.log(g / m)))),
-                    }
-                )
+                paired.append(pair(split, name, baseline, base, rows, common, seed))
+        if name == "guided":  # against every classical search of the split that counts nodes
+            for other in sorted(m for s, m in table if s == split and is_classical(m)):
+                against = table[(split, other)]
+                common = sorted(set(rows) & set(against))
+                if common and all("nodes" in against[i] for i in common):
+                    nodes.append(compare_nodes(split, other, rows, against, common))
     headers = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
     checkpoints = {h.get("weights_sha256", h["checkpoint"]) for h in headers}
     if len(checkpoints) > 1:
-        raise SystemExit(f"{out} mixes rows of several checkpoints: {sorted(checkpoints)}")
+        raise UsageError(f"{out} mixes rows of several checkpoints: {sorted(checkpoints)}")
     summary = {"runs": headers, "methods": methods, "paired": paired, "nodes": nodes}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     (out / "summary.md").write_text(markdown(summary))
     return summary
 
 
-def markdown(summary: dict) -> str:
+def pair(
+    split: str,
+    name: str,
+    baseline: str,
+    base: dict[str, dict],
+    rows: dict[str, dict],
+    common: list[str],
+    seed: int,
+) -> dict[str, Any]:
+    """A method against the baseline on the puzzles both solved or missed (paired)."""
+    a = np.array([base[i]["solved"] for i in common])
+    b = np.array([rows[i]["solved"] for i in common])
+    nfe_a = np.mean([base[i]["nfe"] for i in common])
+    nfe_b = np.mean([rows[i]["nfe"] for i in common])
+    return {
+        "split": split,
+        "method": name,
+        "baseline": baseline,
+        "puzzles": len(common),
+        "baseline_accuracy": float(a.mean()),
+        "accuracy": float(b.mean()),
+        "difference": float(b.mean() - a.mean()),
+        "difference_ci95": paired_bootstrap(a, b, seed),
+        "only_baseline": int((a & ~b).sum()),
+        "only_method": int((b & ~a).sum()),
+        "mcnemar_p": mcnemar(int((a & ~b).sum()), int((b & ~a).sum())),
+        "nfe_ratio": float(nfe_a / nfe_b) if nfe_b else None,
+    }
+
+
+def compare_nodes(
+    split: str,
+    classical: str,
+    guided: dict[str, dict],
+    against: dict[str, dict],
+    common: list[str],
+) -> dict[str, Any]:
+    """Guided search's nodes against a classical search's on the same puzzles."""
+    g = np.array([guided[i]["nodes"] for i in common])
+    m = np.array([against[i]["nodes"] for i in common])
+    return {
+        "split": split,
+        "classical": classical,
+        "puzzles": len(common),
+        "guided_mean_nodes": float(g.mean()),
+        "classical_mean_nodes": float(m.mean()),
+        "guided_median_nodes": float(np.median(g)),
+        "classical_median_nodes": float(np.median(m)),
+        "fewer": int((g < m).sum()),
+        "equal": int((g == m).sum()),
+        "more": int((g > m).sum()),
+        "geomean_ratio": float(np.exp(np.mean(np.log(g / m)))),
+    }
+
+
+def markdown(summary: dict[str, Any]) -> str:
+    """The summary as the Markdown tables of summary.md."""
     lines = []
     for run in summary["runs"][:1]:
         lines += [
@@ -465,15 +490,19 @@ def markdown(summary: dict) -> str:
                 f"{100 * p['difference']:+.1f} ({100 * low:+.1f}, {100 * high:+.1f}) | "
                 f"{p['only_baseline']} / {p['only_method']} | {p['mcnemar_p']:.3g} | {ratio} |"
             )
-    lines += [
-        "",
-        "Solve rate by the number of guesses a plain MRV search needs (bucket: rate (puzzles)):",
-        "",
-        "| split | method | by MRV guesses |",
-        "|---|---|---|",
+    bucketed = [
+        m for m in summary["methods"] if "by_search_guesses" in m and not is_classical(m["method"])
     ]
-    for m in summary["methods"]:
-        if m["method"] != "mrv":
+    if bucketed:
+        lines += [
+            "",
+            "Solve rate by the number of guesses a plain MRV search needs (bucket: rate "
+            "(puzzles)):",
+            "",
+            "| split | method | by MRV guesses |",
+            "|---|---|---|",
+        ]
+        for m in bucketed:
             cells = ", ".join(
                 f"{k}: {100 * v['solve_rate']:.0f}% ({v['n']})"
                 for k, v in m["by_search_guesses"].items()
@@ -482,55 +511,17 @@ def markdown(summary: dict) -> str:
     if summary["nodes"]:
         lines += [
             "",
-            "Guided search vs MRV search (same propagation), nodes per puzzle:",
+            "Guided search vs a classical search (the kind's propagation), nodes per puzzle:",
             "",
-            "| split | puzzles | guided mean / median | MRV mean / median | fewer / equal / more "
-            "| geo-mean ratio |",
-            "|---|---|---|---|---|---|",
+            "| split | classical | puzzles | guided mean / median | classical mean / median "
+            "| fewer / equal / more | geo-mean ratio |",
+            "|---|---|---|---|---|---|---|",
         ]
         for s in summary["nodes"]:
             lines.append(
-                f"| {s['split']} | {s['puzzles']} | {s['guided_mean_nodes']:.1f} / "
-                f"{s['guided_median_nodes']:.0f} | {s['mrv_mean_nodes']:.1f} / "
-                f"{s['mrv_median_nodes']:.0f} | {s['fewer']} / {s['equal']} / {s['more']} | "
-                f"{s['geomean_ratio']:.2f} |"
+                f"| {s['split']} | {s['classical']} | {s['puzzles']} | "
+                f"{s['guided_mean_nodes']:.1f} / {s['guided_median_nodes']:.0f} | "
+                f"{s['classical_mean_nodes']:.1f} / {s['classical_median_nodes']:.0f} | "
+                f"{s['fewer']} / {s['equal']} / {s['more']} | {s['geomean_ratio']:.2f} |"
             )
     return "\n".join(lines) + "\n"
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="puzzlemdm bench methods",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--checkpoint", default=str(shipped_checkpoint("sudoku-mdm")))
-    parser.add_argument("--splits", default=",".join([*LOCAL, *EXTERNAL]))
-    parser.add_argument(
-        "--methods", default="cheap,expensive", help=f"names or groups: {', '.join(METHODS)}"
-    )
-    parser.add_argument("--subset", type=int, default=250, help="puzzles for expensive methods")
-    parser.add_argument("--limit", type=int, default=None, help="first N puzzles of each split")
-    parser.add_argument("--batch-size", type=int, default=250)
-    parser.add_argument("--node-limit", type=int, default=200_000, help="per search")
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--threads", type=int, default=0)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--shard", default="0/1", help="i/k: puzzles with index %% k == i")
-    parser.add_argument("--resume", action="store_true", help="keep rows already written")
-    parser.add_argument("--baseline", default="margin", help="method the others are paired with")
-    parser.add_argument("--report-only", action="store_true", help="only summarise OUT")
-    parser.add_argument("--out", default="benchmarks/results/decode_methods")
-    argv = sys.argv[1:] if argv is None else argv
-    args = parser.parse_args(argv)
-    if not args.report_only:
-        run(args, argv)
-        if not args.shard.endswith("/1"):  # the other shards may still be writing
-            print(f"shard {args.shard} done; summarise with --report-only --out {args.out}")
-            return
-    summary = report(Path(args.out), args.baseline, args.seed)
-    print(markdown(summary))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,8 +1,9 @@
-"""Accuracy of an MDM checkpoint on the Sudoku test splits, per decoding order.
+"""Accuracy of an MDM checkpoint on its kind's test splits, per decoding order.
 
-Every answer is judged by the verifier (rules + givens). Reports whole-puzzle solve rate,
-cell accuracy on the blanks, mean forward passes, throughput, and the solve rate bucketed by
-the number of guesses a plain MRV search needs (meta.search_guesses).
+Every answer is judged by the kind's verifier (rules + givens). Reports whole-puzzle solve
+rate, cell accuracy on the blanks, mean forward passes, throughput, and, where the data set
+records it (meta.search_guesses), the solve rate bucketed by the number of guesses a plain MRV
+search needs. Splits are named as in puzzlemdm.bench.splits.
 
     puzzlemdm bench orders --orders margin,top-prob,entropy,random,left-to-right \
         --out benchmarks/results/mdm_sudoku_orders
@@ -10,71 +11,61 @@ the number of guesses a plain MRV search needs (meta.search_guesses).
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 
+from puzzlemdm.bench.measured import load_measured
+from puzzlemdm.bench.splits import Item, by_guesses, level_splits, load_split
+from puzzlemdm.decode import ORDERS
 from puzzlemdm.decode.core import decode
-from puzzlemdm.model.checkpoint import (
-    load_checkpoint,
-    provenance,
-    resolve_device,
-    shipped_checkpoint,
-)
-from puzzlemdm.puzzles.corpus import read_corpus
-from puzzlemdm.puzzles.grid import stack
-from puzzlemdm.puzzles.registry import get_kind
-from puzzlemdm.puzzles.sudoku.verify import verify
+from puzzlemdm.model.checkpoint import provenance
+from puzzlemdm.puzzles.base import PuzzleKind
+from puzzlemdm.puzzles.grid import GridSpec, stack
+from puzzlemdm.solving import UsageError
 
-SUDOKU = get_kind("sudoku")
-
-SPLITS = [f"datasets/sudoku/{level}/test.jsonl" for level in ("easy", "medium", "hard")]
-BUCKETS = [(0, 0), (1, 1), (2, 3), (4, 7), (8, 10**9)]
+PRUNES = {"off": [False], "on": [True], "both": [False, True]}
 
 
-def bucket(guesses: int) -> str:
-    for low, high in BUCKETS:
-        if low <= guesses <= high:
-            return str(low) if low == high else (f"{low}-{high}" if high < 10**9 else f"{low}+")
-    raise ValueError(guesses)
+@dataclass
+class OrdersConfig:
+    """The options of `puzzlemdm bench orders` (same names, same defaults)."""
 
-
-def by_guesses(guesses: list[int], solved: list[bool]) -> dict[str, dict[str, float]]:
-    """Solve rate per bucket of MRV guesses (the data set's measure of how hard a puzzle is),
-    buckets in increasing order."""
-    buckets: dict[str, list[bool]] = {}
-    for g, ok in sorted(zip(guesses, solved, strict=True), key=lambda pair: pair[0]):
-        buckets.setdefault(bucket(g), []).append(ok)
-    return {k: {"n": len(v), "solve_rate": sum(v) / len(v)} for k, v in buckets.items()}
+    checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
+    splits: str | None = None  # comma-separated names or paths; None: the kind's level tests
+    orders: str = "margin,top-prob,entropy,random,left-to-right"
+    prune: str = "off"  # off | on | both: exclude values the rules forbid (rules, no search)
+    limit: int | None = None  # first N puzzles of each split
+    batch_size: int = 500
+    device: str = "auto"
+    threads: int = 0  # torch threads (0: torch's default)
+    seed: int = 0
+    out: str | None = None  # write OUT.json and OUT.md
 
 
 def run_split(
-    model,
-    path: str,
+    model: Any,
+    kind: PuzzleKind,
+    spec: GridSpec,
+    split: str,
+    items: list[Item],
     order: str,
     prune: bool,
-    batch_size: int,
-    limit: int | None,
-    seed: int,
+    config: OrdersConfig,
     device: torch.device,
-) -> dict:
-    rows = [(r.puzzle, r.solution, r.level) for r in read_corpus(path, "sudoku", limit=limit)[1]]
-    guesses = [
-        json.loads(line)["meta"].get("search_guesses", 0)
-        for line in Path(path).read_text().splitlines()[: len(rows)]
-    ]
-    generator = torch.Generator(device=device).manual_seed(seed)
-    differ = (
-        torch.as_tensor(SUDOKU.encode(rows[0][0]).spec.differ, device=device) if prune else None
-    )
+) -> dict[str, Any]:
+    """One decoding order (one path per puzzle) on one split; its row of the table."""
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    differ = torch.as_tensor(spec.differ, device=device) if prune else None
     solved, cells_right, cells_total, nfe = [], 0, 0, 0
     began = time.perf_counter()
-    for start in range(0, len(rows), batch_size):
-        chunk = rows[start : start + batch_size]
-        batch = stack([SUDOKU.encode(p, s) for p, s, _ in chunk])
+    for start in range(0, len(items), config.batch_size):
+        chunk = [it.record for it in items[start : start + config.batch_size]]
+        batch = stack([kind.encode(r.puzzle, r.solution, spec) for r in chunk])
         result = decode(
             model,
             torch.as_tensor(batch["tokens"], device=device),
@@ -88,56 +79,48 @@ def run_split(
         cells_right += int(((final == batch["target"]) & blanks).sum())
         cells_total += int(blanks.sum())
         nfe += int(result.nfe.sum())
-        for row, (puzzle, _, _) in enumerate(chunk):
-            solved.append(verify(puzzle, SUDOKU.decode_tokens(puzzle, final[row])).ok)
+        for row, record in enumerate(chunk):
+            answer = kind.decode_tokens(record.puzzle, final[row])
+            solved.append(kind.verify(record.puzzle, answer).ok)
     seconds = time.perf_counter() - began
-    return {
-        "split": path,
+    row = {
+        "split": split,
         "order": order,
         "prune": prune,
-        "puzzles": len(rows),
-        "solve_rate": sum(solved) / len(rows),
+        "puzzles": len(items),
+        "solve_rate": sum(solved) / len(items),
         "cell_accuracy": cells_right / max(cells_total, 1),
-        "mean_nfe": nfe / len(rows),
-        "puzzles_per_s": len(rows) / seconds,
-        "by_search_guesses": by_guesses(guesses, solved),
+        "mean_nfe": nfe / len(items),
+        "puzzles_per_s": len(items) / seconds,
     }
+    guesses = [it.guesses for it in items]
+    if None not in guesses:  # only data sets that record them
+        row["by_search_guesses"] = by_guesses(guesses, solved)
+    return row
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="puzzlemdm bench orders",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
+    """Every split x prune x order of `config`; writes OUT.json and OUT.md when `out` is set."""
+    if config.prune not in PRUNES:
+        raise UsageError(f"--prune must be one of {', '.join(PRUNES)}, not {config.prune!r}")
+    unknown = [order for order in config.orders.split(",") if order not in ORDERS]
+    if unknown:
+        raise UsageError(f"unknown orders {unknown}; choose from {', '.join(ORDERS)}")
+    measured = load_measured(config.checkpoint, config.device, config.threads)
+    checkpoint, model, device = measured.checkpoint, measured.model, measured.device
+    kind, spec = measured.kind, measured.spec
+    if True in PRUNES[config.prune] and spec.differ is None:
+        raise UsageError(f"--prune {config.prune}: {kind.name} has no all-different rules")
+    # The table records the options as run, defaults resolved.
+    ran = replace(
+        config, checkpoint=checkpoint, splits=config.splits or ",".join(level_splits(kind))
     )
-    parser.add_argument("--checkpoint", default=str(shipped_checkpoint("sudoku-mdm")))
-    parser.add_argument("--splits", default=",".join(SPLITS))
-    parser.add_argument("--orders", default="margin,top-prob,entropy,random,left-to-right")
-    parser.add_argument(
-        "--prune",
-        default="off",
-        choices=["off", "on", "both"],
-        help="exclude values the all-different rules forbid (rules, no search)",
-    )
-    parser.add_argument("--limit", type=int, default=None, help="first N puzzles of each split")
-    parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--threads", type=int, default=0)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=None, help="write OUT.json and OUT.md")
-    args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
-    model = load_checkpoint(args.checkpoint, device)
-    prunes = {"off": [False], "on": [True], "both": [False, True]}[args.prune]
     results = []
-    for split in args.splits.split(","):
-        for prune in prunes:
-            for order in args.orders.split(","):
-                result = run_split(
-                    model, split, order, prune, args.batch_size, args.limit, args.seed, device
-                )
+    for split in ran.splits.split(","):
+        items = load_split(split, kind, config.limit)
+        for prune in PRUNES[config.prune]:
+            for order in config.orders.split(","):
+                result = run_split(model, kind, spec, split, items, order, prune, config, device)
                 results.append(result)
                 print(
                     f"{split} {order:>13} prune={prune!s:5} solve {result['solve_rate']:.2%} "
@@ -146,19 +129,23 @@ def main(argv: list[str] | None = None) -> None:
                     flush=True,
                 )
     header = {
-        **provenance(args.checkpoint, model, device, args.seed),
+        **provenance(checkpoint, model, device, config.seed),
+        "kind": kind.name,
         "command": "puzzlemdm bench orders "
-        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None),
+        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in asdict(ran).items() if v is not None),
     }
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out + ".json").write_text(
+    if config.out:
+        Path(config.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(config.out + ".json").write_text(
             json.dumps({**header, "results": results}, indent=2) + "\n"
         )
-        Path(args.out + ".md").write_text(markdown(header, results))
+        Path(config.out + ".md").write_text(markdown(header, results))
+    return results
 
 
-def markdown(header: dict, results: list[dict]) -> str:
+def markdown(header: dict[str, Any], results: list[dict[str, Any]]) -> str:
+    """The table of OUT.md."""
+    bucketed = any("by_search_guesses" in r for r in results)
     lines = [
         f"Checkpoint `{header['checkpoint']}` ({header['parameters']:,} parameters), device "
         f"{header['device']} ({header['threads']} threads), seed {header['seed']}.",
@@ -166,20 +153,17 @@ def markdown(header: dict, results: list[dict]) -> str:
         f"Command: `{header['command']}`",
         "",
         "| split | order | prune | puzzles | solved | cell acc. | mean NFE | puzzles/s "
-        "| solved by MRV guesses |",
-        "|---|---|---|---|---|---|---|---|---|",
+        + ("| solved by MRV guesses |" if bucketed else "|"),
+        "|---|---|---|---|---|---|---|---|" + ("---|" if bucketed else ""),
     ]
     for r in results:
         buckets = ", ".join(
-            f"{k}: {v['solve_rate']:.0%} ({v['n']})" for k, v in r["by_search_guesses"].items()
+            f"{k}: {v['solve_rate']:.0%} ({v['n']})"
+            for k, v in r.get("by_search_guesses", {}).items()
         )
         lines.append(
             f"| {r['split']} | {r['order']} | {'yes' if r['prune'] else 'no'} | {r['puzzles']} | "
             f"{r['solve_rate']:.1%} | {r['cell_accuracy']:.1%} | {r['mean_nfe']:.1f} | "
-            f"{r['puzzles_per_s']:.1f} | {buckets} |"
+            f"{r['puzzles_per_s']:.1f} |" + (f" {buckets} |" if bucketed else "")
         )
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    main()

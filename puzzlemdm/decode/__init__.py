@@ -2,16 +2,26 @@
 
 - `decode` / `decode_path`: one path per grid (orders, schedules one/steps/med/threshold);
 - `best_of_n` (E-BoN), `smc` (E-SMC), `info_gain` (look-ahead): several candidates per puzzle;
-- `repair`: re-open the cells of violated rules; `guided_search`: complete search, model order;
-- `run_method(MethodConfig)`: all of the above behind one config;
+- `repair`: re-open the cells of violated rules; `guided_search`: complete search, model order
+  (any kind: its own propagation, or plain branching);
+- `run_method(MethodConfig)`: all of the above behind one config, on token batches;
+- `decode_puzzles`: a method on puzzles of any kind, judged by the kind's verifier (`judge`);
 - every method returns a `DecodeResult` trace; `write_traces` writes them as JSONL.
 """
 
 from puzzlemdm.decode.bon import best_of_n, select_paths
 from puzzlemdm.decode.core import ORDERS, DecodeResult, decode, decode_path
-from puzzlemdm.decode.guided import GuidedResult, guided_search, guided_search_batch, mrv_nodes
+from puzzlemdm.decode.guided import (
+    GuidedResult,
+    branch_search,
+    classical_nodes,
+    guided_search,
+    guided_search_batch,
+)
 from puzzlemdm.decode.infogain import info_gain
+from puzzlemdm.decode.judge import kind_verifier, kind_violations
 from puzzlemdm.decode.methods import MethodConfig, run_method
+from puzzlemdm.decode.puzzles import decode_puzzles
 from puzzlemdm.decode.repair import repair
 from puzzlemdm.decode.rules import conflict_cells, differ_verifier
 from puzzlemdm.decode.schedules import SCHEDULES
@@ -27,14 +37,18 @@ __all__ = [
     "MethodConfig",
     "StepConfig",
     "best_of_n",
+    "branch_search",
+    "classical_nodes",
     "conflict_cells",
     "decode",
     "decode_path",
+    "decode_puzzles",
     "differ_verifier",
     "guided_search",
     "guided_search_batch",
     "info_gain",
-    "mrv_nodes",
+    "kind_verifier",
+    "kind_violations",
     "repair",
     "run_method",
     "select_paths",

@@ -52,6 +52,29 @@ def diverse(config: StepConfig, gumbel_scale: float) -> StepConfig:
     return config if config.random else dataclasses.replace(config, gumbel_scale=gumbel_scale)
 
 
+def walk_copies(
+    model: torch.nn.Module,
+    tokens: torch.Tensor,
+    allowed: torch.Tensor,
+    copies: int,
+    config: StepConfig,
+    generator: torch.Generator | None,
+    differ: torch.Tensor | None,
+    noisy: torch.Tensor | None = None,
+) -> Walk:
+    """`copies` paths of every puzzle side by side in one batch (puzzle b owns rows
+    b * copies .. b * copies + copies - 1)."""
+    return Walk(
+        model,
+        tokens.repeat_interleave(copies, 0),
+        allowed.repeat_interleave(copies, 0),
+        config,
+        generator=generator,
+        differ=differ,
+        noisy=noisy,
+    )
+
+
 @torch.no_grad()
 def best_of_n(
     model: torch.nn.Module,
@@ -84,14 +107,8 @@ def best_of_n(
     noisy = torch.ones(batch * paths, dtype=torch.bool, device=tokens.device)
     if include_greedy:
         noisy[::paths] = False
-    walk = Walk(
-        model,
-        tokens.repeat_interleave(paths, 0),
-        allowed.repeat_interleave(paths, 0),
-        diverse(config, path_noise),
-        generator=generator,
-        differ=differ,
-        noisy=noisy,
+    walk = walk_copies(
+        model, tokens, allowed, paths, diverse(config, path_noise), generator, differ, noisy
     )
     every = walk.run()
     entropy = every.cumulative_entropy.view(batch, paths)

@@ -14,7 +14,7 @@ import torch
 from puzzlemdm.decode.bon import best_of_n
 from puzzlemdm.decode.core import decode_path
 from puzzlemdm.decode.infogain import info_gain
-from puzzlemdm.decode.repair import repair
+from puzzlemdm.decode.repair import Violated, repair
 from puzzlemdm.decode.rules import Verifier, differ_verifier
 from puzzlemdm.decode.smc import smc
 from puzzlemdm.decode.step import StepConfig
@@ -90,13 +90,16 @@ def run_method(
     *,
     differ: torch.Tensor | None = None,
     verifier: Verifier | None = None,
+    violations: Violated | None = None,
     generator: torch.Generator | None = None,
 ) -> DecodeResult:
     """Decode a batch with `method`; `differ` (the rules) is needed by repair and by
-    verified-first selection when no `verifier` is given, and used for pruning if asked."""
+    verified-first selection when no `verifier` is given, and used for pruning if asked.
+    `violations` (repair.kind_violations): the positions the kind's verifier names, which
+    repair re-opens too."""
     method.check()
-    if method.repair and differ is None:
-        raise ValueError("repair needs the puzzle's rules (differ)")
+    if method.repair and differ is None and violations is None:
+        raise ValueError("repair needs the puzzle's rules (differ) or its verifier (violations)")
     prune = differ if method.prune else None
     common = {"config": method.step, "generator": generator, "differ": prune}
     selection = {"select": method.select, "verifier": verifier}
@@ -151,6 +154,7 @@ def run_method(
             config=method.step,
             prune=method.repair_prune,
             verifier=verifier,
+            violations=violations,
             generator=generator,
         )
     result.info.setdefault("method", method.name)

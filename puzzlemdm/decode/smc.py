@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import torch
 
-from puzzlemdm.decode.bon import diverse, resolve_verifier, select_paths
+from puzzlemdm.decode.bon import diverse, resolve_verifier, select_paths, walk_copies
 from puzzlemdm.decode.rules import Verifier
-from puzzlemdm.decode.step import StepConfig, Walk
+from puzzlemdm.decode.step import StepConfig
 from puzzlemdm.decode.trace import DecodeResult
 
 RESAMPLERS = ("systematic", "multinomial")
@@ -73,14 +73,7 @@ def smc(
     check = resolve_verifier(select, verifier, differ)
     batch, p = tokens.shape[0], particles
     device = tokens.device
-    walk = Walk(
-        model,
-        tokens.repeat_interleave(p, 0),
-        allowed.repeat_interleave(p, 0),
-        diverse(config, path_noise),
-        generator=generator,
-        differ=differ,
-    )
+    walk = walk_copies(model, tokens, allowed, p, diverse(config, path_noise), generator, differ)
     since = torch.zeros(batch, p, dtype=torch.float64, device=device)
     steps_since = torch.zeros(batch, dtype=torch.long, device=device)
     resamplings = torch.zeros(batch, dtype=torch.long, device=device)

@@ -106,7 +106,10 @@ class PuzzleKind(Protocol):
     name: str
     levels: tuple[str, ...]
     solvers: tuple[str, ...]  # classical solvers by name; the first is the default
-    generator_version: str  # recorded in every generated corpus line
+    generator_version: str | int  # recorded in every generated corpus line
+    # Whether `guided_search` has the kind's own propagation: then the model guides a complete
+    # search by default; without it, plain branching is slow, and the model decodes a path.
+    propagates: bool
 
     # --- files and puzzles -------------------------------------------------------------------
     def sniff(self, text: str, source: str) -> bool:
@@ -194,8 +197,9 @@ class PuzzleKind(Protocol):
         ...
 
 
-# (tokens [B, L], target [B, L], spec, torch.Generator) -> the same puzzles, transformed.
-Augment = Callable[[Any, Any, GridSpec, Any], "tuple[Any, Any]"]
+# (tokens [B, L], target [B, L], allowed [B, L, V], spec, torch.Generator) -> the same three,
+# one random meaning-preserving transform per row (torch tensors; typed Any to keep torch out).
+Augment = Callable[[Any, Any, Any, GridSpec, Any], "tuple[Any, Any, Any]"]
 
 
 @dataclass
@@ -265,3 +269,54 @@ def first_json_object(text: str) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return obj if isinstance(obj, dict) else None
+
+
+class KindPackage:
+    """The protocol's model-facing half, by the layout of a kind's folder (`package`):
+    `tokens.py` defines spec_for, spec_from_signature, encode, decode and cell_positions;
+    `augment.py` defines `augment` (an Augment, torch); `symmetry.py` defines `canonical_key`;
+    `sniff.py` defines `sniff`. Each module is imported when first used, so parsing and
+    classical solving stay light. A kind without propagation keeps `guided_search` as is."""
+
+    package: str  # e.g. "puzzlemdm.puzzles.zebra"
+
+    def _module(self, name: str) -> Any:
+        import importlib
+
+        return importlib.import_module(f"{self.package}.{name}")
+
+    def sniff(self, text: str, source: str) -> bool:
+        return self._module("sniff").sniff(text, source)
+
+    def spec_for(self, puzzles: Sequence[Any]) -> GridSpec:
+        return self._module("tokens").spec_for(puzzles)
+
+    def spec_from_signature(self, signature: dict[str, Any]) -> GridSpec:
+        return self._module("tokens").spec_from_signature(signature)
+
+    def encode(
+        self, puzzle: Any, solution: Any | None = None, spec: GridSpec | None = None
+    ) -> TokenGrid:
+        return self._module("tokens").encode(puzzle, solution, spec)
+
+    def decode_tokens(self, puzzle: Any, tokens: np.ndarray) -> Any:
+        return self._module("tokens").decode(puzzle, tokens)
+
+    def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
+        return self._module("tokens").cell_positions(puzzle, spec)
+
+    def augmentation(self) -> Augment | None:
+        return self._module("augment").augment
+
+    def canonical_key(self, puzzle: Any) -> Any:
+        """The same value for puzzles that the kind's symmetries map onto each other."""
+        return self._module("symmetry").canonical_key(puzzle)
+
+    def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
+        seen = {self.canonical_key(p) for p in held_out}
+        return [self.canonical_key(p) in seen for p in puzzles]
+
+    def guided_search(
+        self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None
+    ) -> SolveResult | None:
+        return None  # no propagation of its own: decode.guided branches plainly

@@ -118,7 +118,10 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Adam
 def evaluate(
     model: MaskedDiffusionModel, data: TokenSet, cfg: TrainConfig, device: torch.device
 ) -> dict[str, float]:
-    """Solve rate (whole puzzle right) by `cfg.eval.order` decoding, overall and per level."""
+    """Solve rate by `cfg.eval.order` decoding, overall and per level: a puzzle counts as
+    solved when the kind's verifier accepts the answer its tokens spell (not only the stored
+    solution: a Blocksworld problem has many valid plans)."""
+    kind = get_kind(data.spec.kind)
     model.eval()
     correct = []
     for start in range(0, len(data), cfg.eval.batch_size):
@@ -129,9 +132,11 @@ def evaluate(
             data.allowed[start:end].to(device),
             order=cfg.eval.order,
         )
-        correct.append((result.tokens.cpu() == data.target[start:end]).all(1))
+        for record, row in zip(data.records[start:end], result.tokens.cpu().numpy(), strict=True):
+            answer = kind.decode_tokens(record.puzzle, row)
+            correct.append(kind.verify(record.puzzle, answer).ok)
     model.train()
-    solved = torch.cat(correct)
+    solved = torch.tensor(correct, dtype=torch.bool)
     metrics = {"val_solve_rate": solved.float().mean().item()}
     for level in sorted(set(data.levels)):
         picked = torch.tensor([lv == level for lv in data.levels])

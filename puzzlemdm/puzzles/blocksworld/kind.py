@@ -10,15 +10,13 @@ the block now rests on (0 = table). Levels: see blocksworld_random.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from puzzlemdm.puzzles.base import (
-    Augment,
-    Choose,
     Decision,
+    KindPackage,
     PuzzleError,
     PuzzleRecord,
     SolveResult,
@@ -49,8 +47,7 @@ from puzzlemdm.puzzles.blocksworld.random_states import (
     level_of,
     random_problem,
 )
-from puzzlemdm.puzzles.blocksworld.sniff import sniff, sniff_pddl
-from puzzlemdm.puzzles.grid import GridSpec, TokenGrid
+from puzzlemdm.puzzles.blocksworld.sniff import sniff_pddl
 
 SOLVE_MAX_EXPANDED = 2_000_000  # A* states before `solve` gives up (about 1 GB)
 GENERATE_MAX_EXPANDED = 300_000  # deterministic cut-off: harder draws are redrawn
@@ -76,17 +73,15 @@ def _trace(puzzle: Blocksworld, moves: list[Move], reason: str) -> list[Decision
     ]
 
 
-class BlocksworldKind:
+class BlocksworldKind(KindPackage):
     """Blocksworld planning problems (4-action PDDL, optimal plans)."""
 
     name = "blocksworld"
     levels = LEVELS
     generator_version = 1
+    propagates = False
+    package = "puzzlemdm.puzzles.blocksworld"
     solvers = ("astar", "bfs")
-
-    def sniff(self, text: str, source: str) -> bool:
-        """A blocksworld PDDL problem, or JSONL with kind blocksworld / PlanBench's keys."""
-        return sniff(text, source)
 
     def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
         """Every problem of a PDDL file or a JSONL file."""
@@ -227,52 +222,6 @@ class BlocksworldKind:
             lines.append(f"plan ({len(answer)} actions):")
             lines += [f"  {i}. {a}" for i, a in enumerate(plan_to_text(puzzle, answer), 1)]
         return Text("\n".join(lines))
-
-    def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
-        """Equal puzzles (no symmetry reduction yet)."""
-        import json
-
-        def key(puzzle: Any) -> str:
-            return json.dumps(puzzle_to_json(puzzle), sort_keys=True)
-
-        seen = {key(p) for p in held_out}
-        return [key(p) in seen for p in puzzles]
-
-    # --- the token grid ----------------------------------------------------------------------
-    def spec_for(self, puzzles: Sequence[Any]) -> GridSpec:
-        from puzzlemdm.puzzles.blocksworld.tokens import spec_for
-
-        return spec_for(puzzles)
-
-    def spec_from_signature(self, signature: dict[str, Any]) -> GridSpec:
-        from puzzlemdm.puzzles.blocksworld.tokens import spec_from_signature
-
-        return spec_from_signature(signature)
-
-    def encode(
-        self, puzzle: Any, solution: Any | None = None, spec: GridSpec | None = None
-    ) -> TokenGrid:
-        from puzzlemdm.puzzles.blocksworld.tokens import encode_blocksworld
-
-        return encode_blocksworld(puzzle, solution, spec)
-
-    def decode_tokens(self, puzzle: Any, tokens: np.ndarray) -> Any:
-        from puzzlemdm.puzzles.blocksworld.tokens import decode_blocksworld
-
-        return decode_blocksworld(puzzle, tokens)
-
-    def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
-        from puzzlemdm.puzzles.blocksworld.tokens import cell_positions
-
-        return cell_positions(puzzle, spec)
-
-    def augmentation(self) -> Augment | None:
-        return None
-
-    def guided_search(
-        self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None
-    ) -> SolveResult | None:
-        return None
 
 
 KIND = BlocksworldKind()

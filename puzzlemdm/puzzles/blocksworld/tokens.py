@@ -1,12 +1,17 @@
-"""Blocksworld as a token grid: the state trajectory of blocksworld_grid, one token per cell.
+"""Blocksworld as a token grid: the state trajectory of `trajectory`, one token per cell.
 
-Position (t, k) holds what block k + 1 rests on after t moves (0 = table, j = block j), so
-V = n + 1. Row 0 and the goal's cells of the last row are conditions; a block never rests on
-itself. Relations: same step, same block. Coordinates: (step, block).
+One grid `blocksworld_spec(N)` holds every problem of at most N blocks, so one model serves
+all of a kind's sizes. Position (t, k) = t * N + k holds what block k + 1 rests on after t moves
+(0 = table, j = block j), for t = 0..2N. A problem of n <= N blocks uses the first n columns:
+the other columns are conditions holding PAD (= N + 1) on every row, and its real cells allow
+0..n except the block itself. Its trajectory (2n moves at most) is followed by no-op rows up to
+row 2N, which the decoder skips. Row 0 and the goal's cells of the last row (t = 2N) are
+conditions. Relations: same step, same block. Coordinates: (step, block).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -14,78 +19,103 @@ from typing import Any
 import numpy as np
 
 from puzzlemdm.puzzles.base import PuzzleError
-from puzzlemdm.puzzles.blocksworld.problem import Blocksworld
-from puzzlemdm.puzzles.blocksworld.trajectory import (
-    given_grid,
-    given_mask,
-    horizon,
-    plan_from_trajectory,
-    trajectory_grid,
-)
-from puzzlemdm.puzzles.grid import MASK, GridSpec, TokenGrid, allowed_rows
+from puzzlemdm.puzzles.blocksworld.problem import UNSET, Blocksworld
+from puzzlemdm.puzzles.blocksworld.trajectory import horizon, plan_from_trajectory, trajectory_grid
+from puzzlemdm.puzzles.grid import MASK, GridSpec, TokenGrid, allowed_rows, same
+
+
+def blocks_of(spec: GridSpec) -> int:
+    """N: the most blocks a blocksworld grid holds."""
+    if spec.kind != "blocksworld":
+        raise PuzzleError(f"a blocksworld problem cannot be read as a {spec.describe()}")
+    return int(dict(spec.params)["blocks"])
 
 
 @cache
-def blocksworld_spec(n: int) -> GridSpec:
-    """The (2n + 1) x n trajectory grid of n blocks."""
-    steps, blocks = np.divmod(np.arange((horizon(n) + 1) * n), n)
-    same = lambda a: (a[:, None] == a[None, :]).astype(np.int64)  # noqa: E731
+def blocksworld_spec(blocks: int) -> GridSpec:
+    """The (2N + 1) x N trajectory grid of problems of at most N = `blocks` blocks."""
+    steps, column = np.divmod(np.arange((horizon(blocks) + 1) * blocks), blocks)
     return GridSpec(
         "blocksworld",
         len(steps),
-        n + 1,
-        (horizon(n) + 1, n),
-        np.stack([steps, blocks], axis=1).astype(np.int64),
-        same(steps) + 2 * same(blocks),
+        blocks + 2,  # table, the blocks, PAD
+        (horizon(blocks) + 1, blocks),
+        np.stack([steps, column], axis=1).astype(np.int64),
+        same(steps) + 2 * same(column),
         4,
-        (("blocks", n),),
+        (("blocks", blocks),),
     )
 
 
-def encode_blocksworld(
-    puzzle: Blocksworld, plan: Any | None = None, spec: GridSpec | None = None
-) -> TokenGrid:
-    """The initial state and goal as conditions; with a plan, its trajectory as the target."""
-    spec_needed = blocksworld_spec(puzzle.n)
-    if spec is not None and spec is not spec_needed:
+def _fits(puzzle: Blocksworld, spec: GridSpec) -> int:
+    """The grid's N; PuzzleError when the problem has more blocks."""
+    blocks = blocks_of(spec)
+    if puzzle.n > blocks:
         raise PuzzleError(
-            f"the model reads a {spec.describe()}, this puzzle needs a {spec_needed.describe()}"
+            f"this blocksworld problem has {puzzle.n} blocks; the model reads a "
+            f"{spec.describe()}, which holds at most {blocks}"
         )
-    spec = spec_needed
-    tokens = given_grid(puzzle).astype(np.int64).reshape(-1)
-    tokens[tokens < 0] = MASK
-    is_condition = given_mask(puzzle).reshape(-1)
-    free = np.ones((spec.length, spec.vocab), dtype=bool)
-    free[np.arange(spec.length), spec.coords[:, 1] + 1] = False  # not on itself
+    return blocks
+
+
+def cell_positions(puzzle: Blocksworld, spec: GridSpec) -> np.ndarray:
+    """Token position of each trajectory cell index `t * n + k` that traces use (t <= 2n)."""
+    blocks = _fits(puzzle, spec)
+    step, column = np.divmod(np.arange((horizon(puzzle.n) + 1) * puzzle.n), puzzle.n)
+    return step * blocks + column
+
+
+def encode(puzzle: Blocksworld, plan: Any | None = None, spec: GridSpec | None = None) -> TokenGrid:
+    """The initial state, the goal and the pad columns as conditions; with a plan, its
+    trajectory (then no-op rows) as the target. `spec` defaults to the problem's own size."""
+    n = puzzle.n
+    spec = blocksworld_spec(n) if spec is None else spec
+    blocks = _fits(puzzle, spec)
+    pad = blocks + 1
+    grid = np.full((horizon(blocks) + 1, blocks), pad, dtype=np.int64)
+    grid[:, :n] = MASK
+    grid[0, :n] = puzzle.init
+    goal = np.asarray(puzzle.goal, dtype=np.int64)
+    grid[-1, :n] = np.where(goal != UNSET, goal, MASK)
+    tokens = grid.reshape(-1)
+    is_condition = tokens != MASK
+    column = spec.coords[:, 1]
+    free = np.zeros((spec.length, spec.vocab), dtype=bool)
+    free[:, : n + 1] = True  # the table and the problem's own blocks
+    free[np.arange(spec.length), column + 1] = False  # a block never rests on itself
     target = None
     if plan is not None:
-        target = trajectory_grid(puzzle, plan).astype(np.int64).reshape(-1)
+        states = trajectory_grid(puzzle, plan).astype(np.int64)  # rows 0..2n
+        full = np.full_like(grid, pad)
+        full[:, :n] = states[-1]  # no-op rows after the plan
+        full[: len(states), :n] = states
+        target = full.reshape(-1)
     return TokenGrid(spec, tokens, is_condition, allowed_rows(tokens, is_condition, free), target)
 
 
-def decode_blocksworld(puzzle: Blocksworld, tokens: np.ndarray) -> list | None:
-    """The plan a trajectory spells; None while cells are masked or rows are not one move
-    apart (the verifier then reports that there is no plan)."""
+def decode(puzzle: Blocksworld, tokens: np.ndarray) -> list | None:
+    """The plan the problem's own columns spell; None while cells are masked, hold no block
+    of the problem, or rows are not one move apart (the verifier then reports no plan)."""
     tokens = np.asarray(tokens)
-    if (tokens == MASK).any():
+    blocks = math.isqrt(len(tokens) // 2)  # L = (2N + 1) N, so N = floor(sqrt(L / 2))
+    if (2 * blocks + 1) * blocks != len(tokens) or blocks < puzzle.n:
+        raise PuzzleError(f"{len(tokens)} tokens are no blocksworld grid of {puzzle.n} blocks")
+    states = tokens.reshape(-1, blocks)[:, : puzzle.n]
+    if ((states < 0) | (states > puzzle.n)).any():
         return None
     try:
-        return plan_from_trajectory(puzzle, tokens.reshape(horizon(puzzle.n) + 1, puzzle.n))
+        return plan_from_trajectory(puzzle, states)
     except PuzzleError:
         return None
 
 
 def spec_for(puzzles: Sequence[Blocksworld]) -> GridSpec:
-    """The spec of a corpus's problems (one size for now)."""
-    sizes = {p.n for p in puzzles}
-    if len(sizes) != 1:
-        raise PuzzleError(f"the corpus mixes blocksworld sizes {sorted(sizes)}")
-    return blocksworld_spec(sizes.pop())
+    """The smallest grid that holds every problem: as many columns as the largest has blocks."""
+    if not puzzles:
+        raise PuzzleError("no blocksworld problem to size the grid by")
+    return blocksworld_spec(max(p.n for p in puzzles))
 
 
 def spec_from_signature(signature: dict) -> GridSpec:
-    return blocksworld_spec(signature["blocks"])
-
-
-def cell_positions(puzzle: Blocksworld, spec: GridSpec) -> np.ndarray:
-    return np.arange(spec.length)
+    """The grid a checkpoint was trained on."""
+    return blocksworld_spec(int(signature["blocks"]))

@@ -41,7 +41,7 @@ def sudoku_cell_permutation(
     return source.reshape(batch, n * n)
 
 
-def augment_sudoku(
+def augment(
     tokens: torch.Tensor,
     target: torch.Tensor,
     allowed: torch.Tensor,

@@ -7,16 +7,21 @@ from typing import Any
 
 import numpy as np
 
-from puzzlemdm.puzzles.base import Augment, Choose, PuzzleRecord, SolveResult, Verdict, Violation
-from puzzlemdm.puzzles.grid import GridSpec, TokenGrid
-from puzzlemdm.puzzles.sudoku import tokens
+from puzzlemdm.puzzles.base import (
+    Choose,
+    KindPackage,
+    PuzzleRecord,
+    SolveResult,
+    Verdict,
+    Violation,
+)
+from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.formats import parse_text, render_grid
-from puzzlemdm.puzzles.sudoku.sniff import sniff
 from puzzlemdm.puzzles.sudoku.verify import check_givens, verify
 
 
-class SudokuKind:
+class SudokuKind(KindPackage):
     """n x n Sudoku (9x9 by default; 4x4, 6x6, 16x16 by the same code)."""
 
     name = "sudoku"
@@ -24,9 +29,8 @@ class SudokuKind:
     levels = ("easy", "medium", "hard", "mixed")
     solvers = ("search", "strategy", "python-constraint")
     generator_version = "sudoku-1"
-
-    def sniff(self, text: str, source: str) -> bool:
-        return sniff(text, source)
+    propagates = True
+    package = "puzzlemdm.puzzles.sudoku"
 
     def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
         return parse_text(text, source)
@@ -117,29 +121,6 @@ class SudokuKind:
         # The exact form costs ~1 ms a puzzle; most puzzles are ruled out by the cheap invariant.
         could_match = {orbit_invariant(p) for p in held_out}
         return [orbit_invariant(p) in could_match and canonical_form(p) in forms for p in puzzles]
-
-    def spec_for(self, puzzles: Sequence[Sudoku]) -> GridSpec:
-        return tokens.spec_for(puzzles)
-
-    def spec_from_signature(self, signature: dict[str, Any]) -> GridSpec:
-        return tokens.spec_from_signature(signature)
-
-    def encode(
-        self, puzzle: Sudoku, solution: Sudoku | None = None, spec: GridSpec | None = None
-    ) -> TokenGrid:
-        return tokens.encode_sudoku(puzzle, solution, spec)
-
-    def decode_tokens(self, puzzle: Sudoku, values: np.ndarray) -> Sudoku:
-        return tokens.decode_sudoku(puzzle, values)
-
-    def cell_positions(self, puzzle: Sudoku, spec: GridSpec) -> np.ndarray:
-        return np.arange(puzzle.shape.cells)
-
-    def augmentation(self) -> Augment:
-        """Relabel values, permute rows in bands, bands, columns in stacks, stacks, transpose."""
-        from puzzlemdm.puzzles.sudoku.augment import augment_sudoku
-
-        return augment_sudoku
 
     def guided_search(
         self, puzzle: Sudoku, spec: GridSpec, choose: Choose, node_limit: int | None = None

@@ -7,7 +7,9 @@ that other searches (e.g. one ordered by a model's margins) can reuse the propag
 - `initial_candidates(puzzle)`: the propagated root state, or None on a contradiction;
 - `propagate(cands, pending, shape)`: naked + hidden singles to a fixpoint, in place;
 - `search(cands, shape, choose=mrv)`: depth-first search whose cell and value order come from
-  a `choose(cands) -> (cell, values) | None` callback (None = every cell is fixed).
+  a `choose(cands) -> (cell, values) | None` callback (None = every cell is fixed);
+- `token_chooser(puzzle, choose)`: such a callback from one that reads token-grid allowed
+  arrays (the kinds' `guided_search` protocol), so a model can choose.
 
 Counters (in `SolveResult.stats`): `nodes` = search nodes visited (the root plus one per value
 tried at a branch); `guesses` = branch values tried, i.e. moves not forced by propagation;
@@ -21,7 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from puzzlemdm.puzzles.base import Decision, SolveResult
+import numpy as np
+
+from puzzlemdm.puzzles.base import Choose, Decision, SolveResult
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
 
 SOLVER_NAME = "search"
@@ -201,6 +205,41 @@ def mrv(cands: list[int]) -> Choice:
     if best < 0:
         return None
     return best, mask_values(cands[best])
+
+
+class TokenChooser:
+    """A bitmask `Chooser` for `search` that asks a token-space `choose` (the kind protocol's).
+
+    Cell i is token position i and value v is token v - 1, so a state's candidates become an
+    allowed array [L, n] and the chosen values come back as 1..n. A `prefetch(children)` of
+    `choose` is forwarded with the children as allowed arrays too.
+    """
+
+    def __init__(self, n: int, choose: Choose) -> None:
+        self.bits = 1 << np.arange(n)
+        self.choose = choose
+        self.inner_prefetch = getattr(choose, "prefetch", None)
+        # `search` looks the attribute up: None means the chooser wants no siblings.
+        self.prefetch = self._prefetch if self.inner_prefetch is not None else None
+
+    def allowed(self, cands: list[int]) -> np.ndarray:
+        """[L, n] bool: value index v allowed where bit v of the cell's mask is set."""
+        return (np.asarray(cands, dtype=np.int64)[:, None] & self.bits) != 0
+
+    def __call__(self, cands: list[int]) -> Choice:
+        picked = self.choose(self.allowed(cands))
+        if picked is None:
+            return None
+        cell, values = picked
+        return cell, [v + 1 for v in values]
+
+    def _prefetch(self, children: list[list[int]]) -> None:
+        self.inner_prefetch([self.allowed(c) for c in children])
+
+
+def token_chooser(puzzle: Sudoku, choose: Choose) -> Chooser:
+    """`choose` over token grids (position = cell, token = value - 1) as a `search` chooser."""
+    return TokenChooser(puzzle.shape.n, choose)
 
 
 @dataclass

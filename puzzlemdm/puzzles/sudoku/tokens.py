@@ -54,16 +54,17 @@ def spec_for(puzzles: Sequence[Sudoku]) -> GridSpec:
     return sudoku_spec(*shapes.pop())
 
 
-def encode_sudoku(
+def encode(
     puzzle: Sudoku, solution: Sudoku | None = None, spec: GridSpec | None = None
 ) -> TokenGrid:
     """Givens become condition tokens, blanks MASK; the solution (if given) is the target."""
     own = sudoku_spec(puzzle.shape.box_rows, puzzle.shape.box_cols)
     if spec is not None and spec is not own:
         n, (rows, cols) = spec.vocab, dict(spec.params)["box"]
+        shape = puzzle.shape
         raise PuzzleError(
             f"the model reads {n}x{n} sudoku (boxes {rows}x{cols}), this puzzle is "
-            f"{puzzle.shape.n}x{puzzle.shape.n} (boxes {puzzle.shape.box_rows}x{puzzle.shape.box_cols})"
+            f"{shape.n}x{shape.n} (boxes {shape.box_rows}x{shape.box_cols})"
         )
     values = np.asarray(puzzle.cells, dtype=np.int64)
     is_condition = values > 0
@@ -73,7 +74,12 @@ def encode_sudoku(
     return TokenGrid(own, tokens, is_condition, allowed_rows(tokens, is_condition, free), target)
 
 
-def decode_sudoku(puzzle: Sudoku, tokens: np.ndarray) -> Sudoku:
+def decode(puzzle: Sudoku, tokens: np.ndarray) -> Sudoku:
     """Tokens back to a grid; positions still masked become blanks."""
     tokens = np.asarray(tokens)
     return puzzle.with_cells(np.where(tokens == MASK, 0, tokens + 1))
+
+
+def cell_positions(puzzle: Sudoku, spec: GridSpec) -> np.ndarray:
+    """A cell's flat index is its token position."""
+    return np.arange(puzzle.shape.cells)

@@ -8,21 +8,20 @@ zebra_levels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from puzzlemdm.puzzles.base import (
-    Augment,
     Choose,
+    KindPackage,
     PuzzleError,
     PuzzleRecord,
     SolveResult,
     Verdict,
     Violation,
 )
-from puzzlemdm.puzzles.grid import GridSpec, TokenGrid
+from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.zebra.constraint import constraint_solve
 from puzzlemdm.puzzles.zebra.english import puzzle_text
 from puzzlemdm.puzzles.zebra.formats import (
@@ -37,20 +36,17 @@ from puzzlemdm.puzzles.zebra.levels import grade as grade_zebra
 from puzzlemdm.puzzles.zebra.propagate import Contradiction, initial_domains, propagate
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra, verify_grid
 from puzzlemdm.puzzles.zebra.search import find_solutions, strategy_solve
-from puzzlemdm.puzzles.zebra.sniff import sniff
 
 
-class ZebraKind:
+class ZebraKind(KindPackage):
     """Zebra (Einstein) puzzles."""
 
     name = "zebra"
     levels = LEVELS
     generator_version = 1
+    propagates = True
+    package = "puzzlemdm.puzzles.zebra"
     solvers = ("strategy", "python-constraint")
-
-    def sniff(self, text: str, source: str) -> bool:
-        """JSONL whose first line says `"kind": "zebra"` or has BBEH's zebra keys."""
-        return sniff(text, source)
 
     def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
         """Every puzzle of a project or BBEH JSONL file."""
@@ -133,51 +129,13 @@ class ZebraKind:
             table.add_row(name, *(puzzle.values[a][v] for v in answer[a]))
         return Group(clues, table)
 
-    def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
-        """Equal puzzles (no symmetry reduction yet)."""
-        import json
-
-        def key(puzzle: Any) -> str:
-            return json.dumps(puzzle_to_json(puzzle), sort_keys=True)
-
-        seen = {key(p) for p in held_out}
-        return [key(p) in seen for p in puzzles]
-
-    # --- the token grid ----------------------------------------------------------------------
-    def spec_for(self, puzzles: Sequence[Any]) -> GridSpec:
-        from puzzlemdm.puzzles.zebra.tokens import spec_for
-
-        return spec_for(puzzles)
-
-    def spec_from_signature(self, signature: dict[str, Any]) -> GridSpec:
-        from puzzlemdm.puzzles.zebra.tokens import spec_from_signature
-
-        return spec_from_signature(signature)
-
-    def encode(
-        self, puzzle: Any, solution: Any | None = None, spec: GridSpec | None = None
-    ) -> TokenGrid:
-        from puzzlemdm.puzzles.zebra.tokens import encode_zebra
-
-        return encode_zebra(puzzle, solution, spec)
-
-    def decode_tokens(self, puzzle: Any, tokens: np.ndarray) -> Any:
-        from puzzlemdm.puzzles.zebra.tokens import decode_zebra
-
-        return decode_zebra(puzzle, tokens)
-
-    def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
-        from puzzlemdm.puzzles.zebra.tokens import cell_positions
-
-        return cell_positions(puzzle, spec)
-
-    def augmentation(self) -> Augment | None:
-        return None
-
     def guided_search(
         self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None
     ) -> SolveResult | None:
-        return None
+        """Single-clue propagation + permutation singles, branching where `choose` says."""
+        from puzzlemdm.puzzles.zebra.search import guided_search
+
+        return guided_search(puzzle, spec, choose, node_limit)
 
 
 KIND = ZebraKind()

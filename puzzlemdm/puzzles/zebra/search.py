@@ -7,6 +7,9 @@ The strategy solver uses the cheapest deduction that makes progress, in order:
 3. guess: depth-first search with propagation (decisions on the final path carry depth >= 1).
 It records each (house, attribute) cell the moment its value becomes known, with the deduction
 that fixed it: Decision(cell = house * A + attribute, value, reason, depth).
+
+`guided_search` is the same propagation with a depth-first search whose branching comes from a
+`choose` callback over the token grid (a model's, in puzzlemdm.decode.guided).
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from puzzlemdm.puzzles.base import Decision, SolveResult
+import numpy as np
+
+from puzzlemdm.puzzles.base import Choose, Decision, SolveResult
+from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.zebra.propagate import (
     Contradiction,
     Domains,
@@ -26,6 +32,7 @@ from puzzlemdm.puzzles.zebra.propagate import (
     propagate,
 )
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Grid, Ref, Zebra, verify_grid
+from puzzlemdm.puzzles.zebra.tokens import cell_positions, encode
 
 
 @dataclass
@@ -170,3 +177,106 @@ def possible_houses(puzzle: Zebra, person: tuple[Ref, ...]) -> list[int]:
         if find_solutions(puzzle.with_clues((*puzzle.clues, pinned)), 1)[0]:
             out.append(h)
     return out
+
+
+# --- guided search: the propagation above, branching where a token-space `choose` says -------
+
+
+class _Guided:
+    """One depth-first search over token-grid states; a class to keep counters off the calls.
+
+    A state is propagated domains; `choose` sees it as the token grid's allowed array: cell
+    (h, a) at its token position may hold value v while house h is in dom[a][v], every other
+    position (clues, padding) its encoded token only.
+    """
+
+    def __init__(
+        self, puzzle: Zebra, spec: GridSpec, choose: Choose, node_limit: int | None
+    ) -> None:
+        self.puzzle, self.choose, self.node_limit = puzzle, choose, node_limit
+        self.attributes = len(puzzle.attributes)
+        self.base = encode(puzzle, spec=spec).allowed
+        self.positions = np.asarray(cell_positions(puzzle, spec))
+        self.cell_of = {int(p): i for i, p in enumerate(self.positions)}
+        self.nodes, self.guesses, self.backtracks = 1, 0, 0
+        self.node_limit_hit = False
+
+    def allowed(self, dom: Domains) -> np.ndarray:
+        """The token grid's [L, V] allowed array of a state."""
+        allowed = self.base.copy()
+        masks = np.asarray(dom, dtype=np.int64)  # [A, values]: houses of each value
+        houses = np.arange(self.puzzle.houses)[:, None, None]
+        cells = ((masks[None] >> houses) & 1).astype(bool)  # [H, A, values]
+        allowed[self.positions] = False
+        allowed[self.positions, : masks.shape[1]] = cells.reshape(-1, masks.shape[1])
+        return allowed
+
+    def run(self, dom: Domains, tracer: _Tracer) -> tuple[Grid, list[Decision]] | None:
+        """The first answer below propagated `dom` and the decisions on its path, or None (no
+        answer there, or the node limit: see `node_limit_hit`)."""
+        picked = self.choose(self.allowed(dom))
+        if picked is None:
+            grid = domains_to_grid(dom)
+            if verify_grid(self.puzzle, grid).ok:
+                return grid, []
+            self.backtracks += 1  # complete but some clue with alternatives is broken
+            return None
+        position, values = picked
+        if position not in self.cell_of:
+            raise ValueError(f"choose picked token position {position}, which is not a cell")
+        h, a = divmod(self.cell_of[position], self.attributes)
+        for v in values:
+            if not 0 <= v < len(dom[a]) or not dom[a][v] >> h & 1:
+                continue  # a custom chooser may propose values already ruled out
+            if self.node_limit is not None and self.nodes >= self.node_limit:
+                self.node_limit_hit = True
+                return None
+            self.nodes += 1
+            self.guesses += 1
+            child = copy_domains(dom)
+            child[a][v] = 1 << h
+            sub = tracer.child(child)
+            try:
+                sub("guess")
+                propagate(child, self.puzzle, sub)
+            except Contradiction:
+                self.backtracks += 1
+                continue
+            found = self.run(child, sub)
+            if found is not None:
+                return found[0], sub.trace + found[1]
+            if self.node_limit_hit:
+                return None
+        return None
+
+
+def guided_search(
+    puzzle: Zebra, spec: GridSpec, choose: Choose, node_limit: int | None = None
+) -> SolveResult:
+    """Propagation + depth-first search branching on the cell and values `choose` picks.
+
+    `choose` reads the token grid on `spec` (see `_Guided`); branching on cell (h, a) tries its
+    values in the order given, each fixing value v in house h and propagating. Counters as in
+    the Sudoku search: nodes (root + one per value tried), guesses, backtracks (dead ends),
+    node_limit_hit. The trace lists Decision(h * A + a, v, reason, depth) on the path.
+    """
+    search = _Guided(puzzle, spec, choose, node_limit)
+    dom = initial_domains(puzzle)
+    tracer = _Tracer(dom, search.attributes, 0)
+    found = None
+    try:
+        propagate(dom, puzzle, tracer)
+    except Contradiction:
+        search.backtracks += 1
+    else:
+        found = search.run(dom, tracer)
+    stats = {
+        "nodes": search.nodes,
+        "guesses": search.guesses,
+        "backtracks": search.backtracks,
+        "solutions": int(found is not None),
+        "node_limit_hit": search.node_limit_hit,
+    }
+    if found is None:
+        return SolveResult(None, [], "guided", stats)
+    return SolveResult(found[0], tracer.trace + found[1], "guided", stats)

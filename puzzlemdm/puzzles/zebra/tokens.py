@@ -1,11 +1,18 @@
 """Zebra as a token grid: the answer's cells, then the clues as fixed-width condition tokens.
 
-Cells come first, position `house * A + attribute` (the flat decision index of zebra_model),
-holding a value index in 0..H-1. Then K clue segments of 7 tokens: the relation, and
-(attribute, value) for up to three arguments (attribute A = a house position); unused slots and
-segments hold PAD. K = H*A + H + A bounds the clue count, so one spec (and one model) serves
-every puzzle of a size. Coordinates: (slot: 0 = cell, 1..7 = clue slot; house or clue index;
-attribute). Relations: same house, same attribute (values differ), self, same clue.
+One grid `zebra_spec(H, A)` holds every puzzle of at most H houses and A attributes, so one
+model serves all of a kind's shapes. Cells come first: the cell of house h and attribute a is
+position `h * A + a`, holding a value index in 0..H-1 (a puzzle of h' houses uses 0..h'-1).
+Cells outside the puzzle's own h' x a' corner are conditions holding a pad token, one per
+house (`pad_base + h`): every attribute column of the padded grid then still holds pairwise
+different values, so the spec's all-different `differ` rule is true of every puzzle that fits
+and the decoders' pruning and conflict rules need no special case for padding.
+
+Then K = H*A + H + A clue segments of 7 tokens: the relation, and (attribute, value) for up to
+three arguments; the attribute token of "the person in house k" is A (POSITION), the same for
+every shape, and its value is k. Unused slots and segments hold PAD (= pad_base). Coordinates:
+(slot: 0 = cell, 1..7 = clue slot; house or clue index; attribute). Relations: same house,
+same attribute (values differ), self, same clue.
 """
 
 from __future__ import annotations
@@ -24,15 +31,33 @@ RELATION_INDEX = {name: i for i, name in enumerate(RELATIONS)}
 
 
 def max_clues(houses: int, attributes: int) -> int:
+    """The clue segments of a grid (a bound no generated puzzle comes near)."""
     return houses * attributes + houses + attributes
+
+
+def pad_base(houses: int, attributes: int) -> int:
+    """PAD: the first token past every value, relation and attribute (POSITION included)."""
+    return max(houses, attributes + 1, len(RELATIONS))
+
+
+def grid_length(houses: int, attributes: int) -> int:
+    """L of `zebra_spec(houses, attributes)`."""
+    return houses * attributes + max_clues(houses, attributes) * SLOTS
+
+
+def shape(spec: GridSpec) -> tuple[int, int]:
+    """(houses, attributes) of a zebra grid."""
+    params = dict(spec.params)
+    if spec.kind != "zebra":
+        raise PuzzleError(f"a zebra puzzle cannot be read as a {spec.describe()}")
+    return int(params["houses"]), int(params["attributes"])
 
 
 @cache
 def zebra_spec(houses: int, attributes: int) -> GridSpec:
-    """Cells then clue segments, for puzzles of `houses` x `attributes`."""
+    """Cells then clue segments, for puzzles of at most `houses` x `attributes`."""
     cells = houses * attributes
     clues = max_clues(houses, attributes)
-    pad = max(houses, attributes + 1, len(RELATIONS))
     cell_house, cell_attr = np.divmod(np.arange(cells), attributes)
     clue_index, slot = np.divmod(np.arange(clues * SLOTS), SLOTS)
     coords = np.concatenate(
@@ -57,7 +82,7 @@ def zebra_spec(houses: int, attributes: int) -> GridSpec:
     return GridSpec(
         "zebra",
         length,
-        pad + 1,
+        pad_base(houses, attributes) + houses,  # values..., PAD, then one pad token per house
         (SLOTS + 1, max(houses, clues), attributes),
         coords,
         relation,
@@ -67,25 +92,43 @@ def zebra_spec(houses: int, attributes: int) -> GridSpec:
     )
 
 
-def encode_zebra(
-    puzzle: Zebra, solution: Grid | None = None, spec: GridSpec | None = None
-) -> TokenGrid:
-    """Clue tokens as conditions, cells masked; the solution grid (if given) is the target."""
-    houses, attributes = puzzle.houses, len(puzzle.attributes)
-    spec_needed = zebra_spec(houses, attributes)
-    if spec is not None and spec is not spec_needed:
+def _fits(puzzle: Zebra, spec: GridSpec) -> tuple[int, int]:
+    """The grid's (H, A); PuzzleError when the puzzle is larger than the grid."""
+    houses, attributes = shape(spec)
+    h, a = puzzle.houses, len(puzzle.attributes)
+    if h > houses or a > attributes:
         raise PuzzleError(
-            f"the model reads a {spec.describe()}, this puzzle needs a {spec_needed.describe()}"
+            f"this zebra puzzle has {h} houses and {a} attributes; the model reads a "
+            f"{spec.describe()}, which holds at most {houses} houses and {attributes} attributes"
         )
-    spec = spec_needed
-    cells, pad = houses * attributes, spec.vocab - 1
     if len(puzzle.clues) > max_clues(houses, attributes):
         raise PuzzleError(
-            f"{len(puzzle.clues)} clues do not fit the token grid of a {houses}x{attributes} "
-            f"puzzle (at most {max_clues(houses, attributes)})"
+            f"{len(puzzle.clues)} clues do not fit the {spec.describe()} "
+            f"(at most {max_clues(houses, attributes)})"
         )
-    tokens = np.full(spec.length, pad, dtype=np.int64)
-    tokens[:cells] = MASK
+    return houses, attributes
+
+
+def cell_positions(puzzle: Zebra, spec: GridSpec) -> np.ndarray:
+    """Token position of each of the puzzle's flat cell indices `house * a' + attribute`."""
+    _, attributes = _fits(puzzle, spec)
+    house, attribute = np.divmod(
+        np.arange(puzzle.houses * len(puzzle.attributes)), len(puzzle.attributes)
+    )
+    return house * attributes + attribute
+
+
+def encode(puzzle: Zebra, solution: Grid | None = None, spec: GridSpec | None = None) -> TokenGrid:
+    """Clue tokens and pad cells as conditions, the puzzle's cells masked; the solution grid
+    (if given) is the target. `spec` defaults to the puzzle's own shape."""
+    h, a = puzzle.houses, len(puzzle.attributes)
+    spec = zebra_spec(h, a) if spec is None else spec
+    houses, attributes = _fits(puzzle, spec)
+    base = pad_base(houses, attributes)
+    tokens = np.full(spec.length, base, dtype=np.int64)
+    tokens[: houses * attributes] = base + spec.coords[: houses * attributes, 1]  # pad by house
+    own = cell_positions(puzzle, spec)
+    tokens[own] = MASK
     for i, clue in enumerate(puzzle.clues):
         if any(len(alternatives) != 1 for alternatives in clue.args):
             raise PuzzleError(
@@ -94,36 +137,71 @@ def encode_zebra(
         segment = [RELATION_INDEX[clue.rel]]
         for (ref,) in clue.args:
             segment += [attributes if ref.attribute == POSITION else ref.attribute, ref.value]
-        start = cells + i * SLOTS
+        start = houses * attributes + i * SLOTS
         tokens[start : start + len(segment)] = segment
-    is_condition = np.arange(spec.length) >= cells
+    is_condition = tokens != MASK
     free = np.zeros((spec.length, spec.vocab), dtype=bool)
-    free[:, :houses] = True
+    free[:, :h] = True  # the puzzle's own values only
     target = None
     if solution is not None:
+        values = np.asarray(solution, dtype=np.int64)
+        if values.shape != (a, h):
+            raise PuzzleError(f"the solution must be {a} attribute rows of {h} houses")
         target = tokens.copy()
-        target[:cells] = np.asarray(solution, dtype=np.int64).T.reshape(-1)
+        target[own] = values.T.reshape(-1)
     return TokenGrid(spec, tokens, is_condition, allowed_rows(tokens, is_condition, free), target)
 
 
-def decode_zebra(puzzle: Zebra, tokens: np.ndarray) -> Grid:
-    """The grid `grid[a][h]` the cells spell; masked cells stay -1 (the verifier says so)."""
-    houses, attributes = puzzle.houses, len(puzzle.attributes)
-    cells = np.asarray(tokens)[: houses * attributes].reshape(houses, attributes).T
+def _layout(puzzle: Zebra, tokens: np.ndarray) -> tuple[int, int]:
+    """The (H, A) grid that `tokens` were encoded on, from their length and pad cells.
+
+    A length can fit several grids ((5, 4) and (4, 5) have the same length): the right one is
+    the one whose pad cells hold their pad tokens and whose own cells hold no pad token.
+    """
+    h, a = puzzle.houses, len(puzzle.attributes)
+    length = len(tokens)
+    candidates = []
+    for houses in range(max(h, 1), length + 1):
+        rest = length - SLOTS * houses  # length = (8H + 7) * A + 7H when SLOTS = 7
+        if rest <= 0:
+            break
+        attributes, remainder = divmod(rest, (SLOTS + 1) * houses + SLOTS)
+        if not remainder and attributes >= a and grid_length(houses, attributes) == length:
+            candidates.append((houses, attributes))
+    if not candidates:
+        raise PuzzleError(f"{length} tokens are no zebra grid that holds a {h}x{a} puzzle")
+    for houses, attributes in candidates:
+        cells = tokens[: houses * attributes].reshape(houses, attributes)
+        own = np.zeros(cells.shape, dtype=bool)
+        own[:h, :a] = True
+        pads = pad_base(houses, attributes) + np.arange(houses)[:, None]
+        if (cells[~own] == np.broadcast_to(pads, cells.shape)[~own]).all() and (
+            cells[own] < h
+        ).all():
+            return houses, attributes
+    return candidates[0]
+
+
+def decode(puzzle: Zebra, tokens: np.ndarray) -> Grid:
+    """The grid `grid[a][h]` the puzzle's own cells spell; masked cells stay -1 (the verifier
+    says so)."""
+    tokens = np.asarray(tokens)
+    _, attributes = _layout(puzzle, tokens)
+    h, a = puzzle.houses, len(puzzle.attributes)
+    house, attribute = np.divmod(np.arange(h * a), a)
+    cells = tokens[house * attributes + attribute].reshape(h, a).T
     return tuple(tuple(int(v) for v in row) for row in cells)
 
 
 def spec_for(puzzles: Sequence[Zebra]) -> GridSpec:
-    """The spec of a corpus's puzzles (one size for now)."""
-    shapes = {(p.houses, len(p.attributes)) for p in puzzles}
-    if len(shapes) != 1:
-        raise PuzzleError(f"the corpus mixes zebra sizes {sorted(shapes)}")
-    return zebra_spec(*shapes.pop())
+    """The smallest grid that holds every puzzle: the most houses by the most attributes."""
+    if not puzzles:
+        raise PuzzleError("no zebra puzzle to size the grid by")
+    houses = max(p.houses for p in puzzles)
+    attributes = max(len(p.attributes) for p in puzzles)
+    return zebra_spec(houses, attributes)
 
 
 def spec_from_signature(signature: dict) -> GridSpec:
-    return zebra_spec(signature["houses"], signature["attributes"])
-
-
-def cell_positions(puzzle: Zebra, spec: GridSpec) -> np.ndarray:
-    return np.arange(puzzle.houses * len(puzzle.attributes))
+    """The grid a checkpoint was trained on."""
+    return zebra_spec(int(signature["houses"]), int(signature["attributes"]))

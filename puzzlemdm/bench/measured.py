@@ -1,0 +1,36 @@
+"""The model a benchmark measures: its checkpoint (the shipped one by default) on a device,
+with the kind and the grid its signature names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+from puzzlemdm.puzzles.base import PuzzleKind
+from puzzlemdm.puzzles.grid import GridSpec
+from puzzlemdm.puzzles.registry import get_kind
+
+
+@dataclass
+class Measured:
+    """A loaded checkpoint and what it reads."""
+
+    checkpoint: str
+    model: Any
+    device: torch.device
+    kind: PuzzleKind
+    spec: GridSpec
+
+
+def load_measured(checkpoint: str | None, device: str, threads: int = 0) -> Measured:
+    """Load `checkpoint` (None: the shipped one) on `device`; `threads` > 0 caps torch's."""
+    if threads:
+        torch.set_num_threads(threads)
+    on = resolve_device(device)
+    folder = checkpoint or str(shipped_checkpoint())
+    model = load_checkpoint(folder, on)
+    kind = get_kind(model.config.grid["kind"])
+    return Measured(folder, model, on, kind, kind.spec_from_signature(model.config.grid))

@@ -1,0 +1,44 @@
+"""A decoding method run on puzzles of any kind: encode on the model's grid, decode, judge by
+the kind's own verifier (verified-first selection, repair). The tokens-in, tokens-out library
+(`run_method`) stays free of kinds; this is the one place that joins the two."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from puzzlemdm.decode.guided import model_device
+from puzzlemdm.decode.judge import kind_verifier, kind_violations
+from puzzlemdm.decode.methods import MethodConfig, run_method
+from puzzlemdm.decode.trace import DecodeResult
+from puzzlemdm.puzzles.base import PuzzleKind
+from puzzlemdm.puzzles.grid import GridSpec, stack
+
+
+@torch.no_grad()
+def decode_puzzles(
+    model: torch.nn.Module,
+    kind: PuzzleKind,
+    puzzles: Sequence[Any],
+    spec: GridSpec,
+    method: MethodConfig,
+    *,
+    generator: torch.Generator | None = None,
+) -> DecodeResult:
+    """`method` on every puzzle at once (one batch); row b of the result answers puzzles[b]."""
+    device = model_device(model)
+    batch = stack([kind.encode(puzzle, spec=spec) for puzzle in puzzles])
+    differ = None if spec.differ is None else torch.as_tensor(spec.differ, device=device)
+    return run_method(
+        model,
+        torch.as_tensor(batch["tokens"], device=device),
+        torch.as_tensor(batch["allowed"], device=device),
+        method,
+        differ=differ,
+        verifier=kind_verifier(kind, puzzles),
+        # repair re-opens what the kind's verifier blames, not only the differ clashes
+        violations=kind_violations(kind, puzzles, spec) if method.repair else None,
+        generator=generator,
+    )
