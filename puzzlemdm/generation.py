@@ -24,7 +24,9 @@ def generate_one(
     record = kind.generate(np.random.default_rng([seed, index]), level, **options)
     record.id = f"{kind_name}-{level}-s{seed}-{index:06d}"
     line = kind.record_to_json(record)
-    line.update({"seed": [seed, index], "generator_version": kind.generator_version})
+    # a kind may still make an older version's puzzles (to rebuild a committed split)
+    version = options.get("generator_version", kind.generator_version)
+    line.update({"seed": [seed, index], "generator_version": version})
     return line
 
 

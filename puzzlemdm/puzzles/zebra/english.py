@@ -2,7 +2,10 @@
 
 Each generator attribute has three phrases: a noun ("the Brit", "the dog owner"), a predicate
 ("is the Brit", "owns the dog") and its negation. Attributes from elsewhere (BBEH categories)
-fall back to "the person whose <attribute> is <value>".
+fall back to "the person whose <attribute> is <value>". An ordering clue that names people
+only by their house colour speaks of the houses themselves: "The green house is directly to the
+left of the white house." (not "The person in the green house lives directly to the left of the
+person in the white house.").
 """
 
 from __future__ import annotations
@@ -55,6 +58,17 @@ BANK: dict[str, tuple[tuple[str, ...], str, str, str]] = {
     ),
 }
 
+# attributes whose values name the house itself: "the {} house"
+HOUSE_NOUNS: dict[str, str] = {"colour": "the {} house"}
+# ordering relations -> what "the <first> house is", the other houses filling the braces
+ORDER_PHRASES: dict[str, str] = {
+    "left_of": "somewhere to the left of {}",
+    "left_of_imm": "directly to the left of {}",
+    "next_to": "next to {}",
+    "not_next_to": "not next to {}",
+    "between": "somewhere between {} and {}, in that order",
+}
+
 
 def _phrases(puzzle: Zebra, ref: Ref) -> tuple[str, str, str]:
     if ref.attribute == POSITION:
@@ -73,8 +87,26 @@ def _noun(puzzle: Zebra, alts: tuple[Ref, ...]) -> str:
     return " or ".join(_phrases(puzzle, r)[0] for r in alts)
 
 
+def _house_nouns(puzzle: Zebra, clue: Clue) -> list[str] | None:
+    """The houses ("the green house", ...) when every arg is one value of a house attribute."""
+    if len(clue.args) < 2 or any(len(alts) != 1 for alts in clue.args):
+        return None
+    attrs = {alts[0].attribute for alts in clue.args}
+    if len(attrs) != 1 or POSITION in attrs:
+        return None
+    (a,) = attrs
+    noun = HOUSE_NOUNS.get(puzzle.attributes[a])
+    if noun is None:
+        return None
+    return [noun.format(puzzle.values[a][alts[0].value]) for alts in clue.args]
+
+
 def clue_text(puzzle: Zebra, clue: Clue) -> str:
     """One clue as an English sentence."""
+    houses = _house_nouns(puzzle, clue) if clue.rel in ORDER_PHRASES else None
+    if houses is not None:
+        body = f"{houses[0]} is {ORDER_PHRASES[clue.rel].format(*houses[1:])}"
+        return body[0].upper() + body[1:] + "."
     nouns = [_noun(puzzle, alts) for alts in clue.args]
     x = nouns[0]
     if clue.rel in ("same", "not_same") and len(clue.args[1]) == 1:

@@ -5,6 +5,10 @@ sampled clue that this grid breaks is added (so each addition makes progress). T
 removed one by one, in random order, whenever the solution stays unique without them; after one
 pass every remaining clue is needed (removing a clue later only loosens the puzzle, so earlier
 "needed" verdicts still hold). Uniqueness is checked by the complete search.
+
+Generator version 2 also draws ordering clues between two values of one attribute (the
+classic "the green house is directly to the left of the white house"); version 1 never did
+for two-argument clues, and `version=1` still makes exactly its puzzles (same rng draws).
 """
 
 from __future__ import annotations
@@ -28,6 +32,17 @@ CLUE_WEIGHTS: dict[str, float] = {
     "between": 0.5,
     "end": 0.5,
 }
+# two-person ordering relations that may name two values of one attribute ("the green house
+# is directly to the left of the white house"): such values always live in different houses, so
+# an ordering between them says something, while "same" between them is always false and
+# "not_same" always true (so those two keep different attributes). "between" needs no draw of
+# its own: its third arg's attribute is drawn freely and often repeats one of the first two.
+ORDERING = ("left_of", "left_of_imm", "next_to", "not_next_to")
+GENERATOR_VERSION = 2  # ZebraKind.generator_version names the same number
+# per generator version: chance that a two-person ordering clue names one attribute twice
+# (tuned so that about a quarter of the ordering clues kept in clue-minimal puzzles are
+# within one attribute, as in puzzles people write; see datasets/zebra/README.md)
+WITHIN_ATTRIBUTE: dict[int, float] = {1: 0.0, 2: 0.3}
 MAX_HOUSES = min(len(v[0]) for v in BANK.values())
 MAX_ATTRIBUTES = len(BANK)
 
@@ -41,8 +56,9 @@ def _person(grid: Grid, attribute: int, house: int) -> tuple[Ref, ...]:
     return (Ref(attribute, grid[attribute][house]),)
 
 
-def sample_clue(rng: np.random.Generator, grid: Grid, clue_id: int) -> Clue:
-    """A random clue that holds in `grid`."""
+def sample_clue(rng: np.random.Generator, grid: Grid, clue_id: int, within: float = 0.0) -> Clue:
+    """A random clue that holds in `grid`; a two-person ordering clue names two values of one
+    attribute with probability `within`."""
     attrs, houses = len(grid), len(grid[0])
     shapes = list(CLUE_WEIGHTS)
     if houses < 3:
@@ -50,6 +66,9 @@ def sample_clue(rng: np.random.Generator, grid: Grid, clue_id: int) -> Clue:
     weights = np.array([CLUE_WEIGHTS[s] for s in shapes])
     shape = shapes[int(rng.choice(len(shapes), p=weights / weights.sum()))]
     a, b = (int(x) for x in rng.choice(attrs, 2, replace=attrs < 2))
+    # no extra draw at within = 0, so version 1 sees the rng stream it always saw
+    if within > 0 and shape in ORDERING and rng.random() < within:
+        b = a  # the two args sit in different houses below, so they are two different values
 
     def pick_houses(k: int) -> list[int]:
         return sorted(int(h) for h in rng.choice(houses, k, replace=False))
@@ -89,16 +108,28 @@ def sample_clue(rng: np.random.Generator, grid: Grid, clue_id: int) -> Clue:
     return Clue(clue_id, "end", (_person(grid, a, h),))
 
 
-def _breaking_clue(rng: np.random.Generator, grid: Grid, other: Grid, clue_id: int) -> Clue:
+def _breaking_clue(
+    rng: np.random.Generator, grid: Grid, other: Grid, clue_id: int, within: float
+) -> Clue:
     """A clue true in `grid` and false in `other` (they differ, so one is found quickly)."""
     while True:
-        clue = sample_clue(rng, grid, clue_id)
+        clue = sample_clue(rng, grid, clue_id, within)
         if not clue_holds(clue, other):
             return clue
 
 
-def generate_zebra(rng: np.random.Generator, houses: int, attributes: int) -> tuple[Zebra, Grid]:
-    """A puzzle with a unique solution in which every clue is needed, and that solution."""
+def generate_zebra(
+    rng: np.random.Generator, houses: int, attributes: int, version: int = GENERATOR_VERSION
+) -> tuple[Zebra, Grid]:
+    """A puzzle with a unique solution in which every clue is needed, and that solution.
+
+    `version` picks the generator version's clue mix (WITHIN_ATTRIBUTE): an older version
+    rebuilds the puzzles it made from the same rng.
+    """
+    if version not in WITHIN_ATTRIBUTE:
+        known = ", ".join(map(str, WITHIN_ATTRIBUTE))
+        raise ValueError(f"unknown zebra generator version {version!r} (known: {known})")
+    within = WITHIN_ATTRIBUTE[version]
     if not 2 <= houses <= MAX_HOUSES or not 1 <= attributes <= MAX_ATTRIBUTES:
         raise ValueError(f"sizes must be 2..{MAX_HOUSES} houses, 1..{MAX_ATTRIBUTES} attributes")
     names = sorted(int(i) for i in rng.choice(len(BANK), attributes, replace=False))
@@ -119,7 +150,7 @@ def generate_zebra(rng: np.random.Generator, houses: int, attributes: int) -> tu
         others = [g for g in found if g != grid]
         if not others:
             break
-        clues.append(_breaking_clue(rng, grid, others[0], len(clues) + 1))
+        clues.append(_breaking_clue(rng, grid, others[0], len(clues) + 1, within))
     keep = [True] * len(clues)
     for i in rng.permutation(len(clues)):
         keep[i] = False

@@ -31,6 +31,7 @@ from puzzlemdm.puzzles.zebra.formats import (
     parse_lines,
     puzzle_to_json,
 )
+from puzzlemdm.puzzles.zebra.generate import GENERATOR_VERSION
 from puzzlemdm.puzzles.zebra.levels import LEVELS, generate_level
 from puzzlemdm.puzzles.zebra.levels import grade as grade_zebra
 from puzzlemdm.puzzles.zebra.propagate import Contradiction, initial_domains, propagate
@@ -43,7 +44,7 @@ class ZebraKind(KindPackage):
 
     name = "zebra"
     levels = LEVELS
-    generator_version = 1
+    generator_version = GENERATOR_VERSION  # 2: clues between two values of one attribute
     propagates = True
     package = "puzzlemdm.puzzles.zebra"
     solvers = ("strategy", "python-constraint")
@@ -91,12 +92,15 @@ class ZebraKind(KindPackage):
         return grade_zebra(puzzle)
 
     def generate(self, rng: np.random.Generator, level: str, **options: Any) -> PuzzleRecord:
-        """A unique, clue-minimal puzzle at `level` (options: houses, attributes)."""
+        """A unique, clue-minimal puzzle at `level` (options: houses, attributes, and
+        generator_version: 1 rebuilds the committed splits, which predate within-attribute
+        clues)."""
         # CLI options arrive as strings (-O houses=5)
         sizes = [options.get(k) for k in ("houses", "attributes")]
         houses, attributes = (None if s is None else int(s) for s in sizes)
-        puzzle, grid, info = generate_level(rng, level, houses, attributes)
-        meta = {**info, "generator_version": self.generator_version}
+        version = int(options.get("generator_version", self.generator_version))
+        puzzle, grid, info = generate_level(rng, level, houses, attributes, version)
+        meta = {**info, "generator_version": version}
         return PuzzleRecord(puzzle, grid, "", info["level"], meta)
 
     def record_to_json(self, record: PuzzleRecord) -> dict[str, Any]:

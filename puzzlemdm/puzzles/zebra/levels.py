@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from puzzlemdm.puzzles.zebra.generate import generate_zebra
+from puzzlemdm.puzzles.zebra.generate import GENERATOR_VERSION, generate_zebra
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra
 from puzzlemdm.puzzles.zebra.search import strategy_solve
 
@@ -62,11 +62,13 @@ def generate_level(
     level: str,
     houses: int | None = None,
     attributes: int | None = None,
+    version: int = GENERATOR_VERSION,
 ) -> tuple[Zebra, Grid, dict[str, Any]]:
     """A unique, clue-minimal puzzle graded `level`, its solution and its grade.
 
     `houses` / `attributes` fix a size instead of drawing it; then the level is not enforced
-    (any size can be asked for) and the grade says what came out.
+    (any size can be asked for) and the grade says what came out. `version` is the generator
+    version (see generate.py); an older one rebuilds its puzzles from the same rng.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown zebra level {level!r} (known: {', '.join(LEVELS)})")
@@ -75,7 +77,7 @@ def generate_level(
     for _ in range(MAX_TRIES):
         h = houses if houses is not None else int(rng.integers(lo, hi + 1))
         a = attributes if attributes is not None else int(rng.integers(lo, hi + 1))
-        puzzle, grid = generate_zebra(rng, h, a)
+        puzzle, grid = generate_zebra(rng, h, a, version)
         info = grade(puzzle)
         if fixed or info["level"] == level:
             return puzzle, grid, info
