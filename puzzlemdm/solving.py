@@ -301,7 +301,7 @@ def solve_with_model(
             final = result.tokens.cpu().numpy()
             for row, i in enumerate(ready):
                 record = chunk[i]
-                answer = kind.decode_tokens(record.puzzle, final[row])
+                answer = kind.decode_tokens(record.puzzle, final[row], spec)
                 extra = {
                     "nfe": int(result.nfe[row]),
                     "cumulative_entropy": round(float(result.cumulative_entropy[row]), 6),

@@ -88,7 +88,7 @@ def test_augmented_rows_encode_an_equivalent_puzzle_whose_target_verifies(kind_n
         again = kind.encode(puzzle, spec=spec)  # the augmented row is this puzzle's encoding
         assert (again.tokens == tokens[i]).all()
         assert (again.allowed == allowed[i]).all()
-        assert kind.verify(puzzle, kind.decode_tokens(puzzle, target[i])).ok
+        assert kind.verify(puzzle, kind.decode_tokens(puzzle, target[i], spec)).ok
         assert KEY[kind_name](puzzle) == KEY[kind_name](record.puzzle)  # the same up to names
         changed += bool(
             (tokens[i] != batch["tokens"][i]).any() or (target[i] != batch["target"][i]).any()
@@ -115,7 +115,7 @@ def test_augmenting_generated_puzzles_keeps_them_solved(seed):
         spec, _, (tokens, target, _) = augmented(kind_name, records, seed)
         for i in range(len(records)):
             puzzle = REBUILD[kind_name](tokens[i], target[i], spec)
-            assert kind.verify(puzzle, kind.decode_tokens(puzzle, target[i])).ok
+            assert kind.verify(puzzle, kind.decode_tokens(puzzle, target[i], spec)).ok
 
 
 # --- equivalence ----------------------------------------------------------------------------

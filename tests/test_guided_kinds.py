@@ -46,7 +46,7 @@ def test_zebra_guided_search_answers_verify_with_toy_models(level):
         result = guided_search_batch(model, ZEBRA, puzzles, spec, compare_classical=True)
         assert result.info["found"].all()
         for b, puzzle in enumerate(puzzles):
-            answer = ZEBRA.decode_tokens(puzzle, result.tokens[b].numpy())
+            answer = ZEBRA.decode_tokens(puzzle, result.tokens[b].numpy(), spec)
             assert ZEBRA.verify(puzzle, answer).ok
             # the trace decides every cell once, at its token position, with the answer's value
             path = result.order[b][result.order[b] >= 0]
@@ -142,7 +142,7 @@ def test_zebra_violations_name_the_broken_clue_s_cells_for_repair():
     a = len(puzzle.attributes)
     first, second = positions[0], positions[a]  # attribute 0 of houses 0 and 1: swapped
     wrong[0, [first, second]] = right[0, [second, first]]
-    verdict = ZEBRA.verify(puzzle, ZEBRA.decode_tokens(puzzle, wrong[0].numpy()))
+    verdict = ZEBRA.verify(puzzle, ZEBRA.decode_tokens(puzzle, wrong[0].numpy(), spec))
     named = kind_violations(ZEBRA, [puzzle, puzzle], spec)(torch.cat([right, wrong]))
     assert not named[0].any()
     expected = sorted({int(positions[c]) for v in verdict.violations for c in v.cells})

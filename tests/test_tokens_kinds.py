@@ -34,9 +34,10 @@ def check_grid(kind_name: str, puzzle, solution, spec=None) -> None:
     assert (grid.tokens[~cond] == MASK).all()
     assert grid.allowed[np.arange(grid.spec.length), grid.target].all()  # target allowed
     assert (grid.allowed[cond].sum(1) == 1).all()
-    answer = get_kind(kind_name).decode_tokens(puzzle, grid.target)
+    answer = get_kind(kind_name).decode_tokens(puzzle, grid.target, grid.spec)
     assert kind.verify(puzzle, answer).ok
-    assert not kind.verify(puzzle, get_kind(kind_name).decode_tokens(puzzle, grid.tokens)).ok
+    unsolved = get_kind(kind_name).decode_tokens(puzzle, grid.tokens, grid.spec)
+    assert not kind.verify(puzzle, unsolved).ok
     assert spec_from_signature(grid.spec.signature()) is grid.spec
 
 
@@ -113,7 +114,7 @@ def test_zebra_padded_layout_cells_and_positions():
         pads = np.arange(houses)[:, None] + pad_base(houses, attributes)
         assert (cells[3:] == pads[3:]).all() and (cells[:, 3:] == pads).all()
         assert grid.allowed[where].sum(1).tolist() == [3] * 9  # values 0..2 only
-        assert kind.decode_tokens(puzzle, grid.target) == record.solution
+        assert kind.decode_tokens(puzzle, grid.target, grid.spec) == record.solution
         position = grid.tokens[houses * attributes :].reshape(-1, 7)[:, 1::2]
         assert attributes in position or all(
             r.attribute != -1 for c in puzzle.clues for (r,) in c.args
@@ -136,7 +137,7 @@ def test_blocksworld_padded_columns_and_no_op_rows():
     assert (target[2 * n :, :n] == target[-1, :n]).all()  # no-op rows to the end
     goal = np.asarray(puzzle.goal)
     assert (tokens[-1, :n][goal >= 0] == goal[goal >= 0]).all()  # the goal is the last row
-    assert kind.verify(puzzle, kind.decode_tokens(puzzle, grid.target)).ok
+    assert kind.verify(puzzle, kind.decode_tokens(puzzle, grid.target, grid.spec)).ok
     allowed = grid.allowed.reshape(*tokens.shape, -1)[1, :n]
     assert (allowed.sum(1) == n).all() and not allowed[:, n + 1 :].any()  # table + other blocks
     where = kind.cell_positions(puzzle, spec)

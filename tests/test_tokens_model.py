@@ -36,8 +36,8 @@ def test_encode_decode_round_trip(box):
         grid.tokens[~grid.is_condition] == MASK
     ).all()
     assert grid.allowed[grid.is_condition].sum(1).tolist() == [1] * int(grid.is_condition.sum())
-    assert get_kind("sudoku").decode_tokens(puzzle, grid.tokens) == puzzle
-    assert get_kind("sudoku").decode_tokens(puzzle, grid.target) == solution
+    assert get_kind("sudoku").decode_tokens(puzzle, grid.tokens, grid.spec) == puzzle
+    assert get_kind("sudoku").decode_tokens(puzzle, grid.target, grid.spec) == solution
 
 
 def test_relation_types_mark_exactly_the_peers():

@@ -199,7 +199,7 @@ def run_batch(
     blanks = batch["tokens"] < 0
     rows = []
     for b, it in enumerate(items):
-        answer = kind.decode_tokens(it.record.puzzle, final[b])
+        answer = kind.decode_tokens(it.record.puzzle, final[b], spec)
         right = (final[b] == batch["target"][b]) & blanks[b]
         row = {
             "solved": kind.verify(it.record.puzzle, answer).ok,
@@ -235,7 +235,7 @@ def run_guided(
     for b, puzzle in enumerate(puzzles):
         found = bool(result.info["found"][b])
         row = {
-            "solved": found and kind.verify(puzzle, kind.decode_tokens(puzzle, final[b])).ok,
+            "solved": found and kind.verify(puzzle, kind.decode_tokens(puzzle, final[b], spec)).ok,
             "nfe": int(result.nfe[b]),
             "cumulative_entropy": round(float(result.cumulative_entropy[b]), 6),
             "seconds": result.seconds / len(items),

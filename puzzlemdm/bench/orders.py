@@ -80,7 +80,7 @@ def run_split(
         cells_total += int(blanks.sum())
         nfe += int(result.nfe.sum())
         for row, record in enumerate(chunk):
-            answer = kind.decode_tokens(record.puzzle, final[row])
+            answer = kind.decode_tokens(record.puzzle, final[row], spec)
             solved.append(kind.verify(record.puzzle, answer).ok)
     seconds = time.perf_counter() - began
     row = {

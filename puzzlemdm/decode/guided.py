@@ -192,7 +192,8 @@ class _Branching:
         choose: Choose,
         node_limit: int,
     ) -> None:
-        self.kind, self.puzzle, self.choose, self.node_limit = kind, puzzle, choose, node_limit
+        self.kind, self.puzzle, self.spec = kind, puzzle, spec
+        self.choose, self.node_limit = choose, node_limit
         self.differ = spec.differ
         self.cell_of = {int(p): i for i, p in enumerate(kind.cell_positions(puzzle, spec))}
         self.nodes, self.guesses, self.backtracks = 1, 0, 0
@@ -230,7 +231,7 @@ class _Branching:
         """The first accepted answer below `allowed` (None: none there, or the node limit)."""
         picked = self.choose(allowed)
         if picked is None:
-            answer = self.kind.decode_tokens(self.puzzle, allowed.argmax(1))
+            answer = self.kind.decode_tokens(self.puzzle, allowed.argmax(1), self.spec)
             if self.kind.verify(self.puzzle, answer).ok:
                 return answer
             self.backtracks += 1

@@ -30,7 +30,7 @@ def _owners(rows: int, puzzles: Sequence[Any]) -> list[int]:
     return [r // copies for r in range(rows)]
 
 
-def kind_verifier(kind: PuzzleKind, puzzles: Sequence[Any]) -> Verifier:
+def kind_verifier(kind: PuzzleKind, puzzles: Sequence[Any], spec: GridSpec) -> Verifier:
     """[B] whether the kind accepts each row as an answer to its puzzle (rows b * N .. b * N +
     N - 1 belong to `puzzles[b]`, as best-of-N and SMC lay out their paths)."""
 
@@ -38,7 +38,7 @@ def kind_verifier(kind: PuzzleKind, puzzles: Sequence[Any]) -> Verifier:
         owners = _owners(tokens.shape[0], puzzles)
         rows = tokens.cpu().numpy()
         ok = [
-            kind.verify(puzzles[p], kind.decode_tokens(puzzles[p], row)).ok
+            kind.verify(puzzles[p], kind.decode_tokens(puzzles[p], row, spec)).ok
             for p, row in zip(owners, rows, strict=True)
         ]
         return torch.tensor(ok, dtype=torch.bool, device=tokens.device)
@@ -58,7 +58,7 @@ def kind_violations(kind: PuzzleKind, puzzles: Sequence[Any], spec: GridSpec) ->
             raise ValueError(f"{tokens.shape[0]} rows for {len(puzzles)} puzzles")
         named = np.zeros(tuple(tokens.shape), dtype=bool)
         for b, (puzzle, row) in enumerate(zip(puzzles, tokens.cpu().numpy(), strict=True)):
-            verdict = kind.verify(puzzle, kind.decode_tokens(puzzle, row))
+            verdict = kind.verify(puzzle, kind.decode_tokens(puzzle, row, spec))
             cells = [c for v in verdict.violations for c in v.cells]
             named[b, positions[b][cells]] = True
         return torch.as_tensor(named, device=tokens.device)

@@ -37,7 +37,7 @@ def decode_puzzles(
         torch.as_tensor(batch["allowed"], device=device),
         method,
         differ=differ,
-        verifier=kind_verifier(kind, puzzles),
+        verifier=kind_verifier(kind, puzzles, spec),
         # repair re-opens what the kind's verifier blames, not only the differ clashes
         violations=kind_violations(kind, puzzles, spec) if method.repair else None,
         generator=generator,

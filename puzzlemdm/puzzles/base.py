@@ -177,8 +177,8 @@ class PuzzleKind(Protocol):
         PuzzleError when it does not fit the spec."""
         ...
 
-    def decode_tokens(self, puzzle: Any, tokens: np.ndarray) -> Any:
-        """The answer the tokens spell (for the verifier to judge)."""
+    def decode_tokens(self, puzzle: Any, tokens: np.ndarray, spec: GridSpec) -> Any:
+        """The answer the tokens (on `spec`) spell, for the verifier to judge."""
         ...
 
     def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
@@ -299,8 +299,8 @@ class KindPackage:
     ) -> TokenGrid:
         return self._module("tokens").encode(puzzle, solution, spec)
 
-    def decode_tokens(self, puzzle: Any, tokens: np.ndarray) -> Any:
-        return self._module("tokens").decode(puzzle, tokens)
+    def decode_tokens(self, puzzle: Any, tokens: np.ndarray, spec: GridSpec) -> Any:
+        return self._module("tokens").decode(puzzle, tokens, spec)
 
     def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
         return self._module("tokens").cell_positions(puzzle, spec)

@@ -133,7 +133,7 @@ def evaluate(
             order=cfg.eval.order,
         )
         for record, row in zip(data.records[start:end], result.tokens.cpu().numpy(), strict=True):
-            answer = kind.decode_tokens(record.puzzle, row)
+            answer = kind.decode_tokens(record.puzzle, row, data.spec)
             correct.append(kind.verify(record.puzzle, answer).ok)
     model.train()
     solved = torch.tensor(correct, dtype=torch.bool)

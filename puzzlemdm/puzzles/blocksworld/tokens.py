@@ -11,7 +11,6 @@ conditions. Relations: same step, same block. Coordinates: (step, block).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -93,13 +92,13 @@ def encode(puzzle: Blocksworld, plan: Any | None = None, spec: GridSpec | None =
     return TokenGrid(spec, tokens, is_condition, allowed_rows(tokens, is_condition, free), target)
 
 
-def decode(puzzle: Blocksworld, tokens: np.ndarray) -> list | None:
+def decode(puzzle: Blocksworld, tokens: np.ndarray, spec: GridSpec) -> list | None:
     """The plan the problem's own columns spell; None while cells are masked, hold no block
     of the problem, or rows are not one move apart (the verifier then reports no plan)."""
     tokens = np.asarray(tokens)
-    blocks = math.isqrt(len(tokens) // 2)  # L = (2N + 1) N, so N = floor(sqrt(L / 2))
-    if (2 * blocks + 1) * blocks != len(tokens) or blocks < puzzle.n:
-        raise PuzzleError(f"{len(tokens)} tokens are no blocksworld grid of {puzzle.n} blocks")
+    blocks = blocks_of(spec)
+    if len(tokens) != spec.length or blocks < puzzle.n:
+        raise PuzzleError(f"{len(tokens)} tokens are no {spec.describe()} of {puzzle.n} blocks")
     states = tokens.reshape(-1, blocks)[:, : puzzle.n]
     if ((states < 0) | (states > puzzle.n)).any():
         return None

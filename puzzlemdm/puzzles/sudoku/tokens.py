@@ -74,7 +74,7 @@ def encode(
     return TokenGrid(own, tokens, is_condition, allowed_rows(tokens, is_condition, free), target)
 
 
-def decode(puzzle: Sudoku, tokens: np.ndarray) -> Sudoku:
+def decode(puzzle: Sudoku, tokens: np.ndarray, spec: GridSpec | None = None) -> Sudoku:
     """Tokens back to a grid; positions still masked become blanks."""
     tokens = np.asarray(tokens)
     return puzzle.with_cells(np.where(tokens == MASK, 0, tokens + 1))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 
 from puzzlemdm.puzzles.grid import GridSpec
-from puzzlemdm.puzzles.zebra.tokens import SLOTS, max_clues, shape
+from puzzlemdm.puzzles.zebra.tokens import SLOTS, shape
 
 
 def own_first_permutation(
@@ -81,7 +81,7 @@ def _transform(
     new = relabel.gather(2, grid.clamp(0, houses - 1).transpose(1, 2)).transpose(1, 2)
     grid = torch.where(is_value, new, grid)
 
-    segments = tokens[:, cells:].reshape(batch, max_clues(houses, attributes), SLOTS)
+    segments = tokens[:, cells:].reshape(batch, -1, SLOTS)
     attribute, val = segments[:, :, 1::2], segments[:, :, 2::2]  # [B, K, arguments]
     named = attribute < attributes  # POSITION (= A) and PAD (> A) arguments stay as they are
     old = attribute.clamp(0, attributes - 1)

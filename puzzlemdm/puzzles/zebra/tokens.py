@@ -30,19 +30,17 @@ SLOTS = 1 + 2 * max(RELATIONS.values())  # relation + (attribute, value) per arg
 RELATION_INDEX = {name: i for i, name in enumerate(RELATIONS)}
 
 
+CLUE_ROUNDING = 8  # clue capacity grows in steps, so that near-equal corpora share a grid
+
+
 def max_clues(houses: int, attributes: int) -> int:
-    """The clue segments of a grid (a bound no generated puzzle comes near)."""
+    """The most clue segments a grid of this shape needs (a bound no generated puzzle nears)."""
     return houses * attributes + houses + attributes
 
 
 def pad_base(houses: int, attributes: int) -> int:
     """PAD: the first token past every value, relation and attribute (POSITION included)."""
     return max(houses, attributes + 1, len(RELATIONS))
-
-
-def grid_length(houses: int, attributes: int) -> int:
-    """L of `zebra_spec(houses, attributes)`."""
-    return houses * attributes + max_clues(houses, attributes) * SLOTS
 
 
 def shape(spec: GridSpec) -> tuple[int, int]:
@@ -53,11 +51,23 @@ def shape(spec: GridSpec) -> tuple[int, int]:
     return int(params["houses"]), int(params["attributes"])
 
 
-@cache
-def zebra_spec(houses: int, attributes: int) -> GridSpec:
-    """Cells then clue segments, for puzzles of at most `houses` x `attributes`."""
+def clue_capacity(spec: GridSpec) -> int:
+    """How many clues a zebra grid holds."""
+    return int(dict(spec.params)["clues"])
+
+
+def zebra_spec(houses: int, attributes: int, clues: int | None = None) -> GridSpec:
+    """Cells then `clues` clue segments (default: as many as the shape could ever need), for
+    puzzles of at most `houses` x `attributes`. Attention costs grow with the square of the
+    length, so a model's grid holds only as many clues as its corpus needs."""
+    return _zebra_spec(
+        houses, attributes, max_clues(houses, attributes) if clues is None else clues
+    )
+
+
+@cache  # one object per grid: batches are checked to share their spec by identity
+def _zebra_spec(houses: int, attributes: int, clues: int) -> GridSpec:
     cells = houses * attributes
-    clues = max_clues(houses, attributes)
     cell_house, cell_attr = np.divmod(np.arange(cells), attributes)
     clue_index, slot = np.divmod(np.arange(clues * SLOTS), SLOTS)
     coords = np.concatenate(
@@ -87,7 +97,7 @@ def zebra_spec(houses: int, attributes: int) -> GridSpec:
         coords,
         relation,
         5,
-        (("houses", houses), ("attributes", attributes)),
+        (("houses", houses), ("attributes", attributes), ("clues", clues)),
         differ,
     )
 
@@ -101,10 +111,10 @@ def _fits(puzzle: Zebra, spec: GridSpec) -> tuple[int, int]:
             f"this zebra puzzle has {h} houses and {a} attributes; the model reads a "
             f"{spec.describe()}, which holds at most {houses} houses and {attributes} attributes"
         )
-    if len(puzzle.clues) > max_clues(houses, attributes):
+    if len(puzzle.clues) > clue_capacity(spec):
         raise PuzzleError(
             f"{len(puzzle.clues)} clues do not fit the {spec.describe()} "
-            f"(at most {max_clues(houses, attributes)})"
+            f"(at most {clue_capacity(spec)})"
         )
     return houses, attributes
 
@@ -152,56 +162,27 @@ def encode(puzzle: Zebra, solution: Grid | None = None, spec: GridSpec | None = 
     return TokenGrid(spec, tokens, is_condition, allowed_rows(tokens, is_condition, free), target)
 
 
-def _layout(puzzle: Zebra, tokens: np.ndarray) -> tuple[int, int]:
-    """The (H, A) grid that `tokens` were encoded on, from their length and pad cells.
-
-    A length can fit several grids ((5, 4) and (4, 5) have the same length): the right one is
-    the one whose pad cells hold their pad tokens and whose own cells hold no pad token.
-    """
-    h, a = puzzle.houses, len(puzzle.attributes)
-    length = len(tokens)
-    candidates = []
-    for houses in range(max(h, 1), length + 1):
-        rest = length - SLOTS * houses  # length = (8H + 7) * A + 7H when SLOTS = 7
-        if rest <= 0:
-            break
-        attributes, remainder = divmod(rest, (SLOTS + 1) * houses + SLOTS)
-        if not remainder and attributes >= a and grid_length(houses, attributes) == length:
-            candidates.append((houses, attributes))
-    if not candidates:
-        raise PuzzleError(f"{length} tokens are no zebra grid that holds a {h}x{a} puzzle")
-    for houses, attributes in candidates:
-        cells = tokens[: houses * attributes].reshape(houses, attributes)
-        own = np.zeros(cells.shape, dtype=bool)
-        own[:h, :a] = True
-        pads = pad_base(houses, attributes) + np.arange(houses)[:, None]
-        if (cells[~own] == np.broadcast_to(pads, cells.shape)[~own]).all() and (
-            cells[own] < h
-        ).all():
-            return houses, attributes
-    return candidates[0]
-
-
-def decode(puzzle: Zebra, tokens: np.ndarray) -> Grid:
+def decode(puzzle: Zebra, tokens: np.ndarray, spec: GridSpec) -> Grid:
     """The grid `grid[a][h]` the puzzle's own cells spell; masked cells stay -1 (the verifier
     says so)."""
-    tokens = np.asarray(tokens)
-    _, attributes = _layout(puzzle, tokens)
     h, a = puzzle.houses, len(puzzle.attributes)
-    house, attribute = np.divmod(np.arange(h * a), a)
-    cells = tokens[house * attributes + attribute].reshape(h, a).T
+    cells = np.asarray(tokens)[cell_positions(puzzle, spec)].reshape(h, a).T
     return tuple(tuple(int(v) for v in row) for row in cells)
 
 
 def spec_for(puzzles: Sequence[Zebra]) -> GridSpec:
-    """The smallest grid that holds every puzzle: the most houses by the most attributes."""
+    """The smallest grid that holds every puzzle: the most houses by the most attributes, and
+    the most clues rounded up to a multiple of CLUE_ROUNDING."""
     if not puzzles:
         raise PuzzleError("no zebra puzzle to size the grid by")
     houses = max(p.houses for p in puzzles)
     attributes = max(len(p.attributes) for p in puzzles)
-    return zebra_spec(houses, attributes)
+    clues = -(-max(len(p.clues) for p in puzzles) // CLUE_ROUNDING) * CLUE_ROUNDING
+    return zebra_spec(houses, attributes, min(clues, max_clues(houses, attributes)))
 
 
 def spec_from_signature(signature: dict) -> GridSpec:
     """The grid a checkpoint was trained on."""
-    return zebra_spec(int(signature["houses"]), int(signature["attributes"]))
+    return zebra_spec(
+        int(signature["houses"]), int(signature["attributes"]), int(signature["clues"])
+    )
