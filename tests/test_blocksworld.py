@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
 from puzzlemdm.puzzles.blocksworld.astar import astar_plan, bfs_plan, heuristic
 from puzzlemdm.puzzles.blocksworld.kind import BlocksworldKind
-from puzzlemdm.puzzles.blocksworld.pddl import parse_pddl, plan_to_text, problem_to_pddl
+from puzzlemdm.puzzles.blocksworld.pddl import parse_pddl, parse_plan, plan_to_text, problem_to_pddl
 from puzzlemdm.puzzles.blocksworld.problem import (
     UNSET,
     Blocksworld,
@@ -276,3 +276,18 @@ def test_planbench_instances_solve_optimally_and_verify() -> None:
             assert len(result.answer) == lengths[int(path.stem.split("-")[1])]
             solved += 1
     assert solved == 602
+
+
+def test_optimal_compares_a_plan_with_the_records_optimal_length() -> None:
+    from puzzlemdm.puzzles.registry import get_kind
+
+    kind = get_kind("blocksworld")
+    text = Path(__file__).resolve().parent.parent / "datasets/blocksworld/medium/test.jsonl"
+    record = kind.parse_text(text.read_text().splitlines()[0], "medium")[0]
+    plan = record.solution
+    assert kind.optimal(record, plan) is True
+    detour = ["(unstack d e)", "(stack d e)", *[str(a) for a in plan_to_text(record.puzzle, plan)]]
+    longer = parse_plan(record.puzzle, detour)
+    assert kind.verify(record.puzzle, longer).ok and kind.optimal(record, longer) is False
+    assert kind.optimal(record, None) is False
+    assert get_kind("sudoku").optimal(record, plan) is None  # every right grid is as good

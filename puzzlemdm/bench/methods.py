@@ -201,8 +201,10 @@ def run_batch(
     for b, it in enumerate(items):
         answer = kind.decode_tokens(it.record.puzzle, final[b], spec)
         right = (final[b] == batch["target"][b]) & blanks[b]
+        solved = kind.verify(it.record.puzzle, answer).ok
         row = {
-            "solved": kind.verify(it.record.puzzle, answer).ok,
+            "solved": solved,
+            **optimality(kind, it.record, answer if solved else None),
             "cell_accuracy": round(float(right.sum() / max(blanks[b].sum(), 1)), 6),
             "nfe": int(result.nfe[b]),
             "cumulative_entropy": round(float(result.cumulative_entropy[b]), 6),
@@ -214,6 +216,13 @@ def run_batch(
                 row[key] = result.info[key][b].item()
         rows.append(row)
     return rows
+
+
+def optimality(kind: PuzzleKind, record: Any, answer: Any | None) -> dict[str, bool]:
+    """{"optimal": ...} for kinds where right answers differ in quality (plan length); a
+    missing (or rejected) answer is not optimal."""
+    best = kind.optimal(record, answer)
+    return {} if best is None else {"optimal": best}
 
 
 def run_guided(
@@ -232,10 +241,12 @@ def run_guided(
     )
     final = result.tokens.cpu().numpy()
     rows = []
-    for b, puzzle in enumerate(puzzles):
-        found = bool(result.info["found"][b])
+    for b, (puzzle, item) in enumerate(zip(puzzles, items, strict=True)):
+        answer = kind.decode_tokens(puzzle, final[b], spec)
+        solved = bool(result.info["found"][b]) and kind.verify(puzzle, answer).ok
         row = {
-            "solved": found and kind.verify(puzzle, kind.decode_tokens(puzzle, final[b], spec)).ok,
+            "solved": solved,
+            **optimality(kind, item.record, answer if solved else None),
             "nfe": int(result.nfe[b]),
             "cumulative_entropy": round(float(result.cumulative_entropy[b]), 6),
             "seconds": result.seconds / len(items),
@@ -252,6 +263,7 @@ def run_classical(kind: PuzzleKind, item: Item, solver: str) -> dict[str, Any]:
     seconds = time.perf_counter() - began
     solved = result.answer is not None and kind.verify(item.record.puzzle, result.answer).ok
     row = {"solved": solved, "nfe": 0, "cumulative_entropy": 0.0, "seconds": seconds}
+    row.update(optimality(kind, item.record, result.answer if solved else None))
     row.update({key: int(result.stats[key]) for key in SEARCH_COUNTERS if key in result.stats})
     return row
 
@@ -362,6 +374,8 @@ def report(out: Path, baseline: str, seed: int) -> dict[str, Any]:
             "seconds_per_puzzle": float(np.mean([r["seconds"] for r in values])),
             "auroc_entropy_failure": None if is_classical(name) else auroc(entropy, ~solved),
         }
+        if all("optimal" in r for r in values):  # kinds whose right answers differ (plans)
+            summary["optimal"] = float(np.mean([r["optimal"] for r in values]))
         if all("data_guesses" in r for r in values):  # only data sets that record them
             summary["by_search_guesses"] = by_guesses(
                 [r["data_guesses"] for r in values], [r["solved"] for r in values]
@@ -458,16 +472,17 @@ def markdown(summary: dict[str, Any]) -> str:
     lines += [f"- `{command}`" for command in commands] + [""]
     pct = lambda x: "n/a" if x is None or x != x else f"{100 * x:.1f}"  # noqa: E731
     lines += [
-        "| split | method | puzzles | solved % (95% CI) | cells % | mean NFE | s/puzzle "
-        "| AUROC(H, fail) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| split | method | puzzles | solved % (95% CI) | optimal % | cells % | mean NFE "
+        "| s/puzzle | AUROC(H, fail) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for m in summary["methods"]:
         low, high = m["accuracy_ci95"]
         au = m["auroc_entropy_failure"]
         lines.append(
             f"| {m['split']} | {m['method']} | {m['puzzles']} | {pct(m['accuracy'])} "
-            f"({pct(low)}–{pct(high)}) | {pct(m['cell_accuracy'])} | {m['mean_nfe']:.1f} | "
+            f"({pct(low)}–{pct(high)}) | {pct(m.get('optimal'))} | {pct(m['cell_accuracy'])} | "
+            f"{m['mean_nfe']:.1f} | "
             f"{m['seconds_per_puzzle']:.4f} | "
             f"{'n/a' if au is None else f'{au:.3f}'} |"
         )

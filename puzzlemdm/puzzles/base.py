@@ -152,6 +152,11 @@ class PuzzleKind(Protocol):
         """The `answer` field of `solve --json`."""
         ...
 
+    def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
+        """Whether a verified answer (None: no answer) is as good as the best known (a plan of
+        optimal length); None where right answers are all as good, or the best is unknown."""
+        ...
+
     def render(self, puzzle: Any, answer: Any | None) -> Any:
         """A rich renderable showing the puzzle (and answer) in the terminal."""
         ...
@@ -320,3 +325,6 @@ class KindPackage:
         self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None
     ) -> SolveResult | None:
         return None  # no propagation of its own: decode.guided branches plainly
+
+    def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
+        return None  # every answer that verifies is as good as another

@@ -205,6 +205,15 @@ class BlocksworldKind(KindPackage):
         """
         return None if answer is None else plan_to_text(puzzle, answer)
 
+    def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
+        """A plan as short as the record's optimal length (ours and PlanBench's record it)."""
+        best = record.meta.get("optimal_length")
+        if best is None and record.solution is not None:
+            best = len(record.solution)  # corpora carry A*'s optimal plans
+        if best is None:
+            return None
+        return answer is not None and len(answer) == int(best)
+
     def render(self, puzzle: Blocksworld, answer: Any) -> Any:
         """Initial stacks, goal facts and the plan, as plain rich Text (no markup parsing)."""
         from rich.text import Text
