@@ -14,13 +14,13 @@ def sniff(text: str, source: str) -> bool:
     head = text[:4096]
     if '"kind"' in head:
         return '"kind": "sudoku"' in head or '"kind":"sudoku"' in head
-    if _CSV_HEADER.search(head):
-        return True
     if "(define" in head:
         return False
     grid_lines = [ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")]
     if not grid_lines:
         return False
+    if _CSV_HEADER.search(grid_lines[0]):  # a header, not a comment that names puzzles
+        return True
     return bool(_LINE.search(head)) or all(
         re.fullmatch(r"[0-9A-Za-z.|+\- ]+", ln) for ln in grid_lines
     )

@@ -68,23 +68,43 @@ ORDER_PHRASES: dict[str, str] = {
     "not_next_to": "not next to {}",
     "between": "somewhere between {} and {}, in that order",
 }
+# Every other clue speaks of people. These tables (with BANK, HOUSE_NOUNS and ORDER_PHRASES) are
+# the whole grammar: zebra/text.py reads sentences back by inverting them.
+# the person in house k (1-based): noun, predicate, negated predicate
+POSITION_PHRASES = ("the person in house {}", "lives in house {}", "does not live in house {}")
+# an attribute outside BANK: "the person whose <attribute> is <value>"; predicates "is <noun>"
+OTHER_NOUN = "the person whose {} is {}"
+OR = " or "  # between the alternatives of an ambiguous arg
+# relation -> sentence over the args' nouns; "same" and "not_same" take this form only when the
+# second arg has alternatives, else "<noun> <predicate>" ("The Brit lives in the red house.")
+PERSON_PHRASES: dict[str, str] = {
+    "same": "{} is {}",
+    "not_same": "{} is not {}",
+    "left_of": "{} lives somewhere to the left of {}",
+    "left_of_imm": "{} lives directly to the left of {}",
+    "next_to": "{} lives next to {}",
+    "not_next_to": "{} does not live next to {}",
+    "between": "{} lives somewhere between {} and {}, in that order",
+    "end": "{} lives in the first or the last house",
+}
 
 
-def _phrases(puzzle: Zebra, ref: Ref) -> tuple[str, str, str]:
+def ref_phrases(puzzle: Zebra, ref: Ref) -> tuple[str, str, str]:
+    """A person's noun, predicate and negated predicate ("the Brit", "is the Brit", ...)."""
     if ref.attribute == POSITION:
-        k = ref.value + 1
-        return f"the person in house {k}", f"lives in house {k}", f"does not live in house {k}"
+        noun, pred, neg = (p.format(ref.value + 1) for p in POSITION_PHRASES)
+        return noun, pred, neg
     name = puzzle.attributes[ref.attribute]
     value = puzzle.values[ref.attribute][ref.value]
     if name in BANK:
         _, noun, pred, neg = BANK[name]
         return noun.format(value), pred.format(value), neg.format(value)
-    noun = f"the person whose {name} is {value}"
+    noun = OTHER_NOUN.format(name, value)
     return noun, f"is {noun}", f"is not {noun}"
 
 
 def _noun(puzzle: Zebra, alts: tuple[Ref, ...]) -> str:
-    return " or ".join(_phrases(puzzle, r)[0] for r in alts)
+    return OR.join(ref_phrases(puzzle, r)[0] for r in alts)
 
 
 def _house_nouns(puzzle: Zebra, clue: Clue) -> list[str] | None:
@@ -101,34 +121,23 @@ def _house_nouns(puzzle: Zebra, clue: Clue) -> list[str] | None:
     return [noun.format(puzzle.values[a][alts[0].value]) for alts in clue.args]
 
 
+def _sentence(body: str) -> str:
+    """A clause as a sentence: its first letter capitalised, a full stop."""
+    return body[0].upper() + body[1:] + "."
+
+
 def clue_text(puzzle: Zebra, clue: Clue) -> str:
     """One clue as an English sentence."""
     houses = _house_nouns(puzzle, clue) if clue.rel in ORDER_PHRASES else None
     if houses is not None:
-        body = f"{houses[0]} is {ORDER_PHRASES[clue.rel].format(*houses[1:])}"
-        return body[0].upper() + body[1:] + "."
-    nouns = [_noun(puzzle, alts) for alts in clue.args]
-    x = nouns[0]
-    if clue.rel in ("same", "not_same") and len(clue.args[1]) == 1:
-        _, pred, neg = _phrases(puzzle, clue.args[1][0])
-        body = f"{x} {pred if clue.rel == 'same' else neg}"
-    elif clue.rel in ("same", "not_same"):
-        body = f"{x} {'is' if clue.rel == 'same' else 'is not'} {nouns[1]}"
-    elif clue.rel == "left_of":
-        body = f"{x} lives somewhere to the left of {nouns[1]}"
-    elif clue.rel == "left_of_imm":
-        body = f"{x} lives directly to the left of {nouns[1]}"
-    elif clue.rel == "next_to":
-        body = f"{x} lives next to {nouns[1]}"
-    elif clue.rel == "not_next_to":
-        body = f"{x} does not live next to {nouns[1]}"
-    elif clue.rel == "between":
-        body = f"{x} lives somewhere between {nouns[1]} and {nouns[2]}, in that order"
-    elif clue.rel == "end":
-        body = f"{x} lives in the first or the last house"
-    else:
+        return _sentence(f"{houses[0]} is {ORDER_PHRASES[clue.rel].format(*houses[1:])}")
+    if clue.rel not in PERSON_PHRASES:
         raise ValueError(f"unknown zebra relation {clue.rel!r}")
-    return body[0].upper() + body[1:] + "."
+    nouns = [_noun(puzzle, alts) for alts in clue.args]
+    if clue.rel in ("same", "not_same") and len(clue.args[1]) == 1:
+        _, pred, neg = ref_phrases(puzzle, clue.args[1][0])
+        return _sentence(f"{nouns[0]} {pred if clue.rel == 'same' else neg}")
+    return _sentence(PERSON_PHRASES[clue.rel].format(*nouns))
 
 
 def puzzle_text(puzzle: Zebra) -> list[str]:

@@ -6,6 +6,7 @@ Project line: `{"id", "kind": "zebra", "level", "puzzle": {"attributes": {name: 
 `["ambiguous", [[attribute, value], ...]]` (BBEH's phrases that fit several attributes).
 BBEH line (sijial430/bbeh, structured): `categories`, `values`, `clues` in the same arg syntax,
 `question_entity` and `target` (1-based house of the asked person), read as they are.
+Plain text (attribute lines, then English clues) is zebra/text.py's; `parse_any` reads either.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Clue, Grid, Ref, Zebra
 from puzzlemdm.puzzles.zebra.sniff import BBEH_KEYS
+from puzzlemdm.puzzles.zebra.text import parse_text
 
 
 class ZebraFormatError(ValueError):
@@ -152,3 +154,11 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
 def parse_lines(text: str, source: str = "<text>") -> list[PuzzleRecord]:
     """Every JSON line of a zebra file; errors name the source and line."""
     return read_json_lines(text, source, "zebra", _record, (ZebraFormatError,))
+
+
+def parse_any(text: str, source: str = "<text>") -> list[PuzzleRecord]:
+    """JSON lines when the first line that is not blank or a comment is an object, else text."""
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()[:1] not in ("", "#")), "")
+    if first.removeprefix("\ufeff").startswith("{"):
+        return parse_lines(text, source)
+    return parse_text(text, source)

@@ -1,7 +1,8 @@
 """The Zebra puzzle kind: the PuzzleKind protocol over the zebra_* modules.
 
 Puzzle = `Zebra` (zebra_model), answer = grid `grid[a][h]` (value index of attribute a in
-house h). Files: the project's JSONL and BBEH's structured JSONL (zebra_format). Solvers:
+house h). Files: the project's JSONL and BBEH's structured JSONL (formats.py), and plain
+text: attribute lines, then one English clue per line (text.py). Solvers:
 "strategy" (traced propagation / lookahead / guesses) and "python-constraint". Levels: see
 zebra_levels.
 """
@@ -28,7 +29,7 @@ from puzzlemdm.puzzles.zebra.formats import (
     ZebraFormatError,
     grid_from_json,
     grid_to_json,
-    parse_lines,
+    parse_any,
     puzzle_to_json,
 )
 from puzzlemdm.puzzles.zebra.generate import GENERATOR_VERSION
@@ -50,8 +51,8 @@ class ZebraKind(KindPackage):
     solvers = ("strategy", "python-constraint")
 
     def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
-        """Every puzzle of a project or BBEH JSONL file."""
-        return parse_lines(text, source)
+        """Every puzzle of a project or BBEH JSONL file, or of a zebra text file."""
+        return parse_any(text, source)
 
     def verify(self, puzzle: Zebra, answer: Any) -> Verdict:
         """Any grid (or `{attribute: [values by house]}`) satisfying every clue verifies."""

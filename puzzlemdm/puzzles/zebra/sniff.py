@@ -1,13 +1,47 @@
-"""Is a file Zebra? Its first JSON line says kind zebra or has BBEH's zebra keys."""
+"""Is a file Zebra? JSONL of kind zebra or with BBEH's keys, or the plain-text format (text.py).
+
+The text format's line shapes are defined here, next to the test that relies on them, and
+text.py reads with the same ones, so that what the sniffer claims is what the reader reads.
+"""
 
 from __future__ import annotations
+
+import re
 
 from puzzlemdm.puzzles.base import first_json_object
 
 BBEH_KEYS = frozenset({"categories", "values", "clues"})
 
+# "colour: red, green, white": an attribute line. The name may not start like JSON, PDDL, a
+# comment or a numbered clue, nor hold a comma (a CSV header is never an attribute line).
+ATTRIBUTE_LINE = re.compile(r"^(?!\d+[.)]\s)([^\s:,#;{}\[\]()\"'][^:,{}\[\]\"]*?)\s*:\s*(.*)$")
+NUMBER = re.compile(r"^(\d+)[.)]\s+")  # "12. " or "12) " before a clue
+SEPARATOR = re.compile(r"^-{3,}$")  # "---" ends a puzzle
+# a clue (or the question): words, optionally numbered; what it says is text.py's business
+_SENTENCE = re.compile(r"^(?:\d+[.)]\s+)?[^\s{}\[\]()<>;]+\s+\S")
+
+
+def sniff_text(text: str) -> bool:
+    """Attribute lines with two or more values each, then an English sentence (first 4 KiB)."""
+    rows = [r.strip() for r in text[:4096].splitlines()]
+    rows = [r for r in rows if r and not r.startswith("#")]
+    count = 0
+    while count < len(rows):
+        match = ATTRIBUTE_LINE.match(rows[count])
+        if match is None or "," not in match.group(2):
+            break
+        count += 1
+    if count == 0:
+        return False
+    if count == len(rows):  # a header longer than the head, or no clues yet: still zebra text
+        return count >= 2
+    return bool(_SENTENCE.match(rows[count]))
+
 
 def sniff(text: str, source: str) -> bool:
-    """A JSONL file whose first object says kind zebra or has BBEH's zebra structure."""
+    """A JSONL file whose first object says kind zebra or has BBEH's zebra structure, or the
+    plain-text format: attribute lines (`colour: red, green, white`) then English clues."""
     obj = first_json_object(text)
-    return obj is not None and (obj.get("kind") == "zebra" or obj.keys() >= BBEH_KEYS)
+    if obj is not None:
+        return obj.get("kind") == "zebra" or obj.keys() >= BBEH_KEYS
+    return sniff_text(text)

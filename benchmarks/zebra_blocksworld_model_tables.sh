@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The model tables of the Zebra and Blocksworld MDMs (README, issue notes, model cards):
+# decoding methods on the committed test splits, orders, and the external sets.
+#   bash benchmarks/zebra_blocksworld_model_tables.sh zebra|blocksworld [CHECKPOINT]
+# Two processes with one thread each (a 2-core machine; SHARDS=1 for one), or DEVICE=cuda.
+# LIMIT (default: whole splits) caps the puzzles per split for the cheap methods; SUBSET
+# (default 200) is the seeded subset of every split for the expensive ones.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:?zebra or blocksworld}
+ckpt=${2:-puzzlemdm/checkpoints/$kind-mdm}
+device=${DEVICE:-cpu}
+subset=${SUBSET:-200}
+shards=${SHARDS:-2}
+limit=${LIMIT:+--limit $LIMIT}
+results=benchmarks/results
+methods=$results/${kind}_decode_methods
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT  # no shard outlives a failed one
+
+run_sharded() {
+  local pids=() failed=0
+  for ((i = 0; i < shards; i++)); do
+    ${PUZZLEMDM:-puzzlemdm} bench methods --checkpoint "$ckpt" --device "$device" --threads 1 \
+      --resume --shard "$i/$shards" --out "$methods" "$@" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return "$failed"
+}
+
+[ "${RESUME:-0}" = 1 ] || rm -rf "$methods"
+case "$kind" in
+  zebra)
+    # The model alone, MED, guided search (complete) and the classical strategy solver.
+    # shellcheck disable=SC2086
+    run_sharded --splits easy,medium,hard --methods margin,med,guided,strategy $limit
+    run_sharded --splits easy,medium,hard --methods margin,bon8-vf,repair --subset "$subset"
+    ;;
+  blocksworld)
+    # The model alone (valid and optimal plans), MED and the optimal A* planner; PlanBench's
+    # basic set (4-5 blocks, partial goals) too. No guided search: Blocksworld has no
+    # propagation, and plain branching is no fair use of the model.
+    # shellcheck disable=SC2086
+    run_sharded --splits easy,medium,hard --methods margin,med,astar $limit
+    run_sharded --splits ../shared/benchmarks/blocksworld/basic/instances.jsonl \
+      --methods margin,astar
+    run_sharded --splits easy,medium,hard --methods margin,bon8-vf,repair --subset "$subset"
+    ;;
+  *) echo "unknown kind $kind" >&2; exit 2 ;;
+esac
+${PUZZLEMDM:-puzzlemdm} bench methods --report-only --out "$methods" > /dev/null
+
+# Decoding orders, one path each, on the first 100 of every split.
+${PUZZLEMDM:-puzzlemdm} bench orders --checkpoint "$ckpt" --device "$device" --threads "$shards" \
+  --limit 100 --splits easy,medium,hard --orders margin,top-prob,entropy,random,left-to-right \
+  --out "$results/mdm_${kind}_orders"

@@ -1,0 +1,358 @@
+"""Zebra puzzles as plain text that people type or paste: attribute lines, then English clues.
+
+    # Lines starting with '#' are comments; blank lines are ignored.
+    nationality: Brit, Swede, Dane
+    colour: red, green, white
+    pet: dog, bird, cat
+
+    1. The Brit lives in the red house.
+    2. The green house is directly to the left of the white house.
+    3. The Swede lives next to the dog owner.
+    4. The person in house 3 does not own the bird.
+    ---
+    (the next puzzle, if any)
+
+Attribute lines `name: value, value, ...` come first; each attribute has one value per house, so
+the number of values is the number of houses (numbered from 1 on the left). Then one clue per
+line, optionally numbered `1.` or `1)` (an unnumbered clue takes the next number), in the
+sentences english.py writes; its tables are the grammar read here, so the two cannot drift:
+
+- `<person> <predicate>`: "The Brit lives in the red house.", "The Dane does not own the cat.",
+  "The Swede lives in house 2.", "The dog owner is not the person whose car is Honda."
+- `<person> is <person>` / `<person> is not <person>` (when the second has alternatives)
+- `<person> lives next to | does not live next to | lives directly to the left of | lives
+  somewhere to the left of <person>`
+- `<person> lives somewhere between <person> and <person>, in that order.`
+- `<person> lives in the first or the last house.`
+- `The green house is next to | not next to | directly to the left of | somewhere to the left
+  of the white house.` (and "somewhere between ... and ..., in that order")
+
+A person is one of the attribute's noun phrases in english.BANK ("the Brit", "the person in the
+red house", "the dog owner", "the tea drinker", "the Blend smoker", "the chess player", "Alice"),
+"the person in house 3", or, for an attribute outside BANK, "the person whose <attribute> is
+<value>"; "<person> or <person>" when a clue allows either (BBEH's ambiguous phrases). A line
+ending in '?', "Which house does <person> live in?", records whose house is asked (BBEH). A line
+`---` ends a puzzle. A sentence's first letter may take either case; runs of spaces and a
+missing full stop are forgiven. format_text writes this format and parse_text reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
+from puzzlemdm.puzzles.zebra.english import (
+    HOUSE_NOUNS,
+    OR,
+    ORDER_PHRASES,
+    PERSON_PHRASES,
+    clue_text,
+    puzzle_text,
+    ref_phrases,
+)
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Clue, Ref, Zebra
+from puzzlemdm.puzzles.zebra.sniff import ATTRIBUTE_LINE, NUMBER, SEPARATOR
+
+QUESTION = "Which house does {} live in?"  # the asked person (Zebra.question)
+SEPARATOR_LINE = "---"
+
+
+def _words(text: str) -> str:
+    """Runs of whitespace as one space (typed text is forgiven its spacing)."""
+    return " ".join(text.split())
+
+
+Slot = Callable[[str], Any]  # a slot's reading of some text, or None when it reads none
+
+
+def fill(text: str, template: str, slots: Sequence[Slot]) -> list[Any] | None:
+    """What each "{}" of `template` reads (by `slots`) when `text` is the template filled in, or
+    None. Every split of `text` at the template's words is tried, so a value holding those
+    words ("Dolce and Gabbana" in "... between {} and {}") cannot mislead it."""
+    parts = template.split("{}")
+    if not text.startswith(parts[0]):
+        return None
+    return _fill_from(text[len(parts[0]) :], parts[1:], slots)
+
+
+def _fill_from(rest: str, parts: list[str], slots: Sequence[Slot]) -> list[Any] | None:
+    # `rest` is a slot, then parts[0], the next slot, parts[1], ..., ending with parts[-1]
+    if len(parts) == 1:
+        if not rest.endswith(parts[0]):
+            return None
+        value = slots[0](rest[: len(rest) - len(parts[0])])
+        return None if value is None else [value]
+    start = 1  # a slot is never empty
+    while (at := rest.find(parts[0], start)) != -1:
+        value = slots[0](rest[:at])
+        if value is not None:
+            more = _fill_from(rest[at + len(parts[0]) :], parts[1:], slots[1:])
+            if more is not None:
+                return [value, *more]
+        start = at + 1
+    return None
+
+
+class _Grammar:
+    """Every sentence english.py can write about one puzzle's people, read back."""
+
+    def __init__(self, puzzle: Zebra) -> None:
+        self.puzzle = puzzle
+        self.nouns: dict[str, Ref] = {}
+        self.predicates: dict[str, tuple[str, Ref]] = {}
+        self.houses: dict[str, Ref] = {}
+        self.clashes: list[str] = []
+        refs = [Ref(POSITION, h) for h in range(puzzle.houses)]
+        refs += [Ref(a, v) for a, vals in enumerate(puzzle.values) for v in range(len(vals))]
+        for ref in refs:
+            noun, pred, neg = ref_phrases(puzzle, ref)
+            self._add(self.nouns, noun, ref)
+            self._add(self.predicates, pred, ("same", ref))
+            self._add(self.predicates, neg, ("not_same", ref))
+            name = puzzle.attributes[ref.attribute] if ref.attribute != POSITION else ""
+            if name in HOUSE_NOUNS:
+                value = puzzle.values[ref.attribute][ref.value]
+                self._add(self.houses, HOUSE_NOUNS[name].format(value), ref)
+        # (template, relation, what each "{}" is); english.py's own tables, in its words
+        people = self.people
+
+        def house(text: str) -> tuple[Ref] | None:
+            return (self.houses[text],) if text in self.houses else None
+
+        self.forms: list[tuple[str, str, list[Slot]]] = [
+            (template, rel, [people] * RELATIONS[rel]) for rel, template in PERSON_PHRASES.items()
+        ]
+        if self.houses:
+            self.forms += [
+                ("{} is " + phrase, rel, [house] * RELATIONS[rel])
+                for rel, phrase in ORDER_PHRASES.items()
+            ]
+
+    def _add(self, table: dict[str, Any], phrase: str, meaning: object) -> None:
+        # two people read alike ("the person whose a is b c" / "... whose a is b is c"): the
+        # text could not tell them apart, so the puzzle is refused rather than misread
+        if phrase in table and table[phrase] != meaning:
+            self.clashes.append(phrase)
+        table[phrase] = meaning
+
+    def people(self, text: str) -> tuple[Ref, ...] | None:
+        """The alternatives "<noun> or <noun> ..." name, or None."""
+        if text in self.nouns:
+            return (self.nouns[text],)
+        start = 1  # every split at " or " is tried: a noun may hold one ("the tea or coffee ...")
+        while (at := text.find(OR, start)) != -1:
+            first = self.nouns.get(text[:at])
+            rest = None if first is None else self.people(text[at + len(OR) :])
+            if first is not None and rest is not None:
+                return (first, *rest)
+            start = at + 1
+        return None
+
+    def clue(self, body: str, clue_id: int) -> Clue | None:
+        """The clue a sentence (without number) says, or None when it is no known sentence."""
+        for text in _variants(body, "."):
+            said = fill(text, "{} {}", [self.people, self.predicates.get])
+            if said is not None:  # "<person> <predicate>"
+                x, (rel, ref) = said
+                return Clue(clue_id, rel, (x, (ref,)))
+            for template, rel, slots in self.forms:
+                args = fill(text, template, slots)
+                if args is not None:
+                    return Clue(clue_id, rel, tuple(args))
+        return None
+
+    def asked(self, body: str) -> tuple[Ref, ...] | None:
+        """The person a question line asks about, or None."""
+        for text in _variants(body, ""):
+            said = fill(text, QUESTION, [self.people])
+            if said is not None:
+                return said[0]
+        return None
+
+    def examples(self) -> str:
+        """Two sentences in this puzzle's own words, for error messages."""
+        first, last = Ref(0, 0), Ref(len(self.puzzle.attributes) - 1, self.puzzle.houses - 1)
+        clues = [
+            Clue(1, "same", ((first,), (Ref(POSITION, 0),))),
+            Clue(2, "next_to", ((first,), (last,))),
+        ]
+        return " or ".join(repr(clue_text(self.puzzle, c)) for c in clues)
+
+
+def _variants(body: str, stop: str) -> list[str]:
+    """The sentence without its final `stop` (and with it: a value may end in "."), each as
+    written and with its first letter lowered and raised (english.py capitalises it)."""
+    texts = [body[: -len(stop)], body] if stop and body.endswith(stop) else [body]
+    cases = (lambda t: t, lambda t: t[:1].lower() + t[1:], lambda t: t[:1].upper() + t[1:])
+    return list(dict.fromkeys(case(t) for t in texts for case in cases))
+
+
+@dataclass
+class _Block:
+    """The lines of one puzzle, as (line number, stripped text)."""
+
+    header: list[tuple[int, str]] = field(default_factory=list)
+    clues: list[tuple[int, str]] = field(default_factory=list)
+    questions: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.header or self.clues or self.questions)
+
+    @property
+    def first_line(self) -> int:
+        return min(n for n, _ in self.header + self.clues + self.questions)
+
+
+def _blocks(text: str) -> list[_Block]:
+    """The file split at '---' lines into attribute lines, clue lines and questions."""
+    blocks = [_Block()]
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        line = _words(raw)
+        if not line or line.startswith("#"):
+            continue
+        block = blocks[-1]
+        if SEPARATOR.match(line):
+            blocks.append(_Block())
+        elif not block.clues and ATTRIBUTE_LINE.match(line):
+            block.header.append((number, line))
+        elif line.endswith("?"):
+            block.questions.append((number, line))
+        else:
+            block.clues.append((number, line))
+    return [b for b in blocks if not b.empty]
+
+
+def _attributes(block: _Block, source: str) -> Zebra:
+    """The attributes and values of a block's header (no clues yet)."""
+    if not block.header:
+        number, line = (block.clues + block.questions)[0]
+        raise PuzzleError(
+            f"expected attribute lines such as 'colour: red, green, white' before {line!r}",
+            source=source,
+            line=number,
+        )
+    names: list[str] = []
+    values: list[tuple[str, ...]] = []
+    for number, line in block.header:
+        match = ATTRIBUTE_LINE.match(line)
+        assert match is not None  # _blocks put only matching lines here
+        name, listed = match.group(1), tuple(_words(v) for v in match.group(2).split(","))
+        problem = None
+        if name == "position":
+            problem = "'position' is reserved for house numbers; name the attribute otherwise"
+        elif name in names:
+            problem = f"attribute {name!r} is listed twice"
+        elif not all(listed):
+            problem = f"attribute {name!r} has an empty value: list them as 'a, b, c'"
+        elif len(set(listed)) != len(listed):
+            problem = f"attribute {name!r} repeats a value"
+        elif values and len(listed) != len(values[0]):
+            problem = (
+                f"attribute {name!r} has {len(listed)} values but {names[0]!r} has "
+                f"{len(values[0])}: every attribute needs one value per house"
+            )
+        if problem is not None:
+            raise PuzzleError(problem, source=source, line=number)
+        names.append(name)
+        values.append(listed)
+    return Zebra(tuple(names), tuple(values), ())
+
+
+def _puzzle(block: _Block, source: str) -> Zebra:
+    """One block as a Zebra; unreadable sentences name their line."""
+    bare = _attributes(block, source)
+    grammar = _Grammar(bare)
+    if grammar.clashes:
+        raise PuzzleError(
+            f"two people would read alike ({grammar.clashes[0]!r}); rename a value",
+            source=source,
+            line=block.header[0][0],
+        )
+    if not block.clues:
+        raise PuzzleError(
+            f"no clues after the attribute lines (expected sentences such as {grammar.examples()})",
+            source=source,
+            line=block.header[-1][0],
+        )
+    clues, next_id = [], 1
+    for number, line in block.clues:
+        numbered = NUMBER.match(line)
+        clue_id = int(numbered.group(1)) if numbered else next_id
+        body = line[numbered.end() :] if numbered else line
+        clue = grammar.clue(body, clue_id)
+        if clue is None and ATTRIBUTE_LINE.match(line):
+            raise PuzzleError(
+                f"attribute line {line!r} after the clues: attribute lines come first, and a "
+                "line '---' ends one puzzle before the next",
+                source=source,
+                line=number,
+            )
+        if clue is None:
+            raise PuzzleError(
+                f"cannot read the clue {body!r}: expected a sentence such as "
+                f"{grammar.examples()} (forms: puzzlemdm/puzzles/zebra/text.py)",
+                source=source,
+                line=number,
+            )
+        clues.append(clue)
+        next_id = clue_id + 1
+    question = None
+    for number, line in block.questions:
+        asked = grammar.asked(line) if question is None else None
+        if asked is None:
+            example = QUESTION.format(ref_phrases(bare, Ref(0, 0))[0])
+            problem = "a second question" if question is not None else f"cannot read {line!r}"
+            raise PuzzleError(
+                f"{problem}: a puzzle may ask one question such as {example!r}",
+                source=source,
+                line=number,
+            )
+        question = asked
+    return Zebra(bare.attributes, bare.values, tuple(clues), question)
+
+
+def parse_text(text: str, source: str = "<text>") -> list[PuzzleRecord]:
+    """Every puzzle of a zebra text file (no solutions); errors name the source and line."""
+    records = []
+    for block in _blocks(text):
+        puzzle = _puzzle(block, source)
+        meta = {"format": "text"}
+        records.append(PuzzleRecord(puzzle, None, "", None, meta, source, block.first_line))
+    if not records:
+        raise PuzzleError(
+            "no zebra puzzle found (expected attribute lines such as 'colour: red, green, "
+            "white', then one English clue per line)",
+            source=source,
+        )
+    return records
+
+
+def _writable(puzzle: Zebra) -> None:
+    """Refuse names the format cannot hold (a comma in a value, a colon in a name...)."""
+    for name, vals in zip(puzzle.attributes, puzzle.values, strict=True):
+        line = f"{name}: {', '.join(vals)}"
+        match = ATTRIBUTE_LINE.match(line)
+        if match is None or match.group(1) != name or _words(name) != name or name == "position":
+            raise ValueError(f"attribute name {name!r} cannot be written as text")
+        for value in vals:
+            if "," in value or not value or _words(value) != value:
+                raise ValueError(f"value {value!r} of {name!r} cannot be written as text")
+
+
+def format_text(puzzle: Zebra) -> str:
+    """The puzzle in the text format (parse_text reads it back): attributes, numbered clues."""
+    _writable(puzzle)
+    lines = [f"{n}: {', '.join(v)}" for n, v in zip(puzzle.attributes, puzzle.values, strict=True)]
+    lines += ["", *puzzle_text(puzzle)]
+    if puzzle.question is not None:
+        noun = OR.join(ref_phrases(puzzle, r)[0] for r in puzzle.question)
+        lines.append(QUESTION.format(noun))
+    return "\n".join(lines) + "\n"
+
+
+def format_texts(puzzles: Iterable[Zebra]) -> str:
+    """Several puzzles in one text, separated by '---' lines."""
+    return f"{SEPARATOR_LINE}\n".join(format_text(p) for p in puzzles)
