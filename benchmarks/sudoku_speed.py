@@ -8,8 +8,6 @@ Prints Markdown tables. Not a test; keep runs short on shared machines, e.g.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import signal
 import statistics
 import time
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from puzzlemdm.puzzles.corpus import read_corpus
 from puzzlemdm.puzzles.sudoku.board import Sudoku
 from puzzlemdm.puzzles.sudoku.constraint import solve_python_constraint
 from puzzlemdm.puzzles.sudoku.generate import LEVELS, generate
@@ -26,32 +25,10 @@ from puzzlemdm.puzzles.sudoku.search import solve_search
 REPO = Path(__file__).resolve().parents[1]
 
 
-def load_csv(path: Path) -> list[tuple[Sudoku, str]]:
-    """(puzzle, solution line) pairs from a shared benchmark CSV."""
-    try:
-        from puzzlemdm.puzzles.sudoku.formats import parse_file  # the full parser, once it exists
-    except ImportError:
-        with path.open() as f:
-            return [(Sudoku.from_line(r["puzzle"]), r["solution"]) for r in csv.DictReader(f)]
-    return [(rec.puzzle, rec.solution.to_line()) for rec in parse_file(path)]
-
-
-def _grid(value) -> Sudoku:
-    if isinstance(value, str):
-        return Sudoku.from_line(value)
-    flat = [v for row in value for v in row] if isinstance(value[0], list) else list(value)
-    return Sudoku.from_line("".join(str(v) if v else "." for v in flat))
-
-
-def load_jsonl(path: Path) -> list[tuple[Sudoku, str]]:
-    """(puzzle, solution line) pairs from a corpus JSONL file."""
-    out = []
-    with path.open() as f:
-        for line in f:
-            if line.strip():
-                rec = json.loads(line)
-                out.append((_grid(rec["puzzle"]), _grid(rec["solution"]).to_line()))
-    return out
+def load(path: Path) -> list[tuple[Sudoku, str]]:
+    """(puzzle, solution line) pairs of a corpus or a shared benchmark CSV."""
+    _, records = read_corpus(path, "sudoku")
+    return [(r.puzzle, r.solution.to_line()) for r in records]
 
 
 def bench_search(items: list[tuple[Sudoku, str]]) -> tuple[float, float, float, int]:
@@ -134,11 +111,11 @@ def main() -> None:
     args = ap.parse_args()
 
     if not args.skip_solvers:
-        sets = [(p.stem, load_csv(p)) for p in sorted(args.shared.glob("*.csv"))]
+        sets = [(p.stem, load(p)) for p in sorted(args.shared.glob("*.csv"))]
         for level in LEVELS:
             path = args.datasets / level / "test.jsonl"
             if path.exists():
-                sets.append((f"datasets/sudoku/{level}/test", load_jsonl(path)))
+                sets.append((f"datasets/sudoku/{level}/test", load(path)))
         print(
             "| set | puzzles | search solve/s | search solve+unique/s | median guesses "
             "| wrong | python-constraint/s (n) | pc timeouts | pc wrong |"
