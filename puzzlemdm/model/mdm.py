@@ -10,7 +10,6 @@ import contextlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -96,10 +95,3 @@ def spec_from_signature(grid: dict[str, Any]) -> GridSpec:
         return get_kind(str(grid.get("kind"))).spec_from_signature(grid)
     except (PuzzleError, KeyError, TypeError) as exc:
         raise ValueError(f"no grid spec for {grid!r}: {exc}") from None
-
-
-def as_tensor_batch(
-    batch: dict[str, np.ndarray], device: torch.device | str
-) -> dict[str, torch.Tensor]:
-    """numpy batch from tokens.stack -> tensors on `device`."""
-    return {k: torch.as_tensor(v, device=device) for k, v in batch.items()}

@@ -20,10 +20,6 @@ KIND_PACKAGES = {
 }
 
 
-def kind_names() -> tuple[str, ...]:
-    return tuple(KIND_PACKAGES)
-
-
 @cache
 def get_kind(name: str) -> PuzzleKind:
     """The kind called `name` (imported now), or a PuzzleError listing the known ones."""

@@ -105,24 +105,6 @@ def apply_move(state: State, move: Move) -> State:
     return tuple(out)
 
 
-def move_problem(state: State, move: Move) -> str | None:
-    """Why a move is illegal in `state`, or None."""
-    b, d = move
-    n = len(state)
-    if not 1 <= b <= n or not 0 <= d <= n:
-        return "no such block"
-    covered = set(state)
-    if b in covered:
-        return f"block {b} is not clear"
-    if d == b:
-        return "a block cannot go onto itself"
-    if d != TABLE and d in covered:
-        return f"block {d} is not clear"
-    if state[b - 1] == d:
-        return "the block is already there"
-    return None
-
-
 def move_actions(state: State, move: Move) -> tuple[Action, Action]:
     """The two PDDL actions of a move from `state`."""
     b, d = move

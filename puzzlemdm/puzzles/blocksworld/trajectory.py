@@ -15,7 +15,6 @@ import numpy as np
 
 from puzzlemdm.puzzles.base import PuzzleError
 from puzzlemdm.puzzles.blocksworld.problem import (
-    UNSET,
     Action,
     Blocksworld,
     Move,
@@ -52,22 +51,6 @@ def trajectory_grid(puzzle: Blocksworld, plan: Sequence[Action]) -> np.ndarray:
     except ValueError as err:
         raise PuzzleError(f"plan cannot be written as a trajectory: {err}") from None
     return moves_grid(puzzle, moves)
-
-
-def given_mask(puzzle: Blocksworld) -> np.ndarray:
-    """(T + 1, n) bool: True where a cell is given (row 0, and row T where the goal says)."""
-    mask = np.zeros((horizon(puzzle.n) + 1, puzzle.n), dtype=bool)
-    mask[0] = True
-    mask[-1] = np.asarray(puzzle.goal) != UNSET
-    return mask
-
-
-def given_grid(puzzle: Blocksworld) -> np.ndarray:
-    """(T + 1, n) int16 with the given cells filled (row 0, goal cells of row T), -1 elsewhere."""
-    grid = np.full((horizon(puzzle.n) + 1, puzzle.n), UNSET, dtype=np.int16)
-    grid[0] = puzzle.init
-    grid[-1] = puzzle.goal
-    return grid
 
 
 def plan_from_trajectory(puzzle: Blocksworld, grid: np.ndarray) -> list[Action]:
