@@ -154,7 +154,8 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
     """`config` for `kind` with `solver` and `search` made concrete; UsageError when the kind
     has no such solver or fallback. `auto` solver = the model when a checkpoint is given or
     the kind ships one, else the kind's first classical solver; `auto` search = guided where
-    the kind has propagation and no path options are given, else a decoded path."""
+    the kind has propagation and no path options are given, else a decoded path, which the
+    classical solver backs when nothing but an answer was asked for."""
     from puzzlemdm.puzzles.registry import has_shipped_model
 
     config.check()
@@ -175,7 +176,14 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
     search = config.search
     if search == "auto":
         search = "guided" if kind.propagates and not config.method else "none"
-    return replace(config, solver=solver, search=search)
+    fallback = config.fallback
+    plain = config.solver == "auto" and config.search == "auto" and not config.method
+    if plain and solver == MODEL and search == "none" and fallback is None:
+        # Nothing asked for but an answer, and no complete guided search for this kind: a
+        # puzzle the model alone misses goes on to the classical solver (the outcome names
+        # both); --search none shows the model alone.
+        fallback = kind.solvers[0]
+    return replace(config, solver=solver, search=search, fallback=fallback)
 
 
 def solve_records(
@@ -187,7 +195,10 @@ def solve_records(
     chosen = resolve(kind, config)
     if chosen.solver != MODEL:
         return solve_classical(kind, records, chosen.solver)
-    return _solve_with_checkpoint(kind, records, chosen)
+    # Asked for no solver in particular, a puzzle the shipped model cannot read (too large
+    # for its grid) goes to the classical solver instead of failing the whole file.
+    beyond = kind.solvers[0] if config.solver == "auto" else None
+    return _solve_with_checkpoint(kind, records, chosen, beyond)
 
 
 def _compute_dtype(precision: str) -> Any:
@@ -215,7 +226,7 @@ def _method_config(options: dict[str, Any]) -> Any:
 
 
 def _solve_with_checkpoint(
-    kind: PuzzleKind, records: Sequence[PuzzleRecord], config: SolveConfig
+    kind: PuzzleKind, records: Sequence[PuzzleRecord], config: SolveConfig, beyond: str | None
 ) -> Iterator[Outcome]:
     """Load the checkpoint (the kind's shipped one by default) and decode with it."""
     from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
@@ -235,6 +246,7 @@ def _solve_with_checkpoint(
         node_limit=config.node_limit,
         batch_size=config.batch_size,
         fallback=config.fallback,
+        beyond=beyond,
         seed=config.seed,
         trace_path=config.trace_path,
     )
@@ -251,12 +263,14 @@ def solve_with_model(
     node_limit: int | None = None,
     batch_size: int = 256,
     fallback: str | None = None,
+    beyond: str | None = None,
     seed: int = 0,
     trace_path: str | None = None,
 ) -> Iterator[Outcome]:
     """Decode puzzles in batches with an MDM (`method`: a decode.MethodConfig, default one
     margin path; `guided`: model-guided complete search), verify each answer, and optionally
-    finish misses with a classical solver (the outcome then names both)."""
+    finish misses with a classical solver (the outcome then names both). `beyond`: the
+    classical solver of puzzles the model's grid cannot hold (None: they are an error)."""
     import torch
 
     from puzzlemdm.decode import MethodConfig, decode_puzzles, guided_search_batch, write_traces
@@ -283,9 +297,13 @@ def solve_with_model(
             try:
                 kind.encode(record.puzzle, spec=spec)  # the puzzle must fit the model's grid
             except PuzzleError as exc:
-                raise CheckpointError(
-                    f"{record.source}:{record.line}: {exc}", source=model_name
-                ) from None
+                if beyond is None:
+                    raise CheckpointError(
+                        f"{record.source}:{record.line}: {exc}", source=model_name
+                    ) from None
+                (outcomes[i],) = solve_classical(kind, [record], beyond)
+                outcomes[i].extra["beyond_model_grid"] = True
+                continue
             ready.append(i)
         if ready:
             puzzles = [chunk[i].puzzle for i in ready]

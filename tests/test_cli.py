@@ -152,8 +152,12 @@ def test_solve_policy_is_resolved_per_kind_by_the_library():
     assert resolve(zebra, SolveConfig(checkpoint=Path("any"))).solver == "mdm"
     # no propagation to guide: the model decodes a path unless guided search is asked for
     blocksworld = get_kind("blocksworld")
-    assert resolve(blocksworld, SolveConfig(checkpoint=Path("any"))).search == "none"
+    plain = resolve(blocksworld, SolveConfig(checkpoint=Path("any")))
+    assert (plain.search, plain.fallback) == ("none", "astar")  # misses go on to A*
+    alone = resolve(blocksworld, SolveConfig(checkpoint=Path("any"), search="none"))
+    assert alone.fallback is None  # --search none: the model alone
     assert resolve(blocksworld, SolveConfig(search="guided")).search == "guided"
+    assert resolve(sudoku, SolveConfig(search="none")).fallback is None
     with pytest.raises(UsageError, match="--search none"):
         resolve(sudoku, SolveConfig(search="guided", method={"paths": 2}))
     with pytest.raises(UsageError, match="does not solve zebra"):
