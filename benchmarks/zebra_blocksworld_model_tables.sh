@@ -4,7 +4,8 @@
 #   bash benchmarks/zebra_blocksworld_model_tables.sh zebra|blocksworld [CHECKPOINT]
 # Two processes with one thread each (a 2-core machine; SHARDS=1 for one), or DEVICE=cuda.
 # LIMIT (default: whole splits) caps the puzzles per split for the cheap methods; SUBSET
-# (default 200) is the seeded subset of every split for the expensive ones.
+# (default 200) is the seeded subset of every split for the expensive ones; ORDERS_LIMIT
+# (default 100) the first puzzles of each split for the orders table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:?zebra or blocksworld}
@@ -34,7 +35,8 @@ case "$kind" in
     # The model alone, MED, guided search (complete) and the classical strategy solver.
     # shellcheck disable=SC2086
     run_sharded --splits easy,medium,hard --methods margin,med,guided,strategy $limit
-    run_sharded --splits easy,medium,hard --methods margin,bon8-vf,repair --subset "$subset"
+    # shellcheck disable=SC2086
+    run_sharded --splits easy,medium,hard --methods margin,bon8-vf,repair --subset "$subset" $limit
     ;;
   blocksworld)
     # The model alone (valid and optimal plans), MED and the optimal A* planner; PlanBench's
@@ -42,9 +44,12 @@ case "$kind" in
     # propagation, and plain branching is no fair use of the model.
     # shellcheck disable=SC2086
     run_sharded --splits easy,medium,hard --methods margin,med,astar $limit
+    # shellcheck disable=SC2086
     run_sharded --splits ../shared/benchmarks/blocksworld/basic/instances.jsonl \
-      --methods margin,astar
-    run_sharded --splits easy,medium,hard --methods margin,bon8-vf,repair --subset "$subset"
+      --methods margin,astar $limit
+    # Repair has nothing to re-open here: a wrong plan names no cell.
+    # shellcheck disable=SC2086
+    run_sharded --splits easy,medium,hard --methods margin,bon8-vf --subset "$subset" $limit
     ;;
   *) echo "unknown kind $kind" >&2; exit 2 ;;
 esac
@@ -52,5 +57,6 @@ ${PUZZLEMDM:-puzzlemdm} bench methods --report-only --out "$methods" > /dev/null
 
 # Decoding orders, one path each, on the first 100 of every split.
 ${PUZZLEMDM:-puzzlemdm} bench orders --checkpoint "$ckpt" --device "$device" --threads "$shards" \
-  --limit 100 --splits easy,medium,hard --orders margin,top-prob,entropy,random,left-to-right \
+  --limit "${ORDERS_LIMIT:-100}" --splits easy,medium,hard \
+  --orders margin,top-prob,entropy,random,left-to-right \
   --out "$results/mdm_${kind}_orders"

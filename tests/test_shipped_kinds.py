@@ -1,64 +1,68 @@
-"""The shipped Zebra and Blocksworld MDMs: their files, their recipes, and the model alone
-solving a few validation puzzles through `puzzlemdm solve` (every answer verified)."""
+"""The shipped Blocksworld MDM: its files, its recipe, the model alone planning a few
+validation problems through `puzzlemdm solve`, and what the default does with the rest."""
 
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from puzzlemdm.cli import app
 from puzzlemdm.model.checkpoint import load_checkpoint, shipped_checkpoint
+from puzzlemdm.puzzles.registry import get_kind
 from puzzlemdm.train.config import config_from_dict, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("zebra", "blocksworld")
+SHIPPED = shipped_checkpoint("blocksworld-mdm")
+KIND = get_kind("blocksworld")
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_shipped_files_and_size(kind):
-    folder = shipped_checkpoint(f"{kind}-mdm")
+def test_shipped_files_and_size():
     for name in ("model.safetensors", "config.json", "metrics.jsonl", "README.md"):
-        assert (folder / name).is_file(), name
-    assert (folder / "model.safetensors").stat().st_size < 10 * 2**20
+        assert (SHIPPED / name).is_file(), name
+    assert (SHIPPED / "model.safetensors").stat().st_size < 10 * 2**20
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_config_matches_the_committed_recipe(kind):
-    folder = shipped_checkpoint(f"{kind}-mdm")
-    shipped = json.loads((folder / "config.json").read_text())
-    recipe = json.loads(json.dumps(load_config(ROOT / "train" / f"{kind}-mdm.toml").to_dict()))
+def test_config_matches_the_committed_recipe():
+    shipped = json.loads((SHIPPED / "config.json").read_text())
+    recipe = json.loads(json.dumps(load_config(ROOT / "train" / "blocksworld-mdm.toml").to_dict()))
     trained = json.loads(json.dumps(config_from_dict(shipped["recipe"]).to_dict()))
-    events = [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
-    # A run the wall-clock guard ended is reproduced by the recipe's stop_at (any machine).
-    stopped = [e for e in events if e.get("event") == "stopped"]
-    if stopped:
-        assert recipe["optim"].pop("stop_at") == stopped[0]["step"] == shipped["step"]
-        trained["optim"].pop("stop_at")
-    else:
-        assert shipped["step"] == recipe["optim"]["steps"]
+    events = [json.loads(line) for line in (SHIPPED / "metrics.jsonl").read_text().splitlines()]
+    assert not [e for e in events if e.get("event") == "stopped"]  # the time guard never fired
     assert trained == recipe
-    model = load_checkpoint(folder)
-    assert model.config.grid["kind"] == kind
-    assert model.num_parameters() == events[0]["parameters"]
+    assert shipped["step"] == recipe["optim"]["steps"] == events[-1]["step"]
+    model = load_checkpoint(SHIPPED)
+    assert model.config.grid["kind"] == "blocksworld" and model.config.grid["blocks"] == 8
+    assert model.num_parameters() == shipped["parameters"] == events[0]["parameters"]
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_model_alone_solves_validation_puzzles_verified(kind, tmp_path):
-    rows = (ROOT / "datasets" / kind / "easy" / "validation.jsonl").read_text().splitlines()[:6]
-    puzzles = tmp_path / "few.jsonl"
-    puzzles.write_text("\n".join(rows) + "\n")
-    result = CliRunner().invoke(app, ["solve", str(puzzles), "--json", "--search", "none"])
-    assert result.exit_code in (0, 3), result.output
-    out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(out) == 6
-    assert all(r["solver"] == f"{kind}-mdm/margin" for r in out)  # the model, no fallback
-    assert all(r["verified"] == (r["status"] == "solved") for r in out)
-    assert sum(r["verified"] for r in out) >= 3  # easy puzzles: the model alone gets most
+def solve(lines: list[str], tmp_path: Path, *options: str) -> tuple[int, list[dict]]:
+    """`puzzlemdm solve --json` on corpus lines: exit code and rows."""
+    problems = tmp_path / "few.jsonl"
+    problems.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(app, ["solve", str(problems), "--json", *options])
+    return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_zebra_default_is_the_model_guiding_a_complete_search():
-    result = CliRunner().invoke(app, ["solve", str(ROOT / "examples" / "zebra.txt"), "--json"])
-    assert result.exit_code == 0, result.output
-    row = json.loads(result.stdout.splitlines()[0])
-    assert row["solver"] == "zebra-mdm/guided-search" and row["verified"]
+def test_the_model_alone_plans_easy_problems_and_every_plan_is_verified(tmp_path):
+    lines = (ROOT / "datasets/blocksworld/easy/validation.jsonl").read_text().splitlines()[:16]
+    code, rows = solve(lines, tmp_path, "--search", "none")
+    assert code in (0, 3) and len(rows) == 16
+    assert {r["solver"] for r in rows} == {"blocksworld-mdm/margin"}  # the model, no fallback
+    for row, line in zip(rows, lines, strict=True):
+        assert row["verified"] == (row["status"] == "solved")
+        if row["verified"]:
+            record = KIND.parse_text(line, "line")[0]
+            assert KIND.verify(record.puzzle, row["answer"]).ok
+    assert sum(r["verified"] for r in rows) >= 4  # about half of easy problems, measured
+
+
+def test_by_default_misses_and_problems_beyond_the_grid_go_to_astar(tmp_path):
+    easy = (ROOT / "datasets/blocksworld/easy/validation.jsonl").read_text().splitlines()[:8]
+    extreme = (ROOT / "datasets/blocksworld/extreme/validation.jsonl").read_text().splitlines()
+    code, rows = solve([*easy, extreme[0]], tmp_path)  # 9-12 blocks: beyond the 8-block grid
+    assert code == 0 and all(r["verified"] for r in rows)
+    assert rows[-1]["solver"] == "astar" and rows[-1]["beyond_model_grid"]
+    solvers = {r["solver"] for r in rows[:-1]}
+    assert solvers <= {"blocksworld-mdm/margin", "blocksworld-mdm/margin+astar-fallback"}
+    asked, _ = solve([extreme[0]], tmp_path, "--solver", "mdm")  # the model, by name
+    assert asked == 1
