@@ -11,18 +11,9 @@ from __future__ import annotations
 
 import torch
 
+from puzzlemdm.puzzles.augment import own_first_permutation
 from puzzlemdm.puzzles.blocksworld.tokens import blocks_of
 from puzzlemdm.puzzles.grid import GridSpec
-
-
-def own_first_permutation(
-    size: tuple[int, int], own: torch.Tensor, generator: torch.Generator | None
-) -> torch.Tensor:
-    """[B, n] random permutations that shuffle the first `own[b]` indices and keep the others."""
-    index = torch.arange(size[-1], device=own.device)
-    random = torch.rand(size, generator=generator, device=own.device)
-    # kept indices sort after every random key (< 1), in their own order
-    return torch.where(index < own[:, None], random, 2.0 + index).argsort(-1)
 
 
 def augment(

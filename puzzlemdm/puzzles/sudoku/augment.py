@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import torch
 
+from puzzlemdm.puzzles.augment import pin_givens
 from puzzlemdm.puzzles.grid import MASK, GridSpec
 
 
@@ -51,14 +52,8 @@ def augment(
     """One random symmetry per row of (puzzle tokens, solution tokens, allowed values)."""
     box_rows, box_cols = dict(spec.params)["box"]
     tokens, target = transform_sudoku(tokens, target, box_rows, box_cols, generator)
-    return tokens, target, allowed_from_tokens(tokens, spec.vocab)
-
-
-def allowed_from_tokens(tokens: torch.Tensor, vocab: int) -> torch.Tensor:
-    """Allowed values after a symmetry: givens allow only their value, blanks every value."""
-    given = tokens >= 0
-    one_hot = torch.nn.functional.one_hot(tokens.clamp_min(0), vocab).bool()
-    return torch.where(given[..., None], one_hot, torch.ones_like(one_hot))
+    # blanks allow every value, givens (moved and relabelled) only their own
+    return tokens, target, pin_givens(tokens, torch.ones_like(allowed), spec.vocab)
 
 
 def transform_sudoku(

@@ -13,19 +13,9 @@ from __future__ import annotations
 
 import torch
 
+from puzzlemdm.puzzles.augment import own_first_permutation, pin_givens
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.zebra.tokens import SLOTS, shape
-
-
-def own_first_permutation(
-    size: tuple[int, ...], own: torch.Tensor, generator: torch.Generator | None
-) -> torch.Tensor:
-    """[*size] random permutations of the last axis that shuffle its first `own[...]` indices
-    and keep the others in place (`own` has shape size[:-1])."""
-    index = torch.arange(size[-1], device=own.device)
-    random = torch.rand(size, generator=generator, device=own.device)
-    # kept indices sort after every random key (< 1), in their own order
-    return torch.where(index < own[..., None], random, 2.0 + index).argsort(-1)
 
 
 def augment(
@@ -57,9 +47,7 @@ def augment(
         2, source[:, None, :, None].expand(batch, houses, attributes, cell_allowed.shape[-1])
     )  # own cells all allow the same values (0..h-1), which relabelling keeps
     allowed = torch.cat([cell_allowed.reshape(batch, cells, -1), allowed[:, cells:]], 1)
-    given = tokens >= 0
-    one_hot = torch.nn.functional.one_hot(tokens.clamp_min(0), spec.vocab).bool()
-    return tokens, target, torch.where(given[..., None], one_hot, allowed)
+    return tokens, target, pin_givens(tokens, allowed, spec.vocab)
 
 
 def _transform(
