@@ -1,7 +1,8 @@
 """The `puzzlemdm` command line: a thin typer layer over the library.
 
-Exit codes: 0 every puzzle solved and verified (or valid); 1 an invalid puzzle (malformed,
-contradictory, no solution); 2 usage error; 3 valid puzzles left unsolved by the solver.
+Exit codes: 0 every puzzle solved and verified (or valid; one with several solutions too, with
+a warning); 1 an invalid puzzle (malformed, contradictory, no solution); 2 usage error; 3 valid
+puzzles left unsolved by the solver; 130 interrupted (Ctrl-C: workers stopped, summary so far).
 Heavy modules (torch, the solvers) are imported inside the commands, so start-up stays fast.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections import Counter
 from dataclasses import fields
 from pathlib import Path
@@ -20,9 +22,31 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from puzzlemdm.progress import CountProgress
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
+from puzzlemdm.solving import DEFAULT_THREADS, PATH_OPTIONS  # light: no torch until a model
+
+
+class OneLineUsage(TyperGroup):
+    """Every command's usage errors (a bad value, an unknown flag) in one line, exit 2: typer
+    would draw them in a box of several lines."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        """Run the command; a click usage error becomes one `error:` line."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            # click's UsageError, matched by shape: typer vendors click from 0.2x, older ones
+            # use click itself; "no arguments" shows the help instead (NoArgsIsHelpError)
+            usage = getattr(exc, "exit_code", None) == EXIT_USAGE and hasattr(exc, "ctx")
+            if not usage or type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            where = exc.ctx.command_path if exc.ctx is not None else "puzzlemdm"
+            raise fail(f"{exc.format_message()} (see {where} --help)", EXIT_USAGE) from None
+
 
 app = typer.Typer(
+    cls=OneLineUsage,
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -34,6 +58,9 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_UNSOLVED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a SIGINT
+# Said of a verified answer to a puzzle with more than one: right, yet not "the" solution.
+SEVERAL = "the puzzle has several solutions; this is one of them (a proper puzzle has one)"
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
@@ -70,6 +97,11 @@ def load_records(
     """Parse every file with its kind (given, or detected from the contents)."""
     from puzzlemdm.puzzles.registry import detect_kind, get_kind
 
+    if kind_name:
+        try:
+            get_kind(kind_name)
+        except PuzzleError as exc:  # a wrong flag, not a wrong puzzle
+            raise fail(str(exc), EXIT_USAGE) from None
     loaded = []
     for path in paths:
         text, source = read_source(path)
@@ -81,20 +113,33 @@ def load_records(
     return loaded
 
 
+def by_kind(
+    loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]],
+) -> list[tuple[PuzzleKind, list[PuzzleRecord]]]:
+    """The files' records grouped by kind, in file order within each: a model is loaded once
+    for all of a kind's files, not once per file (101 PDDL files took 101 loads)."""
+    groups: dict[str, tuple[PuzzleKind, list[PuzzleRecord]]] = {}
+    for kind, records in loaded:
+        groups.setdefault(kind.name, (kind, []))[1].extend(records)
+    return list(groups.values())
+
+
 FilesArg = Annotated[list[str], typer.Argument(help="Puzzle files ('-' reads stdin).")]
 KindOpt = Annotated[
     str | None,
     typer.Option("--kind", help="Puzzle kind (sudoku, zebra, blocksworld); detected when omitted."),
 ]
-
-
-# Options that only mean something for path decoding: giving one asks for a path. Their names
-# are those of decode.MethodConfig / StepConfig fields (SolveConfig.method).
-PATH_OPTIONS = (
-    "order", "schedule", "steps", "med_lambda", "k_max", "tau", "prune", "paths", "select",
-    "smc_particles", "smc_lambda", "smc_every", "info_gain", "candidates", "repair",
-    "repair_rounds",
-)  # fmt: skip
+ThreadsOpt = Annotated[
+    int,
+    typer.Option(
+        min=0,
+        help="Torch intra-op threads (0: torch's default, one per core; more than 1 helps a "
+        "lone big batch on an idle machine, and hurts badly on a busy one).",
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar (it shows only on a terminal).")
+]
 
 
 @app.command()
@@ -208,6 +253,11 @@ def solve(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per puzzle on stdout.")
     ] = False,
+    threads: ThreadsOpt = DEFAULT_THREADS,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Echo each puzzle (a Zebra's clues) too.")
+    ] = False,
 ) -> None:
     """Solve puzzles; every answer is checked by the verifier before it is called solved."""
     from puzzlemdm.solving import INVALID, SOLVED, UNSOLVED, SolveConfig, UsageError, solve_records
@@ -222,35 +272,51 @@ def solve(
     config = config_from(SolveConfig, {**locals(), "method": given})
     try:
         config.check()
-        loaded = load_records(files, kind)
+        loaded = by_kind(load_records(files, kind))
     except UsageError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     except PuzzleError as exc:
         raise fail(str(exc)) from None
     counts: Counter[str] = Counter()
-    total_seconds = 0.0
+    several = 0  # solved puzzles with more than one solution
     used = set()
-    for puzzle_kind, records in loaded:
-        try:
-            for outcome in solve_records(puzzle_kind, records, config):
-                counts[outcome.status] += 1
-                total_seconds += outcome.seconds
-                used.add(outcome.solver)
-                if as_json:
-                    print(json.dumps(outcome_json(puzzle_kind, outcome)), flush=True)
-                else:
-                    show_outcome(puzzle_kind, outcome)
-        except UsageError as exc:
-            raise fail(str(exc), EXIT_USAGE) from None
-        except PuzzleError as exc:
-            raise fail(str(exc)) from None
-    done = sum(counts.values())
-    err.print(
-        f"{counts[SOLVED]}/{done} solved and verified ({', '.join(sorted(used)) or solver}); "
-        f"{counts[UNSOLVED]} unsolved, {counts[INVALID]} invalid; "
-        f"{1000 * total_seconds / max(done, 1):.2f} ms/puzzle",
-        soft_wrap=True,
-    )
+    total = sum(len(records) for _, records in loaded)
+    began = time.perf_counter()
+
+    def summary(note: str = "") -> None:
+        done = sum(counts.values())
+        err.print(
+            f"{note}{counts[SOLVED]}/{done} solved and verified "
+            f"({', '.join(sorted(used)) or solver}); "
+            f"{counts[UNSOLVED]} unsolved, {counts[INVALID]} invalid"
+            + (f", {several} with several solutions" if several else "")
+            + f"; {1000 * (time.perf_counter() - began) / max(done, 1):.2f} ms/puzzle "
+            "(wall clock)",
+            soft_wrap=True,
+        )
+
+    try:
+        with CountProgress(err, total, "solving", quiet) as bar:
+            for puzzle_kind, records in loaded:
+                try:
+                    for outcome in solve_records(puzzle_kind, records, config):
+                        if as_json:
+                            print(json.dumps(outcome_json(puzzle_kind, outcome)), flush=True)
+                        else:
+                            show_outcome(puzzle_kind, outcome, verbose)
+                        # counted once printed: an interrupted summary counts what was shown
+                        counts[outcome.status] += 1
+                        several += outcome.unique is False
+                        used.add(outcome.solver)
+                        bar.advance(outcome.verified)
+                except UsageError as exc:
+                    raise fail(str(exc), EXIT_USAGE) from None
+                except PuzzleError as exc:
+                    raise fail(str(exc)) from None
+    except KeyboardInterrupt:  # the workers are stopped by now: keep what was printed
+        summary(f"interrupted after {sum(counts.values())} of {total} puzzles: ")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    summary()
     if counts[INVALID]:
         raise typer.Exit(EXIT_INVALID)
     if counts[UNSOLVED]:
@@ -266,6 +332,7 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
         "puzzle": kind.record_to_json(record)["puzzle"],
         "answer": kind.answer_to_json(record.puzzle, outcome.answer),
         "verified": outcome.verified,
+        "unique": outcome.unique,  # null: not counted (plans), or not solved
         "status": outcome.status,
         "solver": outcome.solver,
         "seconds": round(outcome.seconds, 6),
@@ -276,54 +343,128 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
     return row
 
 
-def show_outcome(kind: PuzzleKind, outcome: Any) -> None:
-    """Print one puzzle's result for a human: the grid, then one status line."""
+def puzzle_name(record: PuzzleRecord) -> str:
+    """How a person finds the puzzle again: its id when the file gave it one, else file:line
+    (plain files get their index as id, which names no line of the file)."""
+    if record.id and not record.id.isdigit():
+        return record.id
+    return f"{record.source}:{record.line}" if record.source else record.id
+
+
+def show_outcome(kind: PuzzleKind, outcome: Any, verbose: bool = False) -> None:
+    """Print one puzzle's result for a human: one status line (the puzzle's id or file line,
+    its own time), then its grid; `verbose` echoes the puzzle itself too (a Zebra's clues)."""
     record = outcome.record
-    where = record.id or f"{record.source}:{record.line}"
+    where = puzzle_name(record)
     ms = 1000 * outcome.seconds
     if outcome.verified:
-        out.print(kind.render(record.puzzle, outcome.answer))
         extra = "".join(f", {k} {v}" for k, v in outcome.extra.items() if k in ("nfe", "nodes"))
         out.print(
             f"[green]✓ {escape(where)}: solved by {outcome.solver} in {ms:.1f} ms{extra}, "
             "verified[/]"
         )
+        if outcome.unique is False:
+            out.print(f"[yellow]! {escape(where)}: {SEVERAL}[/]")
+        out.print(kind.render(record.puzzle, outcome.answer, verbose=verbose))
     elif outcome.status == "unsolved":
-        out.print(kind.render(record.puzzle, outcome.answer))
         out.print(
             f"[yellow]✗ {escape(where)}: not solved by {outcome.solver}: "
             f"{escape(outcome.message)}[/]"
         )
+        out.print(kind.render(record.puzzle, outcome.answer, verbose=verbose))
     else:
         out.print(f"[red]✗ {escape(where)}: {escape(outcome.message)}[/]")
 
 
 @app.command()
-def verify(files: FilesArg, kind: KindOpt = None) -> None:
-    """Check puzzles (consistent givens) and, where a file carries them, their solutions."""
+def verify(
+    files: FilesArg,
+    kind: KindOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON verdict per puzzle on stdout.")
+    ] = False,
+) -> None:
+    """Check puzzles: consistent givens, a solution exists (unique or several, counted where
+    the kind can), and the file's own solution where it carries one."""
     try:
         loaded = load_records(files, kind)
     except PuzzleError as exc:
         raise fail(str(exc)) from None
-    from puzzlemdm.puzzles.base import first_violations
+    from puzzlemdm.validity import check_record
 
-    bad = total = 0
+    counts: Counter[str] = Counter()
     for puzzle_kind, records in loaded:
         for record in records:
-            total += 1
-            if record.solution is not None:
-                verdict = puzzle_kind.verify(record.puzzle, record.solution)
-            else:
-                verdict = puzzle_kind.check_givens(record.puzzle)
-            if not verdict.ok:
-                bad += 1
-                where = record.id or f"{record.source}:{record.line}"
-                out.print(
-                    f"[red]✗ {escape(where)}: {escape(first_violations(verdict.violations))}[/]"
-                )
-    err.print(f"{total - bad}/{total} verified")
-    if bad:
+            validity = check_record(puzzle_kind, record)
+            where = record.id or f"{record.source}:{record.line}"
+            counts["total"] += 1
+            counts["solutions"] += validity.solution_checked
+            if as_json:
+                print(json.dumps(verdict_json(puzzle_kind, where, validity)), flush=True)
+            name = puzzle_name(record)
+            if not validity.ok:
+                counts["bad"] += 1
+                if not as_json:
+                    out.print(f"[red]✗ {escape(name)}: {escape(validity.problem)}[/]")
+                continue
+            counts[{True: "unique", False: "several", None: "uncounted"}[validity.unique]] += 1
+            if validity.unique is False and not as_json:
+                out.print(f"[yellow]! {escape(name)}: the puzzle has several solutions[/]")
+    checked = "givens consistent, solvable" + (
+        f", {counts['solutions']} given solutions right" if counts["solutions"] else ""
+    )
+    uniqueness = ", ".join(
+        f"{counts[key]} {words}"
+        for key, words in (
+            ("unique", "unique"),
+            ("several", "with several solutions"),
+            ("uncounted", "not counted (answers are plans, or past the search budget)"),
+        )
+        if counts[key]
+    )
+    err.print(
+        f"{counts['total'] - counts['bad']}/{counts['total']} verified (checked: {checked})"
+        + (f"; {uniqueness}" if uniqueness else ""),
+        soft_wrap=True,
+    )
+    if counts["bad"]:
         raise typer.Exit(EXIT_INVALID)
+
+
+def verdict_json(kind: PuzzleKind, where: str, validity: Any) -> dict[str, Any]:
+    """The --json row of one verified (or not) puzzle."""
+    return {
+        "id": where,
+        "kind": kind.name,
+        "ok": validity.ok,
+        "problem": validity.problem or None,
+        "unique": validity.unique,  # null: not counted (plans, or past the search budget)
+        "solution_checked": validity.solution_checked,
+    }
+
+
+@app.command()
+def models(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per checkpoint on stdout.")
+    ] = False,
+) -> None:
+    """List the shipped checkpoints: kind, size, parameters and the headline validation figure
+    of their training log (each read from the checkpoint's own files)."""
+    from puzzlemdm.shipped import shipped_models
+
+    for model in shipped_models():
+        if as_json:
+            print(json.dumps(model), flush=True)
+            continue
+        size = f"{model['layers']} x {model['width']}" if model["layers"] else "?"
+        parameters = f"{model['parameters'] / 1e6:.2f}M" if model["parameters"] else "?"
+        out.print(
+            f"[bold]{escape(model['name'])}[/]: {model['kind']} {model['family'].upper()}, "
+            f"{size}, {parameters} parameters, {model['megabytes']} MB; "
+            f"{escape(model['headline'])}"
+        )
+        out.print(f"  {escape(model['path'])}")
 
 
 @app.command()
@@ -355,6 +496,11 @@ def grade(
                 )
                 continue
             graded = puzzle_kind.grade(record.puzzle)
+            # A level grades the way to the one solution: with several, it says little.
+            count = puzzle_kind.count_solutions(record.puzzle, 2)
+            graded["unique"] = None if count is None else count == 1
+            if graded["unique"] is False:
+                err.print(f"[yellow]! {escape(where)}: several solutions; the level says little[/]")
             levels[graded["level"]] += 1
             if as_json:
                 print(json.dumps({"id": where, **graded}), flush=True)
@@ -379,7 +525,9 @@ def generate(
     kind: Annotated[str, typer.Argument(help="Puzzle kind: sudoku, zebra, blocksworld.")],
     n: Annotated[int, typer.Option("--n", min=1, help="Number of puzzles.")] = 10,
     level: Annotated[str, typer.Option(help="Difficulty level of the kind.")] = "medium",
-    seed: Annotated[int, typer.Option(min=0, help="Seed; puzzle i uses rng([seed, i]).")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed; puzzle i uses rng(\\[seed, i]) alone.")
+    ] = 0,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="JSONL file (stdout if omitted).")
     ] = None,
@@ -391,22 +539,20 @@ def generate(
         int | None, typer.Option(help="Sudoku: target number of givens (default minimal).")
     ] = None,
     option: Annotated[
-        list[str] | None, typer.Option("-O", "--option", help="Kind option key=value.")
+        list[str] | None,
+        typer.Option(
+            "-O",
+            "--option",
+            help="Kind option key=value (sudoku: max_tries=N candidates per puzzle, default "
+            "2000; an option the kind does not take is a usage error).",
+        ),
     ] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Generate puzzles with unique solutions at a level, deterministically from a seed."""
-    from puzzlemdm.generation import generate_records
-    from puzzlemdm.puzzles.registry import get_kind
+    from puzzlemdm.generation import check_request, generate_records
+    from puzzlemdm.solving import UsageError, check_writable
 
-    try:
-        puzzle_kind = get_kind(kind)
-    except PuzzleError as exc:
-        raise fail(str(exc), EXIT_USAGE) from None
-    if level not in puzzle_kind.levels:
-        raise fail(
-            f"unknown level {level!r} for {kind}; choose from {', '.join(puzzle_kind.levels)}",
-            EXIT_USAGE,
-        )
     options: dict[str, Any] = {}
     if size is not None:
         options["size"] = size
@@ -417,24 +563,24 @@ def generate(
         if not sep:
             raise fail(f"--option expects key=value, got {item!r}", EXIT_USAGE)
         options[key.replace("-", "_")] = int(value) if value.lstrip("-").isdigit() else value
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    sink = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        with Progress(
-            "generating",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=output is None,
-        ) as progress:
-            task = progress.add_task("generate", total=n)
+        check_request(kind, level, options)
+        check_writable(output, "--output")
+    except UsageError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    written = 0
+    try:
+        with CountProgress(err, n, "generating", quiet, solving=False) as bar:
             for line in generate_records(kind, level, n, seed, workers, options):
                 sink.write(json.dumps(line) + "\n")
-                progress.advance(task)
+                written += 1
+                bar.advance()
     except (TypeError, ValueError) as exc:
         raise fail(f"cannot generate {kind} with options {options}: {exc}", EXIT_USAGE) from None
+    except KeyboardInterrupt:  # the pool's workers are terminated by now
+        err.print(f"interrupted: {written} of {n} puzzles written")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     finally:
         if output:
             sink.close()
@@ -486,7 +632,6 @@ CheckpointOpt = Annotated[
 ]
 LimitOpt = Annotated[int | None, typer.Option(help="First N puzzles of each split.")]
 DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]
-ThreadsOpt = Annotated[int, typer.Option(help="Torch threads (0: torch's default).")]
 
 
 def run_bench(run: Any, config: Any) -> None:
@@ -499,6 +644,62 @@ def run_bench(run: Any, config: Any) -> None:
         raise fail(str(exc), EXIT_USAGE) from None
     except PuzzleError as exc:
         raise fail(str(exc)) from None
+    except KeyboardInterrupt:  # guided searches are stopped by now; finished rows are kept
+        kept = f": the rows already written stay in {config.out}" if config.out else ""
+        err.print(f"interrupted{kept}")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+@bench_app.command("models")
+def bench_models(
+    model: Annotated[
+        list[str],
+        typer.Option(help="NAME=CHECKPOINT, repeated: the models compared, in table order."),
+    ],
+    methods: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="NAME=M1,M2,..., repeated: a model's methods, e.g. margin, top-prob/steps10, "
+            "margin+bon8-vf, arm, arm+bon8-vf, arm-oracle (default: margin)."
+        ),
+    ] = None,
+    splits: Annotated[str, typer.Option(help="Comma-separated splits.")] = "medium,hard",
+    subset: Annotated[int, typer.Option(help="Puzzles per split for best-of-N.")] = 200,
+    limit: LimitOpt = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 250,
+    device: DeviceOpt = "auto",
+    threads: ThreadsOpt = DEFAULT_THREADS,
+    seed: int = 0,
+    baseline: Annotated[
+        str, typer.Option(help="MODEL/METHOD the others are paired with (default: the first).")
+    ] = "",
+    out: Annotated[
+        str | None, typer.Option(help="Output folder (default: runs/bench-models-TIME).")
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Keep the rows and models an earlier run wrote in OUT."),
+    ] = False,
+) -> None:
+    """Models side by side (MDM vs ARM vs VMD), each with its methods, paired on the same
+    puzzles against a baseline."""
+    from puzzlemdm.bench.models import ModelsConfig, run_models
+
+    config = ModelsConfig(
+        models=model,
+        methods=methods or [],
+        splits=splits,
+        subset=subset,
+        limit=limit,
+        batch_size=batch_size,
+        device=device,
+        threads=threads,
+        seed=seed,
+        baseline=baseline,
+        out=out,
+        resume=resume,
+    )
+    run_bench(run_models, config)
 
 
 @bench_app.command("methods")
@@ -521,7 +722,7 @@ def bench_methods(
     batch_size: Annotated[int, typer.Option(min=1)] = 250,
     node_limit: Annotated[int, typer.Option(help="Per guided search.")] = 200_000,
     device: DeviceOpt = "auto",
-    threads: ThreadsOpt = 0,
+    threads: ThreadsOpt = DEFAULT_THREADS,
     seed: int = 0,
     shard: Annotated[str, typer.Option(help="i/k: puzzles with index % k == i.")] = "0/1",
     resume: Annotated[bool, typer.Option("--resume", help="Keep rows already written.")] = False,
@@ -530,8 +731,12 @@ def bench_methods(
     ] = "margin",
     report_only: Annotated[bool, typer.Option("--report-only", help="Only summarise OUT.")] = False,
     out: Annotated[
-        str, typer.Option(help="Folder of the rows and summary.")
-    ] = "benchmarks/results/decode_methods",
+        str | None,
+        typer.Option(
+            help="Folder of the rows and summary (default: a fresh one under runs/); rows of "
+            "other weights or another device than its table's are refused."
+        ),
+    ] = None,
 ) -> None:
     """Decoding methods side by side: accuracy, NFE, entropy AUROC, paired tests, nodes."""
     from puzzlemdm.bench.methods import MethodsConfig, run_methods
@@ -557,9 +762,15 @@ def bench_orders(
     limit: LimitOpt = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 500,
     device: DeviceOpt = "auto",
-    threads: ThreadsOpt = 0,
+    threads: ThreadsOpt = DEFAULT_THREADS,
     seed: int = 0,
-    out: Annotated[str | None, typer.Option(help="Write OUT.json and OUT.md.")] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            help="Write OUT.json and OUT.md (default: runs/bench-orders-TIME/orders); a table "
+            "of other weights or another device there is not overwritten."
+        ),
+    ] = None,
 ) -> None:
     """One path per decoding order: solve rate, cell accuracy, NFE, by MRV guesses."""
     from puzzlemdm.bench.orders import OrdersConfig, run_orders
@@ -568,14 +779,71 @@ def bench_orders(
     run_bench(run_orders, config)
 
 
+analyze_app = typer.Typer(
+    no_args_is_help=True,
+    help="Study how a model decodes: its decision orders against classical solvers' orders.",
+)
+app.add_typer(analyze_app, name="analyze")
+
+
+@analyze_app.command("orders")
+def analyze_orders(
+    checkpoint: CheckpointOpt = None,
+    splits: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated splits (default: the kind's level test files)."),
+    ] = None,
+    methods: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated: margin, top-prob, entropy, random, left-to-right, "
+            "med<lambda> (margin + MED), steps<k> (margin in k steps)."
+        ),
+    ] = "margin,top-prob,entropy,random,med0.01",
+    limit: LimitOpt = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 500,
+    device: DeviceOpt = "cpu",
+    threads: ThreadsOpt = DEFAULT_THREADS,
+    seed: int = 0,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            help="Run folder (default: a fresh runs/order-study-TIME/); traces "
+            "already in OUT/traces are reused, not decoded again."
+        ),
+    ] = None,
+    figures: Annotated[bool, typer.Option(help="Draw the figures (matplotlib).")] = True,
+) -> None:
+    """Decode with each method, then per decision: forced?, candidates, technique, entropy;
+    per path: Kendall tau against the classical orders; a table and figures in OUT."""
+    from puzzlemdm.analysis.study import StudyConfig, run_study
+
+    config = config_from(StudyConfig, locals())
+    run_bench(run_study, config)
+
+
 @app.command()
 def train(
     config: Annotated[Path, typer.Option("--config", help="Training recipe (TOML).")],
     resume: Annotated[
         bool, typer.Option(help="Continue the run exactly from its resume state.")
     ] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite", help="Replace a run already in the recipe's folder (else refused)."
+        ),
+    ] = False,
     device: Annotated[
         str | None, typer.Option(help="auto | cpu | cuda (overrides the recipe).")
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Torch intra-op threads (overrides the recipe's `threads`; 0: torch's default, "
+            "one per core, which a busy machine makes many times slower).",
+        ),
     ] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override: section.key=value (TOML).")
@@ -585,6 +853,7 @@ def train(
     from puzzlemdm.train.config import load_config
 
     overrides = list(set_ or []) + ([f'device="{device}"'] if device else [])
+    overrides += [f"threads={threads}"] if threads is not None else []
     try:
         cfg = load_config(config, overrides)
     except FileNotFoundError:
@@ -603,7 +872,9 @@ def train(
     from puzzlemdm.train.progress import train_with_progress
 
     try:
-        run_dir = train_with_progress(cfg, resume=resume, console=err)
+        run_dir = train_with_progress(cfg, resume=resume, overwrite=overwrite, console=err)
+    except FileExistsError as exc:  # a run is there already: not replaced without --overwrite
+        raise fail(str(exc), EXIT_USAGE) from None
     except (ValueError, FileNotFoundError) as exc:  # the recipe's data: missing, empty, bad
         raise fail(f"{config}: {exc}") from None
     err.print(f"run saved in {run_dir}")

@@ -6,9 +6,11 @@ rebuilt from its (seed, index).
 
 from __future__ import annotations
 
+import inspect
+import signal
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from multiprocessing import Pool
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,33 @@ def generate_one(
     return line
 
 
+def check_request(kind_name: str, level: str, options: dict[str, Any]) -> None:
+    """UsageError (one line) for an unknown kind or level, or an option the kind's generator
+    does not take; the option values are checked by the generator itself on its first puzzle."""
+    from puzzlemdm.puzzles.base import PuzzleError
+    from puzzlemdm.puzzles.registry import get_kind
+    from puzzlemdm.solving import UsageError
+
+    try:
+        kind = get_kind(kind_name)
+    except PuzzleError as exc:
+        raise UsageError(str(exc)) from None
+    if level not in kind.levels:
+        raise UsageError(
+            f"unknown level {level!r} for {kind_name}; choose from {', '.join(kind.levels)}"
+        )
+    parameters = inspect.signature(kind.generate).parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return  # the kind reads its options itself (and names a wrong one)
+    taken = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
+    for name in options:
+        if name not in taken:
+            raise UsageError(
+                f"{kind_name} generation takes no option {name!r}; it takes "
+                f"{', '.join(taken) or 'none'}"
+            )
+
+
 def generate_records(
     kind_name: str,
     level: str,
@@ -39,9 +68,18 @@ def generate_records(
     options: dict[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Corpus lines for indices 0..count-1, in order, computed by `workers` processes."""
+    check_request(kind_name, level, options or {})
     work = partial(generate_one, kind_name, level, seed, options or {})
     if workers <= 1:
         yield from map(work, range(count))
         return
-    with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(work, range(count), chunksize=4)
+    # On Ctrl-C (or when the caller stops early) the pool's exit terminates the workers at
+    # once; they ignore SIGINT themselves, so a terminal's Ctrl-C (sent to the whole process
+    # group) prints no traceback per worker.
+    with Pool(workers, initializer=_ignore_sigint) as pool:
+        yield from pool.imap(work, range(count), chunksize=4)
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

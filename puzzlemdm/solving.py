@@ -9,6 +9,7 @@ solve stays light.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -20,6 +21,17 @@ from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_
 SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
 MODEL = "mdm"  # the solver name of the masked diffusion model
 SEARCH_MODES = ("auto", "none", "guided")
+# Options that only mean something for path decoding: giving one asks for a path. Their names
+# are those of decode.MethodConfig / StepConfig fields (SolveConfig.method).
+PATH_OPTIONS = (
+    "order", "schedule", "steps", "med_lambda", "k_max", "tau", "prune", "paths", "select",
+    "smc_particles", "smc_lambda", "smc_every", "info_gain", "candidates", "repair",
+    "repair_rounds",
+)  # fmt: skip
+# Torch's default (a thread per core) times guided search's worker threads oversubscribes the
+# cores, and a busy machine makes that many times slower; benchmarks/threads.sh measured one
+# thread fast both on an idle and on a busy 2-core machine (README, "Threads").
+DEFAULT_THREADS = 1
 
 
 class UsageError(ValueError):
@@ -44,6 +56,7 @@ class SolveConfig:
     fallback: str | None = None  # a classical solver that finishes the model's misses
     seed: int = 0  # of every random choice in decoding
     trace_path: str | None = None  # append each puzzle's decoding trace (JSONL) here
+    threads: int = DEFAULT_THREADS  # torch intra-op threads; 0: torch's default
 
     def check(self) -> None:
         """The checks that need no kind: search mode, precision, path options (and none for
@@ -59,8 +72,25 @@ class SolveConfig:
             )
         if self.precision != "fp32":
             _compute_dtype(self.precision)
+        if self.threads < 0:
+            raise UsageError(f"--threads must be >= 0 (0: torch's default), not {self.threads}")
+        if self.node_limit is not None and self.node_limit < 1:
+            raise UsageError(f"--node-limit must be at least 1, not {self.node_limit}")
+        check_writable(self.trace_path, "--trace")
         if self.method:
             _method_config(self.method)
+
+
+def check_writable(path: str | Path | None, flag: str) -> None:
+    """UsageError unless a file can be created at `path` (None: nothing to write): its folder
+    must exist and it must not be a folder itself."""
+    if path is None:
+        return
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise UsageError(f"{flag} {path}: folder {folder} does not exist (create it first)")
+    if Path(path).is_dir():
+        raise UsageError(f"{flag} {path}: is a folder, expected a file to write")
 
 
 @dataclass
@@ -74,6 +104,9 @@ class Outcome:
     seconds: float
     message: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Of a solved puzzle: whether its answer is the only one (None: the kind does not count,
+    # or its search budget ran out). A verified answer to a puzzle with several is still right.
+    unique: bool | None = None
 
     @property
     def verified(self) -> bool:
@@ -94,7 +127,9 @@ def classify(
     if answer is not None:
         verdict = kind.verify(record.puzzle, answer)
         if verdict.ok:
-            return Outcome(record, answer, SOLVED, solver, seconds, extra=extra)
+            count = kind.count_solutions(record.puzzle, 2)
+            unique = None if count is None else count == 1
+            return Outcome(record, answer, SOLVED, solver, seconds, extra=extra, unique=unique)
         message = f"answer rejected by the verifier: {first_violations(verdict.violations)}"
     else:
         message = gave_up
@@ -175,7 +210,8 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
         )
     search = config.search
     if search == "auto":
-        search = "guided" if kind.propagates and not config.method else "none"
+        guides = kind.propagates and not config.method and checkpoint_guides(config.checkpoint)
+        search = "guided" if guides else "none"
     fallback = config.fallback
     plain = config.solver == "auto" and config.search == "auto" and not config.method
     if plain and solver == MODEL and search == "none" and fallback is None:
@@ -186,19 +222,32 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
     return replace(config, solver=solver, search=search, fallback=fallback)
 
 
+def checkpoint_guides(checkpoint: str | None) -> bool:
+    """Whether a checkpoint's model can guide a search (it scores every open cell of a partial
+    grid: an MDM or VMD, not an ARM); read from its config.json without loading it. A
+    checkpoint that cannot be read says so later, when it is loaded."""
+    if checkpoint is None:
+        return True
+    try:
+        config = json.loads((Path(checkpoint) / "config.json").read_text())
+        return config["model"].get("family", "mdm") != "arm"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return True
+
+
 def solve_records(
-    kind: PuzzleKind, records: Sequence[PuzzleRecord], config: SolveConfig
+    kind: PuzzleKind, records: Sequence[PuzzleRecord], config: SolveConfig, model: Any = None
 ) -> Iterator[Outcome]:
     """Solve `records` of `kind` as `config` says: a classical solver one by one, or the model
-    (loaded here) in batches. Usage errors and an unusable checkpoint are raised now; each
-    puzzle's outcome comes as it is decided."""
+    (`model`, else loaded here) in batches. Usage errors and an unusable checkpoint are raised
+    now; each puzzle's outcome comes as it is decided."""
     chosen = resolve(kind, config)
     if chosen.solver != MODEL:
         return solve_classical(kind, records, chosen.solver)
     # Asked for no solver in particular, a puzzle the shipped model cannot read (too large
     # for its grid) goes to the classical solver instead of failing the whole file.
     beyond = kind.solvers[0] if config.solver == "auto" else None
-    return _solve_with_checkpoint(kind, records, chosen, beyond)
+    return _solve_with_checkpoint(kind, records, chosen, beyond, model)
 
 
 def _compute_dtype(precision: str) -> Any:
@@ -226,15 +275,25 @@ def _method_config(options: dict[str, Any]) -> Any:
 
 
 def _solve_with_checkpoint(
-    kind: PuzzleKind, records: Sequence[PuzzleRecord], config: SolveConfig, beyond: str | None
+    kind: PuzzleKind,
+    records: Sequence[PuzzleRecord],
+    config: SolveConfig,
+    beyond: str | None,
+    model: Any = None,
 ) -> Iterator[Outcome]:
-    """Load the checkpoint (the kind's shipped one by default) and decode with it."""
+    """Load the checkpoint (the kind's shipped one by default; `model` if it is loaded
+    already, as the Python API's solvers keep it) and decode with it."""
     from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
 
     dtype = _compute_dtype(config.precision)
     method = _method_config(config.method)
     folder = config.checkpoint or shipped_checkpoint(f"{kind.name}-mdm")
-    model = load_checkpoint(folder, resolve_device(config.device))
+    if config.threads > 0:
+        import torch
+
+        torch.set_num_threads(config.threads)
+    if model is None:
+        model = load_checkpoint(folder, resolve_device(config.device))
     model.compute_dtype = dtype
     return solve_with_model(
         kind,
@@ -278,7 +337,18 @@ def solve_with_model(
 
     method = method or MethodConfig()
     device = next(model.parameters()).device
-    solver = f"{model_name}/{'guided-search' if guided else method.name}"
+    if getattr(model, "family", "mdm") == "arm":
+        from puzzlemdm.decode.arm import arm_method_name, resolve_order
+
+        if guided:
+            raise UsageError(
+                "an autoregressive model cannot guide a search (it scores one next decision, "
+                "not every open cell): use --search none"
+            )
+        name = arm_method_name(method, resolve_order(model, method.arm_order))
+    else:
+        name = method.name
+    solver = f"{model_name}/{'guided-search' if guided else name}"
     expected = model.config.grid
     if expected.get("kind") != kind.name:
         raise CheckpointError(
@@ -312,7 +382,7 @@ def solve_with_model(
                 result = guided_search_batch(model, kind, puzzles, spec, node_limit=node_limit)
             else:
                 result = decode_puzzles(model, kind, puzzles, spec, method, generator=generator)
-            per_puzzle = (time.perf_counter() - began) / len(ready)
+            own = _own_seconds(result, time.perf_counter() - began)
             if trace_path:
                 ids = [chunk[i].id or f"{chunk[i].source}:{chunk[i].line}" for i in ready]
                 write_traces(trace_path, result, ids, solver)
@@ -325,12 +395,28 @@ def solve_with_model(
                     "cumulative_entropy": round(float(result.cumulative_entropy[row]), 6),
                     **_row_info(result.info, row),
                 }
-                outcomes[i] = classify(kind, record, answer, solver, per_puzzle, extra)
+                gave_up = "the solver gave up"
+                if "node_limit_hit" in result.info and bool(result.info["node_limit_hit"][row]):
+                    answer = None  # the grid holds what the search had decided: not an answer
+                    gave_up = (
+                        f"guided search stopped at --node-limit {node_limit} without an answer"
+                    )
+                outcomes[i] = classify(kind, record, answer, solver, own[row], extra, gave_up)
         for i in range(len(chunk)):
             outcome = outcomes[i]
             if outcome.status == UNSOLVED and fallback:
                 outcome = _fall_back(kind, outcome, fallback)
             yield outcome
+
+
+def _own_seconds(result: Any, batch_seconds: float) -> list[float]:
+    """Each puzzle's own time in a batch: its search's (guided searches run side by side), or
+    the batch's time until its last forward pass (a decoded path ends when its cells are
+    decided; the batch ends with its longest path), not the batch's average."""
+    if "seconds" in result.info:
+        return result.info["seconds"].tolist()
+    nfe = result.nfe.double().cpu()
+    return (batch_seconds * nfe / max(float(nfe.max()), 1.0)).tolist()
 
 
 def _row_info(info: dict[str, Any], row: int) -> dict[str, int | float]:

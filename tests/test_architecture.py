@@ -8,7 +8,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "puzzlemdm"
 KINDS = ("sudoku", "zebra", "blocksworld")
-GENERIC = ("model", "train", "decode", "bench", "solving.py", "generation.py", "cli.py")
+GENERIC = (
+    "model", "train", "decode", "bench", "solving.py", "generation.py", "cli.py", "api.py",
+    "validity.py",
+)  # fmt: skip
 
 
 def module_name(path: Path) -> str:

@@ -39,3 +39,11 @@ def test_classical_zebra_solve_loads_only_zebra():
     probe = loaded_by("datasets/zebra/easy/validation.jsonl", "strategy")
     assert probe["exit"] == 0
     assert probe["loaded"] == ["puzzlemdm.puzzles.zebra.kind"]
+
+
+def test_importing_the_package_imports_no_torch_and_no_kind():
+    probe = "import sys, puzzlemdm; print([m for m in sys.modules if m == 'torch' or 'kind' in m])"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "[]"

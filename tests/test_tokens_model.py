@@ -55,7 +55,7 @@ def test_augmentation_keeps_grids_valid_and_consistent(box):
     solution = pattern_solution(*box)
     puzzle = solution.with_cells([v if i % 2 else 0 for i, v in enumerate(solution.cells)])
     batch = stack([get_kind("sudoku").encode(puzzle, solution)] * 16)
-    tokens, target = transform_sudoku(
+    tokens, target, _ = transform_sudoku(
         torch.as_tensor(batch["tokens"]),
         torch.as_tensor(batch["target"]),
         *box,

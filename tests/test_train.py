@@ -97,7 +97,7 @@ def test_second_stage_starts_from_the_init_checkpoint(corpus, tmp_path):
 
     recipe["model"]["d_model"] = 32
     with pytest.raises(CheckpointError, match="another architecture"):
-        run_training(config_from_dict(recipe))
+        run_training(config_from_dict(recipe), overwrite=True)
 
 
 def test_float16_checkpoints_reload_as_float32_with_the_same_answers(corpus, tmp_path):

@@ -10,7 +10,8 @@ already written, `--shard i/k` takes puzzles with index % k == i. The report
 time, the AUROC of cumulative entropy as a predictor of failure, paired differences against
 `--baseline` (bootstrap 95% interval, exact McNemar test), and guided-search nodes against a
 classical solver's on the same puzzles. The kind is the checkpoint's; splits are named as in
-puzzlemdm.bench.splits.
+puzzlemdm.bench.splits. OUT is a fresh folder under runs/ unless --out names one; rows of
+other weights or another device than a table's are refused (bench.outputs).
 
     puzzlemdm bench methods --splits easy,medium,hard,norvig_top95 --methods cheap,expensive \
         --out benchmarks/results/decode_methods
@@ -32,6 +33,7 @@ import numpy as np
 import torch
 
 from puzzlemdm.bench.measured import load_measured
+from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing
 from puzzlemdm.bench.splits import Item, by_guesses, load_split, shortcuts, split_label
 from puzzlemdm.bench.stats import auroc, mcnemar, paired_bootstrap, wilson
 from puzzlemdm.decode import MethodConfig, StepConfig, decode_puzzles, guided_search_batch
@@ -95,7 +97,7 @@ class MethodsConfig:
     resume: bool = False  # keep rows already written
     baseline: str = "margin"  # the method the others are paired with
     report_only: bool = False  # only summarise OUT
-    out: str = "benchmarks/results/decode_methods"
+    out: str | None = None  # None: a fresh folder under runs/
 
 
 def lookup(name: str, kind: PuzzleKind | None = None) -> tuple[MethodConfig | str, bool] | None:
@@ -189,9 +191,12 @@ def run_batch(
     method: MethodConfig,
     seed: int,
     device: torch.device,
+    forced: bool = False,
 ) -> list[dict[str, Any]]:
-    """Decode a chunk with a token-batch method; one row per puzzle."""
+    """Decode a chunk with a token-batch method; one row per puzzle. `forced` adds the share
+    of the path's decisions that were forced cells when made (kinds with order facts)."""
     puzzles = [it.record.puzzle for it in items]
+    facts = kind.order_facts() if forced else None
     generator = torch.Generator(device=device).manual_seed(seed)
     result = decode_puzzles(model, kind, puzzles, spec, method, generator=generator)
     batch = stack([kind.encode(it.record.puzzle, it.record.solution, spec) for it in items])
@@ -214,6 +219,11 @@ def run_batch(
         for key in EXTRAS:
             if key in result.info and isinstance(result.info[key], torch.Tensor):
                 row[key] = result.info[key][b].item()
+        if facts is not None:
+            path = result.order[b] >= 0
+            cells, values = result.order[b][path].tolist(), result.values[b][path].tolist()
+            made = facts.replay(it.record.puzzle, cells, values, spec)
+            row["forced_share"] = round(sum(f.forced for f in made) / max(len(made), 1), 6)
         rows.append(row)
     return rows
 
@@ -271,6 +281,13 @@ def run_classical(kind: PuzzleKind, item: Item, solver: str) -> dict[str, Any]:
 def run_methods(config: MethodsConfig) -> dict[str, Any] | None:
     """Run `config` (unless report_only) and summarise OUT; None when this shard is one of
     several (the others may still be writing), else the summary (also printed as Markdown)."""
+    if config.out is None:
+        if config.report_only or config.resume or config.shard != "0/1":
+            raise UsageError(
+                "--report-only, --resume and --shard work on a table folder: name it with --out"
+            )
+        config = replace(config, out=str(fresh_folder("bench-methods")))
+        print(f"writing to {config.out}", flush=True)
     if not config.report_only:
         shard = parse_shard(config.shard)
         run_rows(config, shard)
@@ -296,6 +313,8 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
         "limit": config.limit,
         "command": command_line(config),
     }
+    existing = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
+    refuse_mixing(existing, header, str(out))
     out.mkdir(parents=True, exist_ok=True)
     # One header per command (splits x methods), so that a table built by several commands
     # lists them all; the shards of a command, and its resumed runs, share one.

@@ -20,6 +20,7 @@ from typing import Any
 import torch
 
 from puzzlemdm.bench.measured import load_measured
+from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing
 from puzzlemdm.bench.splits import Item, by_guesses, level_splits, load_split
 from puzzlemdm.decode import ORDERS
 from puzzlemdm.decode.core import decode
@@ -44,7 +45,7 @@ class OrdersConfig:
     device: str = "auto"
     threads: int = 0  # torch threads (0: torch's default)
     seed: int = 0
-    out: str | None = None  # write OUT.json and OUT.md
+    out: str | None = None  # write OUT.json and OUT.md; None: runs/bench-orders-<time>/orders
 
 
 def run_split(
@@ -100,7 +101,8 @@ def run_split(
 
 
 def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
-    """Every split x prune x order of `config`; writes OUT.json and OUT.md when `out` is set."""
+    """Every split x prune x order of `config`; writes OUT.json and OUT.md (OUT: a fresh
+    folder under runs/ unless `out` is set)."""
     if config.prune not in PRUNES:
         raise UsageError(f"--prune must be one of {', '.join(PRUNES)}, not {config.prune!r}")
     unknown = [order for order in config.orders.split(",") if order not in ORDERS]
@@ -111,6 +113,14 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
     kind, spec = measured.kind, measured.spec
     if True in PRUNES[config.prune] and spec.differ is None:
         raise UsageError(f"--prune {config.prune}: {kind.name} has no all-different rules")
+    if config.out is None:
+        config = replace(config, out=str(fresh_folder("bench-orders") / "orders"))
+        print(f"writing to {config.out}.json and .md", flush=True)
+    table = Path(config.out + ".json")
+    if table.exists():  # rewritten below: only by a run of the same weights on the same device
+        refuse_mixing(
+            [json.loads(table.read_text())], provenance(checkpoint, model, device, 0), config.out
+        )
     # The table records the options as run, defaults resolved.
     ran = replace(
         config, checkpoint=checkpoint, splits=config.splits or ",".join(level_splits(kind))
@@ -134,12 +144,9 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
         "command": "puzzlemdm bench orders "
         + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in asdict(ran).items() if v is not None),
     }
-    if config.out:
-        Path(config.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(config.out + ".json").write_text(
-            json.dumps({**header, "results": results}, indent=2) + "\n"
-        )
-        Path(config.out + ".md").write_text(markdown(header, results))
+    Path(config.out).parent.mkdir(parents=True, exist_ok=True)
+    table.write_text(json.dumps({**header, "results": results}, indent=2) + "\n")
+    Path(config.out + ".md").write_text(markdown(header, results))
     return results
 
 

@@ -110,11 +110,18 @@ def best_of_n(
     walk = walk_copies(
         model, tokens, allowed, paths, diverse(config, path_noise), generator, differ, noisy
     )
-    every = walk.run()
+    return choose_paths(walk.run(), batch, paths, check)
+
+
+def choose_paths(
+    every: DecodeResult, batch: int, paths: int, check: Verifier | None
+) -> DecodeResult:
+    """Each puzzle's selected path among `paths` consecutive rows of `every` (lowest
+    cumulative entropy; verified-first with `check`); NFE sums the puzzle's paths."""
     entropy = every.cumulative_entropy.view(batch, paths)
     verified = None if check is None else check(every.tokens).view(batch, paths)
     chosen = select_paths(entropy, verified)
-    rows = torch.arange(batch, device=tokens.device) * paths + chosen
+    rows = torch.arange(batch, device=entropy.device) * paths + chosen
     result = every.rows(rows)
     result.nfe = every.nfe.view(batch, paths).sum(1)
     result.info.update({"paths": paths, "chosen_path": chosen, "path_entropy": entropy})

@@ -130,6 +130,10 @@ class ModelChooser:
         self.cache.update(zip(keys, logp, strict=True))
 
 
+class SearchStopped(Exception):
+    """A search ended early because the batch was stopped (the user pressed Ctrl-C)."""
+
+
 class BatchedForward:
     """Answers the model queries of concurrent searches (one thread each) with one forward.
 
@@ -144,6 +148,7 @@ class BatchedForward:
         self.asked: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
         self.answers: dict[int, torch.Tensor] = {}
         self.failure: BaseException | None = None
+        self.stopped = False  # set by `stop`: every search ends at its next model query
         self.passes = 0
 
     def ask(self, search: int, tokens: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
@@ -152,10 +157,18 @@ class BatchedForward:
             self.asked[search] = (tokens, allowed)
             self._answer_if_all_asked()
             while search not in self.answers:
+                if self.stopped:
+                    raise SearchStopped
                 if self.failure is not None:
                     raise RuntimeError("the batched model call failed") from self.failure
                 self.ready.wait()
             return self.answers.pop(search)
+
+    def stop(self) -> None:
+        """End every search at its next query (Ctrl-C): none waits for a pass that never comes."""
+        with self.ready:
+            self.stopped = True
+            self.ready.notify_all()
 
     def finished(self) -> None:
         """A search ended (answer, no solution, limit or error): stop waiting for it."""
@@ -164,7 +177,7 @@ class BatchedForward:
             self._answer_if_all_asked()
 
     def _answer_if_all_asked(self) -> None:
-        if not self.asked or len(self.asked) < self.running:
+        if self.stopped or not self.asked or len(self.asked) < self.running:
             return
         keys = list(self.asked)
         sizes = [len(self.asked[k][0]) for k in keys]
@@ -375,12 +388,30 @@ def search_together(
             errors.append(exc)
         finally:
             shared.finished()
+            ended[index].set()
 
+    # Each search says it ended by an Event, not by Thread.join: on Python 3.11 a join cut by
+    # Ctrl-C can mark a thread that is still running as stopped (bpo-45274), and it is not
+    # waited for.
+    ended = [threading.Event() for _ in puzzles]
     threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(puzzles))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    launched = 0
+    try:
+        for thread in threads:
+            launched += 1
+            thread.start()
+        for event in ended:
+            event.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C reaches this (main) thread only. Exiting with searches still inside torch
+        # aborts the process (SIGABRT, "terminate called without an active exception"), so
+        # stop them, wait until each has left its model call, then let the interrupt go on.
+        shared.stop()
+        for thread, event in zip(threads[:launched], ended, strict=False):
+            while not event.wait(1.0):
+                if thread.ident is None:  # Ctrl-C came before this one could run at all
+                    break
+        raise
     if errors:
         raise errors[0]
     return [out for out in outs if out is not None]
@@ -449,6 +480,8 @@ def guided_search_batch(
         "guesses": torch.tensor([o.guesses for o in outs]),
         "backtracks": torch.tensor([o.backtracks for o in outs]),
         "rows": torch.tensor([o.rows for o in outs]),
+        "seconds": torch.tensor([o.seconds for o in outs], dtype=torch.float64),
+        "node_limit_hit": torch.tensor([o.node_limit_hit for o in outs]),
     }
     if compare_classical:
         info["classical_nodes"] = torch.tensor(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from puzzlemdm.decode.bon import best_of_n
+from puzzlemdm.decode.bon import SELECTIONS, best_of_n
 from puzzlemdm.decode.core import decode_path
 from puzzlemdm.decode.infogain import info_gain
 from puzzlemdm.decode.repair import Violated, repair
@@ -19,6 +19,7 @@ from puzzlemdm.decode.rules import Verifier, differ_verifier
 from puzzlemdm.decode.smc import smc
 from puzzlemdm.decode.step import StepConfig
 from puzzlemdm.decode.trace import DecodeResult
+from puzzlemdm.model.families import family_of
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,20 @@ class MethodConfig:
     repair_scope: str = "unit"
     repair_prune: bool = True  # re-decode with the rules applied
     prune: bool = False  # exclude values the rules forbid while decoding
+    # Autoregressive models only (puzzlemdm.decode.arm): whose order, and the Gumbel scale of
+    # their best-of-N paths (1.0 = sampling from the model).
+    arm_order: str = "auto"  # auto | model | left-to-right | given (a solver's, oracle)
+    arm_path_noise: float = 1.0
 
     def check(self) -> None:
         """Raise ValueError for combinations that are not supported."""
         self.step.check()
+        # checked here, not only when a selector runs: with one path no selector runs, and a
+        # typo would be silently ignored
+        if self.select not in SELECTIONS:
+            raise ValueError(
+                f"unknown selection {self.select!r}; choose from {', '.join(SELECTIONS)}"
+            )
         chosen = [self.paths > 1, self.smc_particles > 1, self.info_gain]
         if sum(chosen) > 1:
             raise ValueError("choose at most one of best-of-N paths, SMC particles, info-gain")
@@ -67,6 +78,8 @@ class MethodConfig:
             label += f"/T{s.temperature:g}"
         if s.gumbel_scale:
             label += f"/g{s.gumbel_scale:g}"
+        if s.latent != "prior":
+            label += f"/z-{s.latent}"
         if self.prune:
             label += "/prune"
         if self.paths > 1:
@@ -92,12 +105,22 @@ def run_method(
     verifier: Verifier | None = None,
     violations: Violated | None = None,
     generator: torch.Generator | None = None,
+    given: torch.Tensor | None = None,
 ) -> DecodeResult:
     """Decode a batch with `method`; `differ` (the rules) is needed by repair and by
     verified-first selection when no `verifier` is given, and used for pruning if asked.
     `violations` (repair.kind_violations): the positions the kind's verifier names, which
-    repair re-opens too."""
+    repair re-opens too. `given` [B, L]: a solver's ranks of the blanks, for an ARM decoding
+    in that order (`arm_order="given"`)."""
     method.check()
+    if family_of(model) == "arm":
+        from puzzlemdm.decode.arm import run_arm_method
+
+        if method.select == "verified-first" and verifier is None and differ is not None:
+            verifier = differ_verifier(differ)
+        return run_arm_method(
+            model, tokens, allowed, method, verifier=verifier, given=given, generator=generator
+        )
     if method.repair and differ is None and violations is None:
         raise ValueError("repair needs the puzzle's rules (differ) or its verifier (violations)")
     prune = differ if method.prune else None

@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import torch
 
 from puzzlemdm.decode.guided import model_device
 from puzzlemdm.decode.judge import kind_verifier, kind_violations
 from puzzlemdm.decode.methods import MethodConfig, run_method
 from puzzlemdm.decode.trace import DecodeResult
-from puzzlemdm.puzzles.base import PuzzleKind
+from puzzlemdm.model.arm import order_ranks
+from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord
 from puzzlemdm.puzzles.grid import GridSpec, stack
 
 
@@ -41,4 +43,14 @@ def decode_puzzles(
         # repair re-opens what the kind's verifier blames, not only the differ clashes
         violations=kind_violations(kind, puzzles, spec) if method.repair else None,
         generator=generator,
+        given=solver_ranks(kind, puzzles, spec, device) if method.arm_order == "given" else None,
     )
+
+
+def solver_ranks(
+    kind: PuzzleKind, puzzles: Sequence[Any], spec: GridSpec, device: torch.device
+) -> torch.Tensor:
+    """[B, L] each position's place in the kind's classical solver order (the order an ARM is
+    handed in the oracle-order diagnostic)."""
+    ranks = [order_ranks(kind.solver_order(PuzzleRecord(p), spec), spec.length) for p in puzzles]
+    return torch.as_tensor(np.stack(ranks), device=device)

@@ -18,7 +18,10 @@ from puzzlemdm.decode import schedules as sched
 from puzzlemdm.decode import scores
 from puzzlemdm.decode.rules import excluded_values
 from puzzlemdm.decode.trace import DecodeResult, Recorder
+from puzzlemdm.model.vmd import draw_path_latents
 from puzzlemdm.puzzles.grid import MASK
+
+LATENTS = ("prior", "zero")
 
 Scorer = Callable[[torch.Tensor], torch.Tensor]
 
@@ -52,6 +55,7 @@ class StepConfig:
     sample: bool = False
     temperature: float = 1.0
     gumbel_scale: float = 0.0
+    latent: str = "prior"  # a VMD's z per path: "prior" (drawn once, kept) | "zero"
 
     def check(self) -> None:
         """Raise ValueError for an unknown order or schedule or an impossible knob."""
@@ -65,6 +69,14 @@ class StepConfig:
             raise ValueError("schedule 'steps' needs a step budget steps >= 1")
         if self.k_max is not None and self.k_max < 1:
             raise ValueError("k_max must be at least 1")
+        if not 0 < self.tau <= 1:
+            raise ValueError(f"tau is a probability: choose it in (0, 1], not {self.tau:g}")
+        if self.med_lambda < 0:
+            raise ValueError(
+                f"med_lambda is an entropy (nats): choose it >= 0, not {self.med_lambda:g}"
+            )
+        if self.latent not in LATENTS:
+            raise ValueError(f"unknown latent {self.latent!r}; choose from {', '.join(LATENTS)}")
         if self.sample and self.temperature <= 0:
             raise ValueError("temperature must be positive")
 
@@ -104,7 +116,9 @@ def log_probs(
         logits = torch.zeros(step_allowed.shape, dtype=torch.float64, device=tokens.device)
         index = rows.nonzero().squeeze(1)
         if index.numel():
-            logits[index] = model(tokens[index], step_allowed[index]).double()
+            # a model with per-row state (one latent per path) follows its rows
+            on_rows = model.rows(index) if hasattr(model, "rows") else model
+            logits[index] = on_rows(tokens[index], step_allowed[index]).double()
     return torch.log_softmax(logits, dim=-1)
 
 
@@ -221,6 +235,8 @@ class Walk:
         if noisy is None:
             noisy = torch.ones(batch, dtype=torch.bool, device=tokens.device)
         self.noisy = noisy.to(tokens.device)
+        # A latent-variable model (VMD) draws one z per path here and keeps it to the end.
+        self.model = draw_path_latents(model, batch, config.latent, generator, self.noisy)
         masked = tokens == MASK
         widest = int(masked.sum(1).max()) if batch else 0
         self.recorder = Recorder(batch, widest, tokens.device)

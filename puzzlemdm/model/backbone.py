@@ -63,7 +63,12 @@ class Attention(nn.Module):
         q, k, v = (t.transpose(1, 2) for t in (q, k, v))  # [B, H, L, Dh]
         bias = attn_mask
         if self.relation_bias is not None and relation is not None:
-            rel = self.relation_bias[relation].permute(2, 0, 1).unsqueeze(0)  # [1, H, L, L]
+            if relation.is_floating_point():  # one-hot types per row [B, L, L, R]: a matmul,
+                # whose backward is another (indexing B * L * L entries backward is a slow
+                # scatter on CPU)
+                rel = (relation @ self.relation_bias.to(relation.dtype)).permute(0, 3, 1, 2)
+            else:  # one grid's types [L, L]
+                rel = self.relation_bias[relation].permute(2, 0, 1)[None]
             bias = rel if bias is None else bias + rel
         y = F.scaled_dot_product_attention(
             q,
@@ -107,16 +112,30 @@ class Backbone(nn.Module):
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
         self.norm = RMSNorm(cfg.d_model)
 
+    def embed_coordinates(self, coords: torch.Tensor) -> torch.Tensor:
+        """The summed coordinate embeddings of positions `coords` [..., C] -> [..., D]."""
+        return sum(embedding(coords[..., i]) for i, embedding in enumerate(self.coord_embeddings))
+
     def forward(
-        self, x: torch.Tensor, coords: torch.Tensor, relation: torch.Tensor | None
+        self,
+        x: torch.Tensor,
+        coords: torch.Tensor | None,
+        relation: torch.Tensor | None,
+        condition: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """x: token embeddings [B, L, D]; coords [L, C]; relation [L, L] (types) or None."""
-        for i, embedding in enumerate(self.coord_embeddings):
-            x = x + embedding(coords[..., i])
+        """x: token embeddings [B, L, D]; coords [L, C] or [B, L, C] (None: `x` already holds
+        them); relation [L, L] or [B, L, L] (types) or None; condition [B, n_layers, D]: a
+        vector added to every position before each block (a latent variable's say)."""
+        if coords is not None:
+            x = x + self.embed_coordinates(coords)
+        if relation is not None and relation.dim() == 3:  # one relation matrix per row
+            relation = F.one_hot(relation, self.cfg.n_relations).to(x.dtype)
         attn_mask = None
         if self.cfg.causal:
             length = x.shape[1]
             attn_mask = torch.full((length, length), float("-inf"), device=x.device).triu(1)
-        for block in self.blocks:
+        for i, block in enumerate(self.blocks):
+            if condition is not None:
+                x = x + condition[:, i, None]
             x = block(x, relation, attn_mask)
         return self.norm(x)

@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from puzzlemdm.model.mdm import MaskedDiffusionModel, ModelConfig, spec_from_signature
+from puzzlemdm.model.mdm import ModelConfig, spec_from_signature
 from puzzlemdm.puzzles.base import PuzzleError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -30,7 +30,7 @@ def shipped_checkpoint(name: str = "sudoku-mdm") -> Path:
 
 def save_checkpoint(
     folder: Path,
-    model: MaskedDiffusionModel,
+    model: torch.nn.Module,
     extra: dict[str, Any] | None = None,
     dtype: torch.dtype | None = None,
 ) -> None:
@@ -53,10 +53,15 @@ def save_checkpoint(
     (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
-def load_checkpoint(folder: str | Path, device: str | torch.device = "cpu") -> MaskedDiffusionModel:
-    """Rebuild the model of a checkpoint folder, in eval mode, on `device`."""
+def load_checkpoint(
+    folder: str | Path, device: str | torch.device = "cpu", family: str | None = None
+) -> torch.nn.Module:
+    """Rebuild the model of a checkpoint folder, in eval mode, on `device`; with `family`
+    (`mdm`, `arm`), a checkpoint of another family is refused with a clear error."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
+
+    from puzzlemdm.model.families import DESCRIPTIONS, build
 
     folder = Path(folder)
     where = str(folder)
@@ -78,7 +83,16 @@ def load_checkpoint(folder: str | Path, device: str | torch.device = "cpu") -> M
         raise CheckpointError("model.safetensors is missing", source=where) from None
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(f"model.safetensors is corrupt ({exc})", source=where) from None
-    model = MaskedDiffusionModel(config, spec)
+    if family is not None and config.family != family:
+        raise CheckpointError(
+            f"this is {DESCRIPTIONS.get(config.family, config.family)}, "
+            f"where {DESCRIPTIONS.get(family, family)} is needed",
+            source=where,
+        )
+    try:
+        model = build(config, spec)
+    except ValueError as exc:
+        raise CheckpointError(f"config.json: {exc}", source=where) from None
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
@@ -100,7 +114,7 @@ def resolve_device(name: str = "auto") -> torch.device:
 
 
 def provenance(
-    checkpoint: str | Path, model: MaskedDiffusionModel, device: torch.device, seed: int
+    checkpoint: str | Path, model: torch.nn.Module, device: torch.device, seed: int
 ) -> dict[str, Any]:
     """What every benchmark table records about the run: checkpoint, size, machine, seed."""
     import hashlib

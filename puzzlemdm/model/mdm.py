@@ -34,17 +34,34 @@ class ModelConfig:
 
     backbone: BackboneConfig = field(default_factory=BackboneConfig)
     grid: dict[str, Any] = field(default_factory=dict)  # GridSpec.signature()
+    family: str = "mdm"  # mdm | arm | vmd (puzzlemdm.model.families)
+    order: str = ""  # an ARM's training order (left-to-right | solver)
+    latent: dict[str, int] = field(default_factory=dict)  # a VMD's LatentConfig
 
     def to_dict(self) -> dict[str, Any]:
-        return {"backbone": asdict(self.backbone), "grid": self.grid}
+        out = {"backbone": asdict(self.backbone), "grid": self.grid, "family": self.family}
+        if self.order:
+            out["order"] = self.order
+        if self.latent:
+            out["latent"] = dict(self.latent)
+        return out
 
     @staticmethod
     def from_dict(data: dict[str, Any]) -> ModelConfig:
-        return ModelConfig(BackboneConfig(**data["backbone"]), dict(data["grid"]))
+        # checkpoints written before there were families are MDMs
+        return ModelConfig(
+            BackboneConfig(**data["backbone"]),
+            dict(data["grid"]),
+            str(data.get("family", "mdm")),
+            str(data.get("order", "")),
+            dict(data.get("latent", {})),
+        )
 
 
 class MaskedDiffusionModel(nn.Module):
     """p(x_0 | x_t) for every position, given the partially masked grid x_t."""
+
+    family = "mdm"
 
     def __init__(self, config: ModelConfig, spec: GridSpec) -> None:
         super().__init__()
@@ -66,11 +83,21 @@ class MaskedDiffusionModel(nn.Module):
 
     def forward(self, tokens: torch.Tensor, allowed: torch.Tensor | None = None) -> torch.Tensor:
         """tokens [B, L] (MASK = -1 where unknown) -> logits [B, L, V], disallowed = -1e9."""
+        return self.denoise(tokens, allowed)
+
+    def denoise(
+        self,
+        tokens: torch.Tensor,
+        allowed: torch.Tensor | None = None,
+        condition: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """`forward`, with `condition` [B, n_layers, D] added before each block (VMD's z)."""
         ids = torch.where(tokens == MASK, torch.full_like(tokens, self.vocab), tokens)
         # Entered here, not by the caller: autocast is per thread, and guided search calls the
         # model from its worker threads.
         with computing_in(tokens.device.type, self.compute_dtype):
-            hidden = self.backbone(self.value_embedding(ids), self.coords, self.relation)
+            embedded = self.value_embedding(ids)
+            hidden = self.backbone(embedded, self.coords, self.relation, condition)
             logits = self.head(hidden)
         logits = logits.float()
         if allowed is not None:

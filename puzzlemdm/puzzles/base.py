@@ -50,6 +50,22 @@ class Decision:
     depth: int = 0
 
 
+@dataclass(frozen=True)
+class DecisionFacts:
+    """What a kind says about one decision of a model's path at the moment it was made (for
+    the order analysis): whether the cell was `forced` by the rules and the earlier decisions,
+    its `candidates` left, the `fewest` candidates of any open cell then, and the `technique`
+    a classical solver would need to fix it ("guess" when it would have to search);
+    `open_forced`: the share of all open cells that were forced then (what a uniformly random
+    choice of cell would hit: the chance level of `forced`), None where not computed."""
+
+    forced: bool
+    candidates: int
+    fewest: int
+    technique: str
+    open_forced: float | None = None
+
+
 @dataclass
 class SolveResult:
     """A solver's output: the answer (None when it gave up), its trace and counters."""
@@ -136,6 +152,12 @@ class PuzzleKind(Protocol):
         """A named classical solver's answer and decision trace."""
         ...
 
+    def count_solutions(self, puzzle: Any, limit: int = 2) -> int | None:
+        """How many answers the puzzle has, counted up to `limit` by the kind's complete
+        search (so `limit=2` tells unique from several); None where the kind does not count
+        (answers that are never unique, such as plans) or its search budget ran out."""
+        ...
+
     def grade(self, puzzle: Any) -> dict[str, Any]:
         """Difficulty: at least `level`, plus the kind's counters (techniques, guesses...)."""
         ...
@@ -157,8 +179,9 @@ class PuzzleKind(Protocol):
         optimal length); None where right answers are all as good, or the best is unknown."""
         ...
 
-    def render(self, puzzle: Any, answer: Any | None) -> Any:
-        """A rich renderable showing the puzzle (and answer) in the terminal."""
+    def render(self, puzzle: Any, answer: Any | None, verbose: bool = False) -> Any:
+        """A rich renderable showing the answer (or the puzzle) in an 80-column terminal;
+        `verbose`: the whole puzzle too where the answer does not show it (a Zebra's clues)."""
         ...
 
     def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
@@ -188,6 +211,11 @@ class PuzzleKind(Protocol):
 
     def cell_positions(self, puzzle: Any, spec: GridSpec) -> np.ndarray:
         """Token position of each cell index that traces and violations use."""
+        ...
+
+    def solver_order(self, record: PuzzleRecord, spec: GridSpec) -> list[int]:
+        """Token positions in the order the kind's classical solver fixes them (an ARM trained
+        on the solver's order reads this); positions it never fixes may be missing."""
         ...
 
     def augmentation(self) -> Augment | None:
@@ -328,3 +356,20 @@ class KindPackage:
 
     def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
         return None  # every answer that verifies is as good as another
+
+    def order_facts(self) -> Any | None:
+        """The kind's `orders` module for the order analysis, or None if it has none. It
+        offers `reference_orders(puzzle, spec) -> {name: token positions in order}` and
+        `replay(puzzle, positions, token values, spec) -> [DecisionFacts]` (one per decision,
+        each at the moment the path made it)."""
+        import importlib.util
+
+        if importlib.util.find_spec(f"{self.package}.orders") is None:
+            return None
+        return self._module("orders")
+
+    def solver_order(self, record: PuzzleRecord, spec: GridSpec) -> list[int]:
+        """The default classical solver's decision trace, as token positions."""
+        positions = self.cell_positions(record.puzzle, spec)
+        trace = self.solve(record.puzzle, self.solvers[0]).trace  # type: ignore[attr-defined]
+        return [int(positions[decision.cell]) for decision in trace]

@@ -44,6 +44,16 @@ def detect_kind(text: str, source: str) -> PuzzleKind:
     raise PuzzleError(f"ambiguous puzzle kind ({', '.join(matches)}); pass --kind", source=source)
 
 
+def kind_of(puzzle: object) -> PuzzleKind:
+    """The kind whose folder defines `puzzle`'s class (a Sudoku, a Zebra...)."""
+    module = type(puzzle).__module__
+    for name, package in KIND_PACKAGES.items():
+        if module.startswith(f"{package}."):
+            return get_kind(name)
+    kinds = ", ".join(KIND_PACKAGES)
+    raise PuzzleError(f"{type(puzzle).__name__} is not a puzzle of any kind ({kinds})")
+
+
 def has_shipped_model(kind_name: str) -> bool:
     """Whether the package ships an MDM checkpoint for this kind (no torch import)."""
     folder = Path(__file__).resolve().parent.parent / "checkpoints" / f"{kind_name}-mdm"

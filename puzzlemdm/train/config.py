@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from puzzlemdm.model.arm import ARM_ORDERS
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.mdm import PRECISIONS
 
@@ -36,6 +37,23 @@ class OptimConfig:
 
 
 @dataclass
+class ObjectiveConfig:
+    """What is trained: an MDM (random masks), or an ARM on a decision order."""
+
+    family: str = "mdm"  # mdm | arm | vmd
+    order: str = "left-to-right"  # ARM: left-to-right | solver (the kind's solver_order)
+    # VMD: loss = MDM loss + beta * KL(q(z | x_0, x_t) || N(0, I)) per target token, beta
+    # rising linearly over `beta_warmup` steps, each z dimension's KL floored at `free_bits`
+    # nats (the floor keeps the posterior from collapsing onto the prior early).
+    latent_dim: int = 32
+    encoder_layers: int = 2
+    encoder_d_model: int = 48
+    beta: float = 1.0
+    beta_warmup: int = 500
+    free_bits: float = 0.05
+
+
+@dataclass
 class EvalConfig:
     every: int = 250
     puzzles: int = 100  # per validation file
@@ -57,6 +75,7 @@ class TrainConfig:
     save_dtype: str = "float32"  # of saved checkpoints (float16 halves them); resume state is exact
     compile: bool = False  # torch.compile the training forward (fixed shapes; a GPU speed-up)
     model: BackboneConfig = field(default_factory=BackboneConfig)
+    objective: ObjectiveConfig = field(default_factory=ObjectiveConfig)
     data: DataConfig = field(default_factory=DataConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
@@ -65,7 +84,13 @@ class TrainConfig:
         return asdict(self)
 
 
-_SECTIONS = {"model": BackboneConfig, "data": DataConfig, "optim": OptimConfig, "eval": EvalConfig}
+_SECTIONS = {
+    "model": BackboneConfig,
+    "objective": ObjectiveConfig,
+    "data": DataConfig,
+    "optim": OptimConfig,
+    "eval": EvalConfig,
+}
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
@@ -86,6 +111,15 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
     config = _build(TrainConfig, top, "top level")
     for key, value in sections.items():
         setattr(config, key, value)
+    if config.objective.family not in ("mdm", "arm", "vmd"):
+        raise ValueError(
+            f"[objective] family must be mdm, arm or vmd, not {config.objective.family!r}"
+        )
+    if config.objective.family == "arm" and config.objective.order not in ARM_ORDERS:
+        raise ValueError(
+            f"[objective] order must be one of {', '.join(ARM_ORDERS)}, "
+            f"not {config.objective.order!r}"
+        )
     if config.precision not in PRECISIONS:
         raise ValueError(f"precision must be fp32 or bf16, not {config.precision!r}")
     if config.save_dtype not in ("float32", "float16", "bfloat16"):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
+from puzzlemdm.model.arm import order_ranks
 from puzzlemdm.puzzles.base import PuzzleRecord
 from puzzlemdm.puzzles.corpus import read_corpora
 from puzzlemdm.puzzles.grid import GridSpec, stack
@@ -22,6 +23,7 @@ class TokenSet:
     allowed: torch.Tensor  # [N, L, V]
     levels: list[str]
     records: list[PuzzleRecord]  # the puzzles themselves, for the kind's verifier
+    rank: torch.Tensor | None = None  # [N, L] each blank's place in the solver's order
 
     def __len__(self) -> int:
         return self.tokens.shape[0]
@@ -33,6 +35,7 @@ class TokenSet:
             tokens=self.tokens.to(device),
             target=self.target.to(device),
             allowed=self.allowed.to(device),
+            rank=None if self.rank is None else self.rank.to(device),
         )
 
 
@@ -42,10 +45,12 @@ def load_token_set(
     limit_each: int | None = None,
     kind_name: str | None = None,
     spec: GridSpec | None = None,
+    solver_ranks: bool = False,
 ) -> tuple[TokenSet, int]:
     """Load corpora of one kind (the first `limit_each` of each file) on one grid (`spec`, or
     the smallest that holds them all), dropping puzzles the kind calls equivalent to one in
-    `exclude`; returns (set, number dropped)."""
+    `exclude`; returns (set, number dropped). `solver_ranks` adds each puzzle's decision order
+    by the kind's classical solver (for ARMs trained on it)."""
     kind, records = read_corpora(paths, kind_name, limit_each=limit_each)
     dropped = 0
     if exclude:
@@ -59,6 +64,11 @@ def load_token_set(
     spec = spec or kind.spec_for([r.puzzle for r in records])
     grids = [kind.encode(r.puzzle, r.solution, spec) for r in records]
     batch = stack(grids)
+    rank = None
+    if solver_ranks:
+        rank = torch.as_tensor(
+            np.stack([order_ranks(kind.solver_order(r, spec), spec.length) for r in records])
+        )
     return TokenSet(
         spec,
         torch.as_tensor(batch["tokens"]),
@@ -66,17 +76,20 @@ def load_token_set(
         torch.as_tensor(batch["allowed"]),
         [r.level or "" for r in records],
         records,
+        rank,
     ), dropped
 
 
 def sample_batch(
     data: TokenSet, batch_size: int, generator: torch.Generator
 ) -> tuple[torch.Tensor, ...]:
-    """A random batch (with replacement across steps): tokens, target, allowed.
+    """A random batch (with replacement across steps): tokens, target, allowed, and the solver
+    ranks when the set has them (else None).
 
     Drawn on the generator's device, where `data` must be too."""
     index = torch.randint(len(data), (batch_size,), generator=generator, device=generator.device)
-    return data.tokens[index], data.target[index], data.allowed[index]
+    rank = None if data.rank is None else data.rank[index]
+    return data.tokens[index], data.target[index], data.allowed[index], rank
 
 
 def level_counts(data: TokenSet) -> dict[str, int]:

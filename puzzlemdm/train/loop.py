@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import pickle
 import signal
 import time
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
-from puzzlemdm.decode.core import decode
+from puzzlemdm.decode.methods import MethodConfig, run_method
+from puzzlemdm.decode.step import StepConfig
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.checkpoint import (
     CheckpointError,
@@ -24,11 +26,13 @@ from puzzlemdm.model.checkpoint import (
     resolve_device,
     save_checkpoint,
 )
-from puzzlemdm.model.mdm import PRECISIONS, MaskedDiffusionModel, ModelConfig, computing_in
+from puzzlemdm.model.families import build, family_of
+from puzzlemdm.model.mdm import ModelConfig
+from puzzlemdm.model.vmd import LatentConfig
 from puzzlemdm.puzzles.registry import get_kind
 from puzzlemdm.train.config import TrainConfig
 from puzzlemdm.train.data import TokenSet, level_counts, load_token_set, sample_batch
-from puzzlemdm.train.losses import mask_for_training, mdm_loss
+from puzzlemdm.train.objectives import objective_for, wants_solver_ranks
 
 RESUME_FILE = "resume.pt"
 
@@ -66,24 +70,33 @@ def learning_rate(step: int, cfg: TrainConfig) -> float:
     return o.min_lr + 0.5 * (o.lr - o.min_lr) * (1 + math.cos(math.pi * progress))
 
 
-def build_model(cfg: TrainConfig, data: TokenSet) -> MaskedDiffusionModel:
-    """A fresh MDM whose embeddings and relation bias fit the data's grid spec."""
+def build_model(cfg: TrainConfig, data: TokenSet) -> torch.nn.Module:
+    """A fresh model of the recipe's family whose embeddings and relation bias fit the data's
+    grid spec (an ARM is causal, with one relation type more: its start token's)."""
+    o = cfg.objective
+    arm = o.family == "arm"
     backbone = BackboneConfig(
         **{
             **cfg.model.to_dict(),
             "coord_sizes": list(data.spec.coord_sizes),
-            "n_relations": data.spec.n_relations,
-            "causal": False,
+            "n_relations": data.spec.n_relations + arm,
+            "causal": arm,
         }
     )
-    return MaskedDiffusionModel(ModelConfig(backbone, data.spec.signature()), data.spec)
+    latent = (
+        LatentConfig(o.latent_dim, o.encoder_layers, o.encoder_d_model).to_dict()
+        if o.family == "vmd"
+        else {}
+    )
+    config = ModelConfig(backbone, data.spec.signature(), o.family, o.order if arm else "", latent)
+    return build(config, data.spec)
 
 
-def warm_start(model: MaskedDiffusionModel, folder: str) -> dict[str, Any]:
+def warm_start(model: torch.nn.Module, folder: str) -> dict[str, Any]:
     """Copy a checkpoint's weights into `model`; the architectures and grids must be the same.
 
     Returns what the run log records about the starting point (folder, step, its validation)."""
-    source = load_checkpoint(folder)
+    source = load_checkpoint(folder, family=family_of(model))
     as_json = [json.dumps(m.config.to_dict(), sort_keys=True) for m in (source, model)]
     if as_json[0] != as_json[1]:  # compared as JSON: the saved config has lists for tuples
         raise CheckpointError(
@@ -116,7 +129,7 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Adam
 
 @torch.no_grad()
 def evaluate(
-    model: MaskedDiffusionModel, data: TokenSet, cfg: TrainConfig, device: torch.device
+    model: torch.nn.Module, data: TokenSet, cfg: TrainConfig, device: torch.device
 ) -> dict[str, float]:
     """Solve rate by `cfg.eval.order` decoding, overall and per level: a puzzle counts as
     solved when the kind's verifier accepts the answer its tokens spell (not only the stored
@@ -126,11 +139,11 @@ def evaluate(
     correct = []
     for start in range(0, len(data), cfg.eval.batch_size):
         end = start + cfg.eval.batch_size
-        result = decode(
+        result = run_method(
             model,
             data.tokens[start:end].to(device),
             data.allowed[start:end].to(device),
-            order=cfg.eval.order,
+            MethodConfig(step=StepConfig(order=cfg.eval.order)),
         )
         for record, row in zip(data.records[start:end], result.tokens.cpu().numpy(), strict=True):
             answer = kind.decode_tokens(record.puzzle, row, data.spec)
@@ -148,25 +161,38 @@ def run_training(
     cfg: TrainConfig,
     *,
     resume: bool = False,
+    overwrite: bool = False,
     stop_after: int | None = None,
     on_log: Callable[[dict[str, Any]], None] | None = None,
 ) -> Path:
-    """Train as the recipe says; returns the run folder. `stop_after` ends early (for tests)."""
+    """Train as the recipe says; returns the run folder. `stop_after` ends early (for tests).
+    A run already in the folder is continued (`resume`) or replaced (`overwrite`), never
+    replaced by accident: FileExistsError otherwise."""
     stop_after = stop_after or cfg.optim.stop_at or None
     if cfg.threads > 0:
         torch.set_num_threads(cfg.threads)
     device = resolve_device(cfg.device)
+    run_dir = Path(cfg.out_dir) / cfg.name
+    # Checked before the ranks meet, so that no rank can have written config.json yet.
+    if not resume and not overwrite and (run_dir / "config.json").exists():
+        raise FileExistsError(
+            f"{run_dir} holds a run already: --resume continues it, --overwrite replaces it"
+        )
     ddp = setup_distributed(device)
     if ddp.world > 1 and device.type == "cuda":
         device = torch.device("cuda", ddp.local_rank)
         torch.cuda.set_device(device)  # or every rank's collectives land on GPU 0
-    run_dir = Path(cfg.out_dir) / cfg.name
     torch.manual_seed(cfg.seed)
     # Batches are drawn, augmented and masked where the model runs: on a GPU the host would
     # otherwise be the bottleneck. A run is reproducible on one kind of device.
     generator = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + ddp.rank)
 
-    data, dropped = load_token_set(cfg.data.train, cfg.data.exclude, kind_name=cfg.data.kind)
+    data, dropped = load_token_set(
+        cfg.data.train,
+        cfg.data.exclude,
+        kind_name=cfg.data.kind,
+        solver_ranks=wants_solver_ranks(cfg),
+    )
     data = data.to(device)
     kind = get_kind(data.spec.kind)
     augment = kind.augmentation() if cfg.data.augment else None
@@ -178,11 +204,12 @@ def run_training(
         else None
     )
     model = build_model(cfg, data).to(device)
+    objective = objective_for(cfg)
     optimizer = make_optimizer(model, cfg)
     step = 0
     init = warm_start(model, cfg.init) if cfg.init and not resume else None
     if resume:
-        state = torch.load(run_dir / RESUME_FILE, map_location="cpu", weights_only=True)
+        state = load_resume_state(run_dir / RESUME_FILE)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         try:
@@ -194,6 +221,8 @@ def run_training(
                 source=str(run_dir / RESUME_FILE),
             ) from None
         step = state["step"]
+        if ddp.main and on_log:
+            on_log({"event": "resume", "step": step})
     trained = torch.nn.parallel.DistributedDataParallel(model) if ddp.world > 1 else model
     if cfg.compile:
         trained = torch.compile(trained)  # evaluation keeps the eager model: its shapes vary
@@ -240,35 +269,35 @@ def run_training(
     started = time.perf_counter()
     elapsed_before = state.get("elapsed", 0.0) if resume else 0.0
     best = -1.0
-    window: list[torch.Tensor] = []  # losses stay on the device until logged: no sync per step
+    # losses (and the objective's stats) stay on the device until logged: no sync per step
+    window: list[dict[str, torch.Tensor]] = []
     try:
         model.train()
         while step < cfg.optim.steps:
-            tokens, target, allowed = sample_batch(data, cfg.optim.batch_size, generator)
-            if augment is not None:
+            tokens, target, allowed, rank = sample_batch(data, cfg.optim.batch_size, generator)
+            if augment is not None and rank is not None:
+                # the solver's order moves with its cells
+                tokens, target, allowed, rank = augment(
+                    tokens, target, allowed, data.spec, generator, carry=rank
+                )
+            elif augment is not None:
                 tokens, target, allowed = augment(tokens, target, allowed, data.spec, generator)
-            is_condition = tokens >= 0
-            noisy, masked, t = mask_for_training(target, is_condition, cfg.optim.eps, generator)
-            noisy, target, masked, t, allowed = (
-                x.to(device) for x in (noisy, target, masked, t, allowed)
-            )
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(step, cfg)
-            with computing_in(device.type, PRECISIONS[cfg.precision]):
-                logits = trained(noisy, allowed)  # float32: the model casts its logits
-            loss = mdm_loss(logits, target, masked, t, (~is_condition).sum(1).to(device))
+            loss, stats = objective(trained, tokens, target, allowed, rank, generator, step)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.optim.grad_clip)
             optimizer.step()
             step += 1
-            window.append(loss.detach())
+            window.append({"loss": loss.detach(), **stats})
             elapsed = elapsed_before + time.perf_counter() - started
             if step % 25 == 0 or step == cfg.optim.steps:
+                means = {k: torch.stack([w[k] for w in window]).mean().item() for k in window[0]}
                 log(
                     {
                         "step": step,
-                        "loss": torch.stack(window).mean().item(),
+                        **means,
                         "lr": learning_rate(step - 1, cfg),
                         "grad_norm": float(grad_norm),
                         "elapsed_s": round(elapsed, 1),
@@ -336,6 +365,24 @@ def run_training(
         if ddp.world > 1:
             dist.destroy_process_group()
     return run_dir
+
+
+def load_resume_state(path: Path) -> dict[str, Any]:
+    """A run's resume state; CheckpointError (one line) for a file that is damaged (cut short by
+    a crash, overwritten) or holds something other than tensors, instead of torch's message,
+    which advises loading it with weights_only=False (running whatever it holds)."""
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError) as exc:
+        foreign = isinstance(exc, pickle.UnpicklingError)  # objects besides tensors
+        reason = "not a resume state saved by puzzlemdm" if foreign else "damaged (cut short)"
+        raise CheckpointError(
+            f"{reason}: cannot resume from it; move it away to start the run afresh",
+            source=str(path),
+        ) from None
+    if not isinstance(state, dict) or not {"model", "optimizer", "step"} <= state.keys():
+        raise CheckpointError("not a resume state saved by puzzlemdm", source=str(path))
+    return state
 
 
 def _save_resume(

@@ -38,3 +38,22 @@ def mdm_loss(
     ce = F.cross_entropy(logits.transpose(1, 2), target, reduction="none")  # [B, L]
     weighted = (ce * masked).sum(1) / t
     return weighted.sum() / n_targets.sum().clamp_min(1)
+
+
+def arm_loss(
+    cell_logits: torch.Tensor,
+    value_logits: torch.Tensor,
+    order: torch.Tensor,
+    values: torch.Tensor,
+    blank: torch.Tensor,
+) -> torch.Tensor:
+    """The ARM's next-move loss: cross-entropy of each decision's cell, plus of its value given
+    the cell, averaged over the decisions (slots holding a blank; givens are read, never
+    predicted).
+
+    cell_logits [B, L(slot), L(cell)], value_logits [B, L(slot), V]; order / values [B, L] the
+    cell and value of each slot; blank [B, L] which cells were blank in the puzzle."""
+    cell = F.cross_entropy(cell_logits.transpose(1, 2), order, reduction="none")  # [B, L]
+    value = F.cross_entropy(value_logits.transpose(1, 2), values, reduction="none")
+    decision = blank.gather(1, order)
+    return ((cell + value) * decision).sum() / decision.sum().clamp_min(1)

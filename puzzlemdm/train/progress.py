@@ -12,7 +12,9 @@ from puzzlemdm.train.config import TrainConfig
 from puzzlemdm.train.loop import run_training
 
 
-def train_with_progress(cfg: TrainConfig, *, resume: bool, console: Console) -> Path:
+def train_with_progress(
+    cfg: TrainConfig, *, resume: bool, console: Console, overwrite: bool = False
+) -> Path:
     """Run `run_training`, showing a progress bar with the latest loss and solve rate."""
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -25,6 +27,8 @@ def train_with_progress(cfg: TrainConfig, *, resume: bool, console: Console) -> 
         task = bar.add_task(cfg.name, total=cfg.optim.steps, status="")
 
         def on_log(row: dict[str, Any]) -> None:
+            if row.get("event") == "resume":
+                console.print(f"resumed from step {row['step']}")
             if row.get("event") == "start":
                 console.print(
                     f"{row['parameters']:,} parameters, {row['train_puzzles']:,} puzzles "
@@ -38,4 +42,4 @@ def train_with_progress(cfg: TrainConfig, *, resume: bool, console: Console) -> 
                     f"step {row['step']}: validation solve rate {row['val_solve_rate']:.1%}"
                 )
 
-        return run_training(cfg, resume=resume, on_log=on_log)
+        return run_training(cfg, resume=resume, overwrite=overwrite, on_log=on_log)

@@ -113,6 +113,11 @@ class BlocksworldKind(KindPackage):
         """Every consistent goal is reachable (blocks can always go to the table first)."""
         return self.check_givens(puzzle)
 
+    def count_solutions(self, puzzle: Blocksworld, limit: int = 2) -> int | None:
+        """Not counted: a reachable goal has endlessly many plans (a block can always go up
+        and down again); plan quality is reported as optimality instead."""
+        return None
+
     def solve(self, puzzle: Blocksworld, solver: str) -> SolveResult:
         """An optimal plan from A* (default) or BFS; None past the A* state limit."""
         start = time.perf_counter()
@@ -214,7 +219,7 @@ class BlocksworldKind(KindPackage):
             return None
         return answer is not None and len(answer) == int(best)
 
-    def render(self, puzzle: Blocksworld, answer: Any) -> Any:
+    def render(self, puzzle: Blocksworld, answer: Any, verbose: bool = False) -> Any:
         """Initial stacks, goal facts and the plan, as plain rich Text (no markup parsing)."""
         from rich.text import Text
 

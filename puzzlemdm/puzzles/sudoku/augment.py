@@ -48,12 +48,17 @@ def augment(
     allowed: torch.Tensor,
     spec: GridSpec,
     generator: torch.Generator | None = None,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """One random symmetry per row of (puzzle tokens, solution tokens, allowed values)."""
+    carry: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, ...]:
+    """One random symmetry per row of (puzzle tokens, solution tokens, allowed values).
+
+    `carry` [B, L] (e.g. each cell's rank in a solver's order) moves with its cell and is
+    returned fourth: a solver's order of the transformed puzzle is the transformed order."""
     box_rows, box_cols = dict(spec.params)["box"]
-    tokens, target = transform_sudoku(tokens, target, box_rows, box_cols, generator)
+    tokens, target, carry = transform_sudoku(tokens, target, box_rows, box_cols, generator, carry)
     # blanks allow every value, givens (moved and relabelled) only their own
-    return tokens, target, pin_givens(tokens, torch.ones_like(allowed), spec.vocab)
+    allowed = pin_givens(tokens, torch.ones_like(allowed), spec.vocab)
+    return (tokens, target, allowed) if carry is None else (tokens, target, allowed, carry)
 
 
 def transform_sudoku(
@@ -62,8 +67,9 @@ def transform_sudoku(
     box_rows: int,
     box_cols: int,
     generator: torch.Generator | None = None,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Apply one random symmetry per row to (puzzle tokens, solution tokens)."""
+    carry: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Apply one random symmetry per row to (puzzle tokens, solution tokens, carry)."""
     batch, _ = tokens.shape
     n = box_rows * box_cols
     cells = sudoku_cell_permutation(batch, box_rows, box_cols, generator, tokens.device)
@@ -72,4 +78,4 @@ def transform_sudoku(
     target = target.gather(1, cells)
     new_target = relabel.gather(1, target)
     new_tokens = torch.where(tokens == MASK, tokens, relabel.gather(1, tokens.clamp_min(0)))
-    return new_tokens, new_target
+    return new_tokens, new_target, None if carry is None else carry.gather(1, cells)

@@ -20,6 +20,9 @@ from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.formats import parse_text, render_grid
 from puzzlemdm.puzzles.sudoku.verify import check_givens, verify
 
+SIZES = (4, 6, 9, 16)  # sides the generator makes (square-ish boxes; README)
+COUNT_NODE_LIMIT = 50_000  # search nodes for telling a unique puzzle from one with several
+
 
 class SudokuKind(KindPackage):
     """n x n Sudoku (9x9 by default; 4x4, 6x6, 16x16 by the same code)."""
@@ -52,6 +55,17 @@ class SudokuKind(KindPackage):
     def verify(self, puzzle: Sudoku, answer: Sudoku) -> Verdict:
         return verify(puzzle, answer)
 
+    def count_solutions(self, puzzle: Sudoku, limit: int = 2) -> int | None:
+        """Solutions up to `limit` by the MRV search; None past COUNT_NODE_LIMIT nodes (a
+        16x16 puzzle can take long to prove unique, and a report must not stall a solve)."""
+        from puzzlemdm.puzzles.sudoku.search import solve_search
+
+        stats = solve_search(
+            puzzle, max_solutions=limit, node_limit=COUNT_NODE_LIMIT, trace=False
+        ).stats
+        found = int(stats["solutions"])
+        return None if stats["node_limit_hit"] and found < limit else found
+
     def solve(self, puzzle: Sudoku, solver: str) -> SolveResult:
         if solver == "search":
             from puzzlemdm.puzzles.sudoku.search import solve_search
@@ -73,17 +87,36 @@ class SudokuKind(KindPackage):
         return grade(puzzle).to_json()
 
     def generate(
-        self, rng: np.random.Generator, level: str, *, size: int = 9, givens: int | None = None
+        self,
+        rng: np.random.Generator,
+        level: str,
+        *,
+        size: int = 9,
+        givens: int | None = None,
+        max_tries: int | None = None,
     ) -> PuzzleRecord:
-        from puzzlemdm.puzzles.sudoku.generate import generate
+        """A unique puzzle of `level` (minimal, or with `givens`), drawn in at most `max_tries`
+        candidates (default generate.DEFAULT_MAX_TRIES)."""
+        from puzzlemdm.puzzles.sudoku.generate import DEFAULT_MAX_TRIES, generate
         from puzzlemdm.puzzles.sudoku.strategy import grade
 
+        if max_tries is not None and max_tries < 1:
+            raise ValueError(f"max_tries must be at least 1, not {max_tries}")
+        if size not in SIZES:
+            raise ValueError(f"size {size} is not one of {', '.join(map(str, SIZES))}")
+        if size == 16 and givens is None:
+            # a minimal 16x16 puzzle checks each removal for uniqueness: over 60 s one on 2 cores
+            raise ValueError(
+                "minimal 16x16 puzzles take minutes each to generate; ask for a number of "
+                "givens (--givens 120 takes under a second a puzzle)"
+            )
         made = generate(
             rng,
             level=None if level == "mixed" else level,
             shape=Shape.for_size(size),
             givens=givens,
             grade_fn=grade,
+            max_tries=max_tries or DEFAULT_MAX_TRIES,
         )
         level = made.grade.level
         grade = made.grade.to_json() if made.grade is not None else {}
@@ -108,7 +141,7 @@ class SudokuKind(KindPackage):
     def answer_to_json(self, puzzle: Sudoku, answer: Sudoku | None) -> str | None:
         return None if answer is None else answer.to_line()
 
-    def render(self, puzzle: Sudoku, answer: Sudoku | None) -> Any:
+    def render(self, puzzle: Sudoku, answer: Sudoku | None, verbose: bool = False) -> Any:
         return render_grid(puzzle, answer)
 
     def equivalent_to_any(
@@ -129,6 +162,19 @@ class SudokuKind(KindPackage):
         from puzzlemdm.puzzles.sudoku.search import solve_search, token_chooser
 
         return solve_search(puzzle, node_limit=node_limit, choose=token_chooser(puzzle, choose))
+
+    def solver_order(self, record: PuzzleRecord, spec: GridSpec) -> list[int]:
+        """The strategy solver's placements, then, where it gets stuck, the cells left in the
+        order MRV search fixed them (Shah et al.'s solver order). Read from the corpus line's
+        meta when the generator recorded it (free), else solved here."""
+        meta = record.meta or {}
+        if "strategy_order" in meta and "search_order" in meta:
+            orders = meta
+        else:
+            orders = _trace_summary(record.puzzle)
+        fixed = list(orders["strategy_order"])
+        placed = set(fixed)
+        return fixed + [cell for cell in orders["search_order"] if cell not in placed]
 
 
 def _trace_summary(puzzle: Sudoku) -> dict[str, Any]:

@@ -80,6 +80,12 @@ class ZebraKind(KindPackage):
             return Verdict((Violation("solvable", (), "no grid satisfies every clue"),))
         return verdict
 
+    def count_solutions(self, puzzle: Zebra, limit: int = 2) -> int | None:
+        """Grids satisfying every clue, up to `limit` (complete search with propagation)."""
+        if not self.check_givens(puzzle).ok:
+            return 0
+        return len(find_solutions(puzzle, limit)[0])
+
     def solve(self, puzzle: Zebra, solver: str) -> SolveResult:
         """Run a named classical solver."""
         if solver == "strategy":
@@ -120,19 +126,12 @@ class ZebraKind(KindPackage):
         """`{attribute: [value of house 1, ...]}`, or None."""
         return grid_to_json(puzzle, answer)
 
-    def render(self, puzzle: Zebra, answer: Grid | None) -> Any:
-        """The clues in English and, with an answer, a houses x attributes table."""
-        from rich.console import Group
-        from rich.table import Table
-        from rich.text import Text
+    def render(self, puzzle: Zebra, answer: Grid | None, verbose: bool = False) -> Any:
+        """The answer (and the asked person's house) in 80 columns; the clues in English when
+        there is no answer or with `verbose`."""
+        from puzzlemdm.puzzles.zebra.render import render_answer
 
-        clues = Text("\n".join(puzzle_text(puzzle)))  # Text: value names are not markup
-        if answer is None:
-            return clues
-        table = Table("attribute", *(f"house {h + 1}" for h in range(puzzle.houses)))
-        for a, name in enumerate(puzzle.attributes):
-            table.add_row(name, *(puzzle.values[a][v] for v in answer[a]))
-        return Group(clues, table)
+        return render_answer(puzzle, answer, puzzle_text(puzzle) if verbose else None)
 
     def guided_search(
         self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None

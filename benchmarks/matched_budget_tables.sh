@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The matched-budget tables (issues 11 and 12): MDM vs ARM left-to-right vs ARM solver order
+# (Kim et al.'s Table 2 in our setting), and MDM vs VMD at few steps. The four models share the
+# corpus, augmentation, backbone size (parameters within 10%), seed and 1000 steps x 64 puzzles
+# (train/sudoku-{mdm-matched,arm-l2r,arm-solver,vmd}.toml); the shipped sudoku-mdm (trained far
+# longer, on a GPU) is a reference row outside the matched comparison.
+#   bash benchmarks/matched_budget_tables.sh arm|vmd|latents [MODEL...]
+# MODEL names (mdm, arm-l2r, arm-solver, shipped-mdm, vmd) limit a run to those models; rows
+# already written are kept (--resume), so a table can be built model by model as they finish.
+# LIMIT (default 300: first puzzles of each split for one-path methods), SUBSET (default 50:
+# puzzles per split for best-of-N), THREADS (default 2), CKPTS (default puzzlemdm/checkpoints).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which=${1:?arm, vmd or latents}
+shift
+ckpts=${CKPTS:-puzzlemdm/checkpoints}
+common=(--device cpu --threads "${THREADS:-2}" --limit "${LIMIT:-300}" --subset "${SUBSET:-50}" --resume)
+results=benchmarks/results
+few=margin,top-prob,margin/steps5,margin/steps10,margin/steps20,top-prob/steps5,top-prob/steps10,top-prob/steps20
+
+declare -A checkpoint=(
+  [mdm]=sudoku-mdm-matched [arm-l2r]=sudoku-arm-l2r [arm-solver]=sudoku-arm-solver
+  [shipped-mdm]=sudoku-mdm [vmd]=sudoku-vmd
+)
+declare -A arm_methods=(
+  [mdm]=margin,top-prob,entropy,random,margin+bon8-vf [arm-l2r]=arm,arm+bon8-vf
+  [arm-solver]=arm,arm+bon8,arm+bon8-vf,arm-oracle [shipped-mdm]=margin
+)
+declare -A vmd_methods=(
+  [mdm]=$few,margin+bon8,margin+bon8-vf
+  [vmd]=$few,margin/z0,margin/steps10/z0,margin+bon8,margin+bon8-z,margin+bon8-vf,margin+bon8-vf-z
+)
+
+run() {  # OUT SPLITS METHODS-ARRAY-NAME MODEL...
+  local out=$1 splits=$2 table=$3 args=()
+  local -n methods=$table
+  shift 3
+  for model in "$@"; do
+    args+=(--model "$model=$ckpts/${checkpoint[$model]}" --methods "$model=${methods[$model]}")
+  done
+  ${PUZZLEMDM:-puzzlemdm} bench models "${common[@]}" --splits "$splits" "${args[@]}" \
+    --baseline mdm/margin --out "$out"
+}
+
+case $which in
+  arm) run "$results/mdm_vs_arm" medium,hard,norvig_top95 arm_methods \
+         ${@:-mdm arm-l2r arm-solver shipped-mdm} ;;
+  vmd) run "$results/mdm_vs_vmd" medium,hard vmd_methods ${@:-mdm vmd} ;;
+  latents) ${PYTHON:-python} benchmarks/vmd_latents.py --mdm "$ckpts/sudoku-mdm-matched" \
+             --vmd "$ckpts/sudoku-vmd" --out "$results/mdm_vs_vmd/latents.md" ;;
+  *) echo "unknown table $which" >&2; exit 2 ;;
+esac

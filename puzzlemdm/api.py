@@ -1,0 +1,158 @@
+"""The Python API: `load` a solver, `parse` puzzles, `verify` answers.
+
+    import puzzlemdm
+    solver = puzzlemdm.load("sudoku")                  # the shipped model; or a checkpoint folder
+    outcomes = solver.solve("examples/sudoku.txt")     # verified Outcomes, one per puzzle
+    outcomes = solver.solve(puzzles, order="entropy", search="none")  # decoding as keywords
+
+The same library as the CLI: every answer called solved was accepted by the kind's verifier.
+Light to import: torch is imported only when a model is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, Verdict
+from puzzlemdm.solving import (
+    MODEL,
+    PATH_OPTIONS,
+    Outcome,
+    SolveConfig,
+    UsageError,
+    resolve,
+    solve_records,
+)
+
+# The keyword arguments of `Solver.solve`: decoding options (PATH_OPTIONS, as the CLI's) and
+# the fields of SolveConfig that may change from call to call.
+PER_CALL = ("search", "node_limit", "batch_size", "fallback", "seed", "trace_path")
+
+
+def parse(text_or_path: str | Path, kind: str | None = None) -> list[PuzzleRecord]:
+    """The puzzles of a file (a Path, or a str naming an existing file) or of text, in any
+    format the CLI reads; the kind is detected from the contents unless given. Each record
+    has `.puzzle`, `.solution` (when the file gives one), `.id`, `.source` and `.line`."""
+    from puzzlemdm.puzzles.registry import detect_kind, get_kind
+
+    text, source = _read(text_or_path)
+    puzzle_kind = get_kind(kind) if kind else detect_kind(text, source)
+    return puzzle_kind.parse_text(text, source)
+
+
+def verify(puzzle: Any, answer: Any) -> Verdict:
+    """The kind's verifier on `answer` (its violations; truthy when right). `puzzle` may be a
+    PuzzleRecord or the puzzle itself; the kind is the one whose folder defines it."""
+    from puzzlemdm.puzzles.registry import kind_of
+
+    puzzle = puzzle.puzzle if isinstance(puzzle, PuzzleRecord) else puzzle
+    return kind_of(puzzle).verify(puzzle, answer)
+
+
+def load(kind_or_path: str | Path = "sudoku", **options: Any) -> Solver:
+    """A solver for a kind (its shipped model, else its first classical solver) or for a
+    checkpoint folder. `options` are SolveConfig's: solver ("mdm", or a classical one such as
+    "search"), device, precision, threads, and defaults for `solve`'s keywords."""
+    from puzzlemdm.puzzles.registry import KIND_PACKAGES, get_kind
+
+    unknown = sorted(set(options) - {f.name for f in fields(SolveConfig)} - set(PATH_OPTIONS))
+    if unknown:
+        raise TypeError(f"load() got unknown options {unknown}")
+    config = _with(SolveConfig(), options)
+    if str(kind_or_path) in KIND_PACKAGES:
+        return Solver(get_kind(str(kind_or_path)), config)
+    folder = Path(kind_or_path)
+    if not (folder / "config.json").is_file():
+        known = ", ".join(KIND_PACKAGES)
+        raise PuzzleError(
+            f"neither a puzzle kind ({known}) nor a checkpoint folder", source=str(folder)
+        )
+    config = replace(config, checkpoint=folder)
+    model = _load_model(config)
+    return Solver(get_kind(model.config.grid["kind"]), config, model)
+
+
+class Solver:
+    """A kind with a way to solve it; the model, when it uses one, is loaded once."""
+
+    def __init__(self, kind: PuzzleKind, config: SolveConfig, model: Any = None) -> None:
+        self.kind = kind
+        self._asked = config  # what was asked for: `auto` still means "as the call says"
+        self.config = resolve(kind, config)  # usage errors now, not at the first solve
+        self._model = model
+
+    @property
+    def name(self) -> str:
+        """The solver's name: `mdm` or a classical solver of the kind."""
+        return self.config.solver
+
+    def solve(self, puzzles: Any, **decoding: Any) -> list[Outcome]:
+        """Solve puzzles: a file or text (parsed as this kind), or PuzzleRecords, or the kind's
+        puzzles. Keywords: decoding options (order, schedule, paths, select, repair, ...; the
+        CLI's path options) and search, node_limit, batch_size, fallback, seed, trace_path.
+        Each Outcome has `.answer`, `.status`, `.verified`, `.unique`, `.solver`, `.message`."""
+        unknown = sorted(set(decoding) - set(PATH_OPTIONS) - set(PER_CALL))
+        if unknown:
+            raise TypeError(f"solve() got unknown keywords {unknown}")
+        config = _with(self._asked, decoding)
+        if self.config.solver == MODEL and self._model is None:
+            self._model = _load_model(config, self.kind)
+        records = self._records(puzzles)
+        model = self._model if self.config.solver == MODEL else None
+        return list(solve_records(self.kind, records, config, model))
+
+    def _records(self, puzzles: Any) -> list[PuzzleRecord]:
+        from puzzlemdm.puzzles.registry import kind_of
+
+        if isinstance(puzzles, str | Path):
+            return parse(puzzles, self.kind.name)
+        records = [
+            p if isinstance(p, PuzzleRecord) else PuzzleRecord(p, id=str(i), source="<api>")
+            for i, p in enumerate(puzzles)
+        ]
+        for record in records:  # a puzzle of another kind would fail deep inside the solver
+            if kind_of(record.puzzle) is not self.kind:
+                raise PuzzleError(f"{record.id or 'a puzzle'} is not a {self.kind.name} puzzle")
+        return records
+
+    def __repr__(self) -> str:
+        return f"Solver({self.kind.name}, {self.name}, search={self.config.search})"
+
+
+def _with(config: SolveConfig, options: dict[str, Any]) -> SolveConfig:
+    """`config` with `options`: decoding ones go into its `method` (as the CLI's do)."""
+    method = {k: v for k, v in options.items() if k in PATH_OPTIONS}
+    rest = {k: v for k, v in options.items() if k not in PATH_OPTIONS}
+    # A call's decoding options replace the load's: `search="auto"` then means what it means
+    # in the CLI (a path when some are given).
+    return replace(config, **rest, method=method or config.method)
+
+
+def _load_model(config: SolveConfig, kind: PuzzleKind | None = None) -> Any:
+    """The checkpoint of `config` (a kind's shipped one by default) on its device."""
+    import torch
+
+    from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+
+    if config.threads > 0:
+        torch.set_num_threads(config.threads)
+    folder = config.checkpoint or shipped_checkpoint(f"{kind.name}-mdm")  # type: ignore[union-attr]
+    return load_checkpoint(folder, resolve_device(config.device))
+
+
+def _read(text_or_path: str | Path) -> tuple[str, str]:
+    """(text, source name): a Path or an existing file's name is read; other strings are text."""
+    if isinstance(text_or_path, Path) or (
+        "\n" not in text_or_path and Path(text_or_path).is_file()
+    ):
+        path = Path(text_or_path)
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PuzzleError(f"cannot read: {exc}", source=str(path)) from None
+    return text_or_path, "<text>"
+
+
+__all__ = ["Outcome", "PuzzleError", "Solver", "UsageError", "Verdict", "load", "parse", "verify"]

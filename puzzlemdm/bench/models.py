@@ -1,0 +1,314 @@
+"""Models side by side: MDM vs ARM vs VMD (matched budget) on the same puzzles, each with its
+own decoding methods, every one paired against a baseline model/method.
+
+    puzzlemdm bench models --model mdm=runs/sudoku-mdm-matched/last \
+        --model arm-solver=puzzlemdm/checkpoints/sudoku-arm-solver \
+        --methods mdm=margin,top-prob,random --methods arm-solver=arm,arm+bon8-vf,arm-oracle \
+        --splits medium,hard --out benchmarks/results/mdm_vs_arm
+
+A method is named `PATH[+SELECT]`. PATH is a position order of the MDM decoders (`margin`,
+`top-prob`, `entropy`, `random`, `left-to-right`) or an ARM's (`arm`: its trained order; `arm-l2r`;
+`arm-oracle`: the kind's solver order given, values predicted), followed by `/steps<K>` (a
+budget of K steps), `/med<lambda>`, `/z0` (a VMD's latent fixed at 0); SELECT is `bon<N>`
+(lowest cumulative entropy of N paths) or `bon<N>-vf` (verified first), plus `-z` for paths that
+differ by their latent only (no Gumbel noise). Best-of-N runs on a fixed seeded subset of each
+split (`--subset`), the same puzzles for every model. Rows are JSONL under
+OUT/<split>/<model>/<method>.jsonl; OUT/summary.{md,json} is the table.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from puzzlemdm.bench.measured import Measured, load_measured
+from puzzlemdm.bench.methods import pair, run_batch, subset
+from puzzlemdm.bench.outputs import fresh_folder
+from puzzlemdm.bench.splits import load_split, split_label
+from puzzlemdm.bench.stats import wilson
+from puzzlemdm.decode import MethodConfig, StepConfig
+from puzzlemdm.decode.step import ORDERS
+from puzzlemdm.model.checkpoint import provenance
+from puzzlemdm.solving import UsageError
+
+ARM_PATHS = {"arm": "auto", "arm-l2r": "left-to-right", "arm-oracle": "given"}
+
+
+@dataclass
+class ModelsConfig:
+    """The options of `puzzlemdm bench models`."""
+
+    models: list[str] = field(default_factory=list)  # NAME=CHECKPOINT, in table order
+    methods: list[str] = field(default_factory=list)  # NAME=METHOD,METHOD,...
+    splits: str = "medium,hard"
+    subset: int = 200  # puzzles per split for best-of-N methods
+    limit: int | None = None  # first N puzzles of each split
+    batch_size: int = 250
+    device: str = "auto"
+    threads: int = 0
+    seed: int = 0
+    baseline: str = ""  # MODEL/METHOD; default: the first model's first method
+    out: str | None = None  # None: a fresh folder under runs/
+    resume: bool = False  # keep rows files an earlier run finished, and its models
+
+
+def parse_method(name: str) -> MethodConfig:
+    """The MethodConfig a method name describes (see the module doc); UsageError if none."""
+    path, _, select = name.partition("+")
+    order, *knobs = path.split("/")
+    if order in ARM_PATHS:
+        method = MethodConfig(arm_order=ARM_PATHS[order])
+    elif order in ORDERS:
+        method = MethodConfig(step=StepConfig(order=order))
+    else:
+        raise UsageError(f"method {name!r}: unknown order {order!r}")
+    for knob in knobs:
+        step = method.step
+        if knob.startswith("steps") and knob[5:].isdigit():
+            step = replace(step, schedule="steps", steps=int(knob[5:]))
+        elif knob.startswith("med"):
+            step = replace(step, schedule="med", med_lambda=_number(knob[3:], name))
+        elif knob == "z0":
+            step = replace(step, latent="zero")
+        else:
+            raise UsageError(f"method {name!r}: unknown part {knob!r}")
+        method = replace(method, step=step)
+    if select:
+        latent_only = select.endswith("-z")
+        select = select.removesuffix("-z")
+        verified = select.endswith("-vf")
+        count = select.removesuffix("-vf").removeprefix("bon")
+        if not select.startswith("bon") or not count.isdigit() or int(count) < 2:
+            raise UsageError(f"method {name!r}: the selector must be bon<N>[-vf][-z], N >= 2")
+        method = replace(
+            method,
+            paths=int(count),
+            select="verified-first" if verified else "entropy",
+            path_noise=0.0 if latent_only else method.path_noise,
+            arm_path_noise=0.0 if latent_only else method.arm_path_noise,
+        )
+    return method
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"method {name!r}: {text!r} is not a number") from None
+
+
+def pairs(items: list[str], what: str) -> dict[str, str]:
+    """`NAME=VALUE` options as an ordered dict; UsageError on a malformed or repeated one."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value or key in out:
+            raise UsageError(f"{what} {item!r}: expected a new NAME=VALUE")
+        out[key] = value
+    return out
+
+
+def training_facts(checkpoint: str) -> dict[str, Any]:
+    """What the table says about how a checkpoint was trained (from its config.json)."""
+    config = json.loads((Path(checkpoint) / "config.json").read_text())
+    recipe = config.get("recipe", {})
+    optim = recipe.get("optim", {})
+    seconds = config.get("elapsed_s")
+    log = Path(checkpoint) / "metrics.jsonl"
+    if seconds is None and log.exists():  # the training log beside a shipped checkpoint
+        times = [json.loads(line).get("elapsed_s") for line in log.read_text().splitlines()]
+        seconds = max((t for t in times if t is not None), default=None)
+    return {
+        "family": config["model"].get("family", "mdm"),
+        "order": config["model"].get("order", ""),
+        "step": config.get("step"),
+        "batch_size": optim.get("batch_size"),
+        "train_seconds": seconds,
+        "train_device": recipe.get("device"),
+        "recipe": recipe.get("name"),
+    }
+
+
+def run_models(config: ModelsConfig) -> dict[str, Any]:
+    """Write every model x method x split's rows, then the summary (returned and printed)."""
+    models = pairs(config.models, "--model")
+    methods = {k: v.split(",") for k, v in pairs(config.methods, "--methods").items()}
+    if not models:
+        raise UsageError("name at least one --model NAME=CHECKPOINT")
+    unknown = sorted(set(methods) - set(models))
+    if unknown:
+        raise UsageError(f"--methods for models not named by --model: {unknown}")
+    parsed = {m: {n: parse_method(n) for n in methods.get(m, ["margin"])} for m in models}
+    first = next(iter(models))
+    baseline = config.baseline or f"{first}/{next(iter(parsed[first]))}"
+    out = Path(config.out) if config.out else fresh_folder("bench-models")
+    out.mkdir(parents=True, exist_ok=True)
+    headers = []
+    for model_name, checkpoint in models.items():
+        measured = load_measured(checkpoint, config.device, config.threads)
+        headers.append(
+            {
+                "model": model_name,
+                **provenance(checkpoint, measured.model, measured.device, config.seed),
+                **training_facts(checkpoint),
+            }
+        )
+        for given in config.splits.split(","):
+            run_split(config, out, model_name, measured, given, parsed[model_name])
+    if config.resume and (out / "models.json").exists():  # models measured by earlier runs
+        named = {h["model"] for h in headers}
+        earlier = json.loads((out / "models.json").read_text())
+        headers = [h for h in earlier if h["model"] not in named] + headers
+    (out / "models.json").write_text(json.dumps(headers, indent=2) + "\n")
+    summary = summarise(out, headers, baseline, config.seed)
+    print(markdown(summary))
+    return summary
+
+
+def run_split(
+    config: ModelsConfig,
+    out: Path,
+    model_name: str,
+    measured: Measured,
+    given: str,
+    methods: dict[str, MethodConfig],
+) -> None:
+    """One model's methods on one split: rows to OUT/<split>/<model>/<method>.jsonl."""
+    kind = measured.kind
+    split = split_label(given, kind)
+    everything = load_split(given, kind, config.limit)
+    sampled = subset(everything, config.subset, config.seed, split)
+    for name, method in methods.items():
+        items = sampled if method.paths > 1 else everything
+        path = out / split / model_name / f"{name}.jsonl"
+        if config.resume and _complete(path, items):
+            print(f"{split:>14} {model_name:>14} {name:>18}: kept", flush=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        began = time.perf_counter()
+        with path.open("w") as fh:
+            for start in range(0, len(items), config.batch_size):
+                chunk = items[start : start + config.batch_size]
+                seed = zlib.crc32(f"{config.seed}/{split}/{name}/{chunk[0].index}".encode())
+                rows = run_batch(
+                    measured.model,
+                    kind,
+                    measured.spec,
+                    chunk,
+                    method,
+                    seed,
+                    measured.device,
+                    forced=kind.order_facts() is not None,
+                )
+                for item, row in zip(chunk, rows, strict=True):
+                    fh.write(json.dumps({"id": item.id, "index": item.index, **row}) + "\n")
+        print(
+            f"{split:>14} {model_name:>14} {name:>18}: {len(items)} puzzles "
+            f"({time.perf_counter() - began:.1f}s)",
+            flush=True,
+        )
+
+
+def _mean_of(rows: list[dict], key: str) -> float | None:
+    """The mean of a field every row has, else None."""
+    if not rows or any(key not in r for r in rows):
+        return None
+    return float(np.mean([r[key] for r in rows]))
+
+
+def _complete(path: Path, items: list) -> bool:
+    """Whether a rows file already holds exactly these puzzles (a finished earlier run)."""
+    if not path.exists():
+        return False
+    ids = [json.loads(line)["id"] for line in path.read_text().splitlines() if line.strip()]
+    return ids == [item.id for item in items]
+
+
+def summarise(out: Path, headers: list[dict], baseline: str, seed: int) -> dict[str, Any]:
+    """Accuracy with Wilson intervals per split x model x method, each paired against the
+    baseline on the puzzles both ran (bootstrap interval of the difference, McNemar p)."""
+    table: dict[tuple[str, str], dict[str, dict]] = {}
+    for path in sorted(out.glob("*/*/*.jsonl")):
+        split, model, method = path.parent.parent.name, path.parent.name, path.stem
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        table[(split, f"{model}/{method}")] = {r["id"]: r for r in rows}
+    results, paired = [], []
+    for (split, name), rows in sorted(table.items()):
+        values = list(rows.values())
+        k, n = sum(r["solved"] for r in values), len(values)
+        results.append(
+            {
+                "split": split,
+                "model": name.split("/")[0],
+                "method": name.split("/", 1)[1],
+                "puzzles": n,
+                "accuracy": k / n if n else float("nan"),
+                "accuracy_ci95": wilson(k, n),
+                "mean_nfe": float(np.mean([r["nfe"] for r in values])),
+                "seconds_per_puzzle": float(np.mean([r["seconds"] for r in values])),
+                "forced_share": _mean_of(values, "forced_share"),
+            }
+        )
+        base = table.get((split, baseline))
+        if base is not None and name != baseline:
+            common = sorted(set(rows) & set(base))
+            if common:
+                paired.append(pair(split, name, baseline, base, rows, common, seed))
+    summary = {"models": headers, "baseline": baseline, "results": results, "paired": paired}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (out / "summary.md").write_text(markdown(summary))
+    return summary
+
+
+def markdown(summary: dict[str, Any]) -> str:
+    """The summary as Markdown: the models, then one row per split x model x method."""
+    pct = lambda x: f"{100 * x:.1f}"  # noqa: E731
+    lines = [
+        "| model | family (order) | parameters | trained (steps x batch, s, device) | "
+        "evaluated on | weights |",
+        "|---|---|---|---|---|---|",
+    ]
+    for h in summary["models"]:
+        family = h["family"] + (f" ({h['order']})" if h["order"] else "")
+        seconds = "?" if h["train_seconds"] is None else f"{h['train_seconds']:.0f}"
+        lines.append(
+            f"| {h['model']} | {family} | {h['parameters']:,} | {h['step']} x {h['batch_size']}, "
+            f"{seconds} s, {h['train_device']} | {h['device']}, {h['threads']} threads, "
+            f"{h['machine']} | `{h['weights_sha256']}` |"
+        )
+    paired = {(p["split"], p["method"]): p for p in summary["paired"]}
+    lines += [
+        "",
+        f"Paired against `{summary['baseline']}` on the same puzzles: difference in points "
+        "(bootstrap 95% CI) and McNemar's exact p. forced % = the share of a path's decisions "
+        "whose cell was forced (a naked or hidden single) when it was decided.",
+        "",
+        "| split | model | method | puzzles | solved % (95% CI) | mean NFE | s/puzzle | "
+        "forced % | diff vs baseline (95% CI) | p |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in summary["results"]:
+        low, high = r["accuracy_ci95"]
+        p = paired.get((r["split"], f"{r['model']}/{r['method']}"))
+        versus = (
+            "baseline"
+            if p is None
+            else (
+                f"{100 * p['difference']:+.1f} ({100 * p['difference_ci95'][0]:+.1f}, "
+                f"{100 * p['difference_ci95'][1]:+.1f}) on {p['puzzles']}"
+            )
+        )
+        lines.append(
+            f"| {r['split']} | {r['model']} | {r['method']} | {r['puzzles']} | "
+            f"{pct(r['accuracy'])} ({pct(low)}–{pct(high)}) | {r['mean_nfe']:.1f} | "
+            f"{r['seconds_per_puzzle']:.4f} | "
+            f"{'' if r.get('forced_share') is None else pct(r['forced_share'])} | {versus} | "
+            f"{'' if p is None else format(p['mcnemar_p'], '.3g')} |"
+        )
+    return "\n".join(lines) + "\n"

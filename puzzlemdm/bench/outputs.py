@@ -1,0 +1,46 @@
+"""Where a benchmark writes: a fresh folder under runs/ unless --out names one, and never rows
+of another checkpoint or device into a table that holds others (a CPU run once slipped into
+the committed H100 table by writing to the default folder)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from puzzlemdm.solving import UsageError
+
+RUNS = Path("runs")  # git-ignored
+
+
+def fresh_folder(command: str, root: Path = RUNS) -> Path:
+    """A folder name not taken yet, `root/<command>-<UTC date and time>` (-2, -3... if it is);
+    made by the benchmark when it writes, so that a run refused at once leaves nothing."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    folder, n = root / f"{command}-{stamp}", 1
+    while folder.exists():
+        n += 1
+        folder = root / f"{command}-{stamp}-{n}"
+    return folder
+
+
+def what_measured(header: dict[str, Any]) -> tuple[str, str]:
+    """(weights, device type) of a table's header: the weights' sha256 (the folder when the
+    header has none), and cpu / cuda / mps (which card is not told apart)."""
+    weights = header.get("weights_sha256") or str(header.get("checkpoint"))
+    return weights, str(header.get("device", "")).split(":")[0]
+
+
+def refuse_mixing(existing: Iterable[dict[str, Any]], header: dict[str, Any], out: str) -> None:
+    """UsageError when a table already in `out` measured other weights or another device than
+    `header` says this run does: its rows would not be comparable."""
+    ours = what_measured(header)
+    for other in existing:
+        theirs = what_measured(other)
+        if theirs != ours:
+            raise UsageError(
+                f"{out} holds a table of weights {theirs[0]} on {theirs[1]}; this run measures "
+                f"{ours[0]} on {ours[1]}: give another --out (or leave it out: a fresh folder "
+                "under runs/)"
+            )

@@ -1,0 +1,71 @@
+"""A Zebra answer for the terminal: a table when it fits 80 columns, one line per house when not.
+
+BBEH puzzles have up to 7 houses x 18 wordy attributes ("supports a different NBA team"): a
+table of those is ~250 columns wide and a terminal would cut value names. The asked person's
+house (BBEH's question) is printed as the answer it is.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from puzzlemdm.puzzles.zebra.english import BANK, ref_phrases
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, Grid, Zebra, house_of
+
+WIDTH = 80  # columns the answer must fit
+
+
+def table_width(puzzle: Zebra, answer: Grid) -> int:
+    """Columns a rich table of the answer takes (rich's default box: 3 per column + 1)."""
+    widths = [max(len("attribute"), *(len(a) for a in puzzle.attributes))]
+    for h in range(puzzle.houses):
+        names = [puzzle.values[a][answer[a][h]] for a in range(len(puzzle.attributes))]
+        widths.append(max(len(f"house {h + 1}"), *(len(n) for n in names)))
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
+    """ "Answer: house 2 (the zebra owner)." for a puzzle with a question, else None."""
+    if not puzzle.question:
+        return None
+    said = []
+    for ref in puzzle.question:  # alternatives of an ambiguous name: each one's house
+        who = puzzle.values[ref.attribute][ref.value] if ref.attribute != POSITION else None
+        if who is None or puzzle.attributes[ref.attribute] in BANK:
+            who = ref_phrases(puzzle, ref)[0]  # good English for the classic attributes
+        said.append(f"house {house_of(answer, ref) + 1} ({who})")
+    return f"Answer: {' or '.join(said)}."
+
+
+def wrapped(line: str) -> str:
+    """`line` folded at word boundaries into WIDTH columns, later lines indented."""
+    return textwrap.fill(
+        line, WIDTH, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
+
+
+def render_answer(puzzle: Zebra, answer: Grid | None, clues: list[str] | None = None) -> Any:
+    """The answer (a table, or per-house lines beyond 80 columns), the asked person's house,
+    and `clues` (English lines) before them when given."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    # Text, so that names are not read as markup; folded here, as the CLI prints soft-wrapped
+    parts: list[Any] = [Text("\n".join(map(wrapped, clues)))] if clues else []
+    if answer is None:
+        return Group(*parts) if parts else Text("(no answer)")
+    if table_width(puzzle, answer) <= WIDTH:
+        table = Table("attribute", *(f"house {h + 1}" for h in range(puzzle.houses)))
+        for a, name in enumerate(puzzle.attributes):
+            table.add_row(name, *(puzzle.values[a][v] for v in answer[a]))
+        parts.append(table)
+    else:  # values in attribute order, wrapped at word boundaries: nothing is cut
+        for h in range(puzzle.houses):
+            names = [puzzle.values[a][answer[a][h]] for a in range(len(puzzle.attributes))]
+            parts.append(Text(wrapped(f"house {h + 1}: " + ", ".join(names))))
+    asked = asked_line(puzzle, answer)
+    if asked:
+        parts.append(Text(wrapped(asked), style="bold"))
+    return Group(*parts)

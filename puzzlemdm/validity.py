@@ -1,0 +1,42 @@
+"""What `verify` checks of one puzzle: consistent givens, a solution exists (and how many), and
+the file's own solution when it carries one. Pure: the CLI prints what this decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord, first_violations
+
+
+@dataclass(frozen=True)
+class Validity:
+    """One puzzle's verdict: `problem` is empty when it is valid."""
+
+    problem: str = ""
+    unique: bool | None = None  # None: the kind does not count (plans) or its budget ran out
+    solution_checked: bool = False  # the file carried a solution, and the verifier accepted it
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def check_record(kind: PuzzleKind, record: PuzzleRecord) -> Validity:
+    """Givens, then the file's solution, then solutions counted up to two; the first problem."""
+    givens = kind.check_givens(record.puzzle)
+    if not givens.ok:
+        return Validity(f"invalid puzzle: {first_violations(givens.violations)}")
+    checked = record.solution is not None
+    if checked:
+        verdict = kind.verify(record.puzzle, record.solution)
+        if not verdict.ok:
+            return Validity(f"the file's solution is wrong: {first_violations(verdict.violations)}")
+    count = kind.count_solutions(record.puzzle, 2)
+    if count == 0:
+        return Validity("invalid puzzle: it has no solution")
+    if count is None and not checked:
+        # Not counted: at least make sure one solution exists (the kind's own validity test).
+        validity = kind.check(record.puzzle)
+        if not validity.ok:
+            return Validity(f"invalid puzzle: {first_violations(validity.violations)}")
+    return Validity("", None if count is None else count == 1, checked)

@@ -1,0 +1,81 @@
+"""The Python API (`puzzlemdm.load / parse / verify`): the README's example runs verbatim, and
+each call does what its docstring says."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import puzzlemdm
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "sudoku.txt"
+
+
+def readme_python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+
+
+def test_readme_python_example_runs_verbatim(capsys):
+    (block,) = readme_python_blocks()
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # the example names files relative to the repository
+    try:
+        exec(compile(block, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 7
+    assert all(" solved True " in line for line in printed[:6])
+
+
+def test_parse_reads_paths_and_text_and_detects_the_kind():
+    from_path = puzzlemdm.parse(EXAMPLE)
+    from_name = puzzlemdm.parse(str(EXAMPLE))
+    from_text = puzzlemdm.parse(EXAMPLE.read_text())
+    assert len(from_path) == len(from_name) == len(from_text) == 6
+    assert from_path[0].puzzle == from_text[0].puzzle
+    zebra = puzzlemdm.parse(ROOT / "examples" / "zebra.txt")
+    assert type(zebra[0].puzzle).__module__.startswith("puzzlemdm.puzzles.zebra")
+    with pytest.raises(puzzlemdm.PuzzleError, match="<text>:1"):
+        puzzlemdm.parse("x" * 81, kind="sudoku")
+
+
+def test_a_classical_solver_needs_no_model_and_verify_judges():
+    records = puzzlemdm.parse(EXAMPLE)
+    solver = puzzlemdm.load("sudoku", solver="search")
+    assert solver.name == "search"
+    outcomes = solver.solve([r.puzzle for r in records])  # bare puzzles work too
+    assert [o.status for o in outcomes] == ["solved"] * 6
+    assert all(puzzlemdm.verify(r, o.answer) for r, o in zip(records, outcomes, strict=True))
+    wrong = puzzlemdm.verify(records[0], outcomes[1].answer)
+    assert not wrong and wrong.violations
+
+
+def test_zebra_defaults_to_its_classical_solver():
+    solver = puzzlemdm.load("zebra")
+    (outcome,) = solver.solve(ROOT / "examples" / "zebra.txt")
+    assert outcome.verified and outcome.unique is True
+
+
+def test_a_checkpoint_folder_loads_its_kind():
+    folder = ROOT / "puzzlemdm" / "checkpoints" / "sudoku-mdm"
+    solver = puzzlemdm.load(folder)
+    assert solver.kind.name == "sudoku" and solver.name == "mdm"
+    outcomes = solver.solve(EXAMPLE, search="none", batch_size=6)
+    assert all(o.solver.endswith("/margin") for o in outcomes)
+
+
+def test_usage_errors_are_raised_at_once():
+    with pytest.raises(puzzlemdm.PuzzleError, match="neither a puzzle kind"):
+        puzzlemdm.load("chess")
+    with pytest.raises(puzzlemdm.UsageError, match="--solver"):
+        puzzlemdm.load("sudoku", solver="telepathy")
+    with pytest.raises(TypeError, match="colour"):
+        puzzlemdm.load("sudoku", solver="search").solve(EXAMPLE, colour="red")
+    with pytest.raises(puzzlemdm.PuzzleError, match="not a puzzle"):
+        puzzlemdm.verify(object(), None)
+    zebra = puzzlemdm.parse(ROOT / "examples" / "zebra.txt")
+    with pytest.raises(puzzlemdm.PuzzleError, match="not a sudoku puzzle"):
+        puzzlemdm.load("sudoku", solver="search").solve(zebra)
