@@ -19,6 +19,9 @@ class DataConfig:
     validation: list[str] = field(default_factory=list)  # splits for periodic solve-rate eval
     exclude: list[str] = field(default_factory=list)  # splits to de-duplicate against (tests)
     augment: bool = True
+    # How a missing `train` corpus is built (puzzlemdm.train.corpora); relative to the working
+    # folder, like the corpora themselves.
+    corpora: str = "train/corpora.toml"
 
 
 @dataclass

@@ -31,6 +31,7 @@ from puzzlemdm.model.mdm import ModelConfig
 from puzzlemdm.model.vmd import LatentConfig
 from puzzlemdm.puzzles.registry import get_kind
 from puzzlemdm.train.config import TrainConfig
+from puzzlemdm.train.corpora import ensure_corpora
 from puzzlemdm.train.data import TokenSet, level_counts, load_token_set, sample_batch
 from puzzlemdm.train.objectives import objective_for, wants_solver_ranks
 
@@ -178,6 +179,8 @@ def run_training(
         raise FileExistsError(
             f"{run_dir} holds a run already: --resume continues it, --overwrite replaces it"
         )
+    if int(os.environ.get("WORLD_SIZE", "1")) < 2:  # under torchrun, build corpora first
+        ensure_corpora(cfg.data.train, cfg.data.corpora)
     ddp = setup_distributed(device)
     if ddp.world > 1 and device.type == "cuda":
         device = torch.device("cuda", ddp.local_rank)

@@ -9,13 +9,32 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from puzzlemdm.train.config import TrainConfig
+from puzzlemdm.train.corpora import ensure_corpora
 from puzzlemdm.train.loop import run_training
 
 
 def train_with_progress(
     cfg: TrainConfig, *, resume: bool, console: Console, overwrite: bool = False
 ) -> Path:
-    """Run `run_training`, showing a progress bar with the latest loss and solve rate."""
+    """Build the recipe's missing corpora (a bar each), then run `run_training`, showing a
+    progress bar with the latest loss and solve rate."""
+    missing = [name for name in cfg.data.train if not Path(name).exists()]
+    if missing:
+        with Progress(
+            TextColumn("[bold]building {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as bar:
+            tasks: dict[str, Any] = {}
+
+            def advance(name: str, done: int, total: int) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(name, total=total)
+                bar.update(tasks[name], completed=done)
+
+            ensure_corpora(missing, cfg.data.corpora, on_progress=advance)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
