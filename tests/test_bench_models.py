@@ -90,3 +90,27 @@ def test_models_and_their_methods_must_match():
         run_models(ModelsConfig(models=["a=x"], methods=["b=margin"]))
     with pytest.raises(UsageError, match="NAME=VALUE"):
         run_models(ModelsConfig(models=["a"]))
+
+
+def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import puzzlemdm.bench.models as models
+
+    kind = get_kind("sudoku")
+    spec = kind.spec_for([r.puzzle for r in read_corpus(SPLIT, "sudoku")[1][:2]])
+    mdm = tiny(tmp_path / "mdm", "mdm", spec)
+    seen = {}
+    for terminal in (True, False):
+        screen = io.StringIO()
+        monkeypatch.setattr(models, "STDERR", Console(file=screen, force_terminal=terminal))
+        config = ModelsConfig(
+            models=[f"mdm={mdm}"], splits=SPLIT, limit=2, device="cpu",
+            out=str(tmp_path / f"table-{terminal}"),
+        )  # fmt: skip
+        run_models(config)
+        seen[terminal] = screen.getvalue()
+    assert "mdm margin" in seen[True] and "solved" in seen[True]
+    assert seen[False] == ""

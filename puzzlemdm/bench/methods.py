@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from rich.console import Console
 
 from puzzlemdm.bench.measured import load_measured
 from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing
@@ -38,10 +39,12 @@ from puzzlemdm.bench.splits import Item, by_guesses, load_split, shortcuts, spli
 from puzzlemdm.bench.stats import auroc, mcnemar, paired_bootstrap, wilson
 from puzzlemdm.decode import MethodConfig, StepConfig, decode_puzzles, guided_search_batch
 from puzzlemdm.model.checkpoint import provenance
+from puzzlemdm.progress import CountProgress
 from puzzlemdm.puzzles.base import PuzzleKind
 from puzzlemdm.puzzles.grid import GridSpec, stack
 from puzzlemdm.solving import UsageError
 
+STDERR = Console(stderr=True)  # the progress bar's (shown on a terminal only)
 MED = StepConfig(schedule="med", med_lambda=0.2)
 GUIDED = {"guided": False, "guided-siblings": True}  # name -> siblings
 # name -> (method, cheap): the model's methods. Guided search works on puzzles, not token
@@ -338,7 +341,7 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
                 path.unlink()
             todo = [it for it in items if it.id not in seen]
             began = time.perf_counter()
-            with path.open("a") as fh:
+            with path.open("a") as fh, CountProgress(STDERR, len(todo), f"{split} {name}") as bar:
                 for start in range(0, len(todo), config.batch_size):
                     chunk = todo[start : start + config.batch_size]
                     if name in kind.solvers:
@@ -354,6 +357,7 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
                         row = {"id": it.id, "index": it.index, "split": split, "method": name,
                                **known, **row}  # fmt: skip
                         fh.write(json.dumps(row) + "\n")
+                        bar.advance(row["solved"])
                     fh.flush()
             print(
                 f"{split:>22} {name:>15}: {len(todo)} new, {len(items) - len(todo)} kept "

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rich.console import Console
 
 from puzzlemdm.bench.measured import Measured, load_measured
 from puzzlemdm.bench.methods import pair, run_batch, subset
@@ -35,8 +36,10 @@ from puzzlemdm.bench.stats import wilson
 from puzzlemdm.decode import MethodConfig, StepConfig
 from puzzlemdm.decode.step import ORDERS
 from puzzlemdm.model.checkpoint import provenance
+from puzzlemdm.progress import CountProgress
 from puzzlemdm.solving import UsageError
 
+STDERR = Console(stderr=True)  # the progress bar's (shown on a terminal only)
 ARM_PATHS = {"arm": "auto", "arm-l2r": "left-to-right", "arm-oracle": "given"}
 
 
@@ -192,7 +195,8 @@ def run_split(
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         began = time.perf_counter()
-        with path.open("w") as fh:
+        label = f"{split} {model_name} {name}"
+        with path.open("w") as fh, CountProgress(STDERR, len(items), label) as bar:
             for start in range(0, len(items), config.batch_size):
                 chunk = items[start : start + config.batch_size]
                 seed = zlib.crc32(f"{config.seed}/{split}/{name}/{chunk[0].index}".encode())
@@ -208,6 +212,7 @@ def run_split(
                 )
                 for item, row in zip(chunk, rows, strict=True):
                     fh.write(json.dumps({"id": item.id, "index": item.index, **row}) + "\n")
+                    bar.advance(row["solved"])
         print(
             f"{split:>14} {model_name:>14} {name:>18}: {len(items)} puzzles "
             f"({time.perf_counter() - began:.1f}s)",

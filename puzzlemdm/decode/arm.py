@@ -53,7 +53,9 @@ def decode_arm(
     gumbel_scale: Gumbel noise on the log-probabilities of the cell and of the value (1.0 =
         sampling from the model), only on rows `noisy` [B] when given: diverse paths.
     NFE: a move costs one model call when its cell is fixed by the order, two when the model
-    names the cell (one to choose it, one to read its value with the cell in the stream).
+    names the cell (one to choose it, one to read its value with the cell in the stream); with
+    the key/value cache each call reads one new token, so a path costs about one forward pass
+    of the whole stream in all.
     """
     if order not in ARM_ORDERS:
         raise ValueError(f"unknown ARM order {order!r}; choose from {', '.join(ARM_ORDERS)}")
@@ -78,38 +80,50 @@ def decode_arm(
             scores + _gumbel(scores.shape, generator, device) * gumbel_scale * noise_rows[:, None]
         )
 
-    chosen_cell = torch.full((batch, decisions), -1, dtype=torch.long, device=device)
+    chosen_cell = torch.full((batch, decisions + 1), -1, dtype=torch.long, device=device)
     chosen_value = torch.full_like(chosen_cell, -1)
-    entropy = torch.zeros(batch, decisions, device=device)
+    entropy = torch.zeros(batch, decisions + 1, device=device)
     margin = torch.zeros_like(entropy)
     log_likelihood = torch.zeros(batch, device=device)
-    for t in range(decisions):
-        active = t < blanks
-        slot = (givens + t).clamp_max(length - 1)
+    # The stream is read token by token with the backbone's key/value cache: the givens' moves
+    # as they are, then each decision's cell token and value token as they are chosen.
+    cache = model.backbone.new_cache()
+    cells = torch.empty(batch, 0, dtype=torch.long, device=device)  # the stream's cells so far
+    start = torch.full((batch,), -1, dtype=torch.long, device=device)
+    hidden = model.extend(model.start.expand(batch, -1), start, cells, cache)
+    cells = start[:, None]
+    for slot in range(length):
+        deciding = slot >= givens
+        t = (slot - givens).clamp(0, decisions)  # the decision's index (unused for givens)
         if order == "model":
             rank = slots.argsort(1)
-            hidden = model.hidden(slots, values)[rows, 2 * slot]  # names slot's cell
-            cell_logp = model.cell_logits(hidden, rank >= slot[:, None]).log_softmax(1)
+            cell_logp = model.cell_logits(hidden, rank >= slot).log_softmax(1)
             cell = noise(cell_logp).argmax(1)
-            log_likelihood += torch.where(active, cell_logp[rows, cell], 0.0)
+            log_likelihood += torch.where(deciding, cell_logp[rows, cell], 0.0)
             # move the chosen cell into this slot (the placeholder there takes its old slot)
-            where, here = rank[rows, cell], slots[rows, slot]
+            where, here = rank[rows, cell], slots[:, slot]
             swapped = slots.clone()
-            swapped[rows, slot] = cell
+            swapped[:, slot] = cell
             swapped[rows, where] = here
-            slots = torch.where(active[:, None], swapped, slots)
-        cell = slots[rows, slot]
-        hidden = model.hidden(slots, values)[rows, 2 * slot + 1]  # the cell's value
+            slots = torch.where(deciding[:, None], swapped, slots)
+        cell = slots[:, slot]
+        hidden = model.extend(model.cell_token(cell), cell, cells, cache)
+        cells = torch.cat([cells, cell[:, None]], 1)
         value_logp = model.value_logits(hidden, allowed[rows, cell]).log_softmax(1)
-        value = noise(value_logp).argmax(1)
+        value = torch.where(deciding, noise(value_logp).argmax(1), values[:, slot])
         probs = value_logp.exp()
         top = probs.topk(2, dim=1).values
-        entropy[:, t] = torch.where(active, -(probs * value_logp).sum(1), 0.0)
-        margin[:, t] = torch.where(active, top[:, 0] - top[:, 1], 0.0)
-        log_likelihood += torch.where(active, value_logp[rows, value], 0.0)
-        chosen_cell[:, t] = torch.where(active, cell, -1)
-        chosen_value[:, t] = torch.where(active, value, -1)
-        values[rows, slot] = torch.where(active, value, values[rows, slot])
+        entropy[rows, t] += torch.where(deciding, -(probs * value_logp).sum(1), 0.0)
+        margin[rows, t] += torch.where(deciding, top[:, 0] - top[:, 1], 0.0)
+        log_likelihood += torch.where(deciding, value_logp[rows, value], 0.0)
+        chosen_cell[rows, t] = torch.where(deciding, cell, chosen_cell[rows, t])
+        chosen_value[rows, t] = torch.where(deciding, value, chosen_value[rows, t])
+        values[:, slot] = value
+        if slot + 1 < length:
+            hidden = model.extend(model.value_token(cell, value), cell, cells, cache)
+            cells = torch.cat([cells, cell[:, None]], 1)
+    chosen_cell, chosen_value = chosen_cell[:, :decisions], chosen_value[:, :decisions]
+    entropy, margin = entropy[:, :decisions], margin[:, :decisions]
     out = tokens.clone().scatter_(1, slots, values)
     step = torch.arange(decisions, device=device).expand(batch, -1)
     calls = 2 if order == "model" else 1

@@ -79,14 +79,38 @@ class AutoregressiveModel(nn.Module):
         moves of slots < j (it names slot j's cell), token 2j + 1 also slot j's cell (it gives
         that cell's value)."""
         batch = order.shape[0]
-        where = self.backbone.embed_coordinates(self.coords[order])  # [B, L, D]
-        cell_tokens = where + self.token_type.weight[0]
-        value_tokens = where + self.value_embedding(values) + self.token_type.weight[1]
+        cell_tokens, value_tokens = self.cell_token(order), self.value_token(order, values)
         moves = torch.stack([cell_tokens, value_tokens], 2).flatten(1, 2)  # [B, 2L, D]
         start = self.start.expand(batch, 1, -1)
         x = torch.cat([start, moves[:, :-1]], 1)
         with computing_in(order.device.type, self.compute_dtype):
             return self.backbone(x, None, self.stream_relations(order))
+
+    def cell_token(self, cells: torch.Tensor) -> torch.Tensor:
+        """The embedding [..., D] of the cell tokens of `cells` [...]: where the move is."""
+        return self.backbone.embed_coordinates(self.coords[cells]) + self.token_type.weight[0]
+
+    def value_token(self, cells: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+        """The embedding [..., D] of the value tokens: the value written there, and where."""
+        where = self.backbone.embed_coordinates(self.coords[cells])
+        return where + self.value_embedding(values) + self.token_type.weight[1]
+
+    def pair_types(self, cell: torch.Tensor, cells: torch.Tensor) -> torch.Tensor:
+        """[B, 1, T] relation types of a new token of cell `cell` [B] with tokens of cells
+        `cells` [B, T] (-1 = the start token, which has its own type)."""
+        types = self.relation[cell.clamp_min(0)[:, None], cells.clamp_min(0)]
+        start = (cell[:, None] < 0) | (cells < 0)
+        return torch.where(start, self.start_relation, types)[:, None]
+
+    def extend(
+        self, token: torch.Tensor, cell: torch.Tensor, cells: torch.Tensor, cache: list
+    ) -> torch.Tensor:
+        """The output [B, D] at one new stream token `token` [B, D] of cell `cell` [B] (-1 for
+        the start) after the tokens of `cells` [B, T] whose keys and values `cache` holds
+        (`Backbone.new_cache()`, extended here): decoding costs one token per call."""
+        relation = self.pair_types(cell, torch.cat([cells, cell[:, None]], 1))
+        with computing_in(token.device.type, self.compute_dtype):
+            return self.backbone.extend(token[:, None], relation, cache)[:, 0]
 
     def cell_logits(self, hidden: torch.Tensor, open_cells: torch.Tensor) -> torch.Tensor:
         """hidden [..., D] at a start/value token -> [..., L] logits of the next cell; cells

@@ -79,6 +79,23 @@ class Attention(nn.Module):
         )
         return self.proj(y.transpose(1, 2).reshape(b, length, d))
 
+    def extend(
+        self, x: torch.Tensor, relation: torch.Tensor | None, cache: list[torch.Tensor]
+    ) -> torch.Tensor:
+        """One new token per row of a causal stream: x [B, 1, D] attends to the cached keys and
+        values of the tokens before it (`cache` = [K, V], [B, H, T, Dh], extended in place)
+        and to itself; relation [B, 1, T + 1] (types of its pairs with them and itself)."""
+        b, _, d = x.shape
+        q, k, v = self.qkv(x).view(b, 1, 3, self.n_heads, d // self.n_heads).unbind(2)
+        q, k, v = (t.transpose(1, 2) for t in (q, k, v))  # [B, H, 1, Dh]
+        cache[0] = k if cache[0] is None else torch.cat([cache[0], k], 2)
+        cache[1] = v if cache[1] is None else torch.cat([cache[1], v], 2)
+        bias = None
+        if self.relation_bias is not None and relation is not None:
+            bias = self.relation_bias[relation].permute(0, 3, 1, 2).to(q.dtype)  # [B, H, 1, T+1]
+        y = F.scaled_dot_product_attention(q, cache[0], cache[1], attn_mask=bias)
+        return self.proj(y.transpose(1, 2).reshape(b, 1, d))
+
 
 class Block(nn.Module):
     def __init__(self, cfg: BackboneConfig) -> None:
@@ -97,6 +114,13 @@ class Block(nn.Module):
         self, x: torch.Tensor, relation: torch.Tensor | None, attn_mask: torch.Tensor | None
     ) -> torch.Tensor:
         x = x + self.attn(self.norm1(x), relation, attn_mask)
+        return x + self.mlp(self.norm2(x))
+
+    def extend(
+        self, x: torch.Tensor, relation: torch.Tensor | None, cache: list[torch.Tensor]
+    ) -> torch.Tensor:
+        """`forward` for one new token of a causal stream (see Attention.extend)."""
+        x = x + self.attn.extend(self.norm1(x), relation, cache)
         return x + self.mlp(self.norm2(x))
 
 
@@ -138,4 +162,20 @@ class Backbone(nn.Module):
             if condition is not None:
                 x = x + condition[:, i, None]
             x = block(x, relation, attn_mask)
+        return self.norm(x)
+
+    def new_cache(self) -> list[list[torch.Tensor | None]]:
+        """Empty key/value caches, one [K, V] per block, for `extend`."""
+        return [[None, None] for _ in self.blocks]
+
+    def extend(
+        self, x: torch.Tensor, relation: torch.Tensor | None, cache: list[list[torch.Tensor]]
+    ) -> torch.Tensor:
+        """A causal backbone's output [B, 1, D] for one new token x [B, 1, D] (coordinates
+        included) after the tokens `cache` holds: the same as `forward` on the whole stream,
+        read at its last position, for one token's work per block."""
+        if not self.cfg.causal:
+            raise ValueError("only a causal backbone extends a stream token by token")
+        for block, kv in zip(self.blocks, cache, strict=True):
+            x = block.extend(x, relation, kv)
         return self.norm(x)
