@@ -1,0 +1,132 @@
+"""`puzzlemdm analyze orders`: decode splits with several methods, analyse the orders, write
+the table (Markdown + JSON) and the figures.
+
+The run folder holds `traces/<split>__<method>.jsonl` (one decoded path per line, with the
+decoding wall time in `traces/times.json`), `summary.md`, `summary.json`, `paths/` (per-path
+analysis rows) and `figures/`. A trace file that is already there is read instead of decoded
+again, so an interrupted study resumes and a finished one can be re-analysed cheaply.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from puzzlemdm.analysis.methods import parse_methods
+from puzzlemdm.solving import UsageError
+
+RUNS = Path("runs")
+
+
+@dataclass
+class StudyConfig:
+    """The options of `puzzlemdm analyze orders` (same names, same defaults)."""
+
+    checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
+    splits: str | None = None  # comma-separated names or paths; None: the kind's level tests
+    methods: str = "margin,top-prob,entropy,random,med0.01"
+    limit: int | None = None  # first N puzzles of each split
+    batch_size: int = 500
+    device: str = "cpu"
+    threads: int = 1  # torch threads (the default leaves the other cores free)
+    seed: int = 0
+    out: str | None = None  # run folder; None: a fresh runs/order-study-<time>/
+    figures: bool = True
+
+
+def fresh_folder(base: Path = RUNS) -> Path:
+    """A new run folder under `base` named by the UTC time (never an existing one)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    path, n = base / f"order-study-{stamp}", 1
+    while path.exists():
+        n += 1
+        path = base / f"order-study-{stamp}-{n}"
+    return path
+
+
+def trace_name(split: str, method: str) -> str:
+    """The trace file of one split and method."""
+    return f"{split}__{method}.jsonl".replace("/", "_")
+
+
+def run_study(config: StudyConfig) -> dict[str, Any]:
+    """Decode (or reuse traces), analyse, write; returns the summary written to summary.json."""
+    from puzzlemdm.analysis.decoding import decode_split, read_rows, write_rows
+    from puzzlemdm.bench.measured import load_measured
+    from puzzlemdm.bench.splits import level_splits, load_split, split_label
+    from puzzlemdm.model.checkpoint import provenance
+
+    methods = parse_methods(config.methods)
+    if config.figures and importlib.util.find_spec("matplotlib") is None:
+        raise UsageError(
+            "the figures need matplotlib: pip install 'puzzlemdm[analysis]' (or --no-figures)"
+        )
+    if not methods:
+        raise UsageError("--methods: give at least one method")
+    out = Path(config.out) if config.out else fresh_folder()
+    measured = load_measured(config.checkpoint, config.device, config.threads)
+    kind, spec = measured.kind, measured.spec
+    splits = config.splits.split(",") if config.splits else level_splits(kind)
+    ran = replace(config, checkpoint=measured.checkpoint, splits=",".join(splits), out=str(out))
+    traces = out / "traces"
+    traces.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(asdict(ran), indent=2) + "\n")
+    times_file = traces / "times.json"
+    times = json.loads(times_file.read_text()) if times_file.is_file() else {}
+    loaded = {}
+    for split in splits:
+        label = split_label(split, kind)
+        loaded[label] = load_split(split, kind, config.limit)
+    runs = []
+    for method in methods:
+        for label, items in loaded.items():
+            name = trace_name(label, method.name)
+            path = traces / name
+            if path.is_file():  # decoded before (maybe with a larger --limit): reuse
+                indices = {it.index for it in items}
+                rows = [r for r in read_rows(path) if r["index"] in indices]
+            else:
+                rows, seconds = decode_split(
+                    measured.model,
+                    kind,
+                    spec,
+                    items,
+                    method,
+                    batch_size=config.batch_size,
+                    seed=config.seed,
+                    device=measured.device,
+                )
+                write_rows(path, rows)
+                times[name] = seconds
+                times_file.write_text(json.dumps(times, indent=2) + "\n")
+            solved = sum(r["solved"] for r in rows)
+            print(
+                f"{label} {method.name:>10}: solved {solved}/{len(rows)}, decoded in "
+                f"{times.get(name, float('nan')):.1f} s",
+                flush=True,
+            )
+            runs.append((label, method, items, rows, times.get(name)))
+    # imported here: analysis modules load after decoding, so a long study picks up the last
+    # saved version, and an analysis error never costs the decoded traces
+    from puzzlemdm.analysis.report import analyse_runs
+
+    header = {
+        **provenance(measured.checkpoint, measured.model, measured.device, config.seed),
+        "kind": kind.name,
+        "command": "puzzlemdm analyze orders "
+        + " ".join(
+            f"--{k.replace('_', '-')} {v}"
+            for k, v in asdict(ran).items()
+            if v is not None and k != "figures"
+        )
+        + ("" if config.figures else " --no-figures"),
+    }
+    began = time.perf_counter()
+    summary = analyse_runs(kind, spec, runs, header, out, figures=config.figures, seed=config.seed)
+    print(f"analysed in {time.perf_counter() - began:.1f} s; wrote {out}", flush=True)
+    return summary
