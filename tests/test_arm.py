@@ -210,3 +210,23 @@ def test_solve_with_an_arm_checkpoint_decodes_alone_and_refuses_guided_search(tm
     )
     rows = [json.loads(line) for line in auto.output.splitlines() if line.startswith("{")]
     assert auto.exit_code == 0 and all(r["verified"] for r in rows)  # misses go to the solver
+
+
+def test_the_order_study_reads_an_arms_own_order(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from puzzlemdm.cli import app
+
+    _, spec, _ = sudoku_batch(1)
+    save_checkpoint(tmp_path / "arm", tiny_arm(spec))
+    result = CliRunner().invoke(
+        app,
+        ["analyze", "orders", "--checkpoint", str(tmp_path / "arm"), "--methods", "arm",
+         "--splits", "datasets/sudoku/easy/test.jsonl", "--limit", "3", "--no-figures",
+         "--out", str(tmp_path / "study")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "study" / "summary.json").read_text())
+    assert "arm" in json.dumps(summary)

@@ -17,7 +17,7 @@ import torch
 
 from puzzlemdm.analysis.methods import Method
 from puzzlemdm.bench.splits import Item
-from puzzlemdm.decode.core import decode
+from puzzlemdm.decode.methods import run_method
 from puzzlemdm.decode.trace import trace_rows
 from puzzlemdm.puzzles.base import PuzzleKind
 from puzzlemdm.puzzles.grid import GridSpec, stack
@@ -42,14 +42,11 @@ def decode_split(
     for start in range(0, len(items), batch_size):
         chunk = items[start : start + batch_size]
         batch = stack([kind.encode(it.record.puzzle, it.record.solution, spec) for it in chunk])
-        result = decode(
+        result = run_method(  # any family: an ARM decodes in its own order
             model,
             torch.as_tensor(batch["tokens"], device=device),
             torch.as_tensor(batch["allowed"], device=device),
-            order=method.order,
-            schedule=method.schedule,
-            med_lambda=method.med_lambda,
-            steps=method.steps,
+            method.config(),
             generator=generator,
         )
         final = result.tokens.cpu().numpy()

@@ -3,13 +3,14 @@
 `margin`, `top-prob`, `entropy`, `random`, `left-to-right` decode one position per step in that
 order; `med<lambda>` (e.g. `med0.01`) decodes by margin with Ben-Hamu et al.'s MED schedule
 (every position with entropy <= lambda, at least one); `steps<k>` decodes by margin in k steps.
+`arm` is an autoregressive checkpoint's own order (the solver-order ARM names its cells).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from puzzlemdm.decode import ORDERS
+from puzzlemdm.decode import ORDERS, MethodConfig, StepConfig
 from puzzlemdm.solving import UsageError
 
 
@@ -23,6 +24,13 @@ class Method:
     med_lambda: float = 0.01
     steps: int | None = None
 
+    def config(self) -> MethodConfig:
+        """The decoding library's config of this method (an ARM reads only its order)."""
+        step = StepConfig(
+            order=self.order, schedule=self.schedule, med_lambda=self.med_lambda, steps=self.steps
+        )
+        return MethodConfig(step=step)
+
     @property
     def one_per_step(self) -> bool:
         """Whether every step decides exactly one position (a strict order)."""
@@ -33,6 +41,8 @@ def parse_method(name: str) -> Method:
     """The Method called `name`; UsageError naming the choices for an unknown one."""
     if name in ORDERS:
         return Method(name, order=name)
+    if name == "arm":
+        return Method(name)  # margin = no MDM order asked for: the ARM's own
     try:
         if name.startswith("med"):
             return Method(name, schedule="med", med_lambda=float(name[3:]))
@@ -42,7 +52,7 @@ def parse_method(name: str) -> Method:
         pass
     raise UsageError(
         f"unknown method {name!r}; choose from {', '.join(ORDERS)}, med<lambda> (e.g. med0.01), "
-        "steps<k> (e.g. steps20)"
+        "steps<k> (e.g. steps20), arm (an ARM checkpoint's own order)"
     )
 
 
