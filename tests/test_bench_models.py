@@ -57,7 +57,7 @@ def test_a_small_table_pairs_every_model_with_the_baseline(tmp_path):
     arm = tiny(tmp_path / "arm", "arm", spec)
     config = ModelsConfig(
         models=[f"mdm={mdm}", f"arm={arm}"],
-        methods=["mdm=margin,random", "arm=arm,arm-oracle,arm+bon2-vf"],
+        methods=["mdm=margin,random/steps5", "arm=arm,arm-oracle,arm+bon2-vf"],
         splits=SPLIT,
         limit=3,
         subset=2,
@@ -69,7 +69,7 @@ def test_a_small_table_pairs_every_model_with_the_baseline(tmp_path):
     rows = {(r["model"], r["method"]): r for r in summary["results"]}
     assert set(rows) == {
         ("mdm", "margin"),
-        ("mdm", "random"),
+        ("mdm", "random/steps5"),
         ("arm", "arm"),
         ("arm", "arm-oracle"),
         ("arm", "arm+bon2-vf"),

@@ -239,10 +239,14 @@ def summarise(out: Path, headers: list[dict], baseline: str, seed: int) -> dict[
     """Accuracy with Wilson intervals per split x model x method, each paired against the
     baseline on the puzzles both ran (bootstrap interval of the difference, McNemar p)."""
     table: dict[tuple[str, str], dict[str, dict]] = {}
-    for path in sorted(out.glob("*/*/*.jsonl")):
-        split, model, method = path.parent.parent.name, path.parent.name, path.stem
-        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-        table[(split, f"{model}/{method}")] = {r["id"]: r for r in rows}
+    # OUT/<split>/<model>/<method>.jsonl, where a method's name may hold slashes (steps5 of
+    # margin: margin/steps5.jsonl)
+    for model_dir in sorted(p for p in out.glob("*/*") if p.is_dir()):
+        split, model = model_dir.parent.name, model_dir.name
+        for path in sorted(model_dir.rglob("*.jsonl")):
+            method = path.relative_to(model_dir).as_posix().removesuffix(".jsonl")
+            rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+            table[(split, f"{model}/{method}")] = {r["id"]: r for r in rows}
     results, paired = [], []
     for (split, name), rows in sorted(table.items()):
         values = list(rows.values())
