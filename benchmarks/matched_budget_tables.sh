@@ -7,14 +7,16 @@
 #   bash benchmarks/matched_budget_tables.sh arm|vmd|latents [MODEL...]
 # MODEL names (mdm, arm-l2r, arm-solver, shipped-mdm, vmd) limit a run to those models; rows
 # already written are kept (--resume), so a table can be built model by model as they finish.
-# LIMIT (default 300: first puzzles of each split for one-path methods), SUBSET (default 50:
-# puzzles per split for best-of-N), THREADS (default 2), CKPTS (default puzzlemdm/checkpoints).
+# LIMIT (default 200: first puzzles of each split for one-path methods; empty: whole splits),
+# SUBSET (default 40: puzzles per split for best-of-N), THREADS (default 2), CKPTS (default
+# puzzlemdm/checkpoints).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:?arm, vmd or latents}
 shift
 ckpts=${CKPTS:-puzzlemdm/checkpoints}
-common=(--device cpu --threads "${THREADS:-2}" --limit "${LIMIT:-300}" --subset "${SUBSET:-50}" --resume)
+limit=${LIMIT-200}  # LIMIT= (empty): whole splits
+common=(--device cpu --threads "${THREADS:-2}" ${limit:+--limit $limit} --subset "${SUBSET:-40}" --resume)
 results=benchmarks/results
 few=margin,top-prob,margin/steps5,margin/steps10,margin/steps20,top-prob/steps5,top-prob/steps10,top-prob/steps20
 
@@ -31,21 +33,21 @@ declare -A vmd_methods=(
   [vmd]=$few,margin/z0,margin/steps10/z0,margin+bon8,margin+bon8-z,margin+bon8-vf,margin+bon8-vf-z
 )
 
-run() {  # OUT SPLITS METHODS-ARRAY-NAME MODEL...
-  local out=$1 splits=$2 table=$3 args=()
+run() {  # OUT SPLITS METHODS-ARRAY-NAME BASELINE MODEL...
+  local out=$1 splits=$2 table=$3 baseline=$4 args=()
   local -n methods=$table
-  shift 3
+  shift 4
   for model in "$@"; do
     args+=(--model "$model=$ckpts/${checkpoint[$model]}" --methods "$model=${methods[$model]}")
   done
   ${PUZZLEMDM:-puzzlemdm} bench models "${common[@]}" --splits "$splits" "${args[@]}" \
-    --baseline mdm/margin --out "$out"
+    --baseline "$baseline" --out "$out"
 }
 
 case $which in
-  arm) run "$results/mdm_vs_arm" medium,hard,norvig_top95 arm_methods \
+  arm) run "$results/mdm_vs_arm" medium,hard,norvig_top95 arm_methods mdm/margin \
          ${@:-mdm arm-l2r arm-solver shipped-mdm} ;;
-  vmd) run "$results/mdm_vs_vmd" medium,hard vmd_methods ${@:-mdm vmd} ;;
+  vmd) run "$results/mdm_vs_vmd" medium,hard vmd_methods mdm ${@:-mdm vmd} ;;  # same method
   latents) ${PYTHON:-python} benchmarks/vmd_latents.py --mdm "$ckpts/sudoku-mdm-matched" \
              --vmd "$ckpts/sudoku-vmd" --out "$results/mdm_vs_vmd/latents.md" ;;
   *) echo "unknown table $which" >&2; exit 2 ;;

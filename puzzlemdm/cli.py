@@ -671,7 +671,11 @@ def bench_models(
     threads: ThreadsOpt = DEFAULT_THREADS,
     seed: int = 0,
     baseline: Annotated[
-        str, typer.Option(help="MODEL/METHOD the others are paired with (default: the first).")
+        str,
+        typer.Option(
+            help="MODEL/METHOD the others are paired with, or MODEL: each method against that "
+            "model's same method (default: the first model's first method)."
+        ),
     ] = "",
     out: Annotated[
         str | None, typer.Option(help="Output folder (default: runs/bench-models-TIME).")

@@ -114,3 +114,15 @@ def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(tmp_path, monkeypatc
         seen[terminal] = screen.getvalue()
     assert "mdm margin" in seen[True] and "solved" in seen[True]
     assert seen[False] == ""
+
+
+def test_a_model_baseline_pairs_each_method_with_its_own(tmp_path):
+    kind = get_kind("sudoku")
+    spec = kind.spec_for([r.puzzle for r in read_corpus(SPLIT, "sudoku")[1][:2]])
+    a, b = tiny(tmp_path / "a", "mdm", spec), tiny(tmp_path / "b", "mdm", spec)
+    config = ModelsConfig(
+        models=[f"a={a}", f"b={b}"], methods=["a=margin,random", "b=margin,random"],
+        splits=SPLIT, limit=2, device="cpu", baseline="a", out=str(tmp_path / "t"),
+    )  # fmt: skip
+    paired = {(p["method"], p["baseline"]) for p in run_models(config)["paired"]}
+    assert paired == {("b/margin", "a/margin"), ("b/random", "a/random")}

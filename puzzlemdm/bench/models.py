@@ -56,7 +56,8 @@ class ModelsConfig:
     device: str = "auto"
     threads: int = 0
     seed: int = 0
-    baseline: str = ""  # MODEL/METHOD; default: the first model's first method
+    baseline: str = ""  # MODEL/METHOD, or MODEL (each method against its own); default:
+    # the first model's first method
     out: str | None = None  # None: a fresh folder under runs/
     resume: bool = False  # keep rows files an earlier run finished, and its models
 
@@ -264,11 +265,13 @@ def summarise(out: Path, headers: list[dict], baseline: str, seed: int) -> dict[
                 "forced_share": _mean_of(values, "forced_share"),
             }
         )
-        base = table.get((split, baseline))
-        if base is not None and name != baseline:
+        # a MODEL baseline pairs each method with the same method of that model
+        against = baseline if "/" in baseline else f"{baseline}/{name.split('/', 1)[1]}"
+        base = table.get((split, against))
+        if base is not None and name != against:
             common = sorted(set(rows) & set(base))
             if common:
-                paired.append(pair(split, name, baseline, base, rows, common, seed))
+                paired.append(pair(split, name, against, base, rows, common, seed))
     summary = {"models": headers, "baseline": baseline, "results": results, "paired": paired}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     (out / "summary.md").write_text(markdown(summary))
@@ -294,7 +297,8 @@ def markdown(summary: dict[str, Any]) -> str:
     paired = {(p["split"], p["method"]): p for p in summary["paired"]}
     lines += [
         "",
-        f"Paired against `{summary['baseline']}` on the same puzzles: difference in points "
+        f"Paired against `{summary['baseline']}` (a model alone: its same method) on the same "
+        "puzzles: difference in points "
         "(bootstrap 95% CI) and McNemar's exact p. forced % = the share of a path's decisions "
         "whose cell was forced (a naked or hidden single) when it was decided.",
         "",
