@@ -14,7 +14,7 @@ import time
 
 import torch
 
-from puzzlemdm.decode.bon import choose_paths, resolve_verifier
+from puzzlemdm.decode.bon import choose_paths, noisy_paths, resolve_verifier
 from puzzlemdm.decode.methods import MethodConfig
 from puzzlemdm.decode.rules import Verifier
 from puzzlemdm.decode.trace import DecodeResult
@@ -162,13 +162,9 @@ def arm_best_of_n(
     log-probabilities; 1.0 = ancestral sampling), the lowest cumulative entropy kept, or with
     `select="verified-first"` the lowest-entropy path `verifier` accepts. Path 0 is greedy
     when `include_greedy`. NFE sums all paths."""
-    if paths < 1:
-        raise ValueError("paths must be at least 1")
     check = resolve_verifier(select, verifier, None)
     batch = tokens.shape[0]
-    noisy = torch.ones(batch * paths, dtype=torch.bool, device=tokens.device)
-    if include_greedy:
-        noisy[::paths] = False
+    noisy = noisy_paths(batch, paths, include_greedy, tokens.device)
     every = decode_arm(
         model,
         tokens.repeat_interleave(paths, 0),

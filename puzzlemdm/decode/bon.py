@@ -100,17 +100,23 @@ def best_of_n(
     The result's NFE sums all paths of a puzzle; info holds chosen_path, path_entropy [B, N]
     and, for verified-first, path_verified [B, N].
     """
-    if paths < 1:
-        raise ValueError("paths must be at least 1")
     check = resolve_verifier(select, verifier, differ)
     batch = tokens.shape[0]
-    noisy = torch.ones(batch * paths, dtype=torch.bool, device=tokens.device)
-    if include_greedy:
-        noisy[::paths] = False
+    noisy = noisy_paths(batch, paths, include_greedy, tokens.device)
     walk = walk_copies(
         model, tokens, allowed, paths, diverse(config, path_noise), generator, differ, noisy
     )
     return choose_paths(walk.run(), batch, paths, check)
+
+
+def noisy_paths(batch: int, paths: int, include_greedy: bool, device: torch.device) -> torch.Tensor:
+    """[batch * paths] which copies get randomness: all, or all but each puzzle's first."""
+    if paths < 1:
+        raise ValueError("paths must be at least 1")
+    noisy = torch.ones(batch * paths, dtype=torch.bool, device=device)
+    if include_greedy:
+        noisy[::paths] = False
+    return noisy
 
 
 def choose_paths(
