@@ -45,7 +45,7 @@ run() {  # OUT SPLITS METHODS-ARRAY-NAME BASELINE MODEL...
 }
 
 case $which in
-  arm) run "$results/mdm_vs_arm" medium,hard,norvig_top95 arm_methods mdm/margin \
+  arm) run "$results/mdm_vs_arm" easy,medium,hard,norvig_top95 arm_methods mdm/margin \
          ${@:-mdm arm-l2r arm-solver shipped-mdm} ;;
   vmd) run "$results/mdm_vs_vmd" medium,hard vmd_methods mdm ${@:-mdm vmd} ;;  # same method
   latents) ${PYTHON:-python} benchmarks/vmd_latents.py --mdm "$ckpts/sudoku-mdm-matched" \
