@@ -137,6 +137,19 @@ def _pct(x: float | None, digits: int = 1) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}%}"
 
 
+def _share_table(
+    rows: list[dict[str, Any]], key: str, columns: list[str], digits: int = 1
+) -> list[str]:
+    """A Markdown table of each row's `key` shares (a dict) over `columns`, by split and method."""
+    header = "| split | method | " + " | ".join(columns) + " |"
+    lines = [header, "|---|---|" + "---|" * len(columns)]
+    for r in rows:
+        share = r.get(key, {})
+        cells = " | ".join(_pct(share.get(c, 0.0), digits) for c in columns)
+        lines.append(f"| {r['split']} | {r['method']} | {cells} |")
+    return lines
+
+
 def _num(x: float | None, digits: int = 2) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
@@ -196,13 +209,8 @@ def markdown(
         "Which reference order each path follows most closely (share of paths whose tau is "
         "highest against it):",
         "",
-        "| split | method | " + " | ".join(references) + " |",
-        "|---|---|" + "---|" * len(references),
+        *_share_table(rows, "closest", references, digits=0),
     ]
-    for r in rows:
-        share = r.get("closest", {})
-        cells = " | ".join(_pct(share.get(ref, 0.0), 0) for ref in references)
-        lines.append(f"| {r['split']} | {r['method']} | {cells} |")
     groups = sorted({g for r in rows for g in r.get("technique_share", {})}, key=_group_key)
     if groups:
         lines += [
@@ -213,13 +221,8 @@ def markdown(
             "where the model was (Sudoku: the easiest technique set under which the strategy "
             "solver places it; `guess`: it would have to search).",
             "",
-            "| split | method | " + " | ".join(groups) + " |",
-            "|---|---|" + "---|" * len(groups),
+            *_share_table(rows, "technique_share", groups),
         ]
-        for r in rows:
-            share = r.get("technique_share", {})
-            cells = " | ".join(_pct(share.get(g, 0.0)) for g in groups)
-            lines.append(f"| {r['split']} | {r['method']} | {cells} |")
     lines += [
         "",
         "## First wrong decision of the wrong paths",

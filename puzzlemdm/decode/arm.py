@@ -20,7 +20,8 @@ from puzzlemdm.decode.rules import Verifier
 from puzzlemdm.decode.trace import DecodeResult
 from puzzlemdm.model.arm import decision_order
 
-ARM_ORDERS = ("auto", "model", "left-to-right", "given")
+# How an ARM is decoded (the orders it is *trained* on are model.arm.ARM_ORDERS).
+DECODE_ORDERS = ("auto", "model", "left-to-right", "given")
 
 
 def _gumbel(shape: torch.Size, generator: torch.Generator | None, device: torch.device):
@@ -49,7 +50,7 @@ def decode_arm(
 ) -> DecodeResult:
     """Fill every blank of `tokens` [B, L] (MASK = -1), one move (cell, then value) at a time.
 
-    order: see ARM_ORDERS; `given` [B, L] ranks the blanks for order `given` (smaller first).
+    order: see DECODE_ORDERS; `given` [B, L] ranks the blanks for order `given` (smaller first).
     gumbel_scale: Gumbel noise on the log-probabilities of the cell and of the value (1.0 =
         sampling from the model), only on rows `noisy` [B] when given: diverse paths.
     NFE: a move costs one model call when its cell is fixed by the order, two when the model
@@ -57,8 +58,8 @@ def decode_arm(
     the key/value cache each call reads one new token, so a path costs about one forward pass
     of the whole stream in all.
     """
-    if order not in ARM_ORDERS:
-        raise ValueError(f"unknown ARM order {order!r}; choose from {', '.join(ARM_ORDERS)}")
+    if order not in DECODE_ORDERS:
+        raise ValueError(f"unknown ARM order {order!r}; choose from {', '.join(DECODE_ORDERS)}")
     order = resolve_order(model, order)
     if order == "given" and given is None:
         raise ValueError("order 'given' needs the solver's ranks (given)")
