@@ -25,7 +25,7 @@ declare -A checkpoint=(
   [shipped-mdm]=sudoku-mdm [vmd]=sudoku-vmd
 )
 declare -A arm_methods=(
-  [mdm]=margin,top-prob,random,margin+bon8-vf [arm-l2r]=arm,arm+bon8-vf
+  [mdm]=margin,top-prob,entropy,random,margin+bon8-vf [arm-l2r]=arm,arm+bon8-vf
   [arm-solver]=arm,arm+bon8,arm+bon8-vf,arm-oracle [shipped-mdm]=margin
 )
 declare -A vmd_methods=(
