@@ -43,11 +43,12 @@ def zebra_from_tokens(tokens: np.ndarray, target: np.ndarray, spec) -> Zebra:
         if segment[0] not in RELATION_NAMES:  # PAD: no more clues
             break
         args = []
-        for attribute, value in segment[1:].reshape(-1, 2):
+        for token in segment[1:]:  # a person a * H + v, or house k as A * H + k; then PAD
+            attribute, value = divmod(int(token), houses)
             if attribute < attributes:
-                args.append((Ref(int(attribute), int(value)),))
+                args.append((Ref(attribute, value),))
             elif attribute == attributes:
-                args.append((Ref(POSITION, int(value)),))
+                args.append((Ref(POSITION, value),))
         clues.append(Clue(i + 1, RELATION_NAMES[int(segment[0])], tuple(args)))
     values = tuple(tuple(f"v{j}" for j in range(h)) for _ in range(a))
     return Zebra(tuple(f"a{k}" for k in range(a)), values, tuple(clues))

@@ -14,7 +14,7 @@ from puzzlemdm.puzzles.base import PuzzleError
 from puzzlemdm.puzzles.blocksworld.tokens import blocksworld_spec
 from puzzlemdm.puzzles.grid import MASK, stack
 from puzzlemdm.puzzles.registry import get_kind
-from puzzlemdm.puzzles.zebra.tokens import pad_base, zebra_spec
+from puzzlemdm.puzzles.zebra.tokens import SLOTS, pad_base, zebra_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["zebra", "blocksworld"]
@@ -63,7 +63,7 @@ def test_zebra_segments_hold_the_clues_and_refuse_too_many():
     grid = get_kind("zebra").encode(puzzle)
     cells = puzzle.houses * len(puzzle.attributes)
     pad = pad_base(puzzle.houses, len(puzzle.attributes))
-    clue_tokens = grid.tokens[cells:].reshape(-1, 7)
+    clue_tokens = grid.tokens[cells:].reshape(-1, SLOTS)
     assert (clue_tokens[: len(puzzle.clues)] != pad).any(1).all()
     assert (clue_tokens[len(puzzle.clues) :] == pad).all()
     many = puzzle.with_clues(puzzle.clues * 40)
@@ -108,17 +108,22 @@ def test_zebra_padded_layout_cells_and_positions():
         spec = zebra_spec(houses, attributes)
         grid = kind.encode(puzzle, record.solution, spec)
         where = kind.cell_positions(puzzle, spec)
-        assert where.tolist() == [h * attributes + a for h in range(3) for a in range(3)]
+        # the cell of person (attribute a, value v) is v * A + a
+        assert where.tolist() == [v * attributes + a for v in range(3) for a in range(3)]
         assert (grid.tokens[where] == MASK).all()
         cells = grid.tokens[: houses * attributes].reshape(houses, attributes)
         pads = np.arange(houses)[:, None] + pad_base(houses, attributes)
         assert (cells[3:] == pads[3:]).all() and (cells[:, 3:] == pads).all()
-        assert grid.allowed[where].sum(1).tolist() == [3] * 9  # values 0..2 only
+        assert grid.allowed[where].sum(1).tolist() == [3] * 9  # houses 0..2 only
         assert kind.decode_tokens(puzzle, grid.target, grid.spec) == record.solution
-        position = grid.tokens[houses * attributes :].reshape(-1, 7)[:, 1::2]
-        assert attributes in position or all(
-            r.attribute != -1 for c in puzzle.clues for (r,) in c.args
-        )  # POSITION is the grid's attribute count, whatever the puzzle's shape
+        for a, row in enumerate(record.solution):  # a person's cell holds their house
+            for house, value in enumerate(row):
+                assert grid.target[value * attributes + a] == house
+        arguments = grid.tokens[houses * attributes :].reshape(-1, SLOTS)[:, 1:]
+        for clue, tokens in zip(puzzle.clues, arguments, strict=False):
+            for (ref,), token in zip(clue.args, tokens, strict=False):
+                named = attributes if ref.attribute == -1 else ref.attribute
+                assert token == named * houses + ref.value  # house k: the attribute past all
 
 
 def test_blocksworld_padded_columns_and_no_op_rows():

@@ -66,9 +66,9 @@ def test_strategy_trace_covers_every_cell_once() -> None:
     assert result.answer == grid
     cells = [d.cell for d in result.trace]
     assert sorted(cells) == list(range(puzzle.houses * a_count))
-    for d in result.trace:
-        house, attribute = divmod(d.cell, a_count)
-        assert grid[attribute][house] == d.value
+    for d in result.trace:  # a decision places a person (attribute, value) in a house
+        value, attribute = divmod(d.cell, a_count)
+        assert grid[attribute][d.value] == value
     clue_ids = {f"clue:{c.id}" for c in puzzle.clues}
     allowed = clue_ids | {"only_house", "only_value", "lookahead", "guess"}
     assert {d.reason for d in result.trace} <= allowed

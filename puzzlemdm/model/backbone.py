@@ -4,15 +4,30 @@ Inputs are value tokens plus per-position integer coordinates (summed embeddings
 knows row/col/box or house/attribute without a fixed 1-D order). Optionally each layer adds a
 learned per-head bias to its attention logits, one scalar per relation type of the pair
 (same row / column / box ...): the puzzle's constraint graph, given to the model for free.
+Pairs that a row's own clues tie (`LinkedTypes`) add their types' biases on top of the static
+ones.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+
+class LinkedTypes(NamedTuple):
+    """The grid's static types [L, L] plus, per row, a few typed pairs: entry n ties query
+    `queries[n]` to key `keys[n]` in row `rows[n]` with type `types[n]` (sparse: a clue links a
+    handful of the L * L pairs, and a dense per-row one-hot would cost more than the model)."""
+
+    static: torch.Tensor
+    rows: torch.Tensor
+    queries: torch.Tensor
+    keys: torch.Tensor
+    types: torch.Tensor
 
 
 @dataclass
@@ -56,13 +71,25 @@ class Attention(nn.Module):
         )
 
     def forward(
-        self, x: torch.Tensor, relation: torch.Tensor | None, attn_mask: torch.Tensor | None
+        self,
+        x: torch.Tensor,
+        relation: torch.Tensor | LinkedTypes | None,
+        attn_mask: torch.Tensor | None,
     ) -> torch.Tensor:
         b, length, d = x.shape
         q, k, v = self.qkv(x).view(b, length, 3, self.n_heads, d // self.n_heads).unbind(2)
         q, k, v = (t.transpose(1, 2) for t in (q, k, v))  # [B, H, L, Dh]
         bias = attn_mask
-        if self.relation_bias is not None and relation is not None:
+        if self.relation_bias is not None and isinstance(relation, LinkedTypes):
+            rel = self.relation_bias[relation.static].permute(2, 0, 1)[None]
+            linked = x.new_zeros(b, length, length, self.n_heads).index_put(
+                (relation.rows, relation.queries, relation.keys),
+                self.relation_bias[relation.types].to(x.dtype),
+                accumulate=True,
+            )
+            rel = rel + linked.permute(0, 3, 1, 2)
+            bias = rel if bias is None else bias + rel
+        elif self.relation_bias is not None and relation is not None:
             if relation.is_floating_point():  # one-hot types per row [B, L, L, R]: a matmul,
                 # whose backward is another (indexing B * L * L entries backward is a slow
                 # scatter on CPU)
@@ -111,7 +138,10 @@ class Block(nn.Module):
         )
 
     def forward(
-        self, x: torch.Tensor, relation: torch.Tensor | None, attn_mask: torch.Tensor | None
+        self,
+        x: torch.Tensor,
+        relation: torch.Tensor | LinkedTypes | None,
+        attn_mask: torch.Tensor | None,
     ) -> torch.Tensor:
         x = x + self.attn(self.norm1(x), relation, attn_mask)
         return x + self.mlp(self.norm2(x))
@@ -144,15 +174,16 @@ class Backbone(nn.Module):
         self,
         x: torch.Tensor,
         coords: torch.Tensor | None,
-        relation: torch.Tensor | None,
+        relation: torch.Tensor | LinkedTypes | None,
         condition: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """x: token embeddings [B, L, D]; coords [L, C] or [B, L, C] (None: `x` already holds
-        them); relation [L, L] or [B, L, L] (types) or None; condition [B, n_layers, D]: a
-        vector added to every position before each block (a latent variable's say)."""
+        them); relation [L, L] or [B, L, L] (types), LinkedTypes or None; condition
+        [B, n_layers, D]: a vector added to every position before each block (a latent
+        variable's say)."""
         if coords is not None:
             x = x + self.embed_coordinates(coords)
-        if relation is not None and relation.dim() == 3:  # one relation matrix per row
+        if isinstance(relation, torch.Tensor) and relation.dim() == 3:  # a matrix per row
             relation = F.one_hot(relation, self.cfg.n_relations).to(x.dtype)
         attn_mask = None
         if self.cfg.causal:

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from puzzlemdm.model.backbone import Backbone, BackboneConfig
+from puzzlemdm.model.links import LinkedRelation
 from puzzlemdm.puzzles.grid import MASK, GridSpec
 
 # The precisions a model can compute in: None = float32, else autocast's dtype.
@@ -77,6 +78,7 @@ class MaskedDiffusionModel(nn.Module):
         self.register_buffer(
             "relation", torch.as_tensor(spec.relation, dtype=torch.long), persistent=False
         )
+        self.linked = LinkedRelation(spec) if spec.links is not None else None
         self.apply(_init_weights)
         # None = float32; torch.bfloat16 = matrix products in bfloat16 (inference speed).
         self.compute_dtype: torch.dtype | None = None
@@ -97,7 +99,8 @@ class MaskedDiffusionModel(nn.Module):
         # model from its worker threads.
         with computing_in(tokens.device.type, self.compute_dtype):
             embedded = self.value_embedding(ids)
-            hidden = self.backbone(embedded, self.coords, self.relation, condition)
+            relation = self.relation if self.linked is None else self.linked(tokens)
+            hidden = self.backbone(embedded, self.coords, relation, condition)
             logits = self.head(hidden)
         logits = logits.float()
         if allowed is not None:

@@ -6,7 +6,9 @@ carries small integer coordinates that the model embeds, an `allowed` row of the
 take, and each pair of positions a small relation type (same row / column / box ...) that the
 model may turn into a learned attention bias. Static parts (coordinates, relations) live in a
 `GridSpec` shared by all puzzles of one kind and shape; each kind builds its own (its
-`tokens.py`). Pure numpy: no torch, no kind.
+`tokens.py`). Some relations depend on the puzzle: a clue that names two cells ties them, and
+which cells it names is in its tokens; `Links` says how to read them (the model builds those
+relation types per row from the condition tokens). Pure numpy: no torch, no kind.
 """
 
 from __future__ import annotations
@@ -17,6 +19,35 @@ from typing import Any
 import numpy as np
 
 MASK = -1
+
+
+@dataclass(frozen=True)
+class Links:
+    """Condition segments (clues) whose tokens name positions of the grid.
+
+    Pointer p is the token at position `pointers[p]`; its value t names position `target[t]`
+    (-1: nothing, e.g. a house number rather than a person). It is argument
+    `role[p]` of segment `segment[p]`, whose positions are `segments[g]` and whose meaning (the
+    relation) is the token at `head[g]`, one of `heads` values. The relation types a row gains
+    (numbered from the grid's static ones, `first`): a named position -> each position of its
+    segment, by role; each segment position -> the named position, by role; and between two
+    positions named by one segment, by the segment's head value and the two roles.
+    """
+
+    pointers: np.ndarray  # [P] int64
+    target: np.ndarray  # [V] int64
+    segment: np.ndarray  # [P] int64
+    role: np.ndarray  # [P] int64
+    segments: np.ndarray  # [G, S] int64
+    head: np.ndarray  # [G] int64
+    heads: int
+    roles: int
+    first: int
+
+    @property
+    def types(self) -> int:
+        """How many relation types the links add."""
+        return 2 * self.roles + self.heads * self.roles * self.roles
 
 
 @dataclass(frozen=True)
@@ -32,6 +63,7 @@ class GridSpec:
     n_relations: int
     params: tuple[tuple[str, Any], ...] = ()  # kind-specific shape, e.g. (("box", (3, 3)),)
     differ: np.ndarray | None = None  # [L, L] bool: pairs that must hold different values
+    links: Links | None = None  # relations named by condition tokens (n_relations counts them)
 
     def signature(self) -> dict[str, Any]:
         """A JSON-able description, stored in checkpoints to catch mismatched models."""

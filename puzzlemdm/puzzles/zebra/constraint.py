@@ -15,7 +15,14 @@ from itertools import product
 from constraint import AllDifferentConstraint, BacktrackingSolver, Problem
 
 from puzzlemdm.puzzles.base import Decision, SolveResult
-from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Grid, Zebra, relation_holds
+from puzzlemdm.puzzles.zebra.puzzle import (
+    POSITION,
+    Clue,
+    Grid,
+    Zebra,
+    person_cell,
+    relation_holds,
+)
 
 
 def _clue_function(clue: Clue, slots: list[list[int]], houses: int) -> Callable[..., bool]:
@@ -85,6 +92,7 @@ def constraint_solve(puzzle: Zebra) -> SolveResult:
         return SolveResult(None, [], "python-constraint", stats)
     a_count = len(puzzle.attributes)
     trace = [
-        Decision(assignment[(a, v)] * a_count + a, v, "python-constraint", 0) for a, v in names
+        Decision(person_cell(a, v, a_count), assignment[(a, v)], "python-constraint", 0)
+        for a, v in names
     ]
     return SolveResult(_grid(puzzle, assignment), trace, "python-constraint", stats)

@@ -1,9 +1,9 @@
 """What the order analysis needs to know about Zebra decisions (`kind.order_facts()`).
 
-A model's decision writes value v into the cell (house h, attribute a). Replaying a path, the
-house-set domains of `propagate` hold the clues and the earlier decisions; a cell's
-*candidates* are the values whose domain still holds its house after single-clue propagation,
-and a decision is *forced* (technique "propagation") when one is left. Otherwise the strategy
+A model's decision places a person (attribute a, value v) in house h. Replaying a path, the
+house-set domains of `propagate` hold the clues and the earlier decisions; a person's
+*candidates* are the houses their domain still holds after single-clue propagation, and a
+decision is *forced* (technique "propagation") when one is left. Otherwise the strategy
 solver would need lookahead or a guess ("guess"); "inconsistent" once earlier decisions
 contradict the clues.
 """
@@ -37,12 +37,12 @@ def replay(
     houses = puzzle.houses
     dom = initial_domains(puzzle)
     consistent = _propagate(dom, puzzle)
-    open_cells = {(h, a) for h in range(houses) for a in range(len(puzzle.attributes))}
+    open_cells = {(v, a) for v in range(houses) for a in range(len(puzzle.attributes))}
     out = []
-    for position, value in zip(positions, values, strict=True):
-        h, a = divmod(int(position), width)
+    for position, house in zip(positions, values, strict=True):
+        v, a = divmod(int(position), width)
         counts = {cell: _count(dom, *cell) for cell in open_cells}
-        mine = counts.get((h, a), 0)
+        mine = counts.get((v, a), 0)
         forced = consistent and mine == 1
         technique = PROPAGATION if forced else (GUESS if consistent else INCONSISTENT)
         out.append(
@@ -54,17 +54,17 @@ def replay(
                 open_forced=sum(c == 1 for c in counts.values()) / max(len(counts), 1),
             )
         )
-        open_cells.discard((h, a))
-        if consistent and 0 <= value < houses:
-            for v in range(houses):  # value `value` is in house h, and nothing else is
-                dom[a][v] = (1 << h) if v == value else dom[a][v] & ~(1 << h)
+        open_cells.discard((v, a))
+        if consistent and 0 <= house < houses:
+            for other in range(houses):  # the person is in `house`, and no one else of a is
+                dom[a][other] = (1 << house) if other == v else dom[a][other] & ~(1 << house)
             consistent = _propagate(dom, puzzle)
     return out
 
 
-def _count(dom: list[list[int]], h: int, a: int) -> int:
-    """How many values of attribute a may still be in house h."""
-    return sum(1 for mask in dom[a] if mask >> h & 1)
+def _count(dom: list[list[int]], v: int, a: int) -> int:
+    """How many houses the person (a, v) may still be in."""
+    return dom[a][v].bit_count()
 
 
 def _propagate(dom: list[list[int]], puzzle: Zebra) -> bool:

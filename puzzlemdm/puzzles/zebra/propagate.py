@@ -205,6 +205,6 @@ def domains_to_grid(dom: Domains) -> tuple[tuple[int, ...], ...]:
     return tuple(grid)
 
 
-def fixed_cells(dom: Domains) -> dict[tuple[int, int], int]:
-    """(house, attribute) -> value for every value whose house is known."""
-    return {(_low(m), a): v for a, row in enumerate(dom) for v, m in enumerate(row) if _single(m)}
+def fixed_people(dom: Domains) -> dict[tuple[int, int], int]:
+    """(attribute, value) -> house for every value whose house is known."""
+    return {(a, v): _low(m) for a, row in enumerate(dom) for v, m in enumerate(row) if _single(m)}

@@ -7,7 +7,9 @@ names one person: "the person whose attribute a is value v", or "the person in h
 (attribute = POSITION). A *clue* is a relation over 1..3 args; each arg is a tuple of
 alternative refs (one, unless the source phrase is ambiguous, e.g. BBEH's "Honda" that is a
 car and a motorbike): the clue holds when some choice of alternatives satisfies the relation.
-A decision's flat cell index is `house * A + attribute`.
+A decision places one person: its flat cell index is `person_cell(attribute, value, A)` and its
+value is the house. Clues name people, so a clue's cells are known before the answer is (what
+a model reading the clues needs), and the solvers' domains are already kept this way.
 """
 
 from __future__ import annotations
@@ -97,6 +99,11 @@ def relation_holds(rel: str, pos: Sequence[int], houses: int) -> bool:
     raise ValueError(f"unknown zebra relation {rel!r}")
 
 
+def person_cell(attribute: int, value: int, attributes: int) -> int:
+    """Flat cell index of the person whose `attribute` is `value` (a decision's cell)."""
+    return value * attributes + attribute
+
+
 def house_of(grid: Grid, ref: Ref) -> int:
     """The house (0-based) of the person `ref` names in `grid`."""
     if ref.attribute == POSITION:
@@ -137,7 +144,7 @@ def verify_grid(puzzle: Zebra, grid: Grid) -> Verdict:
             continue
         cells = sorted(
             {
-                house_of(grid, r) * a_count + r.attribute
+                person_cell(r.attribute, r.value, a_count)
                 for alts in clue.args
                 for r in alts
                 if r.attribute != POSITION

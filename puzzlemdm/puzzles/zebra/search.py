@@ -5,8 +5,8 @@ The strategy solver uses the cheapest deduction that makes progress, in order:
 2. lookahead: assume a value is in a house, propagate, and drop the house on a contradiction
    (this is where several clues must be combined);
 3. guess: depth-first search with propagation (decisions on the final path carry depth >= 1).
-It records each (house, attribute) cell the moment its value becomes known, with the deduction
-that fixed it: Decision(cell = house * A + attribute, value, reason, depth).
+It records each person (attribute, value) the moment their house becomes known, with the
+deduction that fixed it: Decision(cell = person_cell(attribute, value, A), house, reason, depth).
 
 `guided_search` is the same propagation with a depth-first search whose branching comes from a
 `choose` callback over the token grid (a model's, in puzzlemdm.decode.guided).
@@ -26,12 +26,20 @@ from puzzlemdm.puzzles.zebra.propagate import (
     Domains,
     copy_domains,
     domains_to_grid,
-    fixed_cells,
+    fixed_people,
     initial_domains,
     is_complete,
     propagate,
 )
-from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Grid, Ref, Zebra, verify_grid
+from puzzlemdm.puzzles.zebra.puzzle import (
+    POSITION,
+    Clue,
+    Grid,
+    Ref,
+    Zebra,
+    person_cell,
+    verify_grid,
+)
 from puzzlemdm.puzzles.zebra.tokens import cell_positions, encode
 
 
@@ -46,10 +54,12 @@ class _Tracer:
     trace: list[Decision] = field(default_factory=list)
 
     def __call__(self, reason: str) -> None:
-        for (h, a), v in sorted(fixed_cells(self.dom).items()):
-            if (h, a) not in self.known:
-                self.known.add((h, a))
-                self.trace.append(Decision(h * self.attributes + a, v, reason, self.depth))
+        fixed = fixed_people(self.dom)
+        for a, v in sorted(fixed, key=lambda person: (person[1], person[0])):
+            if (a, v) not in self.known:
+                self.known.add((a, v))
+                cell = person_cell(a, v, self.attributes)
+                self.trace.append(Decision(cell, fixed[a, v], reason, self.depth))
 
     def child(self, dom: Domains) -> _Tracer:
         return _Tracer(dom, self.attributes, self.depth + 1, set(self.known), [])
@@ -185,8 +195,8 @@ def possible_houses(puzzle: Zebra, person: tuple[Ref, ...]) -> list[int]:
 class _Guided:
     """One depth-first search over token-grid states; a class to keep counters off the calls.
 
-    A state is propagated domains; `choose` sees it as the token grid's allowed array: cell
-    (h, a) at its token position may hold value v while house h is in dom[a][v], every other
+    A state is propagated domains; `choose` sees it as the token grid's allowed array: the
+    person (a, v) at its token position may hold house h while h is in dom[a][v], every other
     position (clues, padding) its encoded token only.
     """
 
@@ -204,11 +214,11 @@ class _Guided:
     def allowed(self, dom: Domains) -> np.ndarray:
         """The token grid's [L, V] allowed array of a state."""
         allowed = self.base.copy()
-        masks = np.asarray(dom, dtype=np.int64)  # [A, values]: houses of each value
-        houses = np.arange(self.puzzle.houses)[:, None, None]
-        cells = ((masks[None] >> houses) & 1).astype(bool)  # [H, A, values]
+        masks = np.asarray(dom, dtype=np.int64).T  # [values, A]: houses of each person
+        houses = np.arange(self.puzzle.houses)
+        people = ((masks[..., None] >> houses) & 1).astype(bool)  # [values, A, houses]
         allowed[self.positions] = False
-        allowed[self.positions, : masks.shape[1]] = cells.reshape(-1, masks.shape[1])
+        allowed[self.positions, : len(houses)] = people.reshape(-1, len(houses))
         return allowed
 
     def run(self, dom: Domains, tracer: _Tracer) -> tuple[Grid, list[Decision]] | None:
@@ -224,9 +234,9 @@ class _Guided:
         position, values = picked
         if position not in self.cell_of:
             raise ValueError(f"choose picked token position {position}, which is not a cell")
-        h, a = divmod(self.cell_of[position], self.attributes)
-        for v in values:
-            if not 0 <= v < len(dom[a]) or not dom[a][v] >> h & 1:
+        v, a = divmod(self.cell_of[position], self.attributes)
+        for h in values:
+            if not 0 <= h < self.puzzle.houses or not dom[a][v] >> h & 1:
                 continue  # a custom chooser may propose values already ruled out
             if self.node_limit is not None and self.nodes >= self.node_limit:
                 self.node_limit_hit = True
@@ -258,7 +268,7 @@ def guided_search(
     `choose` reads the token grid on `spec` (see `_Guided`); branching on cell (h, a) tries its
     values in the order given, each fixing value v in house h and propagating. Counters as in
     the Sudoku search: nodes (root + one per value tried), guesses, backtracks (dead ends),
-    node_limit_hit. The trace lists Decision(h * A + a, v, reason, depth) on the path.
+    node_limit_hit. The trace lists Decision(person cell, house, reason, depth) on the path.
     """
     search = _Guided(puzzle, spec, choose, node_limit)
     dom = initial_domains(puzzle)

@@ -1,18 +1,20 @@
-"""Zebra as a token grid: the answer's cells, then the clues as fixed-width condition tokens.
+"""Zebra as a token grid: one cell per person, holding their house, then the clues.
 
 One grid `zebra_spec(H, A)` holds every puzzle of at most H houses and A attributes, so one
-model serves all of a kind's shapes. Cells come first: the cell of house h and attribute a is
-position `h * A + a`, holding a value index in 0..H-1 (a puzzle of h' houses uses 0..h'-1).
-Cells outside the puzzle's own h' x a' corner are conditions holding a pad token, one per
-house (`pad_base + h`): every attribute column of the padded grid then still holds pairwise
-different values, so the spec's all-different `differ` rule is true of every puzzle that fits
-and the decoders' pruning and conflict rules need no special case for padding.
+model serves all of a kind's shapes. A *person* is a value of an attribute ("the Norwegian");
+the cell of value v of attribute a is position `v * A + a` and holds the person's house, 0..H-1
+(a puzzle of h' houses uses 0..h'-1). Cells are people rather than houses because clues name
+people: a clue's cells are then known from its tokens before the answer is, and the model links
+them (`Links`: a clue's people attend to its tokens and to each other, by relation). Cells
+outside the puzzle's own h' x a' corner are conditions holding a pad token, one per value
+(`pad_base + v`): every attribute column of the padded grid still holds pairwise different
+tokens, so the spec's all-different `differ` rule (no two values of one attribute share a
+house) is true of every puzzle that fits, and the decoders need no special case for padding.
 
-Then K = H*A + H + A clue segments of 7 tokens: the relation, and (attribute, value) for up to
-three arguments; the attribute token of "the person in house k" is A (POSITION), the same for
-every shape, and its value is k. Unused slots and segments hold PAD (= pad_base). Coordinates:
-(slot: 0 = cell, 1..7 = clue slot; house or clue index; attribute). Relations: same house,
-same attribute (values differ), self, same clue.
+Then the clue segments of SLOTS tokens: the relation, then one token per argument: a person
+(a, v) is `a * H + v`, "the person in house k" is `A * H + k`. Unused slots and segments hold
+PAD (= pad_base). Coordinates: (slot: 0 = cell, 1..SLOTS = clue slot; value or clue index;
+attribute). Static relations: same attribute (values differ), self, same clue.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from functools import cache
 import numpy as np
 
 from puzzlemdm.puzzles.base import PuzzleError
-from puzzlemdm.puzzles.grid import MASK, GridSpec, TokenGrid, allowed_rows
+from puzzlemdm.puzzles.grid import MASK, GridSpec, Links, TokenGrid, allowed_rows
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Grid, Zebra
 
-SLOTS = 1 + 2 * max(RELATIONS.values())  # relation + (attribute, value) per argument
+ARGUMENTS = max(RELATIONS.values())
+SLOTS = 1 + ARGUMENTS  # relation + one token per argument
 RELATION_INDEX = {name: i for i, name in enumerate(RELATIONS)}
-
+STATIC_RELATIONS = 4  # none, same attribute, self, same clue
+LAYOUT = "people"  # cells are people holding houses (checkpoints of other layouts mismatch)
 
 CLUE_ROUNDING = 8  # clue capacity grows in steps, so that near-equal corpora share a grid
 
@@ -39,8 +43,8 @@ def max_clues(houses: int, attributes: int) -> int:
 
 
 def pad_base(houses: int, attributes: int) -> int:
-    """PAD: the first token past every value, relation and attribute (POSITION included)."""
-    return max(houses, attributes + 1, len(RELATIONS))
+    """PAD: the first token past every house, relation and argument token."""
+    return max(houses, (attributes + 1) * houses, len(RELATIONS))
 
 
 def shape(spec: GridSpec) -> tuple[int, int]:
@@ -68,38 +72,58 @@ def zebra_spec(houses: int, attributes: int, clues: int | None = None) -> GridSp
 @cache  # one object per grid: batches are checked to share their spec by identity
 def _zebra_spec(houses: int, attributes: int, clues: int) -> GridSpec:
     cells = houses * attributes
-    cell_house, cell_attr = np.divmod(np.arange(cells), attributes)
+    cell_value, cell_attr = np.divmod(np.arange(cells), attributes)
     clue_index, slot = np.divmod(np.arange(clues * SLOTS), SLOTS)
     coords = np.concatenate(
         [
-            np.stack([np.zeros(cells, int), cell_house, cell_attr], axis=1),
+            np.stack([np.zeros(cells, int), cell_value, cell_attr], axis=1),
             np.stack([slot + 1, clue_index, np.zeros(len(slot), int)], axis=1),
         ]
     ).astype(np.int64)
     length = len(coords)
     is_cell = np.arange(length) < cells
-    both_cells = is_cell[:, None] & is_cell[None, :]
     same = lambda a: a[:, None] == a[None, :]  # noqa: E731
-    house = np.where(is_cell, coords[:, 1], -1)
     attribute = np.where(is_cell, coords[:, 2], -1)
     clue = np.where(is_cell, -1, coords[:, 1])
     relation = np.zeros((length, length), dtype=np.int64)
-    relation[both_cells & same(house)] = 1
-    relation[both_cells & same(attribute)] = 2
-    relation[np.eye(length, dtype=bool)] = 3
-    relation[~is_cell[:, None] & ~is_cell[None, :] & same(clue) & ~np.eye(length, dtype=bool)] = 4
-    differ = both_cells & same(attribute) & ~np.eye(length, dtype=bool)
+    differ = is_cell[:, None] & is_cell[None, :] & same(attribute) & ~np.eye(length, dtype=bool)
+    relation[differ] = 1
+    relation[np.eye(length, dtype=bool)] = 2
+    relation[~is_cell[:, None] & ~is_cell[None, :] & same(clue) & ~np.eye(length, dtype=bool)] = 3
+    base = pad_base(houses, attributes)
+    vocab = base + houses  # houses..., argument tokens, PAD, then one pad token per value
+    target = np.full(vocab, -1, dtype=np.int64)
+    person_attr, person_value = np.divmod(np.arange(cells), houses)  # token a * H + v
+    target[:cells] = person_value * attributes + person_attr
+    segments = cells + np.arange(clues * SLOTS).reshape(clues, SLOTS)
+    links = Links(
+        pointers=segments[:, 1:].reshape(-1),
+        target=target,
+        segment=np.repeat(np.arange(clues), ARGUMENTS),
+        role=np.tile(np.arange(ARGUMENTS), clues),
+        segments=segments,
+        head=segments[:, 0],
+        heads=len(RELATIONS),
+        roles=ARGUMENTS,
+        first=STATIC_RELATIONS,
+    )
     return GridSpec(
         "zebra",
         length,
-        pad_base(houses, attributes) + houses,  # values..., PAD, then one pad token per house
+        vocab,
         (SLOTS + 1, max(houses, clues), attributes),
         coords,
         relation,
-        5,
-        (("houses", houses), ("attributes", attributes), ("clues", clues)),
+        STATIC_RELATIONS + links.types,
+        (("houses", houses), ("attributes", attributes), ("clues", clues), ("layout", LAYOUT)),
         differ,
+        links,
     )
+
+
+def argument_token(attribute: int, value: int, houses: int, attributes: int) -> int:
+    """The token of a clue argument: the person (attribute, value), or house `value`."""
+    return (attributes if attribute == POSITION else attribute) * houses + value
 
 
 def _fits(puzzle: Zebra, spec: GridSpec) -> tuple[int, int]:
@@ -120,12 +144,12 @@ def _fits(puzzle: Zebra, spec: GridSpec) -> tuple[int, int]:
 
 
 def cell_positions(puzzle: Zebra, spec: GridSpec) -> np.ndarray:
-    """Token position of each of the puzzle's flat cell indices `house * a' + attribute`."""
+    """Token position of each of the puzzle's people, by their flat index `person_cell`."""
     _, attributes = _fits(puzzle, spec)
-    house, attribute = np.divmod(
+    value, attribute = np.divmod(
         np.arange(puzzle.houses * len(puzzle.attributes)), len(puzzle.attributes)
     )
-    return house * attributes + attribute
+    return value * attributes + attribute
 
 
 def encode(puzzle: Zebra, solution: Grid | None = None, spec: GridSpec | None = None) -> TokenGrid:
@@ -136,7 +160,7 @@ def encode(puzzle: Zebra, solution: Grid | None = None, spec: GridSpec | None = 
     houses, attributes = _fits(puzzle, spec)
     base = pad_base(houses, attributes)
     tokens = np.full(spec.length, base, dtype=np.int64)
-    tokens[: houses * attributes] = base + spec.coords[: houses * attributes, 1]  # pad by house
+    tokens[: houses * attributes] = base + spec.coords[: houses * attributes, 1]  # pad by value
     own = cell_positions(puzzle, spec)
     tokens[own] = MASK
     for i, clue in enumerate(puzzle.clues):
@@ -145,29 +169,36 @@ def encode(puzzle: Zebra, solution: Grid | None = None, spec: GridSpec | None = 
                 f"clue {clue.id} names alternatives, which the token grid cannot hold"
             )
         segment = [RELATION_INDEX[clue.rel]]
-        for (ref,) in clue.args:
-            segment += [attributes if ref.attribute == POSITION else ref.attribute, ref.value]
+        segment += [
+            argument_token(ref.attribute, ref.value, houses, attributes) for (ref,) in clue.args
+        ]
         start = houses * attributes + i * SLOTS
         tokens[start : start + len(segment)] = segment
     is_condition = tokens != MASK
     free = np.zeros((spec.length, spec.vocab), dtype=bool)
-    free[:, :h] = True  # the puzzle's own values only
+    free[:, :h] = True  # the puzzle's own houses only
     target = None
     if solution is not None:
         values = np.asarray(solution, dtype=np.int64)
         if values.shape != (a, h):
             raise PuzzleError(f"the solution must be {a} attribute rows of {h} houses")
         target = tokens.copy()
-        target[own] = values.T.reshape(-1)
+        target[own] = np.argsort(values, axis=1).T.reshape(-1)  # house of each value
     return TokenGrid(spec, tokens, is_condition, allowed_rows(tokens, is_condition, free), target)
 
 
 def decode(puzzle: Zebra, tokens: np.ndarray, spec: GridSpec) -> Grid:
-    """The grid `grid[a][h]` the puzzle's own cells spell; masked cells stay -1 (the verifier
-    says so)."""
+    """The grid `grid[a][h]` the puzzle's people spell by their houses; a house no one (or a
+    masked cell, or a token that is no house) puts a value in holds -1, and two values in one
+    house leave another house at -1 (the verifier says so)."""
     h, a = puzzle.houses, len(puzzle.attributes)
-    cells = np.asarray(tokens)[cell_positions(puzzle, spec)].reshape(h, a).T
-    return tuple(tuple(int(v) for v in row) for row in cells)
+    houses = np.asarray(tokens)[cell_positions(puzzle, spec)].reshape(h, a).T  # [a, value]
+    grid = np.full((a, h), -1, dtype=np.int64)
+    for attribute, value in np.ndindex(a, h):
+        house = int(houses[attribute, value])
+        if 0 <= house < h:
+            grid[attribute, house] = value
+    return tuple(tuple(int(v) for v in row) for row in grid)
 
 
 def spec_for(puzzles: Sequence[Zebra]) -> GridSpec:
@@ -183,6 +214,11 @@ def spec_for(puzzles: Sequence[Zebra]) -> GridSpec:
 
 def spec_from_signature(signature: dict) -> GridSpec:
     """The grid a checkpoint was trained on."""
+    if signature.get("layout") != LAYOUT:
+        raise PuzzleError(
+            "this zebra checkpoint was trained on an older token layout (cells by house); "
+            "retrain it with this version of puzzlemdm"
+        )
     return zebra_spec(
         int(signature["houses"]), int(signature["attributes"]), int(signature["clues"])
     )
