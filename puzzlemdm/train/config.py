@@ -34,6 +34,10 @@ class OptimConfig:
     weight_decay: float = 0.01
     betas: tuple[float, float] = (0.9, 0.98)
     grad_clip: float = 1.0
+    # The attention relation biases learn at lr x this. They are a few scalars per type that
+    # must grow to several nats before attention singles out the handful of positions a clue
+    # links among hundreds, and Adam moves a parameter by about lr a step.
+    relation_lr_scale: float = 1.0
     eps: float = 1e-3  # lower bound of the masking rate t
     stop_at: int = 0  # end at this step without changing the LR schedule (0 = run all steps);
     # reproduces a run that a time limit (max_minutes) ended, on a machine of any speed
@@ -122,6 +126,10 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(
             f"[objective] order must be one of {', '.join(ARM_ORDERS)}, "
             f"not {config.objective.order!r}"
+        )
+    if not config.optim.relation_lr_scale > 0:
+        raise ValueError(
+            f"[optim] relation_lr_scale must be above 0, not {config.optim.relation_lr_scale!r}"
         )
     if config.precision not in PRECISIONS:
         raise ValueError(f"precision must be fp32 or bf16, not {config.precision!r}")
