@@ -70,6 +70,23 @@ def test_tiny_run_writes_metrics_checkpoints_and_resolved_config(corpus, tmp_pat
     )
 
 
+def test_relation_biases_learn_at_their_own_scale(corpus, tmp_path):
+    """relation_lr_scale speeds up the attention relation biases (zero at the start) only."""
+
+    def biases_after(scale: float, out: Path) -> float:
+        recipe = tiny_config(corpus, out, steps=2)
+        recipe["optim"]["relation_lr_scale"] = scale
+        weights = load_file(
+            str(run_training(config_from_dict(recipe)) / "last" / "model.safetensors")
+        )
+        return max(float(w.abs().max()) for k, w in weights.items() if "relation_bias" in k)
+
+    plain, fast = biases_after(1.0, tmp_path / "plain"), biases_after(30.0, tmp_path / "fast")
+    assert 0 < plain and fast > 10 * plain
+    with pytest.raises(ValueError, match="relation_lr_scale"):
+        config_from_dict({**tiny_config(corpus, tmp_path), "optim": {"relation_lr_scale": 0}})
+
+
 def test_resume_continues_exactly(corpus, tmp_path):
     straight = run_training(config_from_dict(tiny_config(corpus, tmp_path / "a")))
     halted = config_from_dict(tiny_config(corpus, tmp_path / "b"))

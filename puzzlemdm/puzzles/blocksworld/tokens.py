@@ -6,7 +6,10 @@ all of a kind's sizes. Position (t, k) = t * N + k holds what block k + 1 rests 
 the other columns are conditions holding PAD (= N + 1) on every row, and its real cells allow
 0..n except the block itself. Its trajectory (2n moves at most) is followed by no-op rows up to
 row 2N, which the decoder skips. Row 0 and the goal's cells of the last row (t = 2N) are
-conditions. Relations: same step, same block. Coordinates: (step, block).
+conditions. Coordinates: (step, block). Relations: same step, same block, and between
+consecutive steps (same block or another, forwards or backwards): one move changes one block
+from a row to the next, so each row is read against its neighbours. Grids of checkpoints
+trained before the consecutive-step relations (4 types) are rebuilt without them.
 """
 
 from __future__ import annotations
@@ -30,18 +33,36 @@ def blocks_of(spec: GridSpec) -> int:
     return int(dict(spec.params)["blocks"])
 
 
-@cache
-def blocksworld_spec(blocks: int) -> GridSpec:
+STEP_RELATIONS = 4  # none, same step, same block, self
+MOVE_RELATIONS = 8  # and consecutive steps: same block / another, next / previous
+
+
+def blocksworld_spec(blocks: int, n_relations: int = MOVE_RELATIONS) -> GridSpec:
     """The (2N + 1) x N trajectory grid of problems of at most N = `blocks` blocks."""
+    return _blocksworld_spec(blocks, n_relations)
+
+
+@cache  # one object per grid: batches are checked to share their spec by identity
+def _blocksworld_spec(blocks: int, n_relations: int) -> GridSpec:
+    if n_relations not in (STEP_RELATIONS, MOVE_RELATIONS):
+        raise PuzzleError(f"a blocksworld grid has {STEP_RELATIONS} or {MOVE_RELATIONS} relations")
     steps, column = np.divmod(np.arange((horizon(blocks) + 1) * blocks), blocks)
+    relation = same(steps) + 2 * same(column)
+    if n_relations == MOVE_RELATIONS:
+        following = steps[None, :] == steps[:, None] + 1  # the key is the query's next step
+        block = same(column).astype(bool)
+        relation[following & block] = 4
+        relation[following.T & block] = 5
+        relation[following & ~block] = 6
+        relation[following.T & ~block] = 7
     return GridSpec(
         "blocksworld",
         len(steps),
         blocks + 2,  # table, the blocks, PAD
         (horizon(blocks) + 1, blocks),
         np.stack([steps, column], axis=1).astype(np.int64),
-        same(steps) + 2 * same(column),
-        4,
+        relation,
+        n_relations,
         (("blocks", blocks),),
     )
 
@@ -117,4 +138,6 @@ def spec_for(puzzles: Sequence[Blocksworld]) -> GridSpec:
 
 def spec_from_signature(signature: dict) -> GridSpec:
     """The grid a checkpoint was trained on."""
-    return blocksworld_spec(int(signature["blocks"]))
+    return blocksworld_spec(
+        int(signature["blocks"]), int(signature.get("n_relations", MOVE_RELATIONS))
+    )
