@@ -149,6 +149,25 @@ def test_blocksworld_padded_columns_and_no_op_rows():
     assert len(where) == (2 * n + 1) * n and where[n] == blocks  # step 1, block 1
 
 
+def test_blocksworld_relations_tie_each_row_to_its_neighbours():
+    spec = blocksworld_spec(4)
+    step, block = spec.coords[:, 0], spec.coords[:, 1]
+    for query, key in np.ndindex(spec.length, spec.length):
+        gap, same_block = step[key] - step[query], block[key] == block[query]
+        expected = {
+            (0, True): 3,  # itself
+            (0, False): 1,  # same step
+            (1, True): 4,  # this block one move later
+            (-1, True): 5,
+            (1, False): 6,  # another block one move later
+            (-1, False): 7,
+        }.get((gap, same_block), 2 if same_block else 0)
+        assert spec.relation[query, key] == expected
+    older = spec_from_signature({**spec.signature(), "n_relations": 4})  # earlier checkpoints
+    assert older.n_relations == 4 and older.relation.max() == 3
+    assert spec_from_signature(spec.signature()) is spec
+
+
 @pytest.mark.parametrize("kind_name", KINDS)
 def test_the_mdm_reads_every_kind_unchanged(kind_name):
     grids = [
