@@ -82,7 +82,7 @@ def test_relation_biases_learn_at_their_own_scale(corpus, tmp_path):
         return max(float(w.abs().max()) for k, w in weights.items() if "relation_bias" in k)
 
     plain, fast = biases_after(1.0, tmp_path / "plain"), biases_after(30.0, tmp_path / "fast")
-    assert 0 < plain and fast > 10 * plain
+    assert plain > 0 and fast > 10 * plain
     with pytest.raises(ValueError, match="relation_lr_scale"):
         config_from_dict({**tiny_config(corpus, tmp_path), "optim": {"relation_lr_scale": 0}})
 
