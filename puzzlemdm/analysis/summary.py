@@ -219,7 +219,8 @@ def markdown(
             "",
             "What the kind's classical reasoning needs to fix the cell the model chose, from "
             "where the model was (Sudoku: the easiest technique set under which the strategy "
-            "solver places it; `guess`: it would have to search).",
+            "solver places it; Zebra: `direct` = one round of the clues, `propagation` = a longer "
+            "chain of them; `guess`: it would have to search).",
             "",
             *_share_table(rows, "technique_share", groups),
         ]
@@ -281,6 +282,8 @@ def _group_key(name: str) -> int:
         "locked",
         "subsets",
         "wings/fish",
+        "direct",
+        "propagation",
         "determined",
         "guess",
         "inconsistent",

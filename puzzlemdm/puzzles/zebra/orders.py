@@ -1,11 +1,16 @@
 """What the order analysis needs to know about Zebra decisions (`kind.order_facts()`).
 
-A model's decision places a person (attribute a, value v) in house h. Replaying a path, the
-house-set domains of `propagate` hold the clues and the earlier decisions; a person's
-*candidates* are the houses their domain still holds after single-clue propagation, and a
-decision is *forced* (technique "propagation") when one is left. Otherwise the strategy
-solver would need lookahead or a guess ("guess"); "inconsistent" once earlier decisions
-contradict the clues.
+A model's decision places a person (attribute a, value v) in house h. Replaying a path, what is
+*known* at a decision is the clues and the people placed before it. Propagation (every clue on
+its own, chained with the permutation singles) fixes most people of most puzzles from the clues
+alone, so "would propagation fix it" says little about an order; how *far* the deduction is
+says more. It is measured in rounds: a round applies every clue once to what the previous round
+knew, then the singles; a person's *depth* is the round at which their house becomes fixed.
+A decision is *forced* (technique "direct") at depth <= 1, Zebra's counterpart of a Sudoku
+single: one look at the clues and the placed people fixes it. Deeper cells are "propagation"
+(a chain of such deductions), cells propagation never fixes "guess" (the strategy solver would
+need lookahead or a search), and "inconsistent" once earlier decisions contradict the clues. A
+person's *candidates* are the houses one round leaves them.
 """
 
 from __future__ import annotations
@@ -14,13 +19,21 @@ from collections.abc import Sequence
 
 from puzzlemdm.puzzles.base import DecisionFacts
 from puzzlemdm.puzzles.grid import GridSpec
-from puzzlemdm.puzzles.zebra.propagate import Contradiction, initial_domains, propagate
+from puzzlemdm.puzzles.zebra.propagate import (
+    Contradiction,
+    Domains,
+    apply_clue,
+    apply_singles,
+    copy_domains,
+    initial_domains,
+    propagate,
+)
 from puzzlemdm.puzzles.zebra.puzzle import Zebra
 from puzzlemdm.puzzles.zebra.search import strategy_solve
 from puzzlemdm.puzzles.zebra.tokens import cell_positions, shape
 
-PROPAGATION, GUESS, INCONSISTENT = "propagation", "guess", "inconsistent"
-GROUPS = {PROPAGATION: "propagation", GUESS: "guess", INCONSISTENT: "inconsistent"}
+DIRECT, PROPAGATION, GUESS, INCONSISTENT = "direct", "propagation", "guess", "inconsistent"
+GROUPS = {DIRECT: DIRECT, PROPAGATION: PROPAGATION, GUESS: GUESS, INCONSISTENT: INCONSISTENT}
 
 
 def reference_orders(puzzle: Zebra, spec: GridSpec) -> dict[str, list[int]]:
@@ -35,31 +48,70 @@ def replay(
     """Facts of each decision of a path writing token `values` at `positions`, in order."""
     _, width = shape(spec)
     houses = puzzle.houses
-    dom = initial_domains(puzzle)
-    consistent = _propagate(dom, puzzle)
+    known = initial_domains(puzzle)  # the placed people (and the houses that excludes)
+    consistent = _propagate(copy_domains(known), puzzle)
     open_cells = {(v, a) for v in range(houses) for a in range(len(puzzle.attributes))}
     out = []
     for position, house in zip(positions, values, strict=True):
         v, a = divmod(int(position), width)
-        counts = {cell: _count(dom, *cell) for cell in open_cells}
-        mine = counts.get((v, a), 0)
-        forced = consistent and mine == 1
-        technique = PROPAGATION if forced else (GUESS if consistent else INCONSISTENT)
+        depths, after_one = deduction_depths(known, puzzle) if consistent else ({}, known)
+        counts = {cell: _count(after_one, *cell) for cell in open_cells}
+        depth = depths.get((v, a))
+        shallow = sum(depths.get(cell, 2) <= 1 for cell in open_cells)
+        forced = consistent and depth is not None and depth <= 1
+        if not consistent:
+            technique = INCONSISTENT
+        else:
+            technique = GUESS if depth is None else DIRECT if forced else PROPAGATION
         out.append(
             DecisionFacts(
                 forced=forced,
-                candidates=mine,
+                candidates=counts.get((v, a), 0),
                 fewest=min(counts.values()) if counts else 0,
                 technique=technique,
-                open_forced=sum(c == 1 for c in counts.values()) / max(len(counts), 1),
+                open_forced=shallow / max(len(open_cells), 1),
             )
         )
         open_cells.discard((v, a))
         if consistent and 0 <= house < houses:
             for other in range(houses):  # the person is in `house`, and no one else of a is
-                dom[a][other] = (1 << house) if other == v else dom[a][other] & ~(1 << house)
-            consistent = _propagate(dom, puzzle)
+                known[a][other] = (1 << house) if other == v else known[a][other] & ~(1 << house)
+            consistent = _propagate(copy_domains(known), puzzle)
     return out
+
+
+def deduction_depths(dom: Domains, puzzle: Zebra) -> tuple[dict[tuple[int, int], int], Domains]:
+    """The round at which propagation from `dom` fixes each person's house (0: fixed in `dom`;
+    people it never fixes are absent), and the domains after one round. A round applies every
+    clue to the previous round's domains (so the clues' order does not matter), then the
+    permutation singles. Raises Contradiction."""
+    houses = puzzle.houses
+    depths: dict[tuple[int, int], int] = {}
+    current, first, rounds = copy_domains(dom), None, 0
+    for a, row in enumerate(current):
+        for v, m in enumerate(row):
+            if m.bit_count() == 1:
+                depths[(v, a)] = 0
+    while True:
+        rounds += 1
+        narrowed = copy_domains(current)
+        for clue in puzzle.clues:
+            alone = copy_domains(current)
+            if apply_clue(alone, clue, houses):
+                for a, row in enumerate(alone):
+                    for v, m in enumerate(row):
+                        narrowed[a][v] &= m
+        if any(not m for row in narrowed for m in row):
+            raise Contradiction("a person without a house")
+        apply_singles(narrowed, houses)
+        for a, row in enumerate(narrowed):
+            for v, m in enumerate(row):
+                if m.bit_count() == 1:
+                    depths.setdefault((v, a), rounds)
+        first = first or copy_domains(narrowed)
+        if narrowed == current:
+            return depths, first
+        current = narrowed
 
 
 def _count(dom: list[list[int]], v: int, a: int) -> int:
