@@ -31,7 +31,14 @@ def test_shipped_files_and_size(kind):
 def test_config_matches_the_committed_recipe(kind):
     folder = shipped_checkpoint(f"{kind}-mdm")
     shipped = json.loads((folder / "config.json").read_text())
-    recipe = json.loads(json.dumps(load_config(ROOT / "train" / f"{kind}-mdm.toml").to_dict()))
+    name = shipped["recipe"]["name"]
+    assert name in (f"{kind}-mdm", f"{kind}-mdm-stage2")
+    config = load_config(ROOT / "train" / f"{name}.toml")
+    if config.init:  # a second stage starts from the first stage's best weights
+        first = load_config(ROOT / "train" / f"{kind}-mdm.toml")
+        assert Path(config.init) == Path(first.out_dir) / first.name / "best"
+        assert config.model == first.model and config.data == first.data
+    recipe = json.loads(json.dumps(config.to_dict()))
     trained = json.loads(json.dumps(config_from_dict(shipped["recipe"]).to_dict()))
     assert trained == recipe
     events = [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
