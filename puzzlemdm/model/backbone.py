@@ -81,13 +81,16 @@ class Attention(nn.Module):
         q, k, v = (t.transpose(1, 2) for t in (q, k, v))  # [B, H, L, Dh]
         bias = attn_mask
         if self.relation_bias is not None and isinstance(relation, LinkedTypes):
-            rel = self.relation_bias[relation.static].permute(2, 0, 1)[None]
-            linked = x.new_zeros(b, length, length, self.n_heads).index_put(
-                (relation.rows, relation.queries, relation.keys),
+            static = self.relation_bias[relation.static].permute(2, 0, 1).to(x.dtype)
+            # Written in SDPA's [B, H, L, L] layout from the start: a zero [B, L, L, H] buffer
+            # added through a permuted view cost more than the attention itself.
+            heads = torch.arange(self.n_heads, device=x.device)
+            rel = static.expand(b, -1, -1, -1).contiguous()
+            rel = rel.index_put(
+                (relation.rows[:, None], heads, relation.queries[:, None], relation.keys[:, None]),
                 self.relation_bias[relation.types].to(x.dtype),
                 accumulate=True,
             )
-            rel = rel + linked.permute(0, 3, 1, 2)
             bias = rel if bias is None else bias + rel
         elif self.relation_bias is not None and relation is not None:
             if relation.is_floating_point():  # one-hot types per row [B, L, L, R]: a matmul,
