@@ -544,7 +544,8 @@ def generate(
             "-O",
             "--option",
             help="Kind option key=value (sudoku: max_tries=N candidates per puzzle, default "
-            "2000; an option the kind does not take is a usage error).",
+            "2000; min_guesses=G for --level extreme, default 24; an option the kind does not "
+            "take is a usage error).",
         ),
     ] = None,
     quiet: QuietOpt = False,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleError
@@ -165,3 +165,42 @@ def test_generated_puzzle_agrees_with_its_solution(seed: int):
     result = solve_search(out.puzzle, max_solutions=2)
     assert result.stats["solutions"] == 1
     assert result.answer == out.solution
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_extreme_climb_reaches_its_guesses_unique_and_minimal(seed: int):
+    from puzzlemdm.puzzles.sudoku.extreme import climb
+
+    made = climb(np.random.default_rng(seed), min_guesses=8)
+    stats = solve_search(made.puzzle, max_solutions=2, trace=False).stats
+    assert stats["solutions"] == 1 and stats["guesses"] == made.guesses >= 8
+    assert _agrees(made.puzzle, made.solution) and _is_full_valid(made.solution)
+    cells = list(made.puzzle.cells)
+    for cell in (c for c, v in enumerate(cells) if v):  # minimal: every given is needed
+        without = made.puzzle.with_cells([0 if c == cell else v for c, v in enumerate(cells)])
+        assert count_solutions(without) == 2
+
+
+def test_extreme_level_is_deterministic_and_reports_its_climb():
+    from puzzlemdm.puzzles.registry import get_kind
+
+    kind = get_kind("sudoku")
+    first, again = (
+        kind.generate(np.random.default_rng(3), "extreme", min_guesses=10) for _ in range(2)
+    )
+    assert first.puzzle == again.puzzle and first.level == "extreme"
+    assert first.meta["search_guesses"] >= 10 and first.meta["climb_moves"] >= 0
+    # random minimal puzzles rarely need 10 guesses: the climb is what gets there
+    plain = [
+        kind.generate(np.random.default_rng(s), "mixed").meta["search_guesses"] for s in range(10)
+    ]
+    assert sorted(plain)[5] < 10
+    with pytest.raises(ValueError, match="minimal 9x9"):
+        kind.generate(np.random.default_rng(0), "extreme", givens=30)
+    with pytest.raises(ValueError, match="extreme level only"):
+        kind.generate(np.random.default_rng(0), "hard", min_guesses=5)
+    with pytest.raises(PuzzleError, match="no puzzle needing"):
+        from puzzlemdm.puzzles.sudoku.extreme import climb
+
+        climb(np.random.default_rng(0), min_guesses=10**6, max_moves=1, restarts=1)

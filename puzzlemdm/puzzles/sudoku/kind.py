@@ -28,8 +28,9 @@ class SudokuKind(KindPackage):
     """n x n Sudoku (9x9 by default; 4x4, 6x6, 16x16 by the same code)."""
 
     name = "sudoku"
-    # "mixed" = random minimal puzzles with no rejection (every level, graded): training corpora.
-    levels = ("easy", "medium", "hard", "mixed")
+    # "mixed" = random minimal puzzles with no rejection (every level, graded): training corpora;
+    # "extreme" = minimal puzzles climbed to many MRV guesses (puzzles/sudoku/extreme.py).
+    levels = ("easy", "medium", "hard", "mixed", "extreme")
     solvers = ("search", "strategy", "python-constraint")
     generator_version = "sudoku-1"
     propagates = True
@@ -94,12 +95,18 @@ class SudokuKind(KindPackage):
         size: int = 9,
         givens: int | None = None,
         max_tries: int | None = None,
+        min_guesses: int | None = None,
     ) -> PuzzleRecord:
         """A unique puzzle of `level` (minimal, or with `givens`), drawn in at most `max_tries`
-        candidates (default generate.DEFAULT_MAX_TRIES)."""
+        candidates (default generate.DEFAULT_MAX_TRIES); level "extreme" climbs to a minimal
+        9x9 puzzle needing at least `min_guesses` MRV guesses (default extreme.EXTREME_GUESSES)."""
         from puzzlemdm.puzzles.sudoku.generate import DEFAULT_MAX_TRIES, generate
         from puzzlemdm.puzzles.sudoku.strategy import grade
 
+        if level == "extreme":
+            return self._extreme(rng, size, givens, min_guesses)
+        if min_guesses is not None:
+            raise ValueError("min_guesses is an option of the extreme level only")
         if max_tries is not None and max_tries < 1:
             raise ValueError(f"max_tries must be at least 1, not {max_tries}")
         if size not in SIZES:
@@ -127,6 +134,25 @@ class SudokuKind(KindPackage):
         }
         meta.update(_trace_summary(made.puzzle))
         return PuzzleRecord(made.puzzle, made.solution, level=level, meta=meta)
+
+    def _extreme(
+        self, rng: np.random.Generator, size: int, givens: int | None, min_guesses: int | None
+    ) -> PuzzleRecord:
+        from puzzlemdm.puzzles.sudoku.extreme import EXTREME_GUESSES, climb
+        from puzzlemdm.puzzles.sudoku.strategy import grade
+
+        if size != 9 or givens is not None:
+            raise ValueError("extreme puzzles are minimal 9x9 puzzles (no --size, no --givens)")
+        made = climb(rng, EXTREME_GUESSES if min_guesses is None else min_guesses)
+        meta = {
+            "givens": made.puzzle.givens,
+            "box": [3, 3],
+            **grade(made.puzzle).to_json(),  # its technique level, under "level" in meta
+            "climb_moves": made.moves,
+            "climb_restarts": made.restarts,
+        }
+        meta.update(_trace_summary(made.puzzle))
+        return PuzzleRecord(made.puzzle, made.solution, level="extreme", meta=meta)
 
     def record_to_json(self, record: PuzzleRecord) -> dict[str, Any]:
         return {
