@@ -230,3 +230,11 @@ def test_the_order_study_reads_an_arms_own_order(tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "study" / "summary.json").read_text())
     assert "arm" in json.dumps(summary)
+
+
+def test_an_arm_refuses_a_clue_linked_grid():
+    zebra, records = read_corpus("datasets/zebra/easy/validation.jsonl", "zebra", limit=2)
+    spec = zebra.spec_for([r.puzzle for r in records])
+    assert spec.links is not None
+    with pytest.raises(ValueError, match="clue links"):
+        tiny_arm(spec)

@@ -35,6 +35,13 @@ class AutoregressiveModel(nn.Module):
         super().__init__()
         if not config.backbone.causal:
             raise ValueError("an ARM's backbone must be causal")
+        if spec.links is not None:
+            # A clue-linked grid (Zebra) gives the MDM per-puzzle attention biases that this
+            # stream does not carry yet: an ARM without them would not be a matched baseline.
+            raise ValueError(
+                f"an ARM cannot read the clue links of the {spec.describe()} yet; "
+                "train an MDM or VMD on it"
+            )
         if config.backbone.n_relations != spec.n_relations + 1:
             raise ValueError("an ARM needs one relation type more than its grid: the start's")
         self.config = config
