@@ -33,7 +33,7 @@ head -n "$count" "datasets/$kind/$split/test.jsonl" > "$problems"
 count=$(wc -l < "$problems")
 if [ "$device" = cpu ]; then
   bf16=$(grep -q avx512_bf16 /proc/cpuinfo && echo "with AVX512-BF16" || echo "without AVX512-BF16")
-  machine="$(lscpu | sed -n 's/^Model name: *//p') ($bf16), $(nproc) cores"
+  machine="$(lscpu | sed -n 's/^Model name: *//p') ($bf16), $(nproc --all) cores"
 else
   machine=$(python -c 'import torch; print(torch.cuda.get_device_name())')
 fi
