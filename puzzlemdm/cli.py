@@ -544,7 +544,7 @@ def generate(
             "-O",
             "--option",
             help="Kind option key=value (sudoku: max_tries=N candidates per puzzle, default "
-            "2000; min_guesses=G for --level extreme, default 24; an option the kind does not "
+            "2000; min_guesses=G for --level extreme, default 30; an option the kind does not "
             "take is a usage error).",
         ),
     ] = None,

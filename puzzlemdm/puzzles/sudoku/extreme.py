@@ -19,13 +19,13 @@ from puzzlemdm.puzzles.base import PuzzleError
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.generate import (
     DEFAULT_CHECK_NODES,
-    _removal_keeps_unique,
     minimal_puzzle,
     random_solution,
+    removal_keeps_unique,
 )
 from puzzlemdm.puzzles.sudoku.search import solve_search
 
-EXTREME_GUESSES = 24  # the default target: about the lower quartile of magictour top1465
+EXTREME_GUESSES = 30  # the default target: magictour top1465's lower quartile (median 48)
 DEFAULT_MAX_MOVES = 400
 DEFAULT_RESTARTS = 20
 
@@ -50,7 +50,7 @@ def search_guesses(cells: list[int], shape: Shape) -> tuple[int, int]:
 def _minimalise(rng: np.random.Generator, cells: list[int], shape: Shape) -> None:
     """Blank, in place and in random order, every given whose removal keeps the grid unique."""
     for cell in rng.permutation([c for c, v in enumerate(cells) if v]):
-        _removal_keeps_unique(cells, shape, int(cell), DEFAULT_CHECK_NODES)
+        removal_keeps_unique(cells, shape, int(cell), DEFAULT_CHECK_NODES)
 
 
 def _move(rng: np.random.Generator, cells: list[int], solution: Sudoku) -> list[int]:

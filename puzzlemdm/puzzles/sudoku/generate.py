@@ -58,7 +58,7 @@ def _check_solution(solution: Sudoku) -> None:
         raise ValueError("solution must be a full grid (no blanks)")
 
 
-def _removal_keeps_unique(
+def removal_keeps_unique(
     cells: list[int], shape: Shape, cell: int, node_limit: int | None
 ) -> bool:
     """Blank `cell` in place and keep the blank iff the puzzle stays unique; restores otherwise.
@@ -94,7 +94,7 @@ def minimal_puzzle(
     _check_solution(solution)
     cells = list(solution.cells)
     for cell in rng.permutation(len(cells)):
-        _removal_keeps_unique(cells, solution.shape, int(cell), node_limit)
+        removal_keeps_unique(cells, solution.shape, int(cell), node_limit)
     return solution.with_cells(cells)
 
 
@@ -111,7 +111,7 @@ def puzzle_with_givens(
     if givens >= remaining:
         return solution.with_cells(cells) if givens == remaining else None
     for cell in rng.permutation(len(cells)):
-        if _removal_keeps_unique(cells, solution.shape, int(cell), node_limit):
+        if removal_keeps_unique(cells, solution.shape, int(cell), node_limit):
             remaining -= 1
             if remaining == givens:
                 return solution.with_cells(cells)
