@@ -5,7 +5,7 @@
 # Two processes with one thread each (a 2-core machine; SHARDS=1 for one), or DEVICE=cuda.
 # LIMIT (default: whole splits) caps the puzzles per split for the cheap methods; SUBSET
 # (default 200) is the seeded subset of every split for the expensive ones; ORDERS_LIMIT
-# (default 100) the first puzzles of each split for the orders table.
+# (default 60) the first puzzles of each split for the orders table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:?zebra or blocksworld}
@@ -55,8 +55,11 @@ case "$kind" in
 esac
 ${PUZZLEMDM:-puzzlemdm} bench methods --report-only --out "$methods" > /dev/null
 
-# Decoding orders, one path each, on the first 100 of every split.
-${PUZZLEMDM:-puzzlemdm} bench orders --checkpoint "$ckpt" --device "$device" --threads "$shards" \
-  --limit "${ORDERS_LIMIT:-100}" --splits easy,medium,hard \
-  --orders margin,top-prob,entropy,random,left-to-right \
-  --out "$results/mdm_${kind}_orders"
+# Decoding orders, one path each, on the first 60 of every split: the order study's tables and
+# figures (README "What order does the model choose?"), which also give each order's accuracy.
+${PUZZLEMDM:-puzzlemdm} analyze orders --checkpoint "$ckpt" --device "$device" --threads "$shards" \
+  --limit "${ORDERS_LIMIT:-60}" --splits easy,medium,hard \
+  --methods margin,top-prob,entropy,random,left-to-right,med0.05 --out "runs/order-study-$kind"
+mkdir -p "$results/order_study/$kind"
+cp "runs/order-study-$kind/summary.md" "runs/order-study-$kind/summary.json" "$results/order_study/$kind/"
+cp -r "runs/order-study-$kind/figures" "$results/order_study/$kind/"
