@@ -125,15 +125,8 @@ class SudokuKind(KindPackage):
             grade_fn=grade,
             max_tries=max_tries or DEFAULT_MAX_TRIES,
         )
-        level = made.grade.level
         grade = made.grade.to_json() if made.grade is not None else {}
-        meta = {
-            "givens": made.puzzle.givens,
-            "box": [made.puzzle.shape.box_rows, made.puzzle.shape.box_cols],
-            **grade,
-        }
-        meta.update(_trace_summary(made.puzzle))
-        return PuzzleRecord(made.puzzle, made.solution, level=level, meta=meta)
+        return _generated(made.puzzle, made.solution, made.grade.level, grade)
 
     def _extreme(
         self, rng: np.random.Generator, size: int, givens: int | None, min_guesses: int | None
@@ -144,15 +137,9 @@ class SudokuKind(KindPackage):
         if size != 9 or givens is not None:
             raise ValueError("extreme puzzles are minimal 9x9 puzzles (no --size, no --givens)")
         made = climb(rng, EXTREME_GUESSES if min_guesses is None else min_guesses)
-        meta = {
-            "givens": made.puzzle.givens,
-            "box": [3, 3],
-            **grade(made.puzzle).to_json(),  # its technique level, under "level" in meta
-            "climb_moves": made.moves,
-            "climb_restarts": made.restarts,
-        }
-        meta.update(_trace_summary(made.puzzle))
-        return PuzzleRecord(made.puzzle, made.solution, level="extreme", meta=meta)
+        grade_json = grade(made.puzzle).to_json()  # its technique level, under "level" in meta
+        climbed = {"climb_moves": made.moves, "climb_restarts": made.restarts}
+        return _generated(made.puzzle, made.solution, "extreme", {**grade_json, **climbed})
 
     def record_to_json(self, record: PuzzleRecord) -> dict[str, Any]:
         return {
@@ -201,6 +188,14 @@ class SudokuKind(KindPackage):
         fixed = list(orders["strategy_order"])
         placed = set(fixed)
         return fixed + [cell for cell in orders["search_order"] if cell not in placed]
+
+
+def _generated(puzzle: Sudoku, solution: Sudoku, level: str, extra: dict[str, Any]) -> PuzzleRecord:
+    """A generated puzzle's record: its givens and box, `extra` (grade, ...) and solver orders."""
+    meta = {"givens": puzzle.givens, "box": [puzzle.shape.box_rows, puzzle.shape.box_cols]}
+    meta.update(extra)
+    meta.update(_trace_summary(puzzle))
+    return PuzzleRecord(puzzle, solution, level=level, meta=meta)
 
 
 def _trace_summary(puzzle: Sudoku) -> dict[str, Any]:

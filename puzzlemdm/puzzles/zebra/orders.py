@@ -26,7 +26,6 @@ from puzzlemdm.puzzles.zebra.propagate import (
     apply_singles,
     copy_domains,
     initial_domains,
-    propagate,
 )
 from puzzlemdm.puzzles.zebra.puzzle import Zebra
 from puzzlemdm.puzzles.zebra.search import strategy_solve
@@ -49,12 +48,17 @@ def replay(
     _, width = shape(spec)
     houses = puzzle.houses
     known = initial_domains(puzzle)  # the placed people (and the houses that excludes)
-    consistent = _propagate(copy_domains(known), puzzle)
+    consistent = True
     open_cells = {(v, a) for v in range(houses) for a in range(len(puzzle.attributes))}
     out = []
     for position, house in zip(positions, values, strict=True):
         v, a = divmod(int(position), width)
-        depths, after_one = deduction_depths(known, puzzle) if consistent else ({}, known)
+        depths, after_one = {}, known
+        if consistent:
+            try:  # the rounds run to propagation's fixpoint: a contradiction shows there
+                depths, after_one = deduction_depths(known, puzzle)
+            except Contradiction:
+                consistent = False
         counts = {cell: _count(after_one, *cell) for cell in open_cells}
         depth = depths.get((v, a))
         shallow = sum(depths.get(cell, 2) <= 1 for cell in open_cells)
@@ -76,7 +80,6 @@ def replay(
         if consistent and 0 <= house < houses:
             for other in range(houses):  # the person is in `house`, and no one else of a is
                 known[a][other] = (1 << house) if other == v else known[a][other] & ~(1 << house)
-            consistent = _propagate(copy_domains(known), puzzle)
     return out
 
 
@@ -117,19 +120,3 @@ def deduction_depths(dom: Domains, puzzle: Zebra) -> tuple[dict[tuple[int, int],
 def _count(dom: list[list[int]], v: int, a: int) -> int:
     """How many houses the person (a, v) may still be in."""
     return dom[a][v].bit_count()
-
-
-def _propagate(dom: list[list[int]], puzzle: Zebra) -> bool:
-    """Propagate in place to a true fixpoint; False on a contradiction (or an emptied domain).
-
-    `propagate` stops after a sweep in which no clue changed anything, even when the singles
-    applied at that sweep's start did; calling it again until nothing changes reaches what the
-    strategy solver (which applies the singles after every clue) reaches."""
-    try:
-        before = None
-        while before != dom:
-            before = [row[:] for row in dom]
-            propagate(dom, puzzle)
-    except Contradiction:
-        return False
-    return all(all(row) for row in dom)
