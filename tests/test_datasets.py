@@ -46,3 +46,14 @@ def test_splits_are_disjoint_up_to_symmetry():
             key = canonical_form(Sudoku.from_line(row["puzzle"]))
             assert key not in seen, (row["id"], seen.get(key))
             seen[key] = row["id"]
+
+
+def test_extreme_validation_split_rebuilds_and_every_puzzle_needs_30_guesses():
+    lines = (DATA / "extreme" / "validation.jsonl").read_text().splitlines()
+    assert len(lines) == 100
+    for index in (0, len(lines) - 1):
+        assert json.dumps(generate_one("sudoku", "extreme", 401, {}, index)) == lines[index]
+    for line in lines:
+        row = json.loads(line)
+        assert row["level"] == "extreme" and row["meta"]["search_guesses"] >= 30
+        assert verify(Sudoku.from_line(row["puzzle"]), Sudoku.from_line(row["solution"])).ok

@@ -19,6 +19,10 @@ def test_recipe_reads_and_trains_on_its_kind_without_test_splits(path):
     recipe = load_config(path)
     assert path.stem.startswith(recipe.data.kind)
     assert all(recipe.data.kind in corpus for corpus in recipe.data.train)
-    assert not any("/test" in corpus for corpus in recipe.data.train)  # evaluation sets
-    assert all(split.endswith("test.jsonl") for split in recipe.data.exclude)
+    evaluation = ("/test", "benchmarks/")  # committed test splits, external sets in ../shared
+    assert not any(marker in corpus for corpus in recipe.data.train for marker in evaluation)
+    assert all(
+        split.endswith("test.jsonl") or split.startswith("../shared/benchmarks/")
+        for split in recipe.data.exclude
+    )
     assert recipe.data.exclude or recipe.init  # de-duplicated against the test splits

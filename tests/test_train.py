@@ -157,6 +157,37 @@ def test_training_puzzles_equal_to_a_held_out_one_up_to_symmetry_are_dropped(cor
     assert (len(data), dropped) == (len(rows) - 3, 3)
 
 
+def test_the_time_schedule_anneals_on_the_wall_clock_when_that_ends_first(corpus, tmp_path):
+    from puzzlemdm.train.loop import learning_rate
+
+    recipe = tiny_config(corpus, tmp_path, steps=1000)
+    recipe["max_minutes"] = 10.0
+    recipe["optim"] |= {"lr": 1e-3, "min_lr": 0.0, "warmup": 0}
+    by_steps = config_from_dict(recipe)
+    by_time = config_from_dict({**recipe, "optim": {**recipe["optim"], "schedule": "time"}})
+    assert learning_rate(500, by_steps, elapsed_s=540.0) == pytest.approx(5e-4)  # clock ignored
+    assert learning_rate(500, by_time, elapsed_s=60.0) == pytest.approx(5e-4)  # steps lead
+    assert learning_rate(10, by_time, elapsed_s=300.0) == pytest.approx(5e-4)  # clock leads
+    assert learning_rate(10, by_time, elapsed_s=900.0) == pytest.approx(0.0)  # past the guard
+    with pytest.raises(ValueError, match="max_minutes"):
+        config_from_dict({**recipe, "max_minutes": 0.0, "optim": by_time.optim.__dict__})
+
+
+def test_file_weights_set_each_files_share_of_the_draws(corpus, tmp_path):
+    from puzzlemdm.train.data import load_token_set, sample_batch
+
+    small = tmp_path / "small.jsonl"
+    write_corpus(small, count=4, seed=9)
+    data, _ = load_token_set([str(corpus), str(small)], weights=[1.0, 3.0])
+    assert len(data) == 28
+    generator = torch.Generator().manual_seed(0)
+    tokens = sample_batch(data, 4000, generator)[0]
+    from_small = (tokens[:, None, :] == data.tokens[None, -4:, :]).all(-1).any(-1)
+    assert 0.72 < from_small.float().mean().item() < 0.78  # 3/4 from 4 of the 28 puzzles
+    with pytest.raises(ValueError, match="2 training files"):
+        load_token_set([str(corpus), str(small)], weights=[1.0])
+
+
 def test_recipe_overrides_and_unknown_keys(tmp_path):
     recipe = tmp_path / "r.toml"
     recipe.write_text('name = "x"\n[optim]\nsteps = 5\n')

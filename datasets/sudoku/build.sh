@@ -11,3 +11,6 @@ for spec in easy:1 medium:2 hard:3; do
   puzzlemdm generate sudoku --level "$level" --n 1000 --seed "10$k" --workers "$W" -o "$level/test.jsonl"
   puzzlemdm generate sudoku --level "$level" --n 200 --seed "20$k" --workers "$W" -o "$level/validation.jsonl"
 done
+# The extreme validation split (seed 401): picks the extreme Sudoku recipe's checkpoint.
+mkdir -p extreme
+puzzlemdm generate sudoku --level extreme --n 100 --seed 401 --workers "$W" -o extreme/validation.jsonl

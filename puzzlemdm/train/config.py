@@ -19,6 +19,8 @@ class DataConfig:
     validation: list[str] = field(default_factory=list)  # splits for periodic solve-rate eval
     exclude: list[str] = field(default_factory=list)  # splits to de-duplicate against (tests)
     augment: bool = True
+    # each train file's share of the draws (empty: every puzzle alike, so files by their size)
+    weights: list[float] = field(default_factory=list)
     # How a missing `train` corpus is built (puzzlemdm.train.corpora); relative to the working
     # folder, like the corpora themselves.
     corpora: str = "train/corpora.toml"
@@ -41,6 +43,10 @@ class OptimConfig:
     eps: float = 1e-3  # lower bound of the masking rate t
     stop_at: int = 0  # end at this step without changing the LR schedule (0 = run all steps);
     # reproduces a run that a time limit (max_minutes) ended, on a machine of any speed
+    # "time": the cosine runs on whichever ends first, the steps or max_minutes, so that a run
+    # on hardware of unknown speed still anneals before its time guard ends it (the log's lr
+    # column then records the schedule it followed)
+    schedule: str = "steps"
 
 
 @dataclass
@@ -131,6 +137,10 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(
             f"[optim] relation_lr_scale must be above 0, not {config.optim.relation_lr_scale!r}"
         )
+    if config.optim.schedule not in ("steps", "time"):
+        raise ValueError(f"[optim] schedule must be steps or time, not {config.optim.schedule!r}")
+    if config.optim.schedule == "time" and not config.max_minutes > 0:
+        raise ValueError('[optim] schedule = "time" needs max_minutes above 0')
     if config.precision not in PRECISIONS:
         raise ValueError(f"precision must be fp32 or bf16, not {config.precision!r}")
     if config.save_dtype not in ("float32", "float16", "bfloat16"):

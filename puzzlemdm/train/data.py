@@ -24,6 +24,7 @@ class TokenSet:
     levels: list[str]
     records: list[PuzzleRecord]  # the puzzles themselves, for the kind's verifier
     rank: torch.Tensor | None = None  # [N, L] each blank's place in the solver's order
+    weight: torch.Tensor | None = None  # [N] how often each puzzle is drawn (None: uniformly)
 
     def __len__(self) -> int:
         return self.tokens.shape[0]
@@ -36,6 +37,7 @@ class TokenSet:
             target=self.target.to(device),
             allowed=self.allowed.to(device),
             rank=None if self.rank is None else self.rank.to(device),
+            weight=None if self.weight is None else self.weight.to(device),
         )
 
 
@@ -46,19 +48,28 @@ def load_token_set(
     kind_name: str | None = None,
     spec: GridSpec | None = None,
     solver_ranks: bool = False,
+    weights: list[float] | None = None,
 ) -> tuple[TokenSet, int]:
     """Load corpora of one kind (the first `limit_each` of each file) on one grid (`spec`, or
     the smallest that holds them all), dropping puzzles the kind calls equivalent to one in
     `exclude`; returns (set, number dropped). `solver_ranks` adds each puzzle's decision order
-    by the kind's classical solver (for ARMs trained on it)."""
+    by the kind's classical solver (for ARMs trained on it). `weights` (one per path) set each
+    file's share of the draws, whatever its size; without them every puzzle is drawn alike."""
+    if weights is not None and len(weights) != len(paths):
+        raise ValueError(f"{len(weights)} weights for {len(paths)} training files")
     kind, records = read_corpora(paths, kind_name, limit_each=limit_each)
+    file_index = {str(p): i for i, p in enumerate(paths)}
+    source = np.array([file_index[r.source] for r in records]) if weights else None
     dropped = 0
     if exclude:
         held_out = read_corpora(exclude, kind.name)[1]
-        seen = kind.equivalent_to_any([r.puzzle for r in records], [r.puzzle for r in held_out])
-        kept = [record for record, equivalent in zip(records, seen, strict=True) if not equivalent]
-        dropped = len(records) - len(kept)
-        records = kept
+        seen = np.asarray(
+            kind.equivalent_to_any([r.puzzle for r in records], [r.puzzle for r in held_out]),
+            dtype=bool,
+        )
+        records = [r for r, equivalent in zip(records, seen, strict=True) if not equivalent]
+        dropped = int(seen.sum())
+        source = None if source is None else source[~seen]
     if not records:
         raise ValueError("no training puzzles left")
     spec = spec or kind.spec_for([r.puzzle for r in records])
@@ -69,6 +80,13 @@ def load_token_set(
         rank = torch.as_tensor(
             np.stack([order_ranks(kind.solver_order(r, spec), spec.length) for r in records])
         )
+    weight = None
+    if weights is not None and source is not None:
+        share = np.asarray(weights, dtype=np.float64)
+        per_file = np.bincount(source, minlength=len(paths))
+        if (share < 0).any() or not (share[per_file > 0] > 0).any():
+            raise ValueError(f"training-file weights must be >= 0, some above 0: {weights}")
+        weight = torch.as_tensor(share[source] / per_file[source], dtype=torch.float32)
     return TokenSet(
         spec,
         torch.as_tensor(batch["tokens"]),
@@ -77,6 +95,7 @@ def load_token_set(
         [r.level or "" for r in records],
         records,
         rank,
+        weight,
     ), dropped
 
 
@@ -87,7 +106,12 @@ def sample_batch(
     ranks when the set has them (else None).
 
     Drawn on the generator's device, where `data` must be too."""
-    index = torch.randint(len(data), (batch_size,), generator=generator, device=generator.device)
+    if data.weight is None:
+        index = torch.randint(
+            len(data), (batch_size,), generator=generator, device=generator.device
+        )
+    else:
+        index = torch.multinomial(data.weight, batch_size, replacement=True, generator=generator)
     rank = None if data.rank is None else data.rank[index]
     return data.tokens[index], data.target[index], data.allowed[index], rank
 

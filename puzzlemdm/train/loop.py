@@ -62,12 +62,15 @@ def setup_distributed(device: torch.device) -> Distributed:
     return info
 
 
-def learning_rate(step: int, cfg: TrainConfig) -> float:
-    """Linear warm-up, then cosine decay from lr to min_lr."""
+def learning_rate(step: int, cfg: TrainConfig, elapsed_s: float = 0.0) -> float:
+    """Linear warm-up, then cosine decay from lr to min_lr; with the time schedule the decay
+    follows the wall clock (`elapsed_s` against max_minutes) when that is further along."""
     o = cfg.optim
     if step < o.warmup:
         return o.lr * (step + 1) / o.warmup
     progress = min(1.0, (step - o.warmup) / max(1, o.steps - o.warmup))
+    if o.schedule == "time":
+        progress = max(progress, min(1.0, elapsed_s / (60 * cfg.max_minutes)))
     return o.min_lr + 0.5 * (o.lr - o.min_lr) * (1 + math.cos(math.pi * progress))
 
 
@@ -199,6 +202,7 @@ def run_training(
         cfg.data.exclude,
         kind_name=cfg.data.kind,
         solver_ranks=wants_solver_ranks(cfg),
+        weights=cfg.data.weights or None,
     )
     data = data.to(device)
     kind = get_kind(data.spec.kind)
@@ -276,6 +280,7 @@ def run_training(
     started = time.perf_counter()
     elapsed_before = state.get("elapsed", 0.0) if resume else 0.0
     best = -1.0
+    elapsed = elapsed_before
     # losses (and the objective's stats) stay on the device until logged: no sync per step
     window: list[dict[str, torch.Tensor]] = []
     try:
@@ -290,7 +295,7 @@ def run_training(
             elif augment is not None:
                 tokens, target, allowed = augment(tokens, target, allowed, data.spec, generator)
             for group in optimizer.param_groups:
-                group["lr"] = learning_rate(step, cfg) * group.get("lr_scale", 1.0)
+                group["lr"] = learning_rate(step, cfg, elapsed) * group.get("lr_scale", 1.0)
             loss, stats = objective(trained, tokens, target, allowed, rank, generator, step)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -305,7 +310,7 @@ def run_training(
                     {
                         "step": step,
                         **means,
-                        "lr": learning_rate(step - 1, cfg),
+                        "lr": learning_rate(step - 1, cfg, elapsed),
                         "grad_norm": float(grad_norm),
                         "elapsed_s": round(elapsed, 1),
                     }

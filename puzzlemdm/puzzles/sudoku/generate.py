@@ -58,9 +58,7 @@ def _check_solution(solution: Sudoku) -> None:
         raise ValueError("solution must be a full grid (no blanks)")
 
 
-def removal_keeps_unique(
-    cells: list[int], shape: Shape, cell: int, node_limit: int | None
-) -> bool:
+def removal_keeps_unique(cells: list[int], shape: Shape, cell: int, node_limit: int | None) -> bool:
     """Blank `cell` in place and keep the blank iff the puzzle stays unique; restores otherwise.
 
     A check that runs out of `node_limit` nodes keeps the given: the puzzle stays unique, but

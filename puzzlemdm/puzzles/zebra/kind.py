@@ -23,7 +23,6 @@ from puzzlemdm.puzzles.base import (
     Violation,
 )
 from puzzlemdm.puzzles.grid import GridSpec
-from puzzlemdm.puzzles.zebra.constraint import constraint_solve
 from puzzlemdm.puzzles.zebra.english import puzzle_text
 from puzzlemdm.puzzles.zebra.formats import (
     ZebraFormatError,
@@ -91,6 +90,9 @@ class ZebraKind(KindPackage):
         if solver == "strategy":
             return strategy_solve(puzzle)
         if solver == "python-constraint":
+            # imported here: the model and its training never need python-constraint
+            from puzzlemdm.puzzles.zebra.constraint import constraint_solve
+
             return constraint_solve(puzzle)
         raise PuzzleError(f"unknown zebra solver {solver!r} (known: {', '.join(self.solvers)})")
 

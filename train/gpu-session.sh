@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# A lent-GPU call that trains GPU recipes side by side on the one GPU. Plans (first argument):
+#   four  zebra-mdm-gpu (12 x 128 from scratch), zebra-mdm-stage3-gpu, blocksworld-mdm-stage3-gpu
+#         and sudoku-mdm-extreme-gpu (each of the last three warm-started from shipped weights)
+#   zebra-gpu-stage2  zebra-mdm-gpu-stage2 alone, from zebra-mdm-gpu's last weights (carried in
+#         .gpu/runs/zebra-mdm-gpu/last: the first plan's deadline cut that run short)
+# The models are small (1-2.4M parameters), so one alone leaves the GPU mostly idle; four
+# processes fill it. Every run ends by a shared wall-clock deadline: each gets max_minutes =
+# the time left when it starts, and its learning rate anneals on that clock (schedule = "time").
+#
+# Usage (repo root, on the GPU machine): BUDGET_S=480 OUT=/some/dir bash train/gpu-session.sh PLAN
+# Inputs it expects beside the tracked files (this machine's copies, carried in .gpu/):
+#   .gpu/*.jsonl.gz      the corpora the recipes name that are not rebuilt here (gzip of data/*)
+#   .gpu/shared-sudoku/  ../shared/benchmarks/sudoku/*.csv, for the Sudoku recipe's de-duplication
+#   .gpu/runs/           earlier stages' weights, copied into runs/
+# Writes $OUT/<run>.tgz (weights, config, metrics, log; no optimizer state) and $OUT/session.log.
+set -u
+PLAN=${1:?plan: four or zebra-gpu-stage2}
+OUT=${OUT:-runs/gpu-session}
+PY=${PY:-python3}
+BUDGET_S=${BUDGET_S:-480}
+START=$(date +%s)
+DEADLINE=$((START + BUDGET_S))
+mkdir -p "$OUT" data runs
+exec > >(tee -a "$OUT/session.log") 2>&1
+say() { echo "[$(($(date +%s) - START))s] $*"; }
+
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+$PY -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name())"
+
+for f in .gpu/*.jsonl.gz; do gunzip -c "$f" >"data/$(basename "${f%.gz}")"; done
+mkdir -p ../shared/benchmarks/sudoku && cp .gpu/shared-sudoku/*.csv ../shared/benchmarks/sudoku/
+[ -d .gpu/runs ] && cp -r .gpu/runs/. runs/
+# The stages to continue from: the shipped weights where the run that made them is the one a
+# recipe's init names (as when this session ran); else that run must be in runs/ already.
+seed_run() { # shipped folder, run folder, the recipe that must have made the shipped weights
+  if grep -q "\"name\": \"$3\"" "puzzlemdm/checkpoints/$1/config.json"; then
+    mkdir -p "runs/$2" && cp "puzzlemdm/checkpoints/$1"/{model.safetensors,config.json} "runs/$2/"
+  else
+    say "puzzlemdm/checkpoints/$1 is not $3's: train that stage first for runs/$2"
+  fi
+}
+seed_run zebra-mdm zebra-mdm-stage2/best zebra-mdm-stage2
+seed_run blocksworld-mdm blocksworld-mdm-stage2/best blocksworld-mdm-stage2
+seed_run sudoku-mdm sudoku-mdm-gpu/last sudoku-mdm-gpu
+say "inputs ready: $(ls data | tr '\n' ' ')"
+
+# train RECIPE LOAD_S [EXTRA...]: max_minutes = time to the deadline less LOAD_S for loading.
+train() {
+  local recipe=$1 load=$2 name minutes rc
+  shift 2
+  name=$(basename "$recipe" .toml)
+  minutes=$($PY -c "print(round(max(1.0, ($DEADLINE - $(date +%s) - $load) / 60), 2))")
+  say "start $name, max_minutes $minutes $*"
+  # SIGTERM past the deadline: the loop saves and stops; SIGKILL 20 s later if it hangs.
+  # (SIGINT would not do: a background job of a script starts with SIGINT ignored.)
+  timeout -s TERM -k 20 $((DEADLINE - $(date +%s) + 30)) \
+    $PY -m puzzlemdm train --config "$recipe" --set "max_minutes=$minutes" "$@" \
+    >>"runs/$name.log" 2>&1
+  rc=$?
+  say "end $name (exit $rc)"
+  # a crash early on (torch.compile on this GPU, say) gets one more try, eager
+  if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $((DEADLINE - $(date +%s))) -gt 150 ] && [ $# -eq 0 ]; then
+    train "$recipe" "$load" --set compile=false --overwrite
+  fi
+}
+
+jobs=()
+case $PLAN in
+four)
+  train train/blocksworld-mdm-stage3-gpu.toml 30 &
+  jobs+=($!)
+  train train/sudoku-mdm-extreme-gpu.toml 40 &
+  jobs+=($!)
+  train train/zebra-mdm-stage3-gpu.toml 30 &
+  jobs+=($!)
+  # The deeper Zebra model trains on 30,000 more puzzles, built here first on the spare cores.
+  $PY -c "from puzzlemdm.train.corpora import ensure_corpora as e; \
+  print(e(['data/zebra-train-medium-s1312.jsonl', 'data/zebra-train-hard-s1313.jsonl'], \
+  'train/corpora.toml', workers=12))"
+  say "zebra corpora built"
+  train train/zebra-mdm-gpu.toml 30 &
+  jobs+=($!)
+  ;;
+zebra-gpu-stage2)
+  train train/zebra-mdm-gpu-stage2.toml 40 &
+  jobs+=($!)
+  ;;
+*) echo "unknown plan $PLAN" && exit 2 ;;
+esac
+wait "${jobs[@]}"  # not a bare wait: that would wait for the tee of the log too, forever
+nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader
+
+for run in zebra-mdm-gpu zebra-mdm-stage3-gpu blocksworld-mdm-stage3-gpu sudoku-mdm-extreme-gpu \
+  zebra-mdm-gpu-stage2; do
+  [ -f "runs/$run.log" ] || continue
+  cp "runs/$run.log" "runs/$run/train.log"
+  (cd runs && tar czf "$OUT/$run.tgz" --exclude=resume.pt --exclude='*.tmp' "$run")
+done
+say "packed: $(ls "$OUT" | tr '\n' ' ')"
