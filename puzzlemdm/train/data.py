@@ -59,7 +59,7 @@ def load_token_set(
         raise ValueError(f"{len(weights)} weights for {len(paths)} training files")
     kind, records = read_corpora(paths, kind_name, limit_each=limit_each)
     file_index = {str(p): i for i, p in enumerate(paths)}
-    source = np.array([file_index[r.source] for r in records]) if weights else None
+    source = np.array([file_index[r.source] for r in records])  # each puzzle's file
     dropped = 0
     if exclude:
         held_out = read_corpora(exclude, kind.name)[1]
@@ -69,7 +69,7 @@ def load_token_set(
         )
         records = [r for r, equivalent in zip(records, seen, strict=True) if not equivalent]
         dropped = int(seen.sum())
-        source = None if source is None else source[~seen]
+        source = source[~seen]
     if not records:
         raise ValueError("no training puzzles left")
     spec = spec or kind.spec_for([r.puzzle for r in records])
@@ -81,7 +81,7 @@ def load_token_set(
             np.stack([order_ranks(kind.solver_order(r, spec), spec.length) for r in records])
         )
     weight = None
-    if weights is not None and source is not None:
+    if weights is not None:
         share = np.asarray(weights, dtype=np.float64)
         per_file = np.bincount(source, minlength=len(paths))
         if (share < 0).any() or not (share[per_file > 0] > 0).any():
