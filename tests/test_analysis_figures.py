@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -50,6 +51,13 @@ def test_a_small_sudoku_study_writes_the_table_and_every_figure(tmp_path: Path) 
     again = run_study(config)
     assert again["results"][0]["solved"] == margin["solved"]
     assert before == {p.name: p.read_bytes() for p in (out / "figures").iterdir()}
+    # a larger --limit decodes only the puzzles the traces lack and keeps the rows they had
+    trace = out / "traces" / "easy__margin.jsonl"
+    kept = trace.read_text().splitlines()
+    grown = run_study(replace(config, methods="margin", limit=3, figures=False))
+    assert [r["puzzles"] for r in grown["results"]] == [3, 3]
+    lines = trace.read_text().splitlines()
+    assert lines[:2] == kept and [json.loads(line)["index"] for line in lines] == [0, 1, 2]
 
 
 def test_figures_are_deterministic(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ the table (Markdown + JSON) and the figures.
 The run folder holds `traces/<split>__<method>.jsonl` (one decoded path per line, with the
 decoding wall time in `traces/times.json`), `summary.md`, `summary.json`, `paths/` (per-path
 analysis rows) and `figures/`. A trace file that is already there is read instead of decoded
-again, so an interrupted study resumes and a finished one can be re-analysed cheaply.
+again, and only the puzzles it lacks (a larger `--limit` than before) are decoded and added, so
+an interrupted study resumes, a subset grows into the whole split, and a finished study can be
+re-analysed cheaply.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ def trace_name(split: str, method: str) -> str:
     return f"{split}__{method}.jsonl".replace("/", "_")
 
 
+def by_index(row: dict[str, Any]) -> int:
+    """Sort key of trace rows: the puzzle's place in its split."""
+    return row["index"]
+
+
 def run_study(config: StudyConfig) -> dict[str, Any]:
     """Decode (or reuse traces), analyse, write; returns the summary written to summary.json."""
     from puzzlemdm.analysis.decoding import decode_split, read_rows, write_rows
@@ -87,23 +94,26 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
         for label, items in loaded.items():
             name = trace_name(label, method.name)
             path = traces / name
-            if path.is_file():  # decoded before (maybe with a larger --limit): reuse
-                indices = {it.index for it in items}
-                rows = [r for r in read_rows(path) if r["index"] in indices]
-            else:
-                rows, seconds = decode_split(
+            indices = {it.index for it in items}
+            rows = [r for r in read_rows(path) if r["index"] in indices] if path.is_file() else []
+            have = {r["index"] for r in rows}
+            missing = [it for it in items if it.index not in have]
+            if missing:  # a new trace, or one decoded with a smaller --limit: add what it lacks
+                decoded, seconds = decode_split(
                     measured.model,
                     kind,
                     spec,
-                    items,
+                    missing,
                     method,
                     batch_size=config.batch_size,
                     seed=config.seed,
                     device=measured.device,
                 )
-                write_rows(path, rows)
-                times[name] = seconds
+                earlier = read_rows(path) if path.is_file() else []
+                write_rows(path, sorted(earlier + decoded, key=by_index))
+                times[name] = times.get(name, 0.0) + seconds  # all the file's rows took
                 times_file.write_text(json.dumps(times, indent=2) + "\n")
+                rows = sorted(rows + decoded, key=by_index)
             solved = sum(r["solved"] for r in rows)
             print(
                 f"{label} {method.name:>10}: solved {solved}/{len(rows)}, decoded in "
