@@ -814,10 +814,18 @@ def analyze_orders(
         str | None,
         typer.Option(
             help="Run folder (default: a fresh runs/order-study-TIME/); traces "
-            "already in OUT/traces are reused, not decoded again."
+            "already in OUT/traces are reused, and only the puzzles they lack are decoded."
         ),
     ] = None,
     figures: Annotated[bool, typer.Option(help="Draw the figures (matplotlib).")] = True,
+    decode: Annotated[
+        bool,
+        typer.Option(
+            help="--no-decode: analyse OUT's traces as they are (a method decoded on fewer "
+            "puzzles than --limit keeps its subset), so methods run on different subsets "
+            "share one table."
+        ),
+    ] = True,
 ) -> None:
     """Decode with each method, then per decision: forced?, candidates, technique, entropy;
     per path: Kendall tau against the classical orders; a table and figures in OUT."""

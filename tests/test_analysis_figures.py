@@ -6,11 +6,13 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from puzzlemdm.analysis.figures import draw_all
 from puzzlemdm.analysis.study import StudyConfig, run_study
 from puzzlemdm.cli import app
+from puzzlemdm.solving import UsageError
 
 FIGURES = (
     "step_heatmap",
@@ -58,6 +60,11 @@ def test_a_small_sudoku_study_writes_the_table_and_every_figure(tmp_path: Path) 
     assert [r["puzzles"] for r in grown["results"]] == [3, 3]
     lines = trace.read_text().splitlines()
     assert lines[:2] == kept and [json.loads(line)["index"] for line in lines] == [0, 1, 2]
+    # --no-decode analyses each trace as it is: margin on 3 puzzles, MED on its 2, in one table
+    as_is = run_study(replace(config, limit=None, decode=False, figures=False))
+    assert [r["puzzles"] for r in as_is["results"]] == [3, 3, 2, 2]
+    with pytest.raises(UsageError, match="never decoded"):
+        run_study(replace(config, methods="random", decode=False, figures=False))
 
 
 def test_figures_are_deterministic(tmp_path: Path) -> None:

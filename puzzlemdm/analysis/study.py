@@ -39,6 +39,7 @@ class StudyConfig:
     seed: int = 0
     out: str | None = None  # run folder; None: a fresh runs/order-study-<time>/
     figures: bool = True
+    decode: bool = True  # False: analyse OUT's traces as they are
 
 
 def fresh_folder(base: Path = RUNS) -> Path:
@@ -94,10 +95,12 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
         for label, items in loaded.items():
             name = trace_name(label, method.name)
             path = traces / name
+            if not config.decode and not path.is_file():
+                raise UsageError(f"--no-decode: {path} was never decoded (run without it first)")
             indices = {it.index for it in items}
             rows = [r for r in read_rows(path) if r["index"] in indices] if path.is_file() else []
             have = {r["index"] for r in rows}
-            missing = [it for it in items if it.index not in have]
+            missing = [it for it in items if it.index not in have] if config.decode else []
             if missing:  # a new trace, or one decoded with a smaller --limit: add what it lacks
                 decoded, seconds = decode_split(
                     measured.model,
@@ -132,9 +135,10 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
         + " ".join(
             f"--{k.replace('_', '-')} {v}"
             for k, v in asdict(ran).items()
-            if v is not None and k != "figures"
+            if v is not None and k not in ("figures", "decode")
         )
-        + ("" if config.figures else " --no-figures"),
+        + ("" if config.figures else " --no-figures")
+        + ("" if config.decode else " --no-decode"),
     }
     began = time.perf_counter()
     summary = analyse_runs(kind, spec, runs, header, out, figures=config.figures, seed=config.seed)
