@@ -4,7 +4,10 @@
 # corpus, augmentation, backbone size (parameters within 10%), seed and 1000 steps x 64 puzzles
 # (train/sudoku-{mdm-matched,arm-l2r,arm-solver,vmd}.toml); the shipped sudoku-mdm (trained far
 # longer, on a GPU) is a reference row outside the matched comparison.
-#   bash benchmarks/matched_budget_tables.sh arm|vmd|latents [MODEL...]
+#   bash benchmarks/matched_budget_tables.sh arm|vmd|vmd-few|latents [MODEL...]
+# vmd-few: only the few-step rows (`LIMIT= THREADS=1 bash ... vmd-few mdm` and `... vmd-few vmd`,
+# side by side, made the whole-split rows of the README's table; the best-of-N and z = 0 rows
+# stay on the subsets `vmd` ran them on).
 # MODEL names (mdm, arm-l2r, arm-solver, shipped-mdm, vmd) limit a run to those models; rows
 # already written are kept (--resume), so a table can be built model by model as they finish.
 # LIMIT (default 200: first puzzles of each split for one-path methods; empty: whole splits),
@@ -28,6 +31,7 @@ declare -A arm_methods=(
   [mdm]=margin,top-prob,entropy,random,margin+bon8-vf [arm-l2r]=arm,arm+bon8-vf
   [arm-solver]=arm,arm+bon8,arm+bon8-vf,arm-oracle [shipped-mdm]=margin
 )
+declare -A few_methods=([mdm]=$few [vmd]=$few)
 declare -A vmd_methods=(
   [mdm]=$few,margin+bon8,margin+bon8-vf
   [vmd]=$few,margin/z0,margin/steps10/z0,margin+bon8,margin+bon8-z,margin+bon8-vf,margin+bon8-vf-z
@@ -48,6 +52,7 @@ case $which in
   arm) run "$results/mdm_vs_arm" easy,medium,hard,norvig_top95 arm_methods mdm/margin \
          ${@:-mdm arm-l2r arm-solver shipped-mdm} ;;
   vmd) run "$results/mdm_vs_vmd" medium,hard vmd_methods mdm ${@:-mdm vmd} ;;  # same method
+  vmd-few) run "$results/mdm_vs_vmd" medium,hard few_methods mdm ${@:-mdm vmd} ;;
   latents) ${PYTHON:-python} benchmarks/vmd_latents.py --mdm "$ckpts/sudoku-mdm-matched" \
              --vmd "$ckpts/sudoku-vmd" --out "$results/mdm_vs_vmd/latents.md" ;;
   *) echo "unknown table $which" >&2; exit 2 ;;

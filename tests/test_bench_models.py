@@ -126,3 +126,20 @@ def test_a_model_baseline_pairs_each_method_with_its_own(tmp_path):
     )  # fmt: skip
     paired = {(p["method"], p["baseline"]) for p in run_models(config)["paired"]}
     assert paired == {("b/margin", "a/margin"), ("b/random", "a/random")}
+
+
+def test_training_time_is_read_from_the_log_beside_or_above_a_checkpoint(tmp_path):
+    from puzzlemdm.bench.models import training_facts
+
+    config = {"model": {"family": "vmd"}, "step": 1000, "recipe": {"name": "r", "optim": {}}}
+    log = "".join(json.dumps(r) + "\n" for r in ({"event": "start"}, {"elapsed_s": 5.0}))
+    shipped, run = tmp_path / "shipped", tmp_path / "run"
+    for folder in (shipped, run / "last"):
+        folder.mkdir(parents=True)
+        (folder / "config.json").write_text(json.dumps(config))
+    (shipped / "metrics.jsonl").write_text(log)  # a shipped checkpoint keeps its log inside
+    (run / "metrics.jsonl").write_text(log.replace("5.0", "7.5"))  # a run folder, above last/
+    assert training_facts(str(shipped))["train_seconds"] == 5.0
+    assert training_facts(str(run / "last"))["train_seconds"] == 7.5
+    (run / "metrics.jsonl").unlink()
+    assert training_facts(str(run / "last"))["train_seconds"] is None

@@ -124,8 +124,10 @@ def training_facts(checkpoint: str) -> dict[str, Any]:
     recipe = config.get("recipe", {})
     optim = recipe.get("optim", {})
     seconds = config.get("elapsed_s")
-    log = Path(checkpoint) / "metrics.jsonl"
-    if seconds is None and log.exists():  # the training log beside a shipped checkpoint
+    # the training log beside a shipped checkpoint, or in the run folder above its last/ or best/
+    logs = (Path(checkpoint) / "metrics.jsonl", Path(checkpoint).parent / "metrics.jsonl")
+    log = next((path for path in logs if path.exists()), None)
+    if seconds is None and log is not None:
         times = [json.loads(line).get("elapsed_s") for line in log.read_text().splitlines()]
         seconds = max((t for t in times if t is not None), default=None)
     return {
