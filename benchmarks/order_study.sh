@@ -1,30 +1,38 @@
 #!/bin/bash
 # The order study of the README ("What order does the model choose?"), as it was run on a
-# 2-core CPU shared with a training run, with one torch thread. Margin decodes the whole easy
-# and medium test splits and the first 200 of hard (all 95 of Norvig top95); MED (lambda 0.01,
-# 0.05, 0.2) the first 100 of each split, random the first 50, top-prob and entropy the first
-# 20; Zebra and Blocksworld the first 60 of each level their models read. Every command
-# decodes only trace files its OUT does not hold yet; the last Sudoku command decodes nothing
-# (all traces are there) and writes the table and figures.
+# 2-core CPU with one torch thread a process. Margin, top-prob, entropy and random decode the
+# whole easy, medium and hard test splits and all 95 of Norvig top95, in two processes side by
+# side (one a core); MED (lambda 0.01, 0.05, 0.2) the first 100 of each split. Every command
+# decodes only the puzzles its OUT's traces lack; the last Sudoku command decodes nothing
+# (--no-decode: each method on the puzzles it was decoded on) and writes the table and figures.
+# Zebra and Blocksworld: the first 60 of each level their models read.
 set -euo pipefail
 export OMP_NUM_THREADS=1
 S=easy,medium,hard,norvig_top95
 MAIN=runs/order-study-sudoku
+A=runs/order-study-sudoku-whole-a
+B=runs/order-study-sudoku-whole-b
 puzzlemdm analyze orders --splits easy,medium --methods margin --no-figures --out $MAIN
-puzzlemdm analyze orders --splits hard,norvig_top95 --methods margin --limit 200 --no-figures \
-    --out $MAIN
-puzzlemdm analyze orders --splits $S --methods random --limit 50 --no-figures \
-    --out runs/order-study-sudoku-random
+(
+  puzzlemdm analyze orders --splits easy,hard,norvig_top95 --methods random --no-figures --out $A
+  puzzlemdm analyze orders --splits easy,norvig_top95 --methods top-prob,entropy --no-figures \
+      --out $A
+  puzzlemdm analyze orders --splits hard --methods margin --no-figures --out $A
+) &
+(
+  puzzlemdm analyze orders --splits medium --methods top-prob,entropy,random --no-figures \
+      --out $B
+  puzzlemdm analyze orders --splits hard --methods top-prob,entropy --no-figures --out $B
+) &
+wait
 puzzlemdm analyze orders --splits $S --methods med0.01,med0.2,med0.05 --limit 100 --no-figures \
-    --out runs/order-study-sudoku-med
-puzzlemdm analyze orders --splits $S --methods top-prob,entropy --limit 20 --no-figures \
-    --out runs/order-study-sudoku-topprob
+    --out $MAIN
 python - <<'PY'
 import json, shutil
 from pathlib import Path
 main = Path("runs/order-study-sudoku/traces")
 times = json.loads((main / "times.json").read_text())
-for extra in ("random", "med", "topprob"):
+for extra in ("whole-a", "whole-b"):
     folder = Path(f"runs/order-study-sudoku-{extra}/traces")
     times.update(json.loads((folder / "times.json").read_text()))
     for path in folder.glob("*.jsonl"):
@@ -32,19 +40,31 @@ for extra in ("random", "med", "topprob"):
 (main / "times.json").write_text(json.dumps(times, indent=2) + "\n")
 PY
 puzzlemdm analyze orders --splits $S \
-    --methods margin,top-prob,entropy,random,med0.01,med0.05,med0.2 --out $MAIN
+    --methods margin,top-prob,entropy,random,med0.01,med0.05,med0.2 --no-decode --out $MAIN
 cp $MAIN/summary.md $MAIN/summary.json benchmarks/results/order_study/
 cp -r $MAIN/figures benchmarks/results/order_study/
-# Zebra and Blocksworld: their shipped models, the first 60 of each level, every order and MED
-# (extreme Blocksworld's 9-12 blocks exceed the 8 the model reads), one process each.
+# Zebra and Blocksworld: their shipped models (the 12-layer GPU Zebra model, Blocksworld stage
+# 3), the first 60 of each level, every order and MED (extreme Blocksworld's 9-12 blocks exceed
+# the 8 the model reads), one after the other on both cores. order_study/zebra and
+# order_study/blocksworld hold the same study of the models these replaced.
+declare -A run=([zebra]=zebra-gpu [blocksworld]=blocksworld-s3)
+declare -A results=([zebra]=zebra-gpu [blocksworld]=blocksworld-stage3)
 for kind in zebra blocksworld; do
   puzzlemdm analyze orders --checkpoint puzzlemdm/checkpoints/$kind-mdm --splits easy,medium,hard \
-      --methods margin,top-prob,entropy,random,left-to-right,med0.05 --limit 60 \
-      --out runs/order-study-$kind &
+      --methods margin,top-prob,entropy,random,left-to-right,med0.05 --limit 60 --threads 2 \
+      --out runs/order-study-${run[$kind]}
+  mkdir -p benchmarks/results/order_study/${results[$kind]}
+  cp runs/order-study-${run[$kind]}/summary.{md,json} benchmarks/results/order_study/${results[$kind]}/
+  cp -r runs/order-study-${run[$kind]}/figures benchmarks/results/order_study/${results[$kind]}/
 done
-wait
-for kind in zebra blocksworld; do
-  mkdir -p benchmarks/results/order_study/$kind
-  cp runs/order-study-$kind/summary.{md,json} benchmarks/results/order_study/$kind/
-  cp -r runs/order-study-$kind/figures benchmarks/results/order_study/$kind/
+# The matched-budget models of issues 11 and 12 (6 x 128, 1,000 steps x 64 on this CPU), first
+# 100 of each split: the matched MDM and the VMD by margin, the solver-order ARM in its own order.
+S=easy,medium,hard,norvig_top95
+for run in sudoku-mdm-matched:margin:$S:mdm_matched sudoku-vmd:margin:$S:vmd \
+           sudoku-arm-solver:arm:easy,medium,hard:arm_solver; do
+  IFS=: read -r model method splits results <<<"$run"
+  puzzlemdm analyze orders --checkpoint puzzlemdm/checkpoints/$model --splits $splits \
+      --methods $method --limit 100 --no-figures --out runs/order-study-$model
+  mkdir -p benchmarks/results/order_study/$results
+  cp runs/order-study-$model/summary.{md,json} benchmarks/results/order_study/$results/
 done
