@@ -4,7 +4,10 @@
 # corpus, augmentation, backbone size (parameters within 10%), seed and 1000 steps x 64 puzzles
 # (train/sudoku-{mdm-matched,arm-l2r,arm-solver,vmd}.toml); the shipped sudoku-mdm (trained far
 # longer, on a GPU) is a reference row outside the matched comparison.
-#   bash benchmarks/matched_budget_tables.sh arm|vmd|vmd-few|latents [MODEL...]
+#   bash benchmarks/matched_budget_tables.sh arm|arm-external|vmd|vmd-few|latents [MODEL...]
+# arm-external: the matched models on the other external Sudoku sets (magictour top1465, Norvig
+# hardest, Royle 17-clue 500), whole, with LIMIT= (the shipped model's rows on them are in
+# decode_methods/ and sudoku_extreme_cpu/).
 # vmd-few: only the few-step rows (`LIMIT= THREADS=1 bash ... vmd-few mdm` and `... vmd-few vmd`,
 # side by side, made the whole-split rows of the README's table; the best-of-N and z = 0 rows
 # stay on the subsets `vmd` ran them on).
@@ -51,6 +54,8 @@ run() {  # OUT SPLITS METHODS-ARRAY-NAME BASELINE MODEL...
 case $which in
   arm) run "$results/mdm_vs_arm" easy,medium,hard,norvig_top95 arm_methods mdm/margin \
          ${@:-mdm arm-l2r arm-solver shipped-mdm} ;;
+  arm-external) run "$results/mdm_vs_arm" magictour_top1465,norvig_hardest,royle_17clue_sample500 \
+                  arm_methods mdm/margin ${@:-mdm arm-l2r arm-solver} ;;
   vmd) run "$results/mdm_vs_vmd" medium,hard vmd_methods mdm ${@:-mdm vmd} ;;  # same method
   vmd-few) run "$results/mdm_vs_vmd" medium,hard few_methods mdm ${@:-mdm vmd} ;;
   latents) ${PYTHON:-python} benchmarks/vmd_latents.py --mdm "$ckpts/sudoku-mdm-matched" \
