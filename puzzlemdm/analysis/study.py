@@ -98,7 +98,8 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
             if not config.decode and not path.is_file():
                 raise UsageError(f"--no-decode: {path} was never decoded (run without it first)")
             indices = {it.index for it in items}
-            rows = [r for r in read_rows(path) if r["index"] in indices] if path.is_file() else []
+            stored = read_rows(path) if path.is_file() else []
+            rows = [r for r in stored if r["index"] in indices]
             have = {r["index"] for r in rows}
             missing = [it for it in items if it.index not in have] if config.decode else []
             if missing:  # a new trace, or one decoded with a smaller --limit: add what it lacks
@@ -112,8 +113,7 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
                     seed=config.seed,
                     device=measured.device,
                 )
-                earlier = read_rows(path) if path.is_file() else []
-                write_rows(path, sorted(earlier + decoded, key=by_index))
+                write_rows(path, sorted(stored + decoded, key=by_index))
                 times[name] = times.get(name, 0.0) + seconds  # all the file's rows took
                 times_file.write_text(json.dumps(times, indent=2) + "\n")
                 rows = sorted(rows + decoded, key=by_index)
