@@ -86,32 +86,56 @@ def decode_arm(
     entropy = torch.zeros(batch, decisions + 1, device=device)
     margin = torch.zeros_like(entropy)
     log_likelihood = torch.zeros(batch, device=device)
-    # The stream is read token by token with the backbone's key/value cache: the givens' moves
-    # as they are, then each decision's cell token and value token as they are chosen.
+    # The stream is read token by token with the backbone's key/value cache: the start, the
+    # givens a compact stream reads as one token each, then a cell token and a value token per
+    # slot (the givens' as they are, the blanks' as they are chosen). Rows with fewer one-token
+    # givens are padded in front, hidden from every later token, so that each step of the
+    # loop below is one slot of every row.
     cache = model.backbone.new_cache()
+    linked = model.clue_links(tokens)  # a linked grid's clues tie cells: read once
+    prefix = givens if model.compact else torch.zeros_like(givens)
+    most = int(prefix.max()) if batch else 0
     cells = torch.empty(batch, 0, dtype=torch.long, device=device)  # the stream's cells so far
-    start = torch.full((batch,), -1, dtype=torch.long, device=device)
-    hidden = model.extend(model.start.expand(batch, -1), start, cells, cache)
-    cells = start[:, None]
-    for slot in range(length):
-        deciding = slot >= givens
-        t = (slot - givens).clamp(0, decisions)  # the decision's index (unused for givens)
+    padding = torch.empty(batch, 0, dtype=torch.bool, device=device)
+    padded = bool((prefix < most).any())
+    hidden = torch.zeros(batch, model.start.numel(), device=device)
+    for i in range(most + 1):
+        k = i - (most - prefix)  # <0: padding, 0: the start, j + 1: the one-token slot j
+        slot = slots.gather(1, (k - 1).clamp(0, length - 1)[:, None])[:, 0]
+        cell = torch.where(k > 0, slot, -1)
+        token = torch.where(
+            (k > 0)[:, None],
+            model.value_token(slot, values.gather(1, (k - 1).clamp_min(0)[:, None])[:, 0]),
+            model.start.expand(batch, -1) * (k == 0)[:, None],
+        )
+        hidden = model.extend(token, cell, cells, cache, linked, padding if padded else None)
+        cells = torch.cat([cells, cell[:, None]], 1)
+        padding = torch.cat([padding, (k < 0)[:, None]], 1)
+    for step in range(length - (int(prefix.min()) if batch else 0)):
+        slot = prefix + step  # [B] this step's slot in each row (past the end: idle)
+        active = slot < length
+        slot = slot.clamp_max(length - 1)
+        deciding = active & (slot >= givens)
+        t = (slot - givens).clamp(0, decisions).where(deciding, decisions)  # decision index
         if order == "model":
             rank = slots.argsort(1)
-            cell_logp = model.cell_logits(hidden, rank >= slot).log_softmax(1)
+            cell_logp = model.cell_logits(hidden, rank >= slot[:, None]).log_softmax(1)
             cell = noise(cell_logp).argmax(1)
             log_likelihood += torch.where(deciding, cell_logp[rows, cell], 0.0)
             # move the chosen cell into this slot (the placeholder there takes its old slot)
-            where, here = rank[rows, cell], slots[:, slot]
+            where, here = rank[rows, cell], slots[rows, slot]
             swapped = slots.clone()
-            swapped[:, slot] = cell
+            swapped[rows, slot] = cell
             swapped[rows, where] = here
             slots = torch.where(deciding[:, None], swapped, slots)
-        cell = slots[:, slot]
-        hidden = model.extend(model.cell_token(cell), cell, cells, cache)
+        cell = slots[rows, slot]
+        hidden = model.extend(
+            model.cell_token(cell), cell, cells, cache, linked, padding if padded else None
+        )
         cells = torch.cat([cells, cell[:, None]], 1)
+        padding = torch.cat([padding, torch.zeros_like(padding[:, :1])], 1)
         value_logp = model.value_logits(hidden, allowed[rows, cell]).log_softmax(1)
-        value = torch.where(deciding, noise(value_logp).argmax(1), values[:, slot])
+        value = torch.where(deciding, noise(value_logp).argmax(1), values[rows, slot])
         probs = value_logp.exp()
         top = probs.topk(2, dim=1).values
         entropy[rows, t] += torch.where(deciding, -(probs * value_logp).sum(1), 0.0)
@@ -119,10 +143,12 @@ def decode_arm(
         log_likelihood += torch.where(deciding, value_logp[rows, value], 0.0)
         chosen_cell[rows, t] = torch.where(deciding, cell, chosen_cell[rows, t])
         chosen_value[rows, t] = torch.where(deciding, value, chosen_value[rows, t])
-        values[:, slot] = value
-        if slot + 1 < length:
-            hidden = model.extend(model.value_token(cell, value), cell, cells, cache)
+        values[rows, slot] = torch.where(active, value, values[rows, slot])
+        if step + 1 < length - (int(prefix.min()) if batch else 0):
+            token = model.value_token(cell, value)
+            hidden = model.extend(token, cell, cells, cache, linked, padding if padded else None)
             cells = torch.cat([cells, cell[:, None]], 1)
+            padding = torch.cat([padding, torch.zeros_like(padding[:, :1])], 1)
     chosen_cell, chosen_value = chosen_cell[:, :decisions], chosen_value[:, :decisions]
     entropy, margin = entropy[:, :decisions], margin[:, :decisions]
     out = tokens.clone().scatter_(1, slots, values)

@@ -21,11 +21,22 @@ from torch import nn
 class LinkedTypes(NamedTuple):
     """The grid's static types [L, L] plus, per row, a few typed pairs: entry n ties query
     `queries[n]` to key `keys[n]` in row `rows[n]` with type `types[n]` (sparse: a clue links a
-    handful of the L * L pairs, and a dense per-row one-hot would cost more than the model)."""
+    handful of the L * L pairs, and a dense per-row one-hot would cost more than the model).
+    A stream whose static types differ by row (an ARM's) gives them as a one-hot
+    [B, L, L, S] over the first S types instead."""
 
     static: torch.Tensor
     rows: torch.Tensor
     queries: torch.Tensor
+    keys: torch.Tensor
+    types: torch.Tensor
+
+
+class StreamLinks(NamedTuple):
+    """The linked types of one new stream token per row (see Attention.extend): entry n adds
+    type `types[n]` to its pair with key `keys[n]` in row `rows[n]`."""
+
+    rows: torch.Tensor
     keys: torch.Tensor
     types: torch.Tensor
 
@@ -81,11 +92,15 @@ class Attention(nn.Module):
         q, k, v = (t.transpose(1, 2) for t in (q, k, v))  # [B, H, L, Dh]
         bias = attn_mask
         if self.relation_bias is not None and isinstance(relation, LinkedTypes):
-            static = self.relation_bias[relation.static].permute(2, 0, 1).to(x.dtype)
-            # Written in SDPA's [B, H, L, L] layout from the start: a zero [B, L, L, H] buffer
-            # added through a permuted view cost more than the attention itself.
+            if relation.static.is_floating_point():  # one-hot [B, L, L, S]: see Backbone
+                first = self.relation_bias[: relation.static.shape[-1]].to(x.dtype)
+                rel = (relation.static.to(x.dtype) @ first).permute(0, 3, 1, 2).contiguous()
+            else:
+                static = self.relation_bias[relation.static].permute(2, 0, 1).to(x.dtype)
+                # Written in SDPA's [B, H, L, L] layout from the start: a zero [B, L, L, H]
+                # buffer added through a permuted view cost more than the attention itself.
+                rel = static.expand(b, -1, -1, -1).contiguous()
             heads = torch.arange(self.n_heads, device=x.device)
-            rel = static.expand(b, -1, -1, -1).contiguous()
             rel = rel.index_put(
                 (relation.rows[:, None], heads, relation.queries[:, None], relation.keys[:, None]),
                 self.relation_bias[relation.types].to(x.dtype),
@@ -110,11 +125,18 @@ class Attention(nn.Module):
         return self.proj(y.transpose(1, 2).reshape(b, length, d))
 
     def extend(
-        self, x: torch.Tensor, relation: torch.Tensor | None, cache: list[torch.Tensor]
+        self,
+        x: torch.Tensor,
+        relation: torch.Tensor | None,
+        cache: list[torch.Tensor],
+        linked: StreamLinks | None = None,
+        hidden_keys: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """One new token per row of a causal stream: x [B, 1, D] attends to the cached keys and
         values of the tokens before it (`cache` = [K, V], [B, H, T, Dh], extended in place)
-        and to itself; relation [B, 1, T + 1] (types of its pairs with them and itself)."""
+        and to itself; relation [B, 1, T + 1] (types of its pairs with them and itself);
+        `linked`: the types its row's clues add on top, to some of those keys; `hidden_keys`
+        [B, T + 1]: keys it must not attend to (padding)."""
         b, _, d = x.shape
         q, k, v = self.qkv(x).view(b, 1, 3, self.n_heads, d // self.n_heads).unbind(2)
         q, k, v = (t.transpose(1, 2) for t in (q, k, v))  # [B, H, 1, Dh]
@@ -123,6 +145,17 @@ class Attention(nn.Module):
         bias = None
         if self.relation_bias is not None and relation is not None:
             bias = self.relation_bias[relation].permute(0, 3, 1, 2).to(q.dtype)  # [B, H, 1, T+1]
+            if linked is not None:
+                heads = torch.arange(self.n_heads, device=x.device)
+                bias = bias.index_put(
+                    (linked.rows[:, None], heads, torch.zeros_like(heads), linked.keys[:, None]),
+                    self.relation_bias[linked.types].to(q.dtype),
+                    accumulate=True,
+                )
+        if hidden_keys is not None:
+            blocked = torch.zeros(hidden_keys.shape, dtype=q.dtype, device=q.device)
+            blocked = blocked.masked_fill(hidden_keys, float("-inf"))[:, None, None, :]
+            bias = blocked if bias is None else bias + blocked
         y = F.scaled_dot_product_attention(q, cache[0], cache[1], attn_mask=bias)
         return self.proj(y.transpose(1, 2).reshape(b, 1, d))
 
@@ -150,10 +183,15 @@ class Block(nn.Module):
         return x + self.mlp(self.norm2(x))
 
     def extend(
-        self, x: torch.Tensor, relation: torch.Tensor | None, cache: list[torch.Tensor]
+        self,
+        x: torch.Tensor,
+        relation: torch.Tensor | None,
+        cache: list[torch.Tensor],
+        linked: StreamLinks | None = None,
+        hidden_keys: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """`forward` for one new token of a causal stream (see Attention.extend)."""
-        x = x + self.attn.extend(self.norm1(x), relation, cache)
+        x = x + self.attn.extend(self.norm1(x), relation, cache, linked, hidden_keys)
         return x + self.mlp(self.norm2(x))
 
 
@@ -203,7 +241,12 @@ class Backbone(nn.Module):
         return [[None, None] for _ in self.blocks]
 
     def extend(
-        self, x: torch.Tensor, relation: torch.Tensor | None, cache: list[list[torch.Tensor]]
+        self,
+        x: torch.Tensor,
+        relation: torch.Tensor | None,
+        cache: list[list[torch.Tensor]],
+        linked: StreamLinks | None = None,
+        hidden_keys: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """A causal backbone's output [B, 1, D] for one new token x [B, 1, D] (coordinates
         included) after the tokens `cache` holds: the same as `forward` on the whole stream,
@@ -211,5 +254,5 @@ class Backbone(nn.Module):
         if not self.cfg.causal:
             raise ValueError("only a causal backbone extends a stream token by token")
         for block, kv in zip(self.blocks, cache, strict=True):
-            x = block.extend(x, relation, kv)
+            x = block.extend(x, relation, kv, linked, hidden_keys)
         return self.norm(x)

@@ -46,7 +46,10 @@ class LinkedRelation(nn.Module):
         self.register_buffer("pair_type", long(pair_roles), persistent=False)
 
     def forward(self, tokens: torch.Tensor) -> LinkedTypes:
-        named = lambda positions: self.target[tokens[:, positions].clamp(0, len(self.target) - 1)]  # noqa: E731
+        def named(positions: torch.Tensor) -> torch.Tensor:  # a masked pointer names nothing
+            token = tokens[:, positions]
+            return torch.where(token >= 0, self.target[token.clamp(0, len(self.target) - 1)], -1)
+
         batch = torch.arange(tokens.shape[0], device=tokens.device)[:, None]
         cell = named(self.member_pointer)  # [B, P * S]; -1: the pointer names nothing
         head = tokens[:, self.pair_head].clamp(0, self.heads - 1)

@@ -38,11 +38,14 @@ class ModelConfig:
     family: str = "mdm"  # mdm | arm | vmd (puzzlemdm.model.families)
     order: str = ""  # an ARM's training order (left-to-right | solver)
     latent: dict[str, int] = field(default_factory=dict)  # a VMD's LatentConfig
+    stream: str = "pairs"  # an ARM's stream (model.arm.STREAMS): two tokens a given, or one
 
     def to_dict(self) -> dict[str, Any]:
         out = {"backbone": asdict(self.backbone), "grid": self.grid, "family": self.family}
         if self.order:
             out["order"] = self.order
+        if self.stream != "pairs":
+            out["stream"] = self.stream
         if self.latent:
             out["latent"] = dict(self.latent)
         return out
@@ -56,6 +59,7 @@ class ModelConfig:
             str(data.get("family", "mdm")),
             str(data.get("order", "")),
             dict(data.get("latent", {})),
+            str(data.get("stream", "pairs")),
         )
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from puzzlemdm.model.arm import ARM_ORDERS
+from puzzlemdm.model.arm import ARM_ORDERS, STREAMS
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.mdm import PRECISIONS
 
@@ -55,6 +55,7 @@ class ObjectiveConfig:
 
     family: str = "mdm"  # mdm | arm | vmd
     order: str = "left-to-right"  # ARM: left-to-right | solver (the kind's solver_order)
+    stream: str = "pairs"  # ARM: a given as two tokens (pairs) or one (compact; cheaper)
     # VMD: loss = MDM loss + beta * KL(q(z | x_0, x_t) || N(0, I)) per target token, beta
     # rising linearly over `beta_warmup` steps, each z dimension's KL floored at `free_bits`
     # nats (the floor keeps the posterior from collapsing onto the prior early).
@@ -132,6 +133,11 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(
             f"[objective] order must be one of {', '.join(ARM_ORDERS)}, "
             f"not {config.objective.order!r}"
+        )
+    if config.objective.family == "arm" and config.objective.stream not in STREAMS:
+        raise ValueError(
+            f"[objective] stream must be one of {', '.join(STREAMS)}, "
+            f"not {config.objective.stream!r}"
         )
     if not config.optim.relation_lr_scale > 0:
         raise ValueError(

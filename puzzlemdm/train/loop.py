@@ -92,7 +92,14 @@ def build_model(cfg: TrainConfig, data: TokenSet) -> torch.nn.Module:
         if o.family == "vmd"
         else {}
     )
-    config = ModelConfig(backbone, data.spec.signature(), o.family, o.order if arm else "", latent)
+    config = ModelConfig(
+        backbone,
+        data.spec.signature(),
+        o.family,
+        o.order if arm else "",
+        latent,
+        o.stream if arm else "pairs",
+    )
     return build(config, data.spec)
 
 

@@ -36,7 +36,7 @@ def objective_for(cfg: TrainConfig) -> Objective:
         order = decision_order(tokens, rank)  # left to right when there are no ranks
         values = target.gather(1, order)
         with computing_in(tokens.device.type, dtype):
-            cells, value_logits = model(order, values, allowed)
+            cells, value_logits = model(order, values, allowed, tokens)
         return arm_loss(cells, value_logits, order, values, tokens < 0), {}
 
     def vmd(model, tokens, target, allowed, rank, generator, step):

@@ -24,9 +24,11 @@ def augment(
     allowed: torch.Tensor,
     spec: GridSpec,
     generator: torch.Generator | None = None,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    carry: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, ...]:
     """One random value relabelling and attribute order per row of (puzzle tokens, solution
-    tokens, allowed values)."""
+    tokens, allowed values). `carry` [B, L] (e.g. each cell's rank in a solver's order) moves
+    with its cell and is returned fourth."""
     houses, attributes = shape(spec)
     batch = tokens.shape[0]
     cells = houses * attributes
@@ -50,7 +52,15 @@ def augment(
         1, origin[:, :, None].expand(batch, cells, allowed.shape[-1])
     )
     allowed = torch.cat([cell_allowed, allowed[:, cells:]], 1)
-    return tokens, target, pin_givens(tokens, allowed, spec.vocab)
+    allowed = pin_givens(tokens, allowed, spec.vocab)
+    if carry is None:
+        return tokens, target, allowed
+    return (
+        tokens,
+        target,
+        allowed,
+        torch.cat([carry[:, :cells].gather(1, origin), carry[:, cells:]], 1),
+    )
 
 
 def _transform(
