@@ -1,0 +1,51 @@
+"""benchmarks/test_time_compute.py: the accuracy-vs-NFE figure keeps to the model alone and to
+one device."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "test_time_compute.py"
+
+
+def script():
+    spec = importlib.util.spec_from_file_location("test_time_compute", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def row(method: str, nfe: float, accuracy: float) -> dict:
+    return {
+        "split": "norvig_top95", "method": method, "puzzles": 95, "accuracy": accuracy,
+        "accuracy_ci95": [accuracy - 0.1, min(1.0, accuracy + 0.1)], "mean_nfe": nfe,
+    }  # fmt: skip
+
+
+def summary(*devices: str) -> dict:
+    return {
+        "runs": [{"device": d, "checkpoint": "ckpt"} for d in devices],
+        "methods": [
+            row("margin", 60.0, 0.57), row("bon8-vf", 480.0, 0.83),
+            row("guided", 0.0, 1.0), row("mrv", 0.0, 1.0),
+        ],
+    }  # fmt: skip
+
+
+def test_the_figure_plots_the_model_alone_and_writes_its_table(tmp_path):
+    (tmp_path / "summary.json").write_text(json.dumps(summary("cpu")))
+    script().main(str(tmp_path))
+    text = (tmp_path / "accuracy_vs_nfe.md").read_text()
+    assert "| norvig_top95 | margin | 95 | 60.0 | 57.0 (47.0-67.0) |" in text
+    assert "bon8-vf" in text and "guided" not in text and "mrv" not in text
+    assert (tmp_path / "accuracy_vs_nfe.png").stat().st_size > 0
+
+
+def test_rows_from_two_devices_are_not_drawn_in_one_figure(tmp_path):
+    (tmp_path / "summary.json").write_text(json.dumps(summary("cpu", "cuda")))
+    with pytest.raises(SystemExit, match="mixes devices"):
+        script().main(str(tmp_path))
