@@ -129,12 +129,12 @@ class AutoregressiveModel(nn.Module):
         ends = layout.value_index[:, -1:]
         return out.where(torch.arange(layout.length, device=out.device) < ends, -1)
 
-    def stream_relations(self, cells: torch.Tensor) -> torch.Tensor:
-        """[B, T, T] relation types between stream tokens of `cells` [B, T]: a token relates to
-        another as their cells do (the two tokens of one cell as the cell to itself); the start
-        and padding have their own type."""
-        types = self.relation[cells.clamp_min(0)[:, :, None], cells.clamp_min(0)[:, None, :]]
-        start = (cells[:, :, None] < 0) | (cells[:, None, :] < 0)
+    def stream_relations(self, queries: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        """[B, Q, K] relation types between stream tokens of cells `queries` [B, Q] and `keys`
+        [B, K]: a token relates to another as their cells do (the two tokens of one cell as the
+        cell to itself); the start and padding (cell -1) have their own type."""
+        types = self.relation[queries.clamp_min(0)[:, :, None], keys.clamp_min(0)[:, None, :]]
+        start = (queries[:, :, None] < 0) | (keys[:, None, :] < 0)
         return torch.where(start, self.start_relation, types)
 
     def clue_links(self, puzzle: torch.Tensor | None) -> LinkedTypes | None:
@@ -164,7 +164,7 @@ class AutoregressiveModel(nn.Module):
         kept = (queries >= 0) & (keys >= 0) & (queries < ends) & (keys < ends)
         rows = linked.rows[:, None, None].expand(-1, 2, 2)[kept]
         types = linked.types[:, None, None].expand(-1, 2, 2)[kept]
-        static = F.one_hot(self.stream_relations(cells), self.start_relation + 1).float()
+        static = F.one_hot(self.stream_relations(cells, cells), self.start_relation + 1).float()
         return LinkedTypes(static, rows, queries[kept], keys[kept], types)
 
     def hidden(
@@ -186,7 +186,7 @@ class AutoregressiveModel(nn.Module):
         cells = self.stream_cells(order, layout)
         linked = self.clue_links(puzzle)
         relation = (
-            self.stream_relations(cells)
+            self.stream_relations(cells, cells)
             if linked is None
             else self.stream_links(order, layout, cells, linked)
         )
@@ -201,13 +201,6 @@ class AutoregressiveModel(nn.Module):
         """The embedding [..., D] of the value tokens: the value written there, and where."""
         where = self.backbone.embed_coordinates(self.coords[cells])
         return where + self.value_embedding(values) + self.token_type.weight[1]
-
-    def pair_types(self, cell: torch.Tensor, cells: torch.Tensor) -> torch.Tensor:
-        """[B, 1, T] relation types of a new token of cell `cell` [B] with tokens of cells
-        `cells` [B, T] (-1 = the start token, which has its own type)."""
-        types = self.relation[cell.clamp_min(0)[:, None], cells.clamp_min(0)]
-        start = (cell[:, None] < 0) | (cells < 0)
-        return torch.where(start, self.start_relation, types)[:, None]
 
     def extend(
         self,
@@ -224,7 +217,7 @@ class AutoregressiveModel(nn.Module):
         the puzzle's `clue_links` on a clue-linked grid; `padding` [B, T]: earlier tokens it
         must not see (rows aligned by padding in front)."""
         stream = torch.cat([cells, cell[:, None]], 1)
-        relation = self.pair_types(cell, stream)
+        relation = self.stream_relations(cell[:, None], stream)
         links = None if linked is None else token_links(linked, cell, stream)
         hidden_keys = None
         if padding is not None:
