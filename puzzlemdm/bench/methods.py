@@ -68,6 +68,16 @@ METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
     "bon128-vf": (MethodConfig(paths=128, select="verified-first"), False),
     "bon8-vf-repair": (MethodConfig(paths=8, select="verified-first", repair=True), False),
     "bon16-vf-repair": (MethodConfig(paths=16, select="verified-first", repair=True), False),
+    "remask4": (MethodConfig(remask_rounds=4), False),
+    "remask4-vf": (MethodConfig(remask_rounds=4, select="verified-first"), False),
+    "remask8-f25-vf": (
+        MethodConfig(remask_rounds=8, remask_fraction=0.25, select="verified-first"),
+        False,
+    ),
+    "remask8-f50-vf": (
+        MethodConfig(remask_rounds=8, remask_fraction=0.5, select="verified-first"),
+        False,
+    ),
     "smc8": (MethodConfig(smc_particles=8, smc_lambda=1.0, smc_every=5), False),
     "infogain8": (MethodConfig(info_gain=True, candidates=8), False),
 }

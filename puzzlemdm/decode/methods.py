@@ -14,6 +14,7 @@ import torch
 from puzzlemdm.decode.bon import SELECTIONS, best_of_n
 from puzzlemdm.decode.core import decode_path
 from puzzlemdm.decode.infogain import info_gain
+from puzzlemdm.decode.remask import remask_loop
 from puzzlemdm.decode.repair import Violated, repair
 from puzzlemdm.decode.rules import Verifier, differ_verifier
 from puzzlemdm.decode.smc import smc
@@ -45,6 +46,10 @@ class MethodConfig:
     repair_scope: str = "unit"
     repair_prune: bool = True  # re-decode with the rules applied
     prune: bool = False  # exclude values the rules forbid while decoding
+    remask_rounds: int = 0  # re-masking loop after the path (> 0 turns it on; decode.remask)
+    remask_groups: int = 8
+    remask_threshold: float = 0.5
+    remask_fraction: float = 0.0  # share of decisions re-opened by low margin every round
     # Autoregressive models only (puzzlemdm.decode.arm): whose order, and the Gumbel scale of
     # their best-of-N paths (1.0 = sampling from the model).
     arm_order: str = "auto"  # auto | model | left-to-right | given (a solver's, oracle)
@@ -62,6 +67,10 @@ class MethodConfig:
         chosen = [self.paths > 1, self.smc_particles > 1, self.info_gain]
         if sum(chosen) > 1:
             raise ValueError("choose at most one of best-of-N paths, SMC particles, info-gain")
+        if self.remask_rounds < 0 or self.remask_groups < 1:
+            raise ValueError("remask_rounds must be >= 0 and remask_groups >= 1")
+        if not 0 < self.remask_threshold <= 1:
+            raise ValueError("remask_threshold is a probability: choose it in (0, 1]")
 
     @property
     def name(self) -> str:
@@ -91,6 +100,10 @@ class MethodConfig:
             label += f"+infogain{self.candidates}"
         if self.repair:
             label += f"+repair{self.repair_rounds}"
+        if self.remask_rounds:
+            label += f"+remask{self.remask_rounds}g{self.remask_groups}"
+            label += f"f{self.remask_fraction:g}" if self.remask_fraction else ""
+            label += "-vf" if self.select == "verified-first" and self.paths == 1 else ""
         return label
 
 
@@ -179,6 +192,22 @@ def run_method(
             verifier=verifier,
             violations=violations,
             generator=generator,
+        )
+    if method.remask_rounds:
+        result = remask_loop(
+            model,
+            tokens,
+            allowed,
+            result,
+            rounds=method.remask_rounds,
+            groups=method.remask_groups,
+            threshold=method.remask_threshold,
+            fraction=method.remask_fraction,
+            noise=method.path_noise if method.remask_fraction > 0 else 0.0,
+            config=method.step,
+            verifier=selection["verifier"] if method.select == "verified-first" else None,
+            generator=generator,
+            differ=prune,
         )
     result.info.setdefault("method", method.name)
     return result
