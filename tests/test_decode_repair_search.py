@@ -257,3 +257,16 @@ def test_a_failing_model_call_reaches_every_search_instead_of_hanging():
     puzzles = [p for p, _ in hard_puzzles(3)]
     with pytest.raises(RuntimeError, match="batched model call failed"):
         guided_search_batch(Broken(), SUDOKU, puzzles, SPEC9)
+
+
+def test_branching_among_the_fewest_values_with_a_clueless_model_is_mrv():
+    # Every margin ties, so the model's choice among the fewest-valued positions is the first
+    # of them and its value order ascending: MRV itself, node for node.
+    puzzles = [p for p, _ in hard_puzzles(8)]
+    flat = FixedLogits(torch.zeros(1, 81, 9, dtype=torch.float64))
+    fewest = [guided_search(flat, SUDOKU, p, SPEC9, branch="fewest").nodes for p in puzzles]
+    assert fewest == [classical_nodes(SUDOKU, p, SPEC9) for p in puzzles]
+    anywhere = [guided_search(flat, SUDOKU, p, SPEC9).nodes for p in puzzles]
+    assert anywhere != fewest  # the margin rule would branch on the first open position
+    with pytest.raises(ValueError, match="branch rule"):
+        guided_search(flat, SUDOKU, puzzles[0], SPEC9, branch="widest")

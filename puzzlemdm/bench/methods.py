@@ -46,7 +46,12 @@ from puzzlemdm.solving import UsageError
 
 STDERR = Console(stderr=True)  # the progress bar's (shown on a terminal only)
 MED = StepConfig(schedule="med", med_lambda=0.2)
-GUIDED = {"guided": False, "guided-siblings": True}  # name -> siblings
+# name -> (siblings, branch): see decode.guided.ModelChooser
+GUIDED = {
+    "guided": (False, "margin"),
+    "guided-siblings": (True, "margin"),
+    "guided-fewest": (False, "fewest"),
+}
 # name -> (method, cheap): the model's methods. Guided search works on puzzles, not token
 # batches; the kind's classical solvers join by name (see `lookup`).
 METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
@@ -61,6 +66,7 @@ METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
     "med-repair": (MethodConfig(step=MED, repair=True), True),
     "guided": ("guided", True),
     "guided-siblings": ("guided-siblings", True),
+    "guided-fewest": ("guided-fewest", True),
     "bon8": (MethodConfig(paths=8), False),
     "bon4-vf": (MethodConfig(paths=4, select="verified-first"), False),
     "bon8-vf": (MethodConfig(paths=8, select="verified-first"), False),
@@ -258,13 +264,15 @@ def run_guided(
     items: list[Item],
     siblings: bool,
     node_limit: int,
+    branch: str = "margin",
 ) -> list[dict[str, Any]]:
     """Guided search on a chunk, one search after another (a pass per node, so that the time
     and passes per puzzle are those of a lone search); one row per puzzle."""
     puzzles = [it.record.puzzle for it in items]
     result = guided_search_batch(
-        model, kind, puzzles, spec, node_limit=node_limit, batched=False, siblings=siblings
-    )
+        model, kind, puzzles, spec, node_limit=node_limit, batched=False, siblings=siblings,
+        branch=branch,
+    )  # fmt: skip
     final = result.tokens.cpu().numpy()
     rows = []
     for b, (puzzle, item) in enumerate(zip(puzzles, items, strict=True)):
@@ -360,8 +368,10 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
                     if name in kind.solvers:
                         rows = [run_classical(kind, it, name) for it in chunk]
                     elif isinstance(method, str):
-                        siblings = GUIDED[method]
-                        rows = run_guided(model, kind, spec, chunk, siblings, config.node_limit)
+                        siblings, branch = GUIDED[method]
+                        rows = run_guided(
+                            model, kind, spec, chunk, siblings, config.node_limit, branch
+                        )
                     else:
                         seed = zlib.crc32(f"{config.seed}/{split}/{name}/{chunk[0].index}".encode())
                         rows = run_batch(model, kind, spec, chunk, method, seed, device)
@@ -422,12 +432,12 @@ def report(out: Path, baseline: str, seed: int) -> dict[str, Any]:
             common = sorted(set(rows) & set(base))
             if common:
                 paired.append(pair(split, name, baseline, base, rows, common, seed))
-        if name == "guided":  # against every classical search of the split that counts nodes
+        if name in GUIDED:  # against every classical search of the split that counts nodes
             for other in sorted(m for s, m in table if s == split and is_classical(m)):
                 against = table[(split, other)]
                 common = sorted(set(rows) & set(against))
                 if common and all("nodes" in against[i] for i in common):
-                    nodes.append(compare_nodes(split, other, rows, against, common))
+                    nodes.append(compare_nodes(split, name, other, rows, against, common))
     headers = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
     checkpoints = {h.get("weights_sha256", h["checkpoint"]) for h in headers}
     if len(checkpoints) > 1:
@@ -470,6 +480,7 @@ def pair(
 
 def compare_nodes(
     split: str,
+    method: str,
     classical: str,
     guided: dict[str, dict],
     against: dict[str, dict],
@@ -480,6 +491,7 @@ def compare_nodes(
     m = np.array([against[i]["nodes"] for i in common])
     return {
         "split": split,
+        "method": method,
         "classical": classical,
         "puzzles": len(common),
         "guided_mean_nodes": float(g.mean()),
@@ -564,13 +576,13 @@ def markdown(summary: dict[str, Any]) -> str:
             "",
             "Guided search vs a classical search (the kind's propagation), nodes per puzzle:",
             "",
-            "| split | classical | puzzles | guided mean / median | classical mean / median "
-            "| fewer / equal / more | geo-mean ratio |",
-            "|---|---|---|---|---|---|---|",
+            "| split | method | classical | puzzles | guided mean / median "
+            "| classical mean / median | fewer / equal / more | geo-mean ratio |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for s in summary["nodes"]:
             lines.append(
-                f"| {s['split']} | {s['classical']} | {s['puzzles']} | "
+                f"| {s['split']} | {s['method']} | {s['classical']} | {s['puzzles']} | "
                 f"{s['guided_mean_nodes']:.1f} / {s['guided_median_nodes']:.0f} | "
                 f"{s['classical_mean_nodes']:.1f} / {s['classical_median_nodes']:.0f} | "
                 f"{s['fewer']} / {s['equal']} / {s['more']} | {s['geomean_ratio']:.2f} |"

@@ -35,6 +35,7 @@ from puzzlemdm.puzzles.grid import MASK, GridSpec
 BRANCH_NODE_LIMIT = 10_000
 
 Choice = tuple[int, list[int]] | None
+BRANCHES = ("margin", "fewest")  # where the model branches (ModelChooser)
 
 
 @dataclass
@@ -72,7 +73,11 @@ class ModelChooser:
 
     With `siblings`, it also evaluates all children of a branching in one forward pass before
     the search visits them (`prefetch`), so that a backtrack to a sibling costs no pass of its
-    own: fewer sequential passes, more rows (children never visited are evaluated too)."""
+    own: fewer sequential passes, more rows (children never visited are evaluated too).
+
+    `branch`: "margin" branches where the model is surest; "fewest" among the positions with
+    the fewest allowed values (MRV's), where the model is surest there. Either way the values
+    are tried in the model's order."""
 
     def __init__(
         self,
@@ -80,8 +85,11 @@ class ModelChooser:
         device: torch.device,
         forward: Forward | None = None,
         siblings: bool = False,
+        branch: str = "margin",
     ) -> None:
-        self.model, self.device = model, device
+        if branch not in BRANCHES:
+            raise ValueError(f"unknown branch rule {branch!r}; choose from {', '.join(BRANCHES)}")
+        self.model, self.device, self.branch = model, device, branch
         self.forward = forward or (lambda t, a: log_probs(model, t, a))
         self.calls = 0  # forward passes, one after another
         self.rows = 0  # grids evaluated by them
@@ -109,6 +117,10 @@ class ModelChooser:
             float(denoising_entropy(scores.entropy(logp)[None], open_positions[None])[0])
         )
         margin = scores.margin(logp).masked_fill(~open_positions, float("-inf"))
+        if self.branch == "fewest":
+            counts = allowed_t.sum(1)
+            fewest = counts.masked_fill(~open_positions, allowed_t.shape[1] + 1).min()
+            margin = margin.masked_fill(counts != fewest, float("-inf"))
         position = int(margin.argmax())
         ranked = logp[position].argsort(descending=True, stable=True).tolist()
         return position, [v for v in ranked if allowed[position, v]]
@@ -335,14 +347,16 @@ def guided_search(
     node_limit: int | None = None,
     forward: Forward | None = None,
     siblings: bool = False,
+    branch: str = "margin",
 ) -> GuidedResult:
     """Solve `puzzle` by the kind's propagation + depth-first search branching where the model
     is surest (on the token grid `spec`, the model's).
 
     `forward` replaces the model call (a BatchedForward's, to share passes between searches);
-    `siblings` evaluates the children of each branching together (ModelChooser)."""
+    `siblings` evaluates the children of each branching together, `branch` picks where to
+    branch (ModelChooser)."""
     start = time.perf_counter()
-    chooser = ModelChooser(model, model_device(model), forward, siblings)
+    chooser = ModelChooser(model, model_device(model), forward, siblings, branch)
     solved = kind_search(kind, puzzle, spec, chooser, node_limit)
     stats = solved.stats
     return GuidedResult(
@@ -366,6 +380,7 @@ def search_together(
     spec: GridSpec,
     node_limit: int | None = None,
     siblings: bool = False,
+    branch: str = "margin",
 ) -> list[GuidedResult]:
     """`guided_search` on every puzzle at once, one thread per search, sharing forward passes."""
     shared = BatchedForward(model, len(puzzles))
@@ -383,6 +398,7 @@ def search_together(
                 node_limit=node_limit,
                 forward=forward,
                 siblings=siblings,
+                branch=branch,
             )
         except BaseException as exc:
             errors.append(exc)
@@ -435,6 +451,7 @@ def guided_search_batch(
     compare_classical: bool = False,
     batched: bool = True,
     siblings: bool = False,
+    branch: str = "margin",
 ) -> DecodeResult:
     """`guided_search` on each puzzle, as a DecodeResult over the token grid `spec`.
 
@@ -447,14 +464,17 @@ def guided_search_batch(
     order) when `compare_classical`. `batched`: the searches run together and share forward
     passes (BatchedForward); off, one after another with a pass per node. `siblings`: each
     branching's children are evaluated in one pass too (info["rows"] counts the grids).
+    `branch`: where the model branches (ModelChooser).
     """
     start = time.perf_counter()
     device = model_device(model)
     outs = (
-        search_together(model, kind, puzzles, spec, node_limit, siblings)
+        search_together(model, kind, puzzles, spec, node_limit, siblings, branch)
         if batched
         else [
-            guided_search(model, kind, puzzle, spec, node_limit=node_limit, siblings=siblings)
+            guided_search(
+                model, kind, puzzle, spec, node_limit=node_limit, siblings=siblings, branch=branch
+            )
             for puzzle in puzzles
         ]
     )
