@@ -126,3 +126,18 @@ class EarlyMistake(Oracle):
         wrong[self.solution[self.twin]] = 0.999
         probs[early, self.cell] = wrong
         return restrict(probs.log(), allowed)
+
+
+# A 4x4 Sudoku (boxes 2x2) and its solution as tokens (value - 1), for decoding tests.
+SOLUTION = torch.tensor([0, 1, 2, 3, 2, 3, 0, 1, 1, 0, 3, 2, 3, 2, 1, 0])
+GIVENS = [0, 3, 10, 15]
+
+
+def grid(givens: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Tokens with only the positions `givens` filled from SOLUTION; all values allowed."""
+    tokens = torch.full((1, 16), MASK)
+    tokens[0, givens] = SOLUTION[givens]
+    allowed = torch.ones(1, 16, 4, dtype=torch.bool)
+    allowed[0, givens] = False
+    allowed[0, givens, SOLUTION[givens]] = True
+    return tokens, allowed

@@ -3,7 +3,7 @@
 import math
 
 import torch
-from decode_toys import Counting, EarlyMistake, Oracle
+from decode_toys import GIVENS, SOLUTION, Counting, EarlyMistake, Oracle, grid
 
 from puzzlemdm.decode import MethodConfig, run_method
 from puzzlemdm.decode.core import decode_path
@@ -13,17 +13,15 @@ from puzzlemdm.puzzles.grid import MASK
 from puzzlemdm.puzzles.sudoku.tokens import sudoku_spec
 
 DIFFER = torch.as_tensor(sudoku_spec(2, 2).differ)
-SOLUTION = torch.tensor([0, 1, 2, 3, 2, 3, 0, 1, 1, 0, 3, 2, 3, 2, 1, 0])  # tokens = value - 1
-GIVENS = [0, 3, 10, 15]
 
 
-def grid(givens: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
-    tokens = torch.full((1, 16), MASK)
-    tokens[0, givens] = SOLUTION[givens]
-    allowed = torch.ones(1, 16, 4, dtype=torch.bool)
-    allowed[0, givens] = False
-    allowed[0, givens, SOLUTION[givens]] = True
-    return tokens, allowed
+def stubborn_path():
+    """A model sure of a grid with a duplicate (cell 5 = cell 4), and its first path."""
+    stubborn = SOLUTION.clone()
+    stubborn[5] = stubborn[4]
+    model = Counting(Oracle(stubborn, 4, confidence=0.99))
+    tokens, allowed = grid(GIVENS)
+    return stubborn, model, tokens, allowed, decode_path(model, tokens, allowed)
 
 
 def test_self_check_scores_every_decision_once_in_groups_calls():
@@ -74,11 +72,7 @@ def test_the_loop_fixes_an_early_mistake_the_self_check_sees():
 
 def test_a_self_consistent_wrong_answer_is_a_fixed_point_the_loop_cannot_see():
     # The model believes a grid with a duplicate, everywhere: its check doubts nothing.
-    stubborn = SOLUTION.clone()
-    stubborn[5] = stubborn[4]
-    model = Counting(Oracle(stubborn, 4, confidence=0.99))
-    tokens, allowed = grid(GIVENS)
-    first = decode_path(model, tokens, allowed)
+    stubborn, model, tokens, allowed, first = stubborn_path()
     out = remask_loop(model, tokens, allowed, first, rounds=3, groups=2)
     assert out.info["remask_rounds"].tolist() == [0]
     assert out.tokens[0].tolist() == stubborn.tolist()
@@ -86,11 +80,7 @@ def test_a_self_consistent_wrong_answer_is_a_fixed_point_the_loop_cannot_see():
 
 
 def test_with_a_fraction_every_round_runs_until_the_verifier_accepts():
-    stubborn = SOLUTION.clone()
-    stubborn[5] = stubborn[4]
-    model = Counting(Oracle(stubborn, 4, confidence=0.99))
-    tokens, allowed = grid(GIVENS)
-    first = decode_path(model, tokens, allowed)
+    _, model, tokens, allowed, first = stubborn_path()
     out = remask_loop(
         model, tokens, allowed, first, rounds=2, groups=1, fraction=0.25,
         verifier=differ_verifier(DIFFER),

@@ -5,7 +5,16 @@ from pathlib import Path
 
 import pytest
 import torch
-from decode_toys import Counting, EarlyMistake, FixedLogits, LinearToy, Oracle
+from decode_toys import (
+    GIVENS,
+    SOLUTION,
+    Counting,
+    EarlyMistake,
+    FixedLogits,
+    LinearToy,
+    Oracle,
+    grid,
+)
 
 from puzzlemdm.decode import (
     MethodConfig,
@@ -30,17 +39,6 @@ SUDOKU = get_kind("sudoku")
 SPEC = sudoku_spec(2, 2)  # 4x4: rows of 4, boxes 2x2
 SPEC9 = sudoku_spec(3, 3)
 DIFFER = torch.as_tensor(SPEC.differ)
-SOLUTION = torch.tensor([0, 1, 2, 3, 2, 3, 0, 1, 1, 0, 3, 2, 3, 2, 1, 0])  # tokens = value - 1
-
-
-def grid(givens: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Tokens with only the positions `givens` filled from SOLUTION; all values allowed."""
-    tokens = torch.full((1, 16), MASK)
-    tokens[0, givens] = SOLUTION[givens]
-    allowed = torch.ones(1, 16, 4, dtype=torch.bool)
-    allowed[0, givens] = False
-    allowed[0, givens, SOLUTION[givens]] = True
-    return tokens, allowed
 
 
 def given_puzzle(givens: list[int]) -> Sudoku:
@@ -76,7 +74,6 @@ def test_repair_mask_adds_lowest_margin_decisions_and_never_givens():
     assert not repair_mask(SOLUTION[None], condition, DIFFER, margin, extra=2).any()
 
 
-GIVENS = [0, 3, 10, 15]
 REOPENED = [1, 4, 5, 6, 7, 9, 13]  # row 1 + box 0 + column 1 (clashes 4-5 and 5-13), not givens
 
 
