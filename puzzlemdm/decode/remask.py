@@ -17,6 +17,7 @@ is search). Without one the loop is the model alone.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -110,7 +111,7 @@ def remask_loop(
     start = time.perf_counter()
     condition = tokens != MASK
     batch = tokens.shape[0]
-    current = result
+    current = dataclasses.replace(result, nfe=result.nfe.clone())  # the caller's stays as it was
     candidates = [result.tokens.clone()]
     score = torch.full((rounds + 1, batch), float("-inf"), dtype=torch.float64)
     verified = torch.zeros(rounds + 1, batch, dtype=torch.bool)
