@@ -28,7 +28,7 @@ from puzzlemdm.solving import (
 
 # The keyword arguments of `Solver.solve`: decoding options (PATH_OPTIONS, as the CLI's) and
 # the fields of SolveConfig that may change from call to call.
-PER_CALL = ("search", "node_limit", "batch_size", "fallback", "seed", "trace_path")
+PER_CALL = ("search", "node_limit", "branch", "batch_size", "fallback", "seed", "trace_path")
 
 
 def parse(text_or_path: str | Path, kind: str | None = None) -> list[PuzzleRecord]:
@@ -91,7 +91,8 @@ class Solver:
     def solve(self, puzzles: Any, **decoding: Any) -> list[Outcome]:
         """Solve puzzles: a file or text (parsed as this kind), or PuzzleRecords, or the kind's
         puzzles. Keywords: decoding options (order, schedule, paths, select, repair, ...; the
-        CLI's path options) and search, node_limit, batch_size, fallback, seed, trace_path.
+        CLI's path options) and search, node_limit, branch, batch_size, fallback, seed,
+        trace_path.
         Each Outcome has `.answer`, `.status`, `.verified`, `.unique`, `.solver`, `.message`."""
         unknown = sorted(set(decoding) - set(PATH_OPTIONS) - set(PER_CALL))
         if unknown:

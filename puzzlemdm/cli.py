@@ -234,8 +234,8 @@ def solve(
     search: Annotated[
         str,
         typer.Option(
-            help="guided: complete search with propagation, branching on the model's most "
-            "confident cell, values in the model's order (always correct on valid puzzles) | "
+            help="guided: complete search with propagation, branching where --branch says, "
+            "values in the model's order (always correct on valid puzzles) | "
             "none: decode a path (one margin path unless --order, --paths, ... say otherwise) "
             "| auto: guided, unless a path option (--order, --schedule, --paths, --select, "
             "--smc-*, --info-gain, --repair, --prune, ...) is given."
@@ -244,6 +244,14 @@ def solve(
     node_limit: Annotated[
         int | None, typer.Option(help="Guided search: give up after N nodes.")
     ] = None,
+    branch: Annotated[
+        str,
+        typer.Option(
+            help="Guided search: where the model branches. fewest: on the cells with the fewest "
+            "values left (MRV's), the one the model is surest of | margin: wherever the model "
+            "is surest."
+        ),
+    ] = "fewest",
     trace: Annotated[
         Path | None,
         typer.Option(

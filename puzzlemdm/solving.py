@@ -21,6 +21,8 @@ from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_
 SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
 MODEL = "mdm"  # the solver name of the masked diffusion model
 SEARCH_MODES = ("auto", "none", "guided")
+# decode.guided.BRANCHES, named here so that checking options does not import torch
+GUIDED_BRANCHES = ("margin", "fewest")
 # Options that only mean something for path decoding: giving one asks for a path. Their names
 # are those of decode.MethodConfig / StepConfig fields (SolveConfig.method).
 PATH_OPTIONS = (
@@ -52,6 +54,7 @@ class SolveConfig:
     # (and importing torch) waits until the model is used.
     method: dict[str, Any] = field(default_factory=dict)
     node_limit: int | None = None  # guided search gives up after this many nodes
+    branch: str = "fewest"  # guided search: where the model branches (decode.guided.BRANCHES)
     batch_size: int = 256  # puzzles decoded together
     fallback: str | None = None  # a classical solver that finishes the model's misses
     seed: int = 0  # of every random choice in decoding
@@ -74,6 +77,8 @@ class SolveConfig:
             _compute_dtype(self.precision)
         if self.threads < 0:
             raise UsageError(f"--threads must be >= 0 (0: torch's default), not {self.threads}")
+        if self.branch not in GUIDED_BRANCHES:
+            raise UsageError(f"--branch {self.branch!r} is not one of {', '.join(GUIDED_BRANCHES)}")
         if self.node_limit is not None and self.node_limit < 1:
             raise UsageError(f"--node-limit must be at least 1, not {self.node_limit}")
         check_writable(self.trace_path, "--trace")
@@ -303,6 +308,7 @@ def _solve_with_checkpoint(
         method=method,
         guided=config.search == "guided",
         node_limit=config.node_limit,
+        branch=config.branch,
         batch_size=config.batch_size,
         fallback=config.fallback,
         beyond=beyond,
@@ -320,6 +326,7 @@ def solve_with_model(
     method: Any = None,
     guided: bool = False,
     node_limit: int | None = None,
+    branch: str = "fewest",
     batch_size: int = 256,
     fallback: str | None = None,
     beyond: str | None = None,
@@ -379,7 +386,9 @@ def solve_with_model(
             puzzles = [chunk[i].puzzle for i in ready]
             began = time.perf_counter()
             if guided:
-                result = guided_search_batch(model, kind, puzzles, spec, node_limit=node_limit)
+                result = guided_search_batch(
+                    model, kind, puzzles, spec, node_limit=node_limit, branch=branch
+                )
             else:
                 result = decode_puzzles(model, kind, puzzles, spec, method, generator=generator)
             own = _own_seconds(result, time.perf_counter() - began)

@@ -267,3 +267,12 @@ def test_branching_among_the_fewest_values_with_a_clueless_model_is_mrv():
     assert anywhere != fewest  # the margin rule would branch on the first open position
     with pytest.raises(ValueError, match="branch rule"):
         guided_search(flat, SUDOKU, puzzles[0], SPEC9, branch="widest")
+
+
+def test_the_solver_checks_branch_rules_against_guided_search_s_own():
+    from puzzlemdm.decode.guided import BRANCHES
+    from puzzlemdm.solving import GUIDED_BRANCHES, SolveConfig, UsageError
+
+    assert GUIDED_BRANCHES == BRANCHES
+    with pytest.raises(UsageError, match="--branch"):
+        SolveConfig(branch="widest").check()
