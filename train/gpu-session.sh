@@ -7,6 +7,9 @@
 #   zebra-matched  the matched Zebra trio of issue 11 at 12x the CPU budget (zebra-mdm-matched-gpu,
 #         zebra-arm-l2r-gpu, zebra-arm-solver-gpu: 2,400 steps x 256 each, step-based, so a run
 #         the deadline cuts short is no longer matched: its card must say so)
+#   zebra-stage3  zebra-mdm-gpu-stage3 alone, from the shipped zebra-mdm (stage 2's weights), on
+#         the 48,000-puzzle corpus (carry data/zebra-train-{medium-s1312,hard-s1313} in .gpu/:
+#         building them here would cost most of the call)
 # The models are small (1-2.4M parameters), so one alone leaves the GPU mostly idle; four
 # processes fill it. Every run ends by a shared wall-clock deadline: each gets max_minutes =
 # the time left when it starts, and its learning rate anneals on that clock (schedule = "time").
@@ -46,6 +49,7 @@ seed_run() { # shipped folder, run folder, the recipe that must have made the sh
 seed_run zebra-mdm zebra-mdm-stage2/best zebra-mdm-stage2
 seed_run blocksworld-mdm blocksworld-mdm-stage2/best blocksworld-mdm-stage2
 seed_run sudoku-mdm sudoku-mdm-gpu/last sudoku-mdm-gpu
+seed_run zebra-mdm zebra-mdm-gpu-stage2/last zebra-mdm-gpu-stage2
 say "inputs ready: $(ls data | tr '\n' ' ')"
 
 # train RECIPE LOAD_S [EXTRA...]: max_minutes = time to the deadline less LOAD_S for loading.
@@ -89,6 +93,10 @@ zebra-gpu-stage2)
   train train/zebra-mdm-gpu-stage2.toml 40 &
   jobs+=($!)
   ;;
+zebra-stage3)
+  train train/zebra-mdm-gpu-stage3.toml 40 &
+  jobs+=($!)
+  ;;
 zebra-matched)
   for recipe in zebra-mdm-matched-gpu zebra-arm-l2r-gpu zebra-arm-solver-gpu; do
     train "train/$recipe.toml" 40 &
@@ -101,7 +109,8 @@ wait "${jobs[@]}"  # not a bare wait: that would wait for the tee of the log too
 nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader
 
 for run in zebra-mdm-gpu zebra-mdm-stage3-gpu blocksworld-mdm-stage3-gpu sudoku-mdm-extreme-gpu \
-  zebra-mdm-gpu-stage2 zebra-mdm-matched-gpu zebra-arm-l2r-gpu zebra-arm-solver-gpu; do
+  zebra-mdm-gpu-stage2 zebra-mdm-gpu-stage3 zebra-mdm-matched-gpu zebra-arm-l2r-gpu \
+  zebra-arm-solver-gpu; do
   [ -f "runs/$run.log" ] || continue
   cp "runs/$run.log" "runs/$run/train.log"
   (cd runs && tar czf "$OUT/$run.tgz" --exclude=resume.pt --exclude='*.tmp' "$run")
