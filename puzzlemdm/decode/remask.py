@@ -24,7 +24,7 @@ import time
 import torch
 
 from puzzlemdm.decode.bon import diverse
-from puzzlemdm.decode.repair import decision_margins
+from puzzlemdm.decode.repair import decision_margins, weakest
 from puzzlemdm.decode.rules import Verifier
 from puzzlemdm.decode.step import StepConfig, Walk, log_probs
 from puzzlemdm.decode.trace import DecodeResult, append
@@ -71,10 +71,7 @@ def reopen_mask(
     doubted = decided & (checked < math.log(threshold))
     count = int(fraction * int(decided.sum(1).max()))
     if margin is not None and count > 0:
-        rest = margin.masked_fill(~decided | doubted, float("inf"))
-        weakest = (-rest).topk(min(count, rest.shape[1]), dim=1)
-        pick = torch.zeros_like(doubted).scatter(1, weakest.indices, torch.isfinite(weakest.values))
-        doubted = doubted | pick
+        doubted = doubted | weakest(margin.masked_fill(~decided | doubted, float("inf")), count)
     return doubted
 
 

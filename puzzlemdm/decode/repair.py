@@ -57,12 +57,17 @@ def repair_mask(
     cells = cells & ~condition
     if extra > 0:
         doubt = margin.masked_fill(condition | cells | (tokens == MASK), float("inf"))
-        k = min(extra, tokens.shape[1])
-        weakest = (-doubt).topk(k, dim=1)
-        pick = torch.zeros_like(cells).scatter(1, weakest.indices, torch.isfinite(weakest.values))
         # only rows that broke a rule get the extra re-masks
-        cells = cells | (pick & cells.any(1, keepdim=True))
+        cells = cells | (weakest(doubt, extra) & cells.any(1, keepdim=True))
     return cells
+
+
+def weakest(score: torch.Tensor, count: int) -> torch.Tensor:
+    """[B, L] the `count` positions of each row with the lowest finite `score` (+inf = never)."""
+    lowest = (-score).topk(min(count, score.shape[1]), dim=1)
+    return torch.zeros(score.shape, dtype=torch.bool, device=score.device).scatter(
+        1, lowest.indices, torch.isfinite(lowest.values)
+    )
 
 
 @torch.no_grad()
