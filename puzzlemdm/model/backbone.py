@@ -54,6 +54,10 @@ class BackboneConfig:
     relation_bias: bool = True
     causal: bool = False
     dropout: float = 0.0
+    # The blocks run this many times per forward, each run reading the last one's output (a
+    # weight-tied refinement, as in the recursive reasoning models): more computation per
+    # answer for no more parameters than one projection. 1 = a plain transformer.
+    recurrence: int = 1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -206,6 +210,21 @@ class Backbone(nn.Module):
         )
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
         self.norm = RMSNorm(cfg.d_model)
+        if cfg.recurrence < 1 or (cfg.recurrence > 1 and cfg.causal):
+            raise ValueError(
+                f"recurrence must be 1 for a causal backbone and >= 1 otherwise, not "
+                f"{cfg.recurrence}"
+            )
+        # How a run's output enters the next run's input. Zero at first (see zero_feedback):
+        # a recurrent model warm-started from a plain one then begins as that model.
+        self.feedback = (
+            nn.Linear(cfg.d_model, cfg.d_model, bias=False) if cfg.recurrence > 1 else None
+        )
+
+    def zero_feedback(self) -> None:
+        """Make every run after the first repeat the first (the model's initial state)."""
+        if self.feedback is not None:
+            nn.init.zeros_(self.feedback.weight)
 
     def embed_coordinates(self, coords: torch.Tensor) -> torch.Tensor:
         """The summed coordinate embeddings of positions `coords` [..., C] -> [..., D]."""
@@ -222,6 +241,17 @@ class Backbone(nn.Module):
         them); relation [L, L] or [B, L, L] (types), LinkedTypes or None; condition
         [B, n_layers, D]: a vector added to every position before each block (a latent
         variable's say)."""
+        return self.runs(x, coords, relation, condition)[-1]
+
+    def runs(
+        self,
+        x: torch.Tensor,
+        coords: torch.Tensor | None,
+        relation: torch.Tensor | LinkedTypes | None,
+        condition: torch.Tensor | None = None,
+    ) -> list[torch.Tensor]:
+        """`forward`'s hidden states after each of the `recurrence` runs of the blocks (the
+        last is `forward`'s): what deep supervision trains, one loss per run."""
         if coords is not None:
             x = x + self.embed_coordinates(coords)
         if isinstance(relation, torch.Tensor) and relation.dim() == 3:  # a matrix per row
@@ -230,11 +260,15 @@ class Backbone(nn.Module):
         if self.cfg.causal:
             length = x.shape[1]
             attn_mask = torch.full((length, length), float("-inf"), device=x.device).triu(1)
-        for i, block in enumerate(self.blocks):
-            if condition is not None:
-                x = x + condition[:, i, None]
-            x = block(x, relation, attn_mask)
-        return self.norm(x)
+        outputs: list[torch.Tensor] = []
+        for _ in range(self.cfg.recurrence):
+            h = x if not outputs else x + self.feedback(outputs[-1])
+            for i, block in enumerate(self.blocks):
+                if condition is not None:
+                    h = h + condition[:, i, None]
+                h = block(h, relation, attn_mask)
+            outputs.append(self.norm(h))
+        return outputs
 
     def new_cache(self) -> list[list[torch.Tensor | None]]:
         """Empty key/value caches, one [K, V] per block, for `extend`."""

@@ -84,11 +84,17 @@ class MaskedDiffusionModel(nn.Module):
         )
         self.linked = LinkedRelation(spec) if spec.links is not None else None
         self.apply(_init_weights)
+        self.backbone.zero_feedback()
         # None = float32; torch.bfloat16 = matrix products in bfloat16 (inference speed).
         self.compute_dtype: torch.dtype | None = None
 
-    def forward(self, tokens: torch.Tensor, allowed: torch.Tensor | None = None) -> torch.Tensor:
-        """tokens [B, L] (MASK = -1 where unknown) -> logits [B, L, V], disallowed = -1e9."""
+    def forward(
+        self, tokens: torch.Tensor, allowed: torch.Tensor | None = None, every_run: bool = False
+    ) -> torch.Tensor:
+        """tokens [B, L] (MASK = -1 where unknown) -> logits [B, L, V], disallowed = -1e9;
+        `every_run`: each run's of a recurrent backbone, stacked [R, B, L, V] (training)."""
+        if every_run:
+            return torch.stack(self.denoise_runs(tokens, allowed))
         return self.denoise(tokens, allowed)
 
     def denoise(
@@ -98,17 +104,28 @@ class MaskedDiffusionModel(nn.Module):
         condition: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """`forward`, with `condition` [B, n_layers, D] added before each block (VMD's z)."""
+        return self.denoise_runs(tokens, allowed, condition, every_run=False)[-1]
+
+    def denoise_runs(
+        self,
+        tokens: torch.Tensor,
+        allowed: torch.Tensor | None = None,
+        condition: torch.Tensor | None = None,
+        every_run: bool = True,
+    ) -> list[torch.Tensor]:
+        """The logits after each run of a recurrent backbone (one entry for a plain one);
+        `every_run=False`: the last run's only, without the head on the others."""
         ids = torch.where(tokens == MASK, torch.full_like(tokens, self.vocab), tokens)
         # Entered here, not by the caller: autocast is per thread, and guided search calls the
         # model from its worker threads.
         with computing_in(tokens.device.type, self.compute_dtype):
             embedded = self.value_embedding(ids)
             relation = self.relation if self.linked is None else self.linked(tokens)
-            hidden = self.backbone(embedded, self.coords, relation, condition)
-            logits = self.head(hidden)
-        logits = logits.float()
+            hidden = self.backbone.runs(embedded, self.coords, relation, condition)
+            logits = [self.head(h) for h in (hidden if every_run else hidden[-1:])]
+        logits = [one.float() for one in logits]
         if allowed is not None:
-            logits = logits.masked_fill(~allowed, NEG_INF)
+            logits = [one.masked_fill(~allowed, NEG_INF) for one in logits]
         return logits
 
     def num_parameters(self) -> int:

@@ -108,19 +108,36 @@ def warm_start(model: torch.nn.Module, folder: str) -> dict[str, Any]:
 
     Returns what the run log records about the starting point (folder, step, its validation)."""
     source = load_checkpoint(folder, family=family_of(model))
-    as_json = [json.dumps(m.config.to_dict(), sort_keys=True) for m in (source, model)]
-    if as_json[0] != as_json[1]:  # compared as JSON: the saved config has lists for tuples
+    if _architecture(source) != _architecture(model):
         raise CheckpointError(
             "init checkpoint has another architecture or grid than this recipe's model",
             source=folder,
         )
-    model.load_state_dict(source.state_dict())
+    # A recurrent model may start from a plain one: the blocks are the same, the feedback
+    # projection is new (zero, so the model begins as the plain one did).
+    missing, unexpected = model.load_state_dict(source.state_dict(), strict=False)
+    if unexpected or any(not key.startswith("backbone.feedback.") for key in missing):
+        raise CheckpointError(
+            f"init checkpoint's weights do not fit this recipe's model "
+            f"(missing {missing[:3]}, unexpected {unexpected[:3]})",
+            source=folder,
+        )
     meta = json.loads((Path(folder) / "config.json").read_text())
+    recurrence = (source.config.backbone.recurrence, model.config.backbone.recurrence)
     return {
         "folder": folder,
         "step": meta.get("step"),
         "val_solve_rate": meta.get("val_solve_rate"),
+        **({"recurrence": list(recurrence)} if recurrence[0] != recurrence[1] else {}),
     }
+
+
+def _architecture(model: torch.nn.Module) -> str:
+    """A model's config as JSON (the saved config has lists for tuples), but for how many
+    times its blocks run, which warm_start may change."""
+    config = model.config.to_dict()
+    config["backbone"] = {k: v for k, v in config["backbone"].items() if k != "recurrence"}
+    return json.dumps(config, sort_keys=True)
 
 
 def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:

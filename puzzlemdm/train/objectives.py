@@ -28,9 +28,18 @@ def objective_for(cfg: TrainConfig) -> Objective:
     def mdm(model, tokens, target, allowed, rank, generator, step):
         is_condition = tokens >= 0
         noisy, masked, t = mask_for_training(target, is_condition, eps, generator)
+        targets = (~is_condition).sum(1)
+        if cfg.model.recurrence == 1:
+            with computing_in(tokens.device.type, dtype):
+                logits = model(noisy, allowed)  # float32: the model casts its logits
+            return mdm_loss(logits, target, masked, t, targets), {}
+        # Deep supervision: every run of a recurrent backbone is asked for the answer, so each
+        # refines a usable guess (the recursive reasoning models' recipe); the log keeps each
+        # run's loss, to see whether the later runs earn their cost.
         with computing_in(tokens.device.type, dtype):
-            logits = model(noisy, allowed)  # float32: the model casts its logits
-        return mdm_loss(logits, target, masked, t, (~is_condition).sum(1)), {}
+            runs = model(noisy, allowed, every_run=True)
+        losses = torch.stack([mdm_loss(one, target, masked, t, targets) for one in runs])
+        return losses.mean(), {f"loss_run{i + 1}": one.detach() for i, one in enumerate(losses)}
 
     def arm(model, tokens, target, allowed, rank, generator, step):
         order = decision_order(tokens, rank)  # left to right when there are no ranks

@@ -1,0 +1,56 @@
+"""A recurrent backbone: its blocks run several times per forward (weight-tied refinement),
+every run supervised in training, and it can start from a plain model's weights."""
+
+import json
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from puzzlemdm.model.backbone import Backbone, BackboneConfig
+from puzzlemdm.model.checkpoint import load_checkpoint
+from puzzlemdm.puzzles.grid import MASK
+from puzzlemdm.train.config import config_from_dict
+from puzzlemdm.train.loop import run_training
+from tests.test_train import corpus, tiny_config  # noqa: F401 (a fixture)
+
+
+def test_a_recurrent_model_started_from_a_plain_one_answers_as_it_did(corpus, tmp_path):  # noqa: F811
+    plain = run_training(config_from_dict(tiny_config(corpus, tmp_path / "plain", steps=3)))
+    recipe = tiny_config(corpus, tmp_path / "loop", steps=1)
+    recipe["init"] = str(plain / "last")
+    recipe["model"]["recurrence"] = 3
+    recipe["optim"].update(lr=0.0, min_lr=0.0)  # a zero step: the weights stay the init's
+    looped = run_training(config_from_dict(recipe))
+    start = json.loads((looped / "metrics.jsonl").read_text().splitlines()[0])
+    assert start["init"]["recurrence"] == [1, 3]
+
+    before, after = load_checkpoint(plain / "last"), load_checkpoint(looped / "last")
+    assert after.config.backbone.recurrence == 3
+    assert after.num_parameters() == before.num_parameters() + 16 * 16  # one projection more
+    tokens = torch.full((2, 81), MASK)
+    tokens[:, :9] = torch.arange(9)
+    runs = after(tokens, every_run=True)
+    assert runs.shape == (3, 2, 81, 9)
+    for logits in (*runs, after(tokens)):
+        torch.testing.assert_close(logits, before(tokens))
+
+
+def test_every_run_is_supervised_and_the_feedback_learns(corpus, tmp_path):  # noqa: F811
+    recipe = tiny_config(corpus, tmp_path, steps=4)
+    recipe["model"]["recurrence"] = 2
+    run = run_training(config_from_dict(recipe))
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    logged = [r for r in rows if "loss" in r]
+    assert logged and all({"loss_run1", "loss_run2"} <= r.keys() for r in logged)
+    for r in logged:  # the loss is the runs' mean
+        assert r["loss"] == pytest.approx((r["loss_run1"] + r["loss_run2"]) / 2, rel=1e-4)
+    feedback = load_file(str(run / "last" / "model.safetensors"))["backbone.feedback.weight"]
+    assert feedback.abs().max() > 0  # zero at the start, moved by the second run's loss
+
+
+def test_a_causal_backbone_cannot_recur():
+    with pytest.raises(ValueError, match="recurrence"):
+        Backbone(BackboneConfig(causal=True, recurrence=2))
+    with pytest.raises(ValueError, match="recurrence"):
+        Backbone(BackboneConfig(recurrence=0))
