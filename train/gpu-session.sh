@@ -4,6 +4,11 @@
 #         and sudoku-mdm-extreme-gpu (each of the last three warm-started from shipped weights)
 #   zebra-gpu-stage2  zebra-mdm-gpu-stage2 alone, from zebra-mdm-gpu's last weights (carried in
 #         .gpu/runs/zebra-mdm-gpu/last: the first plan's deadline cut that run short)
+#   recurrence  four runs from the shipped weights: zebra-mdm-gpu-stage3 and its recurrent twin
+#         zebra-mdm-gpu-stage3-r2 (the blocks run twice per forward), and the recurrent twins
+#         sudoku-mdm-extreme-gpu-r2 and -r4 of sudoku-mdm-extreme-gpu (the plain one ran in
+#         plan four, beside three others as these are) (carry the Zebra corpora as for
+#         zebra-stage3)
 #   zebra-matched  the matched Zebra trio of issue 11 at 12x the CPU budget (zebra-mdm-matched-gpu,
 #         zebra-arm-l2r-gpu, zebra-arm-solver-gpu: 2,400 steps x 256 each, step-based, so a run
 #         the deadline cuts short is no longer matched: its card must say so)
@@ -21,7 +26,7 @@
 #   .gpu/runs/           earlier stages' weights, copied into runs/
 # Writes $OUT/<run>.tgz (weights, config, metrics, log; no optimizer state) and $OUT/session.log.
 set -u
-PLAN=${1:?plan: four or zebra-gpu-stage2}
+PLAN=${1:?plan: four, zebra-gpu-stage2, zebra-stage3, recurrence or zebra-matched}
 OUT=${OUT:-runs/gpu-session}
 PY=${PY:-python3}
 BUDGET_S=${BUDGET_S:-480}
@@ -97,6 +102,13 @@ zebra-stage3)
   train train/zebra-mdm-gpu-stage3.toml 40 &
   jobs+=($!)
   ;;
+recurrence)
+  for recipe in zebra-mdm-gpu-stage3 zebra-mdm-gpu-stage3-r2 sudoku-mdm-extreme-gpu-r2 \
+    sudoku-mdm-extreme-gpu-r4; do
+    train "train/$recipe.toml" 60 &  # compiling the recurrent forward takes longer
+    jobs+=($!)
+  done
+  ;;
 zebra-matched)
   for recipe in zebra-mdm-matched-gpu zebra-arm-l2r-gpu zebra-arm-solver-gpu; do
     train "train/$recipe.toml" 40 &
@@ -110,7 +122,8 @@ nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader
 
 for run in zebra-mdm-gpu zebra-mdm-stage3-gpu blocksworld-mdm-stage3-gpu sudoku-mdm-extreme-gpu \
   zebra-mdm-gpu-stage2 zebra-mdm-gpu-stage3 zebra-mdm-matched-gpu zebra-arm-l2r-gpu \
-  zebra-arm-solver-gpu; do
+  zebra-arm-solver-gpu zebra-mdm-gpu-stage3-r2 sudoku-mdm-extreme-gpu-r2 \
+  sudoku-mdm-extreme-gpu-r4; do
   [ -f "runs/$run.log" ] || continue
   cp "runs/$run.log" "runs/$run/train.log"
   (cd runs && tar czf "$OUT/$run.tgz" --exclude=resume.pt --exclude='*.tmp' "$run")
