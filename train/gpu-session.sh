@@ -9,6 +9,9 @@
 #         sudoku-mdm-extreme-gpu-r2 and -r4 of sudoku-mdm-extreme-gpu (the plain one ran in
 #         plan four, beside three others as these are) (carry the Zebra corpora as for
 #         zebra-stage3)
+#   recurrence-stage2  second stages of zebra-mdm-gpu-stage3-r2 and sudoku-mdm-extreme-gpu-r4
+#         from their last weights (run on the machine that ran plan recurrence, or carry them
+#         in .gpu/runs/)
 #   zebra-matched  the matched Zebra trio of issue 11 at 12x the CPU budget (zebra-mdm-matched-gpu,
 #         zebra-arm-l2r-gpu, zebra-arm-solver-gpu: 2,400 steps x 256 each, step-based, so a run
 #         the deadline cuts short is no longer matched: its card must say so)
@@ -26,7 +29,7 @@
 #   .gpu/runs/           earlier stages' weights, copied into runs/
 # Writes $OUT/<run>.tgz (weights, config, metrics, log; no optimizer state) and $OUT/session.log.
 set -u
-PLAN=${1:?plan: four, zebra-gpu-stage2, zebra-stage3, recurrence or zebra-matched}
+PLAN=${1:?plan: four, zebra-gpu-stage2, zebra-stage3, recurrence, recurrence-stage2 or zebra-matched}
 OUT=${OUT:-runs/gpu-session}
 PY=${PY:-python3}
 BUDGET_S=${BUDGET_S:-480}
@@ -109,6 +112,12 @@ recurrence)
     jobs+=($!)
   done
   ;;
+recurrence-stage2)
+  for recipe in zebra-mdm-gpu-stage3-r2-stage2 sudoku-mdm-extreme-gpu-r4-stage2; do
+    train "train/$recipe.toml" 40 &
+    jobs+=($!)
+  done
+  ;;
 zebra-matched)
   for recipe in zebra-mdm-matched-gpu zebra-arm-l2r-gpu zebra-arm-solver-gpu; do
     train "train/$recipe.toml" 40 &
@@ -123,7 +132,7 @@ nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader
 for run in zebra-mdm-gpu zebra-mdm-stage3-gpu blocksworld-mdm-stage3-gpu sudoku-mdm-extreme-gpu \
   zebra-mdm-gpu-stage2 zebra-mdm-gpu-stage3 zebra-mdm-matched-gpu zebra-arm-l2r-gpu \
   zebra-arm-solver-gpu zebra-mdm-gpu-stage3-r2 sudoku-mdm-extreme-gpu-r2 \
-  sudoku-mdm-extreme-gpu-r4; do
+  sudoku-mdm-extreme-gpu-r4 zebra-mdm-gpu-stage3-r2-stage2 sudoku-mdm-extreme-gpu-r4-stage2; do
   [ -f "runs/$run.log" ] || continue
   cp "runs/$run.log" "runs/$run/train.log"
   (cd runs && tar czf "$OUT/$run.tgz" --exclude=resume.pt --exclude='*.tmp' "$run")
