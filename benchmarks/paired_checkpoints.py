@@ -29,6 +29,9 @@ def main() -> None:
         if method != args.method:
             continue
         common = sorted(set(base[split, method]) & set(new[split, method]))
+        if not common:  # e.g. rows written before puzzle ids took their present form
+            print(f"| {split} | 0 (no puzzle ids in common) | | | | | |")
+            continue
         row = pair(split, method, "baseline", base[split, method], new[split, method], common, 0)
         low, high = row["difference_ci95"]
         print(
