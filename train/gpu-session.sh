@@ -28,6 +28,10 @@
 #   .gpu/shared-sudoku/  ../shared/benchmarks/sudoku/*.csv, for the Sudoku recipe's de-duplication
 #   .gpu/runs/           earlier stages' weights, copied into runs/
 # Writes $OUT/<run>.tgz (weights, config, metrics, log; no optimizer state) and $OUT/session.log.
+# The device tool sends at most 64 MiB of working tree; the tracked tree is larger (mostly
+# benchmarks/results), so the 2026-11-28 session moved benchmarks/results, the checkpoints no
+# plan reads (all but sudoku-mdm and zebra-mdm) and unneeded .gpu/ corpora out of the checkout
+# for its calls, and back afterwards.
 set -u
 PLAN=${1:?plan: four, zebra-gpu-stage2, zebra-stage3, recurrence, recurrence-stage2 or zebra-matched}
 OUT=${OUT:-runs/gpu-session}
