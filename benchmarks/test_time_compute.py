@@ -1,18 +1,24 @@
-"""Accuracy against compute (issue 15): solved % against mean NFE per puzzle, one panel per
-split, one point per model-alone method, from a `puzzlemdm bench methods` folder.
+"""Accuracy against compute (issue 15): solved % against model compute per puzzle, one panel
+per split, one point per model-alone method, from one or more `puzzlemdm bench methods`
+folders (several models, or one recurrent model run a different number of times).
 
     python benchmarks/test_time_compute.py benchmarks/results/test_time_compute_cpu
+    python benchmarks/test_time_compute.py A B C --out DIR
 
-Reads `summary.json` (written by `bench methods`, or by `--report-only`), writes
-`accuracy_vs_nfe.png` and `accuracy_vs_nfe.md` beside it. Methods with no model calls (the
-classical solvers) and guided search (it branches) are left out: the plot is about what the
-model does alone, the verifier only selecting among its complete answers or naming cells.
+Reads each folder's `summary.json` (written by `bench methods`, or by `--report-only`), writes
+`accuracy_vs_nfe.png` and `accuracy_vs_nfe.md` in the folder (or `--out`). Compute is counted
+in runs of the blocks: mean NFE (model calls, all paths) times the runs each call makes (1 for
+a plain model; a recurrent one's `recurrence`, or the `--runs` it was measured with), so that a
+recurrent model's single path and a plain model's E-BoN paths share one axis. Methods with no
+model calls (the classical solvers) and guided search (it branches) are left out: the plot is
+about what the model does alone, the verifier only selecting among its complete answers or
+naming cells.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -20,13 +26,20 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-SEARCHES = ("guided", "guided-siblings", "mrv", "search", "strategy", "python-constraint")
+SEARCHES = ("guided", "guided-siblings", "guided-fewest", "mrv", "search", "strategy")
+SEARCHES += ("python-constraint",)
 
 
 def model_rows(summary: dict) -> list[dict]:
-    """The summary's rows of methods where the model answers alone."""
+    """The summary's rows of methods where the model answers alone, each with `model` (the
+    checkpoint's folder name, and its runs when recurrent) and `compute` (NFE x runs)."""
+    header = summary["runs"][0]
+    runs = int(header.get("runs", header.get("recurrence", 1)))
+    model = Path(header["checkpoint"]).name + (f" x{runs}" if runs > 1 else "")
+    if "runs" in header and runs == 1:
+        model += " x1"  # a recurrent model run once: say so
     return [
-        row
+        {**row, "model": model, "runs": runs, "compute": row["mean_nfe"] * runs}
         for row in summary["methods"]
         if row["method"] not in SEARCHES and (row.get("mean_nfe") or 0) > 0
     ]
@@ -34,15 +47,17 @@ def model_rows(summary: dict) -> list[dict]:
 
 def table(rows: list[dict], device: str) -> str:
     lines = [
-        f"Solved % (Wilson 95% interval) against mean NFE per puzzle, the model alone; {device}.",
+        f"Solved % (Wilson 95% interval) against compute per puzzle, the model alone; {device}. "
+        "Block runs = mean NFE x the runs of the blocks each call makes.",
         "",
-        "| split | method | puzzles | mean NFE | solved % (95% CI) |",
-        "|---|---|---|---|---|",
+        "| split | model | method | puzzles | mean NFE | block runs | solved % (95% CI) |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for row in sorted(rows, key=lambda r: (r["split"], r["mean_nfe"])):
+    for row in sorted(rows, key=lambda r: (r["split"], r["compute"], r["model"])):
         low, high = (100 * x for x in row["accuracy_ci95"])
         lines.append(
-            f"| {row['split']} | {row['method']} | {row['puzzles']} | {row['mean_nfe']:.1f} | "
+            f"| {row['split']} | {row['model']} | {row['method']} | {row['puzzles']} | "
+            f"{row['mean_nfe']:.1f} | {row['compute']:.0f} | "
             f"{100 * row['accuracy']:.1f} ({low:.1f}-{high:.1f}) |"
         )
     return "\n".join(lines) + "\n"
@@ -50,42 +65,53 @@ def table(rows: list[dict], device: str) -> str:
 
 def plot(rows: list[dict], device: str, out: Path) -> None:
     splits = sorted({r["split"] for r in rows})
-    fig, axes = plt.subplots(1, len(splits), figsize=(5 * len(splits), 4), squeeze=False)
+    models = sorted({r["model"] for r in rows})
+    markers = dict(zip(models, "osD^vP*X<>", strict=False))
+    fig, axes = plt.subplots(1, len(splits), figsize=(5.5 * len(splits), 4.5), squeeze=False)
     for ax, split in zip(axes[0], splits, strict=True):
-        for row in sorted((r for r in rows if r["split"] == split), key=lambda r: r["mean_nfe"]):
+        for row in sorted((r for r in rows if r["split"] == split), key=lambda r: r["compute"]):
             accuracy = 100 * row["accuracy"]
             low, high = (100 * x for x in row["accuracy_ci95"])
             ax.errorbar(
-                row["mean_nfe"], accuracy, yerr=[[accuracy - low], [high - accuracy]],
-                fmt="o", capsize=3, label=f"{row['method']} ({row['puzzles']})",
+                row["compute"], accuracy, yerr=[[accuracy - low], [high - accuracy]],
+                fmt=markers.get(row["model"], "o"), capsize=3,
+                label=f"{row['model']}: {row['method']} ({row['puzzles']})",
             )  # fmt: skip
         ax.set_xscale("log")
-        ax.set_xlabel("mean NFE per puzzle (model calls, all paths)")
+        ax.set_xlabel("block runs per puzzle (model calls x runs a call, all paths)")
         ax.set_ylabel("solved % (the model alone)")
         ax.set_ylim(0, 100)
         ax.set_title(split)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=7, loc="lower right")
     fig.suptitle(f"Accuracy against test-time compute\n({device})", fontsize=10)
     fig.tight_layout()
     fig.savefig(out, dpi=120)
     plt.close(fig)
 
 
-def main(folder: str) -> None:
-    root = Path(folder)
-    summary = json.loads((root / "summary.json").read_text())
-    devices = sorted({run["device"] for run in summary["runs"]})
+def main(*folders: str, out: str | None = None) -> None:
+    if not folders or (len(folders) > 1 and out is None):
+        raise SystemExit("give one folder, or several and --out")
+    summaries = {f: json.loads((Path(f) / "summary.json").read_text()) for f in folders}
+    devices = sorted({run["device"] for s in summaries.values() for run in s["runs"]})
     if len(devices) != 1:  # one figure, one device
-        raise SystemExit(f"{root} mixes devices {devices}: plot each on its own")
-    rows = model_rows(summary)
+        raise SystemExit(f"{', '.join(folders)} mix devices {devices}: plot each on its own")
+    rows = [row for s in summaries.values() for row in model_rows(s)]
     if not rows:
-        raise SystemExit(f"{root}/summary.json has no model-alone rows")
-    device = f"{devices[0]}, {Path(summary['runs'][0]['checkpoint']).name}"
+        raise SystemExit(f"{', '.join(folders)}: no model-alone rows")
+    names = sorted({Path(s["runs"][0]["checkpoint"]).name for s in summaries.values()})
+    device = f"{devices[0]}, {', '.join(names)}"
+    root = Path(out or folders[0])
+    root.mkdir(parents=True, exist_ok=True)
     (root / "accuracy_vs_nfe.md").write_text(table(rows, device))
     plot(rows, device, root / "accuracy_vs_nfe.png")
     print(f"wrote {root}/accuracy_vs_nfe.png and accuracy_vs_nfe.md")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="+", help="bench methods folders (summary.json)")
+    parser.add_argument("--out", help="where the figure and table go (default: the folder)")
+    args = parser.parse_args()
+    main(*args.folders, out=args.out)

@@ -137,6 +137,15 @@ ThreadsOpt = Annotated[
         "lone big batch on an idle machine, and hurts badly on a busy one).",
     ),
 ]
+RunsOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="A recurrent model (recurrence > 1): run its blocks this many times per forward "
+        "instead of as trained; every run was trained to answer, so fewer are faster and "
+        "more may refine further.",
+    ),
+]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar (it shows only on a terminal).")
 ]
@@ -164,6 +173,7 @@ def solve(
     checkpoint: Annotated[
         Path | None, typer.Option(help="Checkpoint folder (default: shipped).")
     ] = None,
+    runs: RunsOpt = None,
     device: Annotated[str, typer.Option(help="auto | cpu | cuda.")] = "auto",
     precision: Annotated[
         str,
@@ -718,6 +728,7 @@ def bench_models(
 @bench_app.command("methods")
 def bench_methods(
     checkpoint: CheckpointOpt = None,
+    runs: RunsOpt = None,
     splits: Annotated[
         str | None,
         typer.Option(help="Comma-separated splits (default: every split of the kind)."),

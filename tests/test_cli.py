@@ -78,6 +78,10 @@ def test_missing_file_and_usage_errors():
     assert run("solve", str(EASY), "--order", "sideways").exit_code == 2
     assert run("solve", str(EASY), "--no-such-flag").exit_code == 2
     assert run("generate", "sudoku", "--level", "impossible").exit_code == 2
+    no_model = run("solve", str(EASY), "--solver", "search", "--runs", "2")
+    assert no_model.exit_code == 2 and "uses no model" in no_model.stderr
+    plain = run("solve", str(EASY), "--runs", "2", "--search", "none")
+    assert plain.exit_code == 1 and "need a recurrent model" in plain.stderr
 
 
 def test_stdin_is_read_for_dash():

@@ -7,9 +7,11 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from puzzlemdm.bench.outputs import refuse_mixing
 from puzzlemdm.model.backbone import Backbone, BackboneConfig
-from puzzlemdm.model.checkpoint import load_checkpoint
+from puzzlemdm.model.checkpoint import CheckpointError, load_checkpoint, provenance, runs_changed
 from puzzlemdm.puzzles.grid import MASK
+from puzzlemdm.solving import UsageError
 from puzzlemdm.train.config import config_from_dict
 from puzzlemdm.train.loop import run_training
 from tests.test_train import corpus, tiny_config  # noqa: F401 (a fixture)
@@ -54,3 +56,40 @@ def test_a_causal_backbone_cannot_recur():
         Backbone(BackboneConfig(causal=True, recurrence=2))
     with pytest.raises(ValueError, match="recurrence"):
         Backbone(BackboneConfig(recurrence=0))
+
+
+def test_a_recurrent_model_runs_as_many_times_as_asked(corpus, tmp_path):  # noqa: F811
+    recipe = tiny_config(corpus, tmp_path, steps=4)
+    recipe["model"]["recurrence"] = 2
+    folder = run_training(config_from_dict(recipe)) / "last"
+    tokens = torch.full((2, 81), MASK)
+    tokens[:, :9] = torch.arange(9)
+    trained = load_checkpoint(folder)
+    every = trained(tokens, every_run=True)
+    assert not runs_changed(trained)
+
+    once = load_checkpoint(folder, runs=1)
+    torch.testing.assert_close(once(tokens), every[0])  # the first run's answer, alone
+    assert runs_changed(once) == {"runs": 1}
+    thrice = load_checkpoint(folder, runs=3)
+    three = thrice(tokens, every_run=True)
+    assert three.shape[0] == 3
+    torch.testing.assert_close(three[:2], every)  # the trained runs, then one more
+    assert not torch.allclose(three[2], every[1])
+    assert provenance(folder, thrice, torch.device("cpu"), 0)["runs"] == 3
+
+
+def test_runs_are_refused_where_there_is_nothing_to_run_again(corpus, tmp_path):  # noqa: F811
+    plain = run_training(config_from_dict(tiny_config(corpus, tmp_path, steps=1))) / "last"
+    assert not runs_changed(load_checkpoint(plain, runs=1))
+    with pytest.raises(CheckpointError, match="recurrent"):
+        load_checkpoint(plain, runs=2)
+    with pytest.raises(ValueError, match="at least 1"):
+        Backbone(BackboneConfig(recurrence=2)).set_runs(0)
+
+
+def test_a_table_of_other_runs_is_another_model():
+    header = {"weights_sha256": "abc", "device": "cpu"}
+    refuse_mixing([header], dict(header), "out")  # the same weights, run as trained
+    with pytest.raises(UsageError, match="run 1x"):
+        refuse_mixing([header], {**header, "runs": 1}, "out")

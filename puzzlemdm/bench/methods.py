@@ -34,7 +34,7 @@ import torch
 from rich.console import Console
 
 from puzzlemdm.bench.measured import load_measured
-from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing
+from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing, what_measured
 from puzzlemdm.bench.splits import Item, by_guesses, load_split, shortcuts, split_label
 from puzzlemdm.bench.stats import auroc, mcnemar, paired_bootstrap, wilson
 from puzzlemdm.decode import MethodConfig, StepConfig, decode_puzzles, guided_search_batch
@@ -106,6 +106,7 @@ class MethodsConfig:
     """The options of `puzzlemdm bench methods` (same names, same defaults)."""
 
     checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
+    runs: int | None = None  # a recurrent model's runs of its blocks (None: as trained)
     splits: str | None = None  # comma-separated names or paths; None: every split of the kind
     methods: str = "cheap,expensive"  # names or groups (cheap, expensive)
     subset: int = 250  # puzzles per split for the expensive methods
@@ -325,7 +326,7 @@ def run_methods(config: MethodsConfig) -> dict[str, Any] | None:
 
 def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     """Write the JSONL rows of every split x method of `config` (this shard's puzzles)."""
-    measured = load_measured(config.checkpoint, config.device, config.threads)
+    measured = load_measured(config.checkpoint, config.device, config.threads, config.runs)
     checkpoint, model, device = measured.checkpoint, measured.model, measured.device
     kind, spec = measured.kind, measured.spec
     names = method_names(config.methods, kind)
@@ -439,7 +440,7 @@ def report(out: Path, baseline: str, seed: int) -> dict[str, Any]:
                 if common and all("nodes" in against[i] for i in common):
                     nodes.append(compare_nodes(split, name, other, rows, against, common))
     headers = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
-    checkpoints = {h.get("weights_sha256", h["checkpoint"]) for h in headers}
+    checkpoints = {what_measured(h)[0] for h in headers}
     if len(checkpoints) > 1:
         raise UsageError(f"{out} mixes rows of several checkpoints: {sorted(checkpoints)}")
     summary = {"runs": headers, "methods": methods, "paired": paired, "nodes": nodes}
@@ -509,8 +510,9 @@ def markdown(summary: dict[str, Any]) -> str:
     """The summary as the Markdown tables of summary.md."""
     lines = []
     for run in summary["runs"][:1]:
+        runs = f"; its blocks run {run['runs']}x a forward, not as trained" if "runs" in run else ""
         lines += [
-            f"Checkpoint `{run['checkpoint']}` ({run['parameters']:,} parameters), device "
+            f"Checkpoint `{run['checkpoint']}` ({run['parameters']:,} parameters{runs}), device "
             f"{run['device']} ({run['threads']} threads, {run['machine']}), seed {run['seed']}.",
             "",
             "Commands (each `--shard i/k` of a command ran as a separate process):",

@@ -27,8 +27,11 @@ def fresh_folder(command: str, root: Path = RUNS) -> Path:
 
 def what_measured(header: dict[str, Any]) -> tuple[str, str]:
     """(weights, device type) of a table's header: the weights' sha256 (the folder when the
-    header has none), and cpu / cuda / mps (which card is not told apart)."""
+    header has none; with the runs of a recurrent model run other than as trained), and cpu /
+    cuda / mps (which card is not told apart)."""
     weights = header.get("weights_sha256") or str(header.get("checkpoint"))
+    if "runs" in header:
+        weights += f" run {header['runs']}x"
     return weights, str(header.get("device", "")).split(":")[0]
 
 

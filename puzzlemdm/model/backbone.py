@@ -220,6 +220,21 @@ class Backbone(nn.Module):
         self.feedback = (
             nn.Linear(cfg.d_model, cfg.d_model, bias=False) if cfg.recurrence > 1 else None
         )
+        # How many runs a forward makes: the trained count unless `set_runs` says otherwise.
+        self.n_runs = cfg.recurrence
+
+    def set_runs(self, runs: int) -> None:
+        """Run the blocks `runs` times per forward from now on (inference): every run of a
+        recurrent backbone was trained to answer, so fewer runs trade accuracy for speed and
+        more may refine further. A plain backbone has no feedback to run again with."""
+        if runs < 1:
+            raise ValueError(f"runs must be at least 1, not {runs}")
+        if runs > 1 and self.feedback is None:
+            raise ValueError(
+                f"{runs} runs need a recurrent model (`recurrence` > 1); this one runs its "
+                "blocks once"
+            )
+        self.n_runs = runs
 
     def zero_feedback(self) -> None:
         """Make every run after the first repeat the first (the model's initial state)."""
@@ -250,8 +265,8 @@ class Backbone(nn.Module):
         relation: torch.Tensor | LinkedTypes | None,
         condition: torch.Tensor | None = None,
     ) -> list[torch.Tensor]:
-        """`forward`'s hidden states after each of the `recurrence` runs of the blocks (the
-        last is `forward`'s): what deep supervision trains, one loss per run."""
+        """`forward`'s hidden states after each of the `n_runs` runs of the blocks (the last is
+        `forward`'s): what deep supervision trains, one loss per run."""
         if coords is not None:
             x = x + self.embed_coordinates(coords)
         if isinstance(relation, torch.Tensor) and relation.dim() == 3:  # a matrix per row
@@ -261,7 +276,7 @@ class Backbone(nn.Module):
             length = x.shape[1]
             attn_mask = torch.full((length, length), float("-inf"), device=x.device).triu(1)
         outputs: list[torch.Tensor] = []
-        for _ in range(self.cfg.recurrence):
+        for _ in range(self.n_runs):
             h = x if not outputs else x + self.feedback(outputs[-1])
             for i, block in enumerate(self.blocks):
                 if condition is not None:

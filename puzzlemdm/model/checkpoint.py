@@ -54,10 +54,14 @@ def save_checkpoint(
 
 
 def load_checkpoint(
-    folder: str | Path, device: str | torch.device = "cpu", family: str | None = None
+    folder: str | Path,
+    device: str | torch.device = "cpu",
+    family: str | None = None,
+    runs: int | None = None,
 ) -> torch.nn.Module:
     """Rebuild the model of a checkpoint folder, in eval mode, on `device`; with `family`
-    (`mdm`, `arm`), a checkpoint of another family is refused with a clear error."""
+    (`mdm`, `arm`), a checkpoint of another family is refused with a clear error; `runs`: a
+    recurrent model's runs of its blocks per forward (None: as trained)."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -101,7 +105,19 @@ def load_checkpoint(
         raise CheckpointError(
             f"weights do not match config.json ({detail})", source=where
         ) from None
+    if runs is not None:
+        try:
+            model.backbone.set_runs(runs)
+        except ValueError as exc:
+            raise CheckpointError(f"--runs {runs}: {exc}", source=where) from None
     return model.to(device).eval()
+
+
+def runs_changed(model: torch.nn.Module) -> dict[str, int]:
+    """{"runs": n} when the model runs its blocks another number of times than it was trained
+    to (`load_checkpoint(runs=...)`), else {}: a table of such runs measures another model."""
+    backbone = model.backbone
+    return {"runs": backbone.n_runs} if backbone.n_runs != backbone.cfg.recurrence else {}
 
 
 def resolve_device(name: str = "auto") -> torch.device:
@@ -125,6 +141,8 @@ def provenance(
     return {
         "checkpoint": str(checkpoint),
         "weights_sha256": digest,  # which weights, wherever the folder was (paths do not say)
+        "recurrence": model.backbone.cfg.recurrence,  # runs of the blocks a forward, trained
+        **runs_changed(model),
         "parameters": model.num_parameters(),
         "device": str(device),
         "threads": torch.get_num_threads(),
