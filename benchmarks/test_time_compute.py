@@ -67,7 +67,9 @@ def plot(rows: list[dict], device: str, out: Path) -> None:
     splits = sorted({r["split"] for r in rows})
     models = sorted({r["model"] for r in rows})
     markers = dict(zip(models, "osD^vP*X<>", strict=False))
-    fig, axes = plt.subplots(1, len(splits), figsize=(5.5 * len(splits), 4.5), squeeze=False)
+    most = max(sum(r["split"] == split for r in rows) for split in splits)
+    height = 4 + 0.16 * most  # room for the legend below each panel
+    fig, axes = plt.subplots(1, len(splits), figsize=(5.5 * len(splits), height), squeeze=False)
     for ax, split in zip(axes[0], splits, strict=True):
         for row in sorted((r for r in rows if r["split"] == split), key=lambda r: r["compute"]):
             accuracy = 100 * row["accuracy"]
@@ -83,7 +85,7 @@ def plot(rows: list[dict], device: str, out: Path) -> None:
         ax.set_ylim(0, 100)
         ax.set_title(split)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     fig.suptitle(f"Accuracy against test-time compute\n({device})", fontsize=10)
     fig.tight_layout()
     fig.savefig(out, dpi=120)
@@ -97,7 +99,13 @@ def main(*folders: str, out: str | None = None) -> None:
     devices = sorted({run["device"] for s in summaries.values() for run in s["runs"]})
     if len(devices) != 1:  # one figure, one device
         raise SystemExit(f"{', '.join(folders)} mix devices {devices}: plot each on its own")
-    rows = [row for s in summaries.values() for row in model_rows(s)]
+    # One point per split, model and method: folders may share rows (a baseline run twice).
+    unique = {
+        (r["split"], r["model"], r["method"], r["puzzles"]): r
+        for s in summaries.values()
+        for r in model_rows(s)
+    }
+    rows = list(unique.values())
     if not rows:
         raise SystemExit(f"{', '.join(folders)}: no model-alone rows")
     names = sorted({Path(s["runs"][0]["checkpoint"]).name for s in summaries.values()})
