@@ -26,8 +26,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-SEARCHES = ("guided", "guided-siblings", "guided-fewest", "mrv", "search", "strategy")
-SEARCHES += ("python-constraint",)
+SEARCHES = (
+    "guided", "guided-siblings", "guided-fewest", "mrv", "search", "strategy", "python-constraint",
+)  # fmt: skip
 
 
 def model_rows(summary: dict) -> list[dict]:
