@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -12,9 +14,27 @@ def test_ci_runs_the_readme_test_command():
     assert f"```bash\n{command}\n```" in readme.read_text()
 
 
-def test_readme_example_file_exists_and_parses():
-    from puzzlemdm.puzzles.sudoku.formats import parse_text
+EXAMPLES = sorted((ROOT / "examples").iterdir())
 
-    text = (ROOT / "examples" / "sudoku.txt").read_text()
-    assert "puzzlemdm solve examples/sudoku.txt" in (ROOT / "README.md").read_text()
-    assert len(parse_text(text, "examples/sudoku.txt")) == 6
+
+def test_every_kind_with_a_model_has_an_example_the_readme_solves():
+    from puzzlemdm.puzzles.registry import has_shipped_model
+
+    readme = (ROOT / "README.md").read_text()
+    named = {path.stem for path in EXAMPLES}
+    assert {k for k in ("sudoku", "zebra", "blocksworld") if has_shipped_model(k)} <= named
+    for path in EXAMPLES:
+        assert f"puzzlemdm solve examples/{path.name}" in readme
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_example_is_read_as_its_kind_and_has_a_verified_answer(path: Path):
+    from puzzlemdm.puzzles.corpus import read_corpus
+
+    kind, records = read_corpus(path, need_solutions=False)
+    assert kind.name == path.stem
+    assert records
+    for record in records:
+        result = kind.solve(record.puzzle, kind.solvers[0])
+        assert result.solved
+        assert kind.verify(record.puzzle, result.answer).ok
