@@ -224,6 +224,14 @@ def solve(
     select: Annotated[
         str, typer.Option(help="How E-BoN / E-SMC pick the final path: entropy | verified-first.")
     ] = "entropy",
+    round_paths: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Verified-first E-BoN: draw the --paths N at a time, a puzzle stopping at its "
+            "first verified path (as often solved, for fewer model calls; 0 = all at once).",
+        ),
+    ] = 0,
     smc_particles: Annotated[int, typer.Option(min=0, help="E-SMC particles (0 = off).")] = 0,
     smc_lambda: Annotated[
         float, typer.Option(help="E-SMC: weight exp(-lambda * entropy since the last resampling).")

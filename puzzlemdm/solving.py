@@ -27,6 +27,7 @@ GUIDED_BRANCHES = ("margin", "fewest")
 # are those of decode.MethodConfig / StepConfig fields (SolveConfig.method).
 PATH_OPTIONS = (
     "order", "schedule", "steps", "med_lambda", "k_max", "tau", "prune", "paths", "select",
+    "round_paths",
     "smc_particles", "smc_lambda", "smc_every", "info_gain", "candidates", "repair",
     "repair_rounds",
 )  # fmt: skip

@@ -185,6 +185,10 @@ def test_classic_zebra_prints_a_table_and_the_asked_person():
 
 USAGE_ERRORS = {
     "select": (["solve", "{easy}", "--select", "foo"], "unknown selection 'foo'"),
+    "round paths": (
+        ["solve", "{easy}", "--paths", "4", "--round-paths", "2"],  # entropy: no stopping rule
+        "round_paths needs verified-first",
+    ),
     "tau": (["solve", "{easy}", "--tau", "5"], "tau is a probability"),
     "med-lambda": (["solve", "{easy}", "--med-lambda", "-1"], "med_lambda is an entropy"),
     "kind": (["solve", "{easy}", "--kind", "foo"], "foo"),

@@ -4,7 +4,7 @@ import pytest
 import torch
 from decode_toys import Branch, Counting, Coupled, FixedLogits, LinearToy, logits_of
 
-from puzzlemdm.decode import best_of_n, info_gain, select_paths, smc
+from puzzlemdm.decode import best_of_n, best_of_n_until_verified, info_gain, select_paths, smc
 from puzzlemdm.decode.core import decode_path
 from puzzlemdm.decode.smc import effective_sample_size, multinomial, systematic
 from puzzlemdm.decode.step import StepConfig
@@ -79,6 +79,44 @@ def test_best_of_n_path_zero_is_greedy():
     assert result.info["path_entropy"][0, 0].item() == pytest.approx(
         greedy.cumulative_entropy[0].item()
     )
+
+
+def test_rounds_stop_a_puzzle_at_its_first_verified_path_and_spend_the_rest_elsewhere():
+    model = LinearToy(6, 3, seed=2)
+    tokens, allowed = blank(2, 6, 3)
+    greedy = decode_path(model, tokens, allowed).tokens[0]
+
+    def first_puzzle_greedy(rows):  # rows come as equal runs per puzzle: puzzle 1 never passes
+        of_first = torch.arange(rows.shape[0]) < rows.shape[0] // 2
+        return (rows == greedy).all(1) & of_first
+
+    result = best_of_n_until_verified(
+        model, tokens, allowed, paths=12, round_paths=4, verifier=first_puzzle_greedy,
+        path_noise=3.0, generator=seeded(0),
+    )  # fmt: skip
+    assert result.info["verified"].tolist() == [True, False]
+    assert result.info["paths_decoded"].tolist() == [4, 12]  # one round, then all three
+    assert result.nfe.tolist() == [4 * 6, 12 * 6]
+    assert result.info["chosen_path"][0] == 0 and (result.tokens[0] == greedy).all()
+
+
+def test_rounds_find_a_verified_path_beyond_the_first_round_or_keep_the_lowest_entropy():
+    tokens, allowed = blank(1, 5)
+    accept_ones = lambda t: t[:, 0] == 1  # noqa: E731 - only the uncertain branch passes
+    kw = dict(paths=16, round_paths=2, config=LEFT_SAMPLED)
+    found = best_of_n_until_verified(
+        Branch(), tokens, allowed, verifier=accept_ones, generator=seeded(2), **kw
+    )
+    decoded = found.info["paths_decoded"].item()
+    assert found.info["verified"].item() and found.tokens[0, 0] == 1
+    assert decoded % 2 == 0 and found.info["chosen_path"].item() in (decoded - 2, decoded - 1)
+    assert found.nfe.item() == decoded * 5
+    nothing = best_of_n_until_verified(
+        Branch(), tokens, allowed, verifier=lambda t: t[:, 0] > 1, generator=seeded(2), **kw
+    )
+    every = best_of_n(Branch(), tokens, allowed, paths=16, config=LEFT_SAMPLED, generator=seeded(2))
+    assert nothing.info["paths_decoded"].item() == 16 and not nothing.info["verified"].item()
+    assert nothing.cumulative_entropy.item() == pytest.approx(every.cumulative_entropy.item())
 
 
 def test_resamplers_follow_the_weights():
@@ -209,3 +247,20 @@ def test_method_config_names_and_rejects_two_selectors():
     assert method.name == "margin/med0.2+bon8-vf"
     with pytest.raises(ValueError, match="at most one"):
         MethodConfig(paths=4, info_gain=True).check()
+
+
+@pytest.mark.parametrize(
+    "rounds",
+    [
+        dict(paths=8, round_paths=4),  # entropy selection: nothing says when to stop
+        dict(paths=4, round_paths=8, select="verified-first"),
+        dict(paths=1, round_paths=1, select="verified-first"),
+    ],
+)
+def test_rounds_of_paths_need_verified_first_best_of_n(rounds):
+    from puzzlemdm.decode import MethodConfig
+
+    with pytest.raises(ValueError, match="round_paths"):
+        MethodConfig(**rounds).check()
+    named = MethodConfig(paths=32, round_paths=4, select="verified-first")
+    assert named.name == "margin+bon32-vf-rounds4"

@@ -126,3 +126,26 @@ def test_every_order_runs_and_verifies_or_reports(order, tmp_path):
     assert all(
         json.loads(line)["solver"] == f"sudoku-mdm/{order}" for line in result.stdout.splitlines()
     )
+
+
+def test_paths_in_rounds_stop_once_verified(tmp_path):
+    rows = [json.loads(r) for r in (ROOT / "datasets/sudoku/hard/validation.jsonl").open()][:6]
+    puzzles = tmp_path / "hard.txt"
+    puzzles.write_text("\n".join(r["puzzle"] for r in rows) + "\n")
+    args = ["solve", str(puzzles), "--json", "--device", "cpu", "--search", "none"]
+    one = [json.loads(line) for line in CliRunner().invoke(app, args).stdout.splitlines()]
+    rounds = CliRunner().invoke(
+        app, [*args, "--paths", "8", "--round-paths", "2", "--select", "verified-first"]
+    )
+    out = [json.loads(line) for line in rounds.stdout.splitlines()]
+    assert [r["solver"] for r in out] == ["sudoku-mdm/margin+bon8-vf-rounds2"] * 6
+    for row, greedy, given in zip(out, one, rows, strict=True):
+        blanks = given["puzzle"].count(".")
+        paths, rest = divmod(row["nfe"], blanks)  # a margin path decides one blank per call
+        assert rest == 0 and paths in (2, 4, 6, 8)
+        if greedy["verified"]:  # path 0 is the greedy path: the first round is enough
+            assert row["verified"] and paths == 2
+        if row["verified"]:
+            assert row["answer"] == given["solution"]
+        else:
+            assert paths == 8  # no verified path: every round was drawn

@@ -72,6 +72,12 @@ METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
     "bon8-vf": (MethodConfig(paths=8, select="verified-first"), False),
     "bon32-vf": (MethodConfig(paths=32, select="verified-first"), False),
     "bon128-vf": (MethodConfig(paths=128, select="verified-first"), False),
+    # the same paths drawn 4 at a time, a puzzle stopping at its first verified one
+    "bon32-vf-rounds4": (MethodConfig(paths=32, select="verified-first", round_paths=4), False),
+    "bon128-vf-rounds4": (
+        MethodConfig(paths=128, select="verified-first", round_paths=4),
+        False,
+    ),
     "bon8-vf-repair": (MethodConfig(paths=8, select="verified-first", repair=True), False),
     "bon16-vf-repair": (MethodConfig(paths=16, select="verified-first", repair=True), False),
     "remask4": (MethodConfig(remask_rounds=4), False),
@@ -94,6 +100,7 @@ EXTRAS = (
     "backtracks",
     "resamplings",
     "chosen_path",
+    "paths_decoded",
     "repair_rounds",
     "lookahead_steps",
     "candidates_evaluated",

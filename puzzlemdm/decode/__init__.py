@@ -1,7 +1,9 @@
 """Decoding = scorer (which masked position is ready) x schedule x selector, as pure functions.
 
 - `decode` / `decode_path`: one path per grid (orders, schedules one/steps/med/threshold);
-- `best_of_n` (E-BoN), `smc` (E-SMC), `info_gain` (look-ahead): several candidates per puzzle;
+- `best_of_n` (E-BoN; `best_of_n_until_verified`: verified-first in rounds, a puzzle stopping
+  at its first verified path), `smc` (E-SMC), `info_gain` (look-ahead): several candidates per
+  puzzle;
 - `repair`: re-open the cells of violated rules; `guided_search`: complete search, model order
   (any kind: its own propagation, or plain branching);
 - `run_method(MethodConfig)`: all of the above behind one config, on token batches;
@@ -9,7 +11,7 @@
 - every method returns a `DecodeResult` trace; `write_traces` writes them as JSONL.
 """
 
-from puzzlemdm.decode.bon import best_of_n, select_paths
+from puzzlemdm.decode.bon import best_of_n, best_of_n_until_verified, select_paths
 from puzzlemdm.decode.core import ORDERS, DecodeResult, decode, decode_path
 from puzzlemdm.decode.guided import (
     GuidedResult,
@@ -37,6 +39,7 @@ __all__ = [
     "MethodConfig",
     "StepConfig",
     "best_of_n",
+    "best_of_n_until_verified",
     "branch_search",
     "classical_nodes",
     "conflict_cells",

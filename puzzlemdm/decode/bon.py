@@ -4,17 +4,21 @@ The batch is repeated N times (puzzle b's paths are rows b*N .. b*N+N-1) and dec
 diversity comes from the step config's randomness (Gumbel noise on position scores, sampled
 values, random order) drawn from one generator. Path 0 of every puzzle can stay greedy, so
 that verified-first selection is never worse than one greedy path.
+
+Verified-first E-BoN can also run in rounds (`best_of_n_until_verified`): a puzzle stops
+drawing paths once one is verified, so the compute goes to the puzzles that need it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import torch
 
 from puzzlemdm.decode.rules import Verifier, differ_verifier
 from puzzlemdm.decode.step import StepConfig, Walk
-from puzzlemdm.decode.trace import DecodeResult
+from puzzlemdm.decode.trace import DecodeResult, overwrite
 
 SELECTIONS = ("entropy", "verified-first")
 
@@ -134,3 +138,81 @@ def choose_paths(
     if verified is not None:
         result.info["path_verified"] = verified
     return result
+
+
+@torch.no_grad()
+def best_of_n_until_verified(
+    model: torch.nn.Module,
+    tokens: torch.Tensor,
+    allowed: torch.Tensor,
+    *,
+    paths: int = 32,
+    round_paths: int = 8,
+    config: StepConfig = StepConfig(),
+    verifier: Verifier | None = None,
+    include_greedy: bool = True,
+    path_noise: float = 0.1,
+    generator: torch.Generator | None = None,
+    differ: torch.Tensor | None = None,
+) -> DecodeResult:
+    """Verified-first E-BoN drawn `round_paths` paths at a time, at most `paths` per puzzle: a
+    puzzle leaves once one of its paths is verified.
+
+    Its paths are drawn as E-BoN `paths` draws them (path 0 greedy with `include_greedy`, the
+    rest independent and noisy), and a puzzle is answered by a verified path exactly when one
+    of its paths is verified, so on puzzles with one solution it solves as often as E-BoN
+    `paths` verified-first, for the model calls of the rounds it used. The verifier only
+    selects among complete answers; nothing branches. A puzzle without a verified path keeps
+    its lowest-entropy path of all. NFE sums every path decoded for the puzzle; info holds
+    chosen_path (its index among the puzzle's paths), paths_decoded and verified [B].
+    """
+    if not 1 <= round_paths <= paths:
+        raise ValueError(f"round_paths must be in 1..paths ({paths}), not {round_paths}")
+    check = resolve_verifier("verified-first", verifier, differ)
+    start = time.perf_counter()
+    batch, device = tokens.shape[0], tokens.device
+    noisy_config = diverse(config, path_noise)
+    verified = torch.zeros(batch, dtype=torch.bool, device=device)
+    decoded = torch.zeros(batch, dtype=torch.long, device=device)
+    nfe = torch.zeros(batch, dtype=torch.long, device=device)
+    chosen = torch.zeros(batch, dtype=torch.long, device=device)
+    best: DecodeResult | None = None
+    for first_path in range(0, paths, round_paths):
+        still = (~verified).nonzero().squeeze(1)
+        if still.numel() == 0:
+            break
+        k = min(round_paths, paths - first_path)
+        noisy = noisy_paths(still.numel(), k, include_greedy and first_path == 0, device)
+        every = walk_copies(
+            model, tokens[still], allowed[still], k, noisy_config, generator, differ, noisy
+        ).run()
+        # The verifier reads rows as equal runs per puzzle of the whole batch: the puzzles
+        # already answered stand in with their verified answer.
+        answers = tokens if best is None else best.tokens
+        layout = answers.repeat_interleave(k, 0).view(batch, k, -1).clone()
+        layout[still] = every.tokens.view(still.numel(), k, -1)
+        ok = check(layout.view(batch * k, -1)).view(batch, k)[still]
+        entropy = every.cumulative_entropy.view(still.numel(), k)
+        pick = select_paths(entropy, ok)
+        found = ok.any(1)
+        better = found | (best is None)
+        if best is not None:
+            better |= entropy.gather(1, pick[:, None]).squeeze(1) < best.cumulative_entropy[still]
+        rows = torch.arange(still.numel(), device=device) * k + pick
+        round_best = every.rows(rows[better])
+        best = round_best if best is None else overwrite(best, round_best, still[better])
+        chosen[still[better]] = first_path + pick[better]
+        verified[still] = found
+        decoded[still] += k
+        nfe[still] += every.nfe.view(still.numel(), k).sum(1)
+    assert best is not None  # paths >= 1: the first round always runs
+    best.nfe = nfe
+    best.seconds = time.perf_counter() - start
+    best.info = {
+        "paths": paths,
+        "round_paths": round_paths,
+        "chosen_path": chosen,
+        "paths_decoded": decoded,
+        "verified": verified,
+    }
+    return best

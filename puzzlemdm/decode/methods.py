@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from puzzlemdm.decode.bon import SELECTIONS, best_of_n
+from puzzlemdm.decode.bon import SELECTIONS, best_of_n, best_of_n_until_verified
 from puzzlemdm.decode.core import decode_path
 from puzzlemdm.decode.infogain import info_gain
 from puzzlemdm.decode.remask import remask_loop
@@ -31,6 +31,9 @@ class MethodConfig:
     paths: int = 1  # E-BoN paths per puzzle (> 1 turns it on)
     select: str = "entropy"  # entropy | verified-first (E-BoN and E-SMC)
     include_greedy: bool = True  # E-BoN: path 0 without noise
+    # Verified-first E-BoN in rounds of this many paths, a puzzle stopping once one of its
+    # paths is verified (0: all paths in one batch)
+    round_paths: int = 0
     path_noise: float = 0.1  # Gumbel scale for paths/particles when `step` has no randomness
     smc_particles: int = 0  # E-SMC particles (> 1 turns it on)
     smc_lambda: float = 1.0
@@ -67,6 +70,9 @@ class MethodConfig:
         chosen = [self.paths > 1, self.smc_particles > 1, self.info_gain]
         if sum(chosen) > 1:
             raise ValueError("choose at most one of best-of-N paths, SMC particles, info-gain")
+        rounds_fit = 1 < self.paths >= self.round_paths and self.select == "verified-first"
+        if self.round_paths < 0 or (self.round_paths and not rounds_fit):
+            raise ValueError("round_paths needs verified-first E-BoN with at least that many paths")
         if self.remask_rounds < 0 or self.remask_groups < 1:
             raise ValueError("remask_rounds must be >= 0 and remask_groups >= 1")
         if not 0 < self.remask_threshold <= 1:
@@ -93,6 +99,7 @@ class MethodConfig:
             label += "/prune"
         if self.paths > 1:
             label += f"+bon{self.paths}" + ("-vf" if self.select == "verified-first" else "")
+            label += f"-rounds{self.round_paths}" if self.round_paths else ""
         if self.smc_particles > 1:
             label += f"+smc{self.smc_particles}l{self.smc_lambda:g}r{self.smc_every}"
             label += "-vf" if self.select == "verified-first" else ""
@@ -127,6 +134,8 @@ def run_method(
     in that order (`arm_order="given"`)."""
     method.check()
     if family_of(model) == "arm":
+        if method.round_paths:
+            raise ValueError("rounds of verified paths are for masked diffusion models")
         from puzzlemdm.decode.arm import run_arm_method
 
         if method.select == "verified-first" and verifier is None and differ is not None:
@@ -141,7 +150,19 @@ def run_method(
     selection = {"select": method.select, "verifier": verifier}
     if method.select == "verified-first" and verifier is None and differ is not None:
         selection["verifier"] = differ_verifier(differ)  # the rules, even when not pruning
-    if method.paths > 1:
+    if method.round_paths:
+        result = best_of_n_until_verified(
+            model,
+            tokens,
+            allowed,
+            paths=method.paths,
+            round_paths=method.round_paths,
+            include_greedy=method.include_greedy,
+            path_noise=method.path_noise,
+            verifier=selection["verifier"],
+            **common,
+        )
+    elif method.paths > 1:
         result = best_of_n(
             model,
             tokens,

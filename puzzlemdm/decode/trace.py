@@ -190,6 +190,45 @@ def append(first: DecodeResult, second: DecodeResult, rows: torch.Tensor) -> Dec
     )
 
 
+def overwrite(first: DecodeResult, second: DecodeResult, rows: torch.Tensor) -> DecodeResult:
+    """`first` with its rows `rows` replaced by `second`'s (a later, better path of those
+    puzzles); per-decision and per-step columns are padded to the wider of the two. Info is
+    `first`'s: the caller says what was chosen."""
+
+    def put(a: torch.Tensor, b: torch.Tensor, pad: float) -> torch.Tensor:
+        width = max(a.shape[1], b.shape[1])
+        out = a.new_full((a.shape[0], width), pad)
+        out[:, : a.shape[1]] = a
+        out[rows] = pad
+        out[rows, : b.shape[1]] = b
+        return out
+
+    def row_values(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        out = a.clone()
+        out[rows] = b
+        return out
+
+    step_entropy = put(first.step_entropy, second.step_entropy, 0.0)
+    return DecodeResult(
+        tokens=row_values(first.tokens, second.tokens),
+        order=put(first.order, second.order, -1),
+        values=put(first.values, second.values, -1),
+        step_entropy=step_entropy,
+        chosen_entropy=put(first.chosen_entropy, second.chosen_entropy, 0.0),
+        cumulative_entropy=row_values(first.cumulative_entropy, second.cumulative_entropy),
+        nfe=row_values(first.nfe, second.nfe),
+        seconds=first.seconds + second.seconds,
+        step=put(
+            _default_step(first) if first.step is None else first.step,
+            _default_step(second) if second.step is None else second.step,
+            -1,
+        ),
+        chosen_margin=put(_margin(first), _margin(second), 0.0),
+        n_steps=row_values(_steps(first), _steps(second)),
+        info=dict(first.info),
+    )
+
+
 def _spread(t: torch.Tensor, rows: torch.Tensor, batch: int, pad: float) -> torch.Tensor:
     out = t.new_full((batch, *t.shape[1:]), pad)
     out[rows] = t
