@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import NullFormatter
 
 from puzzlemdm.bench.stats import wilson
 
@@ -35,16 +37,19 @@ def read_rows(folder: Path) -> dict[str, list[dict]]:
         missing = [r["id"] for r in rows if "paths_decoded" not in r or "chosen_path" not in r]
         if missing:
             raise SystemExit(f"{path}: rows without paths_decoded / chosen_path ({missing[0]})")
-        by_split.setdefault(path.parent.name, []).extend(rows)
+        if rows:  # a shard that has written nothing yet
+            by_split.setdefault(path.parent.name, []).extend(rows)
     if not by_split:
         raise SystemExit(f"{folder}: no rows of an E-BoN method in rounds")
     return by_split
 
 
 def rounds_of(rows: list[dict]) -> tuple[int, int]:
-    """(paths drawn a round, paths at most) of the run's method, e.g. margin+bon128-vf-rounds4."""
-    method = rows[0]["method"]
-    return int(method.rsplit("-rounds", 1)[1]), int(method.split("+bon")[1].split("-")[0])
+    """(paths drawn a round, paths at most) of the run's method, e.g. bon128-vf-rounds4."""
+    found = re.search(r"bon(\d+)-vf-rounds(\d+)", rows[0]["method"])
+    if found is None:
+        raise SystemExit(f"{rows[0]['method']}: not E-BoN verified-first in rounds")
+    return int(found[2]), int(found[1])
 
 
 def at_budget(rows: list[dict], n: int) -> dict[str, float]:
@@ -81,21 +86,26 @@ def main(folder: str) -> None:
         size, most = rounds_of(rows)
         points = [at_budget(rows, n) for n in range(size, most + 1, size)]
         for p in points:
+            if p["paths"] & (p["paths"] - 1):
+                continue  # the table keeps the powers of two; the plot has every budget
             lines.append(
                 f"| {split} | {len(rows)} | {p['paths']} | {100 * p['solved']:.1f} "
                 f"({100 * p['low']:.1f}-{100 * p['high']:.1f}) | {p['calls']:.0f} | "
                 f"{p['every_path_calls']:.0f} |"
             )
         solved = [100 * p["solved"] for p in points]
+        marked = [i for i, p in enumerate(points) if not p["paths"] & (p["paths"] - 1)]
         rounds = f"in rounds of {size}, stopping at a verified path"
-        ax.plot([p["calls"] for p in points], solved, "o-", label=rounds)
-        ax.plot([p["every_path_calls"] for p in points], solved, "s--", label="E-BoN N (all N)")
-        for p, y in zip(points, solved, strict=True):
+        for key, style, label in (("calls", "o-", rounds), ("every_path_calls", "s--", "E-BoN N")):
+            calls = [p[key] for p in points]
+            ax.plot(calls, solved, style, markevery=marked, label=label)
+        for i in marked:
             ax.annotate(
-                str(p["paths"]), (p["calls"], y), textcoords="offset points", xytext=(4, -10),
-                fontsize=7,
+                str(points[i]["paths"]), (points[i]["calls"], solved[i]),
+                textcoords="offset points", xytext=(4, -10), fontsize=7,
             )  # fmt: skip
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("model calls per puzzle (mean)")
         ax.set_ylabel("solved % (the model alone, verified-first)")
         ax.set_title(f"{split} ({len(rows)})")

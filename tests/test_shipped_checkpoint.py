@@ -149,3 +149,14 @@ def test_paths_in_rounds_stop_once_verified(tmp_path):
             assert row["answer"] == given["solution"]
         else:
             assert paths == 8  # no verified path: every round was drawn
+
+
+def test_every_shipped_checkpoint_is_complete_and_all_fit_the_budget():
+    from puzzlemdm.shipped import SHIPPED as ROOT_OF_SHIPPED
+
+    folders = [f for f in sorted(ROOT_OF_SHIPPED.iterdir()) if f.is_dir()]
+    for folder in folders:
+        for name in ("model.safetensors", "config.json", "metrics.jsonl", "README.md"):
+            assert (folder / name).is_file(), f"{folder.name}/{name}"
+    total = sum(f.stat().st_size for folder in folders for f in folder.rglob("*") if f.is_file())
+    assert total <= 40 * 10**6, f"shipped checkpoints {total / 1e6:.1f} MB, budget 40 MB"
