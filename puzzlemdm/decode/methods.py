@@ -150,29 +150,20 @@ def run_method(
     selection = {"select": method.select, "verifier": verifier}
     if method.select == "verified-first" and verifier is None and differ is not None:
         selection["verifier"] = differ_verifier(differ)  # the rules, even when not pruning
-    if method.round_paths:
-        result = best_of_n_until_verified(
-            model,
-            tokens,
-            allowed,
-            paths=method.paths,
-            round_paths=method.round_paths,
-            include_greedy=method.include_greedy,
-            path_noise=method.path_noise,
-            verifier=selection["verifier"],
-            **common,
-        )
-    elif method.paths > 1:
-        result = best_of_n(
-            model,
-            tokens,
-            allowed,
-            paths=method.paths,
-            include_greedy=method.include_greedy,
-            path_noise=method.path_noise,
-            **selection,
-            **common,
-        )
+    if method.paths > 1:
+        drawn = {
+            "paths": method.paths,
+            "include_greedy": method.include_greedy,
+            "path_noise": method.path_noise,
+        }
+        if method.round_paths:  # verified-first (checked): a puzzle stops once verified
+            verify = selection["verifier"]
+            result = best_of_n_until_verified(
+                model, tokens, allowed, round_paths=method.round_paths, verifier=verify,
+                **drawn, **common,
+            )  # fmt: skip
+        else:
+            result = best_of_n(model, tokens, allowed, **drawn, **selection, **common)
     elif method.smc_particles > 1:
         result = smc(
             model,
