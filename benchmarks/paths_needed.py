@@ -85,16 +85,15 @@ def main(folder: str) -> None:
     for ax, (split, rows) in zip(axes[0], sorted(by_split.items()), strict=True):
         size, most = rounds_of(rows)
         points = [at_budget(rows, n) for n in range(size, most + 1, size)]
-        for p in points:
-            if p["paths"] & (p["paths"] - 1):
-                continue  # the table keeps the powers of two; the plot has every budget
+        # the table and the markers keep the powers of two; the lines have every budget
+        marked = [i for i, p in enumerate(points) if not p["paths"] & (p["paths"] - 1)]
+        for p in (points[i] for i in marked):
             lines.append(
                 f"| {split} | {len(rows)} | {p['paths']} | {100 * p['solved']:.1f} "
                 f"({100 * p['low']:.1f}-{100 * p['high']:.1f}) | {p['calls']:.0f} | "
                 f"{p['every_path_calls']:.0f} |"
             )
         solved = [100 * p["solved"] for p in points]
-        marked = [i for i, p in enumerate(points) if not p["paths"] & (p["paths"] - 1)]
         rounds = f"in rounds of {size}, stopping at a verified path"
         for key, style, label in (("calls", "o-", rounds), ("every_path_calls", "s--", "E-BoN N")):
             calls = [p[key] for p in points]

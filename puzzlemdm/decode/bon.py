@@ -186,25 +186,19 @@ def best_of_n_until_verified(
         every = walk_copies(
             model, tokens[still], allowed[still], k, noisy_config, generator, differ, noisy
         ).run()
-        # The verifier reads rows as equal runs per puzzle of the whole batch: the puzzles
-        # already answered stand in with their verified answer.
         answers = tokens if best is None else best.tokens
-        layout = answers.repeat_interleave(k, 0).view(batch, k, -1).clone()
-        layout[still] = every.tokens.view(still.numel(), k, -1)
-        ok = check(layout.view(batch * k, -1)).view(batch, k)[still]
-        entropy = every.cumulative_entropy.view(still.numel(), k)
-        pick = select_paths(entropy, ok)
-        found = ok.any(1)
-        better = found | (best is None)
-        if best is not None:
-            better |= entropy.gather(1, pick[:, None]).squeeze(1) < best.cumulative_entropy[still]
-        rows = torch.arange(still.numel(), device=device) * k + pick
-        round_best = every.rows(rows[better])
-        best = round_best if best is None else overwrite(best, round_best, still[better])
-        chosen[still[better]] = first_path + pick[better]
+        round_best = choose_paths(every, still.numel(), k, _among(check, answers, still, k))
+        found = round_best.info["path_verified"].any(1)
+        if best is None:
+            better = torch.ones_like(found)
+        else:  # a verified path, or a lower entropy than the puzzle's best so far
+            better = found | (round_best.cumulative_entropy < best.cumulative_entropy[still])
+        kept = round_best.rows(better.nonzero().squeeze(1))
+        best = kept if best is None else overwrite(best, kept, still[better])
+        chosen[still[better]] = first_path + round_best.info["chosen_path"][better]
         verified[still] = found
         decoded[still] += k
-        nfe[still] += every.nfe.view(still.numel(), k).sum(1)
+        nfe[still] += round_best.nfe
     assert best is not None  # paths >= 1: the first round always runs
     best.nfe = nfe
     best.seconds = time.perf_counter() - start
@@ -216,3 +210,17 @@ def best_of_n_until_verified(
         "verified": verified,
     }
     return best
+
+
+def _among(check: Verifier, answers: torch.Tensor, still: torch.Tensor, k: int) -> Verifier:
+    """`check` for the k paths of the puzzles `still` only: the verifier reads rows as equal
+    runs per puzzle of the whole batch, so the puzzles already answered stand in with their
+    answers (`answers` [B, L])."""
+    batch = answers.shape[0]
+
+    def verify(rows: torch.Tensor) -> torch.Tensor:
+        layout = answers.repeat_interleave(k, 0).view(batch, k, -1).clone()
+        layout[still] = rows.view(still.numel(), k, -1)
+        return check(layout.view(batch * k, -1)).view(batch, k)[still].flatten()
+
+    return verify

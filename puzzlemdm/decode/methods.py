@@ -70,7 +70,9 @@ class MethodConfig:
         chosen = [self.paths > 1, self.smc_particles > 1, self.info_gain]
         if sum(chosen) > 1:
             raise ValueError("choose at most one of best-of-N paths, SMC particles, info-gain")
-        rounds_fit = 1 < self.paths >= self.round_paths and self.select == "verified-first"
+        rounds_fit = (
+            self.select == "verified-first" and self.paths > 1 and self.round_paths <= self.paths
+        )
         if self.round_paths < 0 or (self.round_paths and not rounds_fit):
             raise ValueError("round_paths needs verified-first E-BoN with at least that many paths")
         if self.remask_rounds < 0 or self.remask_groups < 1:
