@@ -140,7 +140,9 @@ def _load_model(config: SolveConfig, kind: PuzzleKind | None = None) -> Any:
     if config.threads > 0:
         torch.set_num_threads(config.threads)
     folder = config.checkpoint or shipped_checkpoint(f"{kind.name}-mdm")  # type: ignore[union-attr]
-    return load_checkpoint(folder, resolve_device(config.device), runs=config.runs)
+    return load_checkpoint(
+        folder, resolve_device(config.device), runs=config.runs, settle=config.settle
+    )
 
 
 def _read(text_or_path: str | Path) -> tuple[str, str]:

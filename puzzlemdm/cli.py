@@ -137,6 +137,15 @@ ThreadsOpt = Annotated[
         "lone big batch on an idle machine, and hurts badly on a busy one).",
     ),
 ]
+SettleOpt = Annotated[
+    bool,
+    typer.Option(
+        "--settle",
+        help="A recurrent model: --runs (default twice the trained runs) becomes a ceiling; "
+        "each puzzle runs the blocks as trained, then on only while a run still changes the "
+        "value the model would pick somewhere (adaptive depth).",
+    ),
+]
 RunsOpt = Annotated[
     int | None,
     typer.Option(
@@ -174,6 +183,7 @@ def solve(
         Path | None, typer.Option(help="Checkpoint folder (default: shipped).")
     ] = None,
     runs: RunsOpt = None,
+    settle: SettleOpt = False,
     device: Annotated[str, typer.Option(help="auto | cpu | cuda.")] = "auto",
     precision: Annotated[
         str,
@@ -737,6 +747,7 @@ def bench_models(
 def bench_methods(
     checkpoint: CheckpointOpt = None,
     runs: RunsOpt = None,
+    settle: SettleOpt = False,
     splits: Annotated[
         str | None,
         typer.Option(help="Comma-separated splits (default: every split of the kind)."),

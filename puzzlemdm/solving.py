@@ -48,6 +48,7 @@ class SolveConfig:
     solver: str = "auto"  # mdm | a classical solver of the kind | auto (see `resolve`)
     checkpoint: Path | None = None  # the model's folder; None: the kind's shipped model
     runs: int | None = None  # a recurrent model's runs of its blocks; None: as trained
+    settle: bool = False  # runs is a ceiling; a puzzle stops once a run changes nothing
     device: str = "auto"  # auto | cpu | cuda
     precision: str = "fp32"  # fp32 | bf16 (the model's matrix products)
     search: str = "auto"  # guided | none (decode a path) | auto (see `resolve`)
@@ -210,8 +211,8 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
             f"--solver {solver!r} does not solve {kind.name}; choose from {MODEL}, "
             f"{', '.join(kind.solvers)}"
         )
-    if config.runs is not None and solver != MODEL:
-        raise UsageError(f"--runs sets the model's runs; --solver {solver} uses no model")
+    if (config.runs is not None or config.settle) and solver != MODEL:
+        raise UsageError(f"--runs / --settle set the model's runs; --solver {solver} uses no model")
     if config.fallback and config.fallback not in kind.solvers:
         raise UsageError(
             f"--fallback {config.fallback!r} does not solve {kind.name}; choose from "
@@ -302,7 +303,9 @@ def _solve_with_checkpoint(
 
         torch.set_num_threads(config.threads)
     if model is None:
-        model = load_checkpoint(folder, resolve_device(config.device), runs=config.runs)
+        model = load_checkpoint(
+            folder, resolve_device(config.device), runs=config.runs, settle=config.settle
+        )
     model.compute_dtype = dtype
     return solve_with_model(
         kind,

@@ -82,6 +82,8 @@ def test_missing_file_and_usage_errors():
     assert no_model.exit_code == 2 and "uses no model" in no_model.stderr
     plain = run("solve", str(EASY), "--runs", "2", "--search", "none")
     assert plain.exit_code == 1 and "need a recurrent model" in plain.stderr
+    settling = run("solve", str(EASY), "--settle", "--search", "none")
+    assert settling.exit_code == 1 and "--settle needs a recurrent model" in settling.stderr
 
 
 def test_stdin_is_read_for_dash():

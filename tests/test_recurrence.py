@@ -88,8 +88,69 @@ def test_runs_are_refused_where_there_is_nothing_to_run_again(corpus, tmp_path):
         Backbone(BackboneConfig(recurrence=2)).set_runs(0)
 
 
+def test_settling_rows_leave_the_batch_at_the_run_they_settle():
+    torch.manual_seed(0)
+    backbone = Backbone(BackboneConfig(n_layers=1, d_model=16, n_heads=2, recurrence=2)).eval()
+    torch.nn.init.normal_(backbone.feedback.weight, std=0.3)
+    backbone.set_runs(5, settle=True)
+    x = torch.randn(4, 6, 16)
+    coords = torch.zeros(6, 3, dtype=torch.long)
+    relation = torch.randint(0, 8, (4, 6, 6))  # one matrix per row: subset with the rows
+    asked = []
+
+    def settled(before, after, rows):
+        asked.append(rows.tolist())
+        return rows % 2 == 0  # even rows settle at the first chance, odd ones never
+
+    with torch.no_grad():
+        hidden, made = backbone.settle(x, coords, relation, settled)
+        every = backbone.runs(x, coords, relation)
+    assert made.tolist() == [2, 5, 2, 5]
+    assert asked == [[0, 1, 2, 3], [1, 3], [1, 3]]  # from the trained run on, not at the last
+    torch.testing.assert_close(hidden[0::2], every[1][0::2])
+    torch.testing.assert_close(hidden[1::2], every[4][1::2])
+    with pytest.raises(ValueError, match="ceiling above"):
+        backbone.set_runs(2, settle=True)
+
+
+def test_a_settling_model_answers_with_the_first_run_that_changes_no_pick(corpus, tmp_path):  # noqa: F811
+    recipe = tiny_config(corpus, tmp_path, steps=4)
+    recipe["model"]["recurrence"] = 2
+    folder = run_training(config_from_dict(recipe)) / "last"
+    tokens = torch.full((6, 81), MASK)
+    tokens[:, :9] = torch.arange(9)
+    tokens[3:, 9:78] = torch.arange(69) % 9  # three unknown cells: settles sooner
+    allowed = torch.ones(6, 81, 9, dtype=torch.bool)
+    allowed[:, 20:40, 0] = False
+    settling = load_checkpoint(folder, settle=True)
+    assert runs_changed(settling) == {"runs": 4, "settle": True}
+    assert provenance(folder, settling, torch.device("cpu"), 0)["settle"] is True
+    with torch.no_grad():
+        every = load_checkpoint(folder, runs=4)(tokens, allowed, every_run=True)
+        got = settling(tokens, allowed)
+    picks = every.argmax(-1)
+    unknown = tokens == MASK
+    runs = []
+    for b in range(6):
+        # run r + 1 (from the trained 2nd) settles when it picks as run r did; the 4th is the last
+        run = next(
+            (r + 1 for r in (0, 1) if ((picks[r, b] == picks[r + 1, b]) | ~unknown[b]).all()), 3
+        )
+        torch.testing.assert_close(got[b], every[run, b])
+        runs.append(run)
+    assert runs == [3, 3, 3, 1, 1, 1]  # all unknown run to the ceiling; three settle at once
+
+
+def test_settling_needs_a_recurrent_model(corpus, tmp_path):  # noqa: F811
+    plain = run_training(config_from_dict(tiny_config(corpus, tmp_path, steps=1))) / "last"
+    with pytest.raises(CheckpointError, match="--settle needs a recurrent model"):
+        load_checkpoint(plain, settle=True)
+
+
 def test_a_table_of_other_runs_is_another_model():
     header = {"weights_sha256": "abc", "device": "cpu"}
     refuse_mixing([header], dict(header), "out")  # the same weights, run as trained
     with pytest.raises(UsageError, match="run 1x"):
         refuse_mixing([header], {**header, "runs": 1}, "out")
+    with pytest.raises(UsageError, match="settling"):
+        refuse_mixing([{**header, "runs": 8}], {**header, "runs": 8, "settle": True}, "out")

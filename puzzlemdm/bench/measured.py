@@ -26,14 +26,18 @@ class Measured:
 
 
 def load_measured(
-    checkpoint: str | None, device: str, threads: int = 0, runs: int | None = None
+    checkpoint: str | None,
+    device: str,
+    threads: int = 0,
+    runs: int | None = None,
+    settle: bool = False,
 ) -> Measured:
     """Load `checkpoint` (None: the shipped one) on `device`; `threads` > 0 caps torch's;
-    `runs`: a recurrent model's runs of its blocks (None: as trained)."""
+    `runs`, `settle`: a recurrent model's runs of its blocks (see load_checkpoint)."""
     if threads:
         torch.set_num_threads(threads)
     on = resolve_device(device)
     folder = checkpoint or str(shipped_checkpoint())
-    model = load_checkpoint(folder, on, runs=runs)
+    model = load_checkpoint(folder, on, runs=runs, settle=settle)
     kind = get_kind(model.config.grid["kind"])
     return Measured(folder, model, on, kind, kind.spec_from_signature(model.config.grid))

@@ -114,6 +114,7 @@ class MethodsConfig:
 
     checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
     runs: int | None = None  # a recurrent model's runs of its blocks (None: as trained)
+    settle: bool = False  # runs is a ceiling; a puzzle stops once a run changes nothing
     splits: str | None = None  # comma-separated names or paths; None: every split of the kind
     methods: str = "cheap,expensive"  # names or groups (cheap, expensive)
     subset: int = 250  # puzzles per split for the expensive methods
@@ -333,7 +334,9 @@ def run_methods(config: MethodsConfig) -> dict[str, Any] | None:
 
 def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     """Write the JSONL rows of every split x method of `config` (this shard's puzzles)."""
-    measured = load_measured(config.checkpoint, config.device, config.threads, config.runs)
+    measured = load_measured(
+        config.checkpoint, config.device, config.threads, config.runs, config.settle
+    )
     checkpoint, model, device = measured.checkpoint, measured.model, measured.device
     kind, spec = measured.kind, measured.spec
     names = method_names(config.methods, kind)
@@ -517,7 +520,14 @@ def markdown(summary: dict[str, Any]) -> str:
     """The summary as the Markdown tables of summary.md."""
     lines = []
     for run in summary["runs"][:1]:
-        runs = f"; its blocks run {run['runs']}x a forward, not as trained" if "runs" in run else ""
+        runs = (
+            f"; its blocks run as trained, then on while a run changes a pick, up to "
+            f"{run['runs']}x a forward"
+            if run.get("settle")
+            else f"; its blocks run {run['runs']}x a forward, not as trained"
+            if "runs" in run
+            else ""
+        )
         lines += [
             f"Checkpoint `{run['checkpoint']}` ({run['parameters']:,} parameters{runs}), device "
             f"{run['device']} ({run['threads']} threads, {run['machine']}), seed {run['seed']}.",

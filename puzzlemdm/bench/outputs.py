@@ -30,7 +30,9 @@ def what_measured(header: dict[str, Any]) -> tuple[str, str]:
     header has none; with the runs of a recurrent model run other than as trained), and cpu /
     cuda / mps (which card is not told apart)."""
     weights = header.get("weights_sha256") or str(header.get("checkpoint"))
-    if "runs" in header:
+    if header.get("settle"):
+        weights += f" settling, run up to {header['runs']}x"
+    elif "runs" in header:
         weights += f" run {header['runs']}x"
     return weights, str(header.get("device", "")).split(":")[0]
 

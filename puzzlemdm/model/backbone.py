@@ -10,6 +10,7 @@ ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
@@ -30,6 +31,25 @@ class LinkedTypes(NamedTuple):
     queries: torch.Tensor
     keys: torch.Tensor
     types: torch.Tensor
+
+
+def relation_rows(
+    relation: torch.Tensor | LinkedTypes, rows: torch.Tensor, batch: int
+) -> torch.Tensor | LinkedTypes:
+    """The per-row relation of batch rows `rows` only (one-hot [B, L, L, S] or LinkedTypes)."""
+    if isinstance(relation, torch.Tensor):
+        return relation[rows]
+    where = torch.full((batch,), -1, dtype=torch.long, device=rows.device)
+    where[rows] = torch.arange(len(rows), device=rows.device)
+    keep = where[relation.rows] >= 0
+    static = relation.static[rows] if relation.static.dim() == 4 else relation.static
+    return LinkedTypes(
+        static,
+        where[relation.rows[keep]],
+        relation.queries[keep],
+        relation.keys[keep],
+        relation.types[keep],
+    )
 
 
 class StreamLinks(NamedTuple):
@@ -222,11 +242,14 @@ class Backbone(nn.Module):
         )
         # How many runs a forward makes: the trained count unless `set_runs` says otherwise.
         self.n_runs = cfg.recurrence
+        self.settling = False  # set_runs(settle=True): n_runs is a ceiling, see `settle`
 
-    def set_runs(self, runs: int) -> None:
+    def set_runs(self, runs: int, settle: bool = False) -> None:
         """Run the blocks `runs` times per forward from now on (inference): every run of a
         recurrent backbone was trained to answer, so fewer runs trade accuracy for speed and
-        more may refine further. A plain backbone has no feedback to run again with."""
+        more may refine further. A plain backbone has no feedback to run again with.
+        `settle`: `runs` is a ceiling instead; each row runs as often as trained, then on only
+        while its answer still changes from one run to the next (`settle`'s `settled`)."""
         if runs < 1:
             raise ValueError(f"runs must be at least 1, not {runs}")
         if runs > 1 and self.feedback is None:
@@ -234,7 +257,13 @@ class Backbone(nn.Module):
                 f"{runs} runs need a recurrent model (`recurrence` > 1); this one runs its "
                 "blocks once"
             )
+        if settle and runs <= self.cfg.recurrence:
+            raise ValueError(
+                f"settling runs past the trained {self.cfg.recurrence} up to a ceiling above "
+                f"them, not {runs}"
+            )
         self.n_runs = runs
+        self.settling = settle
 
     def zero_feedback(self) -> None:
         """Make every run after the first repeat the first (the model's initial state)."""
@@ -277,13 +306,69 @@ class Backbone(nn.Module):
             attn_mask = torch.full((length, length), float("-inf"), device=x.device).triu(1)
         outputs: list[torch.Tensor] = []
         for _ in range(self.n_runs):
-            h = x if not outputs else x + self.feedback(outputs[-1])
-            for i, block in enumerate(self.blocks):
-                if condition is not None:
-                    h = h + condition[:, i, None]
-                h = block(h, relation, attn_mask)
-            outputs.append(self.norm(h))
+            previous = None if not outputs else outputs[-1]
+            outputs.append(self._run(x, previous, relation, condition, attn_mask))
         return outputs
+
+    def _run(
+        self,
+        x: torch.Tensor,
+        previous: torch.Tensor | None,
+        relation: torch.Tensor | LinkedTypes | None,
+        condition: torch.Tensor | None,
+        attn_mask: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """One run of the blocks over embedded `x`, reading the last run's output."""
+        h = x if previous is None else x + self.feedback(previous)
+        for i, block in enumerate(self.blocks):
+            if condition is not None:
+                h = h + condition[:, i, None]
+            h = block(h, relation, attn_mask)
+        return self.norm(h)
+
+    def settle(
+        self,
+        x: torch.Tensor,
+        coords: torch.Tensor,
+        relation: torch.Tensor | LinkedTypes | None,
+        settled: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
+        condition: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """`forward` with adaptive depth (a recurrent model's halting): each row runs the
+        blocks at least as often as trained and at most `n_runs` times, stopping once
+        `settled(before, after, rows)` [R] says a run left its output as the run before had
+        it; settled rows leave the batch, so a settled row costs its trained runs. Returns the
+        hidden states [B, L, D] and the runs each row made [B]."""
+        x = x + self.embed_coordinates(coords)
+        if isinstance(relation, torch.Tensor) and relation.dim() == 3:  # a matrix per row
+            relation = F.one_hot(relation, self.cfg.n_relations).to(x.dtype)
+        per_row = isinstance(relation, LinkedTypes) or (
+            isinstance(relation, torch.Tensor) and relation.dim() == 4
+        )
+        batch = x.shape[0]
+        rows = torch.arange(batch, device=x.device)  # still running
+        made = torch.zeros(batch, dtype=torch.long, device=x.device)
+        out = torch.empty_like(x)
+        last = None
+        for run in range(1, self.n_runs + 1):
+            step = self._run(
+                x[rows],
+                last,
+                relation_rows(relation, rows, batch) if per_row else relation,
+                None if condition is None else condition[rows],
+            )
+            done = (
+                torch.ones_like(rows, dtype=torch.bool)
+                if run == self.n_runs
+                else settled(last, step, rows)
+                if run >= self.cfg.recurrence
+                else torch.zeros_like(rows, dtype=torch.bool)
+            )
+            out[rows[done]], made[rows[done]] = step[done], run
+            rows, last = rows[~done], step[~done]
+            if not len(rows):
+                break
+        return out, made
 
     def new_cache(self) -> list[list[torch.Tensor | None]]:
         """Empty key/value caches, one [K, V] per block, for `extend`."""

@@ -58,10 +58,13 @@ def load_checkpoint(
     device: str | torch.device = "cpu",
     family: str | None = None,
     runs: int | None = None,
+    settle: bool = False,
 ) -> torch.nn.Module:
     """Rebuild the model of a checkpoint folder, in eval mode, on `device`; with `family`
     (`mdm`, `arm`), a checkpoint of another family is refused with a clear error; `runs`: a
-    recurrent model's runs of its blocks per forward (None: as trained)."""
+    recurrent model's runs of its blocks per forward (None: as trained); `settle`: `runs`
+    (None: twice the trained runs) is a ceiling, each row stopping once a run changes nothing
+    it would decide (adaptive depth, `Backbone.settle`)."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -105,18 +108,26 @@ def load_checkpoint(
         raise CheckpointError(
             f"weights do not match config.json ({detail})", source=where
         ) from None
-    if runs is not None:
+    if runs is not None or settle:
+        trained = model.backbone.cfg.recurrence
+        ceiling = runs if runs is not None else 2 * trained
         try:
-            model.backbone.set_runs(runs)
+            if settle and trained == 1:
+                raise ValueError("--settle needs a recurrent model; this one runs its blocks once")
+            model.backbone.set_runs(ceiling, settle=settle)
         except ValueError as exc:
-            raise CheckpointError(f"--runs {runs}: {exc}", source=where) from None
+            option = f"--runs {runs}" if runs is not None else "--settle"
+            raise CheckpointError(f"{option}: {exc}", source=where) from None
     return model.to(device).eval()
 
 
-def runs_changed(model: torch.nn.Module) -> dict[str, int]:
+def runs_changed(model: torch.nn.Module) -> dict[str, Any]:
     """{"runs": n} when the model runs its blocks another number of times than it was trained
-    to (`load_checkpoint(runs=...)`), else {}: a table of such runs measures another model."""
+    to (`load_checkpoint(runs=...)`), with "settle": true when n is a ceiling, else {}: a
+    table of such runs measures another model."""
     backbone = model.backbone
+    if backbone.settling:
+        return {"runs": backbone.n_runs, "settle": True}
     return {"runs": backbone.n_runs} if backbone.n_runs != backbone.cfg.recurrence else {}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from puzzlemdm.model.backbone import Backbone, BackboneConfig
+from puzzlemdm.model.backbone import Backbone, BackboneConfig, LinkedTypes
 from puzzlemdm.model.links import LinkedRelation
 from puzzlemdm.puzzles.grid import MASK, GridSpec
 
@@ -121,12 +121,40 @@ class MaskedDiffusionModel(nn.Module):
         with computing_in(tokens.device.type, self.compute_dtype):
             embedded = self.value_embedding(ids)
             relation = self.relation if self.linked is None else self.linked(tokens)
-            hidden = self.backbone.runs(embedded, self.coords, relation, condition)
+            if self.backbone.settling and not every_run:
+                hidden = [self._settled_hidden(embedded, relation, condition, tokens, allowed)]
+            else:
+                hidden = self.backbone.runs(embedded, self.coords, relation, condition)
             logits = [self.head(h) for h in (hidden if every_run else hidden[-1:])]
         logits = [one.float() for one in logits]
         if allowed is not None:
             logits = [one.masked_fill(~allowed, NEG_INF) for one in logits]
         return logits
+
+    def _settled_hidden(
+        self,
+        embedded: torch.Tensor,
+        relation: torch.Tensor | LinkedTypes,
+        condition: torch.Tensor | None,
+        tokens: torch.Tensor,
+        allowed: torch.Tensor | None,
+    ) -> torch.Tensor:
+        """The backbone's output with adaptive depth: a row settles once a run leaves the
+        value it would pick at every unknown position as the run before had it."""
+        unknown = tokens == MASK
+
+        def picks(hidden: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+            logits = self.head(hidden)
+            if allowed is not None:
+                logits = logits.masked_fill(~allowed[rows], NEG_INF)
+            return logits.argmax(-1)
+
+        def settled(before: torch.Tensor, after: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+            same = picks(before, rows) == picks(after, rows)
+            return (same | ~unknown[rows]).all(-1)
+
+        hidden, _ = self.backbone.settle(embedded, self.coords, relation, settled, condition)
+        return hidden
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())
