@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -35,6 +36,9 @@ def model_rows(summary: dict) -> list[dict]:
     """The summary's rows of methods where the model answers alone, each with `model` (the
     checkpoint's folder name, and its runs when recurrent) and `compute` (NFE x runs)."""
     header = summary["runs"][0]
+    if header.get("settle"):  # its runs a call vary by puzzle and its rows do not count them
+        print(f"skipped {header['checkpoint']}: settling, runs not recorded", file=sys.stderr)
+        return []
     runs = int(header.get("runs", header.get("recurrence", 1)))
     model = Path(header["checkpoint"]).name + (f" x{runs}" if runs > 1 else "")
     if "runs" in header and runs == 1:

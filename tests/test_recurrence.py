@@ -140,6 +140,20 @@ def test_a_settling_model_answers_with_the_first_run_that_changes_no_pick(corpus
         runs.append(run)
     assert runs == [3, 3, 3, 1, 1, 1]  # all unknown run to the ceiling; three settle at once
 
+    # a checkpoint can say how it is run by default; a caller's runs still decide
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(
+        json.dumps({**config, "inference": {"runs": 4, "settle": True}})
+    )
+    assert runs_changed(load_checkpoint(folder)) == {"runs": 4, "settle": True}
+    assert runs_changed(load_checkpoint(folder, runs=3)) == {"runs": 3}
+    with torch.no_grad():
+        torch.testing.assert_close(load_checkpoint(folder)(tokens, allowed), got)
+    for bad in ({"runs": "8"}, {"settle": 1}, [8], {"runs": 2, "settle": True}):
+        (folder / "config.json").write_text(json.dumps({**config, "inference": bad}))
+        with pytest.raises(CheckpointError, match="inference"):
+            load_checkpoint(folder)
+
 
 def test_settling_needs_a_recurrent_model(corpus, tmp_path):  # noqa: F811
     plain = run_training(config_from_dict(tiny_config(corpus, tmp_path, steps=1))) / "last"

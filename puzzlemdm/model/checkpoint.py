@@ -62,9 +62,10 @@ def load_checkpoint(
 ) -> torch.nn.Module:
     """Rebuild the model of a checkpoint folder, in eval mode, on `device`; with `family`
     (`mdm`, `arm`), a checkpoint of another family is refused with a clear error; `runs`: a
-    recurrent model's runs of its blocks per forward (None: as trained); `settle`: `runs`
-    (None: twice the trained runs) is a ceiling, each row stopping once a run changes nothing
-    it would decide (adaptive depth, `Backbone.settle`)."""
+    recurrent model's runs of its blocks per forward; `settle`: `runs` (None: twice the
+    trained runs) is a ceiling, each row stopping once a run changes nothing it would decide
+    (adaptive depth, `Backbone.settle`). Neither given: as config.json's `inference` says
+    (`{"runs": 8, "settle": true}`), else as trained."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -108,6 +109,9 @@ def load_checkpoint(
         raise CheckpointError(
             f"weights do not match config.json ({detail})", source=where
         ) from None
+    told = runs is not None or settle
+    if not told:  # how the checkpoint asks to be run
+        runs, settle = _inference(config_data.get("inference", {}), where)
     if runs is not None or settle:
         trained = model.backbone.cfg.recurrence
         ceiling = runs if runs is not None else 2 * trained
@@ -117,8 +121,22 @@ def load_checkpoint(
             model.backbone.set_runs(ceiling, settle=settle)
         except ValueError as exc:
             option = f"--runs {runs}" if runs is not None else "--settle"
-            raise CheckpointError(f"{option}: {exc}", source=where) from None
+            raise CheckpointError(
+                f"{option if told else 'config.json inference'}: {exc}", source=where
+            ) from None
     return model.to(device).eval()
+
+
+def _inference(given: Any, where: str) -> tuple[int | None, bool]:
+    """(runs, settle) of a config's `inference` block."""
+    runs = given.get("runs") if isinstance(given, dict) else None
+    settle = given.get("settle", False) if isinstance(given, dict) else None
+    if not isinstance(settle, bool) or not (runs is None or type(runs) is int):
+        raise CheckpointError(
+            f'config.json: inference must be like {{"runs": 8, "settle": true}}, not {given!r}',
+            source=where,
+        )
+    return runs, settle
 
 
 def runs_changed(model: torch.nn.Module) -> dict[str, Any]:
