@@ -151,8 +151,9 @@ RunsOpt = Annotated[
     typer.Option(
         min=1,
         help="A recurrent model (recurrence > 1): run its blocks this many times per forward "
-        "instead of as trained; every run was trained to answer, so fewer are faster and "
-        "more may refine further.",
+        "instead of as its checkpoint says (trained runs, or its config's `inference`: the "
+        "shipped Sudoku model settles, up to 8); every run was trained to answer, so fewer are "
+        "faster and more may refine further.",
     ),
 ]
 QuietOpt = Annotated[

@@ -47,7 +47,7 @@ class SolveConfig:
 
     solver: str = "auto"  # mdm | a classical solver of the kind | auto (see `resolve`)
     checkpoint: Path | None = None  # the model's folder; None: the kind's shipped model
-    runs: int | None = None  # a recurrent model's runs of its blocks; None: as trained
+    runs: int | None = None  # a recurrent model's runs of its blocks; None: as its config says
     settle: bool = False  # runs is a ceiling; a puzzle stops once a run changes nothing
     device: str = "auto"  # auto | cpu | cuda
     precision: str = "fp32"  # fp32 | bf16 (the model's matrix products)

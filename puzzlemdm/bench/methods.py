@@ -113,7 +113,7 @@ class MethodsConfig:
     """The options of `puzzlemdm bench methods` (same names, same defaults)."""
 
     checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
-    runs: int | None = None  # a recurrent model's runs of its blocks (None: as trained)
+    runs: int | None = None  # a recurrent model's runs of its blocks (None: as its config says)
     settle: bool = False  # runs is a ceiling; a puzzle stops once a run changes nothing
     splits: str | None = None  # comma-separated names or paths; None: every split of the kind
     methods: str = "cheap,expensive"  # names or groups (cheap, expensive)

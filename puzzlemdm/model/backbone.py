@@ -296,10 +296,7 @@ class Backbone(nn.Module):
     ) -> list[torch.Tensor]:
         """`forward`'s hidden states after each of the `n_runs` runs of the blocks (the last is
         `forward`'s): what deep supervision trains, one loss per run."""
-        if coords is not None:
-            x = x + self.embed_coordinates(coords)
-        if isinstance(relation, torch.Tensor) and relation.dim() == 3:  # a matrix per row
-            relation = F.one_hot(relation, self.cfg.n_relations).to(x.dtype)
+        x, relation = self._inputs(x, coords, relation)
         attn_mask = None
         if self.cfg.causal:
             length = x.shape[1]
@@ -309,6 +306,19 @@ class Backbone(nn.Module):
             previous = None if not outputs else outputs[-1]
             outputs.append(self._run(x, previous, relation, condition, attn_mask))
         return outputs
+
+    def _inputs(
+        self,
+        x: torch.Tensor,
+        coords: torch.Tensor | None,
+        relation: torch.Tensor | LinkedTypes | None,
+    ) -> tuple[torch.Tensor, torch.Tensor | LinkedTypes | None]:
+        """The first run's input (coordinates added) and the relation as the blocks take it."""
+        if coords is not None:
+            x = x + self.embed_coordinates(coords)
+        if isinstance(relation, torch.Tensor) and relation.dim() == 3:  # a matrix per row
+            relation = F.one_hot(relation, self.cfg.n_relations).to(x.dtype)
+        return x, relation
 
     def _run(
         self,
@@ -339,9 +349,7 @@ class Backbone(nn.Module):
         `settled(before, after, rows)` [R] says a run left its output as the run before had
         it; settled rows leave the batch, so a settled row costs its trained runs. Returns the
         hidden states [B, L, D] and the runs each row made [B]."""
-        x = x + self.embed_coordinates(coords)
-        if isinstance(relation, torch.Tensor) and relation.dim() == 3:  # a matrix per row
-            relation = F.one_hot(relation, self.cfg.n_relations).to(x.dtype)
+        x, relation = self._inputs(x, coords, relation)
         per_row = isinstance(relation, LinkedTypes) or (
             isinstance(relation, torch.Tensor) and relation.dim() == 4
         )
