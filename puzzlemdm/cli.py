@@ -929,4 +929,9 @@ def train(
         raise fail(str(exc), EXIT_USAGE) from None
     except (ValueError, FileNotFoundError) as exc:  # the recipe's data: missing, empty, bad
         raise fail(f"{config}: {exc}") from None
+    from puzzlemdm.train.loop import stop_reason
+
+    if stop_reason(run_dir) == "signal":  # Ctrl-C or SIGTERM: saved, but not finished
+        err.print(f"interrupted: run saved in {run_dir}; --resume continues it")
+        raise typer.Exit(EXIT_INTERRUPTED)
     err.print(f"run saved in {run_dir}")

@@ -264,3 +264,26 @@ def test_ddp_with_two_cpu_processes(corpus, tmp_path):
     assert load_checkpoint(tmp_path / "runs" / "tiny" / "last").num_parameters() > 0
     state = torch.load(tmp_path / "runs" / "tiny" / "resume.pt", weights_only=True)
     assert len(state["generators"]) == 2 and not torch.equal(*state["generators"])  # per-rank seeds
+
+
+def test_a_run_stopped_by_a_signal_says_so_until_it_is_resumed(corpus, tmp_path):
+    from puzzlemdm.train.loop import stop_reason
+
+    cfg = tiny_config(corpus, tmp_path / "s")
+    run = run_training(config_from_dict(cfg), stop_after=2)
+    assert stop_reason(run) == "stop_after"
+    log = run / "metrics.jsonl"
+    log.write_text(log.read_text().replace('"reason": "stop_after"', '"reason": "signal"'))
+    assert stop_reason(run) == "signal"
+    run_training(config_from_dict(cfg), resume=True)
+    assert stop_reason(run) is None
+
+
+def test_an_unknown_device_name_is_a_clear_error():
+    from puzzlemdm.model.checkpoint import resolve_device
+    from puzzlemdm.puzzles.base import PuzzleError
+
+    assert resolve_device("cpu").type == "cpu"
+    for name in ("tpu", "CPU", "meta", "", "cuda:x"):
+        with pytest.raises(PuzzleError, match="choose auto, cpu, cuda"):
+            resolve_device(name)

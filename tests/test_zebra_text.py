@@ -217,3 +217,22 @@ def test_each_kind_claims_only_its_own_files(kind: str, text: str) -> None:
 )
 def test_zebra_sniffer_refuses_what_is_not_zebra_text(text: str) -> None:
     assert not sniff(text, "file")
+
+
+def test_a_question_the_clues_leave_open_names_every_possible_house() -> None:
+    from puzzlemdm.puzzles.zebra.render import asked_line
+    from puzzlemdm.puzzles.zebra.search import find_solutions
+
+    text = (
+        "nationality: Brit, Swede, Norwegian\ncolour: red, green, white\npet: dog, bird, zebra\n\n"
+        "The Brit lives in the red house.\n{more}Which house does the zebra owner live in?\n"
+    )
+    (open_record,) = parse_text(text.format(more=""))
+    answer = find_solutions(open_record.puzzle, 1)[0][0]
+    assert asked_line(open_record.puzzle, answer) == (
+        "Answer: not decided by the clues: house 1, 2 or 3 (the zebra owner)."
+    )
+    pinned = "The zebra owner lives in house 3.\n"
+    (record,) = parse_text(text.format(more=pinned))
+    answer = find_solutions(record.puzzle, 1)[0][0]
+    assert asked_line(record.puzzle, answer) == "Answer: house 3 (the zebra owner)."

@@ -8,6 +8,7 @@ CheckpointError with one clear line.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,8 @@ def resolve_device(name: str = "auto") -> torch.device:
     """`auto` = CUDA when available, else CPU."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name != "cpu" and not re.fullmatch(r"cuda(:\d+)?", name):
+        raise PuzzleError(f"--device {name!r}: choose auto, cpu, cuda or cuda:N")
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise PuzzleError(f"--device {name}: CUDA is not available on this machine")
     return torch.device(name)

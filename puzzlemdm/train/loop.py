@@ -403,6 +403,21 @@ def run_training(
     return run_dir
 
 
+def stop_reason(run_dir: Path) -> str | None:
+    """Why the run in `run_dir` last stopped before its step count ("signal", "time limit",
+    "stop_after"), from its metrics.jsonl; None when it ran all its steps."""
+    path = Path(run_dir) / "metrics.jsonl"
+    if not path.is_file():
+        return None
+    for line in reversed(path.read_text().splitlines()):
+        row = json.loads(line)
+        if row.get("event") == "stopped":
+            return row.get("reason")
+        if "step" in row and "event" not in row:
+            return None  # steps were logged after the last stop: that stop was resumed
+    return None
+
+
 def load_resume_state(path: Path) -> dict[str, Any]:
     """A run's resume state; CheckpointError (one line) for a file that is damaged (cut short by
     a crash, overwritten) or holds something other than tensors, instead of torch's message,

@@ -26,15 +26,24 @@ def table_width(puzzle: Zebra, answer: Grid) -> int:
 
 
 def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
-    """ "Answer: house 2 (the zebra owner)." for a puzzle with a question, else None."""
+    """ "Answer: house 2 (the zebra owner)." for a puzzle with a question, else None. The house
+    is the one every grid meeting the clues gives, not only `answer`'s: where the clues leave
+    it open, the line names every house they allow and says so."""
     if not puzzle.question:
         return None
+    from puzzlemdm.puzzles.zebra.search import possible_houses
+
     said = []
     for ref in puzzle.question:  # alternatives of an ambiguous name: each one's house
         who = puzzle.values[ref.attribute][ref.value] if ref.attribute != POSITION else None
         if who is None or puzzle.attributes[ref.attribute] in BANK:
             who = ref_phrases(puzzle, ref)[0]  # good English for the classic attributes
-        said.append(f"house {house_of(answer, ref) + 1} ({who})")
+        houses = possible_houses(puzzle, (ref,)) or [house_of(answer, ref)]
+        if len(houses) == 1:
+            said.append(f"house {houses[0] + 1} ({who})")
+        else:
+            listed = ", ".join(str(h + 1) for h in houses[:-1]) + f" or {houses[-1] + 1}"
+            said.append(f"not decided by the clues: house {listed} ({who})")
     return f"Answer: {' or '.join(said)}."
 
 
