@@ -668,7 +668,7 @@ app.add_typer(bench_app, name="bench")
 CheckpointOpt = Annotated[
     str | None, typer.Option(help="Checkpoint folder (default: the shipped sudoku-mdm).")
 ]
-LimitOpt = Annotated[int | None, typer.Option(help="First N puzzles of each split.")]
+LimitOpt = Annotated[int | None, typer.Option(min=1, help="First N puzzles of each split.")]
 DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]
 
 
@@ -702,7 +702,7 @@ def bench_models(
         ),
     ] = None,
     splits: Annotated[str, typer.Option(help="Comma-separated splits.")] = "medium,hard",
-    subset: Annotated[int, typer.Option(help="Puzzles per split for best-of-N.")] = 200,
+    subset: Annotated[int, typer.Option(min=1, help="Puzzles per split for best-of-N.")] = 200,
     limit: LimitOpt = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 250,
     device: DeviceOpt = "auto",
@@ -761,7 +761,9 @@ def bench_methods(
             "its default one); an unknown name lists them all."
         ),
     ] = "cheap,expensive",
-    subset: Annotated[int, typer.Option(help="Puzzles per split for expensive methods.")] = 250,
+    subset: Annotated[
+        int, typer.Option(min=1, help="Puzzles per split for expensive methods.")
+    ] = 250,
     limit: LimitOpt = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 250,
     node_limit: Annotated[int, typer.Option(help="Per guided search.")] = 200_000,
@@ -908,8 +910,10 @@ def train(
     overrides += [f"threads={threads}"] if threads is not None else []
     try:
         cfg = load_config(config, overrides)
-    except FileNotFoundError:
-        raise fail(f"{config}: no such recipe", EXIT_USAGE) from None
+    except (FileNotFoundError, IsADirectoryError):
+        raise fail(f"{config}: no such recipe file", EXIT_USAGE) from None
+    except (UnicodeDecodeError, TypeError) as exc:  # not text; `--set key` without a value
+        raise fail(f"{config}: {exc}", EXIT_USAGE) from None
     except ValueError as exc:
         raise fail(f"{config}: {exc}", EXIT_USAGE) from None
     if cfg.device.startswith("cuda"):

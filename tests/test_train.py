@@ -287,3 +287,13 @@ def test_an_unknown_device_name_is_a_clear_error():
     for name in ("tpu", "CPU", "meta", "", "cuda:x"):
         with pytest.raises(PuzzleError, match="choose auto, cpu, cuda"):
             resolve_device(name)
+
+
+def test_an_override_without_a_value_or_with_no_toml_value_is_refused(tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('name = "x"\n[data]\nkind = "sudoku"\ntrain = ["a.jsonl"]\n')
+    with pytest.raises(ValueError, match=r"expected section\.key=value"):
+        load_config(recipe, ["optim.steps"])
+    with pytest.raises(ValueError, match="'abc' is not a TOML value"):
+        load_config(recipe, ["optim.steps=abc"])
+    assert load_config(recipe, ["optim.steps=7"]).optim.steps == 7

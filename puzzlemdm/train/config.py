@@ -158,8 +158,13 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> TrainCo
     """Read a TOML recipe; `overrides` are dotted `section.key=value` strings (TOML values)."""
     data = tomllib.loads(Path(path).read_text())
     for item in overrides or []:
-        key, _, raw = item.partition("=")
-        parsed = tomllib.loads(f"v = {raw}")["v"] if raw else raw
+        key, equals, raw = item.partition("=")
+        if not equals:
+            raise ValueError(f"--set {item!r}: expected section.key=value")
+        try:
+            parsed = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            raise ValueError(f"--set {item!r}: {raw!r} is not a TOML value") from None
         node = data
         *parents, leaf = key.split(".")
         for part in parents:
