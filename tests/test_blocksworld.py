@@ -285,3 +285,12 @@ def test_optimal_compares_a_plan_with_the_records_optimal_length() -> None:
     assert kind.verify(record.puzzle, longer).ok and kind.optimal(record, longer) is False
     assert kind.optimal(record, None) is False
     assert get_kind("sudoku").optimal(record, plan) is None  # every right grid is as good
+
+
+def test_bfs_gives_up_past_its_state_limit_instead_of_filling_memory() -> None:
+    from puzzlemdm.puzzles.blocksworld.astar import PlanningLimit
+
+    puzzle = max(SMALL, key=lambda p: len(astar_plan(p)))
+    assert len(bfs_plan(puzzle, max_states=10_000)) == len(astar_plan(puzzle))
+    with pytest.raises(PlanningLimit, match="more than 3 states"):
+        bfs_plan(puzzle, max_states=3)

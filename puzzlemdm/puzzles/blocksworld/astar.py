@@ -127,8 +127,9 @@ def astar_plan(
     raise ValueError("the goal cannot be reached")
 
 
-def bfs_plan(puzzle: Blocksworld) -> list[Move]:
-    """A shortest move sequence by exhaustive breadth-first search (small n only)."""
+def bfs_plan(puzzle: Blocksworld, max_states: int | None = None) -> list[Move]:
+    """A shortest move sequence by exhaustive breadth-first search (small n only); raises
+    PlanningLimit once more than `max_states` states are held."""
     start = puzzle.init
     parent: dict[State, tuple[State, Move]] = {}
     seen = {start}
@@ -143,6 +144,8 @@ def bfs_plan(puzzle: Blocksworld) -> list[Move]:
                 seen.add(child)
                 parent[child] = (state, move)
                 queue.append(child)
+        if max_states is not None and len(seen) > max_states:
+            raise PlanningLimit(f"more than {max_states} states held")
     raise ValueError("the goal cannot be reached")
 
 

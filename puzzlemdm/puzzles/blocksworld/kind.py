@@ -49,7 +49,7 @@ from puzzlemdm.puzzles.blocksworld.random_states import (
 )
 from puzzlemdm.puzzles.blocksworld.sniff import sniff_pddl
 
-SOLVE_MAX_EXPANDED = 2_000_000  # A* states before `solve` gives up (about 1 GB)
+SOLVE_MAX_EXPANDED = 2_000_000  # states before `solve` gives up (A*: about 2.5 GB)
 GENERATE_MAX_EXPANDED = 300_000  # deterministic cut-off: harder draws are redrawn
 
 
@@ -119,14 +119,14 @@ class BlocksworldKind(KindPackage):
         return None
 
     def solve(self, puzzle: Blocksworld, solver: str) -> SolveResult:
-        """An optimal plan from A* (default) or BFS; None past the A* state limit."""
+        """An optimal plan from A* (default) or BFS; None past the state limit."""
         start = time.perf_counter()
         stats = SearchStats()
         try:
             if solver == "astar":
                 moves = astar_plan(puzzle, max_expanded=SOLVE_MAX_EXPANDED, stats=stats)
             elif solver == "bfs":
-                moves = bfs_plan(puzzle)
+                moves = bfs_plan(puzzle, max_states=SOLVE_MAX_EXPANDED)
             else:
                 raise PuzzleError(
                     f"unknown blocksworld solver {solver!r} (known: {', '.join(self.solvers)})"
