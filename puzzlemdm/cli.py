@@ -912,9 +912,7 @@ def train(
         cfg = load_config(config, overrides)
     except (FileNotFoundError, IsADirectoryError):
         raise fail(f"{config}: no such recipe file", EXIT_USAGE) from None
-    except (UnicodeDecodeError, TypeError) as exc:  # not text; `--set key` without a value
-        raise fail(f"{config}: {exc}", EXIT_USAGE) from None
-    except ValueError as exc:
+    except ValueError as exc:  # bad TOML, a bad --set, not text (UnicodeDecodeError)
         raise fail(f"{config}: {exc}", EXIT_USAGE) from None
     if cfg.device.startswith("cuda"):
         import torch
