@@ -44,11 +44,20 @@ def parse(text_or_path: str | Path, kind: str | None = None) -> list[PuzzleRecor
 
 def verify(puzzle: Any, answer: Any) -> Verdict:
     """The kind's verifier on `answer` (its violations; truthy when right). `puzzle` may be a
-    PuzzleRecord or the puzzle itself; the kind is the one whose folder defines it."""
+    PuzzleRecord or the puzzle itself; the kind is the one whose folder defines it. An answer
+    not of the kind's shape (a Sudoku grid, a Zebra grid, a plan) is a PuzzleError."""
     from puzzlemdm.puzzles.registry import kind_of
 
     puzzle = puzzle.puzzle if isinstance(puzzle, PuzzleRecord) else puzzle
-    return kind_of(puzzle).verify(puzzle, answer)
+    kind = kind_of(puzzle)
+    try:
+        return kind.verify(puzzle, answer)
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
+        # the verifiers take answers of their kind's shape; anything else fails inside them
+        raise PuzzleError(
+            f"not a {kind.name} answer ({type(answer).__name__}: {exc}); "
+            f"solve() gives answers of the right shape"
+        ) from None
 
 
 def load(kind_or_path: str | Path = "sudoku", **options: Any) -> Solver:
@@ -145,17 +154,41 @@ def _load_model(config: SolveConfig, kind: PuzzleKind | None = None) -> Any:
     )
 
 
+# Names of puzzle files as people give them; no puzzle's one-line text ends so (a Sudoku line
+# is digits and dots, JSON ends with a brace).
+FILE_SUFFIXES = (".txt", ".jsonl", ".json", ".pddl", ".sdk", ".sdm", ".csv", ".ss", ".opt")
+
+
 def _read(text_or_path: str | Path) -> tuple[str, str]:
-    """(text, source name): a Path or an existing file's name is read; other strings are text."""
-    if isinstance(text_or_path, Path) or (
-        "\n" not in text_or_path and Path(text_or_path).is_file()
-    ):
-        path = Path(text_or_path)
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PuzzleError(f"cannot read: {exc}", source=str(path)) from None
-    return text_or_path, "<text>"
+    """(text, source name): a Path or a string naming a file is read; other strings are text.
+    A one-line string that looks like a file name (a folder in it, a puzzle file's suffix)
+    but names no file is an error, not a puzzle."""
+    if isinstance(text_or_path, str):
+        one_line = "\n" not in text_or_path.strip()
+        if not (one_line and (_looks_like_path(text_or_path) or _is_file(text_or_path))):
+            return text_or_path, "<text>"
+        text_or_path = text_or_path.strip()
+    path = Path(text_or_path)
+    if not path.exists():
+        raise PuzzleError("no such file", source=str(path))
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PuzzleError(f"cannot read: {exc}", source=str(path)) from None
+
+
+def _is_file(name: str) -> bool:
+    """Whether `name` names a file (a long one-line puzzle is too long for a file name)."""
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _looks_like_path(text: str) -> bool:
+    """Whether a one-line string is more likely a file's name than a puzzle."""
+    name = text.strip()
+    return "/" in name or "\\" in name or name.lower().endswith(FILE_SUFFIXES)
 
 
 __all__ = ["Outcome", "PuzzleError", "Solver", "UsageError", "Verdict", "load", "parse", "verify"]

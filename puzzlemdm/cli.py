@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from puzzlemdm.model.errors import CheckpointError
 from puzzlemdm.progress import CountProgress
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
 from puzzlemdm.solving import DEFAULT_THREADS, PATH_OPTIONS  # light: no torch until a model
@@ -274,13 +275,13 @@ def solve(
         int | None, typer.Option(help="Guided search: give up after N nodes.")
     ] = None,
     branch: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="Guided search: where the model branches. fewest: on the cells with the fewest "
-            "values left (MRV's), the one the model is surest of | margin: wherever the model "
-            "is surest."
+            help="Guided search: where the model branches. fewest (the default): on the cells "
+            "with the fewest values left (MRV's), the one the model is surest of | margin: "
+            "wherever the model is surest."
         ),
-    ] = "fewest",
+    ] = None,
     trace: Annotated[
         Path | None,
         typer.Option(
@@ -297,7 +298,15 @@ def solve(
     ] = False,
 ) -> None:
     """Solve puzzles; every answer is checked by the verifier before it is called solved."""
-    from puzzlemdm.solving import INVALID, SOLVED, UNSOLVED, SolveConfig, UsageError, solve_records
+    from puzzlemdm.solving import (
+        INVALID,
+        SOLVED,
+        UNSOLVED,
+        SolveConfig,
+        UsageError,
+        resolve,
+        solve_records,
+    )
 
     # The path options reach the library through ctx.params: only those given ask for a path.
     given = {
@@ -310,6 +319,8 @@ def solve(
     try:
         config.check()
         loaded = by_kind(load_records(files, kind))
+        for puzzle_kind, _ in loaded:  # every kind's options checked before any is solved
+            resolve(puzzle_kind, config)
     except UsageError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     except PuzzleError as exc:
@@ -346,7 +357,7 @@ def solve(
                         several += outcome.unique is False
                         used.add(outcome.solver)
                         bar.advance(outcome.verified)
-                except UsageError as exc:
+                except (UsageError, CheckpointError) as exc:  # an option's, not a puzzle's
                     raise fail(str(exc), EXIT_USAGE) from None
                 except PuzzleError as exc:
                     raise fail(str(exc)) from None
@@ -364,19 +375,28 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
     """The --json row of one solved (or not) puzzle."""
     record = outcome.record
     row = {
-        "id": record.id or f"{record.source}:{record.line}",
+        "id": puzzle_name(record),
         "kind": kind.name,
         "puzzle": kind.record_to_json(record)["puzzle"],
         "answer": kind.answer_to_json(record.puzzle, outcome.answer),
         "verified": outcome.verified,
         "unique": outcome.unique,  # null: not counted (plans), or not solved
+        "optimal": outcome.optimal,  # null: every right answer is as good, or the best unknown
         "status": outcome.status,
         "solver": outcome.solver,
         "seconds": round(outcome.seconds, 6),
     }
     if outcome.message:
         row["message"] = outcome.message
-    row.update({k: v for k, v in outcome.extra.items() if isinstance(v, int | float | str | bool)})
+    if outcome.verified:
+        row.update(kind.answer_facts(record.puzzle, outcome.answer))
+    row.update(
+        {  # the solver's counters; never in place of the fields above
+            k: v
+            for k, v in outcome.extra.items()
+            if k not in row and isinstance(v, int | float | str | bool)
+        }
+    )
     return row
 
 
@@ -396,6 +416,9 @@ def show_outcome(kind: PuzzleKind, outcome: Any, verbose: bool = False) -> None:
     ms = 1000 * outcome.seconds
     if outcome.verified:
         extra = "".join(f", {k} {v}" for k, v in outcome.extra.items() if k in ("nfe", "nodes"))
+        extra += {True: ", optimal", False: ", longer than the best known", None: ""}[
+            outcome.optimal
+        ]
         out.print(
             f"[green]✓ {escape(where)}: solved by {outcome.solver} in {ms:.1f} ms{extra}, "
             "verified[/]"
@@ -433,20 +456,19 @@ def verify(
     for puzzle_kind, records in loaded:
         for record in records:
             validity = check_record(puzzle_kind, record)
-            where = record.id or f"{record.source}:{record.line}"
+            where = puzzle_name(record)
             counts["total"] += 1
             counts["solutions"] += validity.solution_checked
             if as_json:
                 print(json.dumps(verdict_json(puzzle_kind, where, validity)), flush=True)
-            name = puzzle_name(record)
             if not validity.ok:
                 counts["bad"] += 1
                 if not as_json:
-                    out.print(f"[red]✗ {escape(name)}: {escape(validity.problem)}[/]")
+                    out.print(f"[red]✗ {escape(where)}: {escape(validity.problem)}[/]")
                 continue
             counts[{True: "unique", False: "several", None: "uncounted"}[validity.unique]] += 1
             if validity.unique is False and not as_json:
-                out.print(f"[yellow]! {escape(name)}: the puzzle has several solutions[/]")
+                out.print(f"[yellow]! {escape(where)}: the puzzle has several solutions[/]")
     checked = "givens consistent, solvable" + (
         f", {counts['solutions']} given solutions right" if counts["solutions"] else ""
     )
@@ -521,7 +543,7 @@ def grade(
     invalid = 0
     for puzzle_kind, records in loaded:
         for record in records:
-            where = record.id or f"{record.source}:{record.line}"
+            where = puzzle_name(record)
             validity = puzzle_kind.check(record.puzzle)
             if not validity.ok:
                 invalid += 1
@@ -673,12 +695,13 @@ DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]
 
 
 def run_bench(run: Any, config: Any) -> None:
-    """Run a benchmark; its usage errors exit 2, bad puzzles or checkpoints 1, in one line."""
+    """Run a benchmark; its usage errors (an unusable checkpoint among them) exit 2, bad
+    puzzles 1, in one line."""
     from puzzlemdm.solving import UsageError
 
     try:
         run(config)
-    except UsageError as exc:
+    except (UsageError, CheckpointError) as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     except PuzzleError as exc:
         raise fail(str(exc)) from None

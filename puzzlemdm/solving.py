@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,8 @@ class SolveConfig:
     # (and importing torch) waits until the model is used.
     method: dict[str, Any] = field(default_factory=dict)
     node_limit: int | None = None  # guided search gives up after this many nodes
-    branch: str = "fewest"  # guided search: where the model branches (decode.guided.BRANCHES)
+    # guided search: where the model branches (decode.guided.BRANCHES); None: fewest
+    branch: str | None = None
     batch_size: int = 256  # puzzles decoded together
     fallback: str | None = None  # a classical solver that finishes the model's misses
     seed: int = 0  # of every random choice in decoding
@@ -71,22 +72,51 @@ class SolveConfig:
         if self.search not in SEARCH_MODES:
             raise UsageError(f"--search {self.search!r} is not one of {', '.join(SEARCH_MODES)}")
         if self.search == "guided" and self.method:
-            flags = ", ".join(f"--{name.replace('_', '-')}" for name in self.method)
             raise UsageError(
-                f"{flags} decode(s) a path, which --search guided does not (it branches on the "
-                "model's margin): drop them or use --search none"
+                f"{flag_list(self.method)} decode(s) a path, which --search guided does not "
+                "(it branches where --branch says): drop them or use --search none"
+            )
+        if self.search == "none" and self.guided_options():
+            raise UsageError(
+                f"{flag_list(self.guided_options())} steer(s) guided search, which --search none "
+                "does not run: drop them or use --search guided"
             )
         if self.precision != "fp32":
             _compute_dtype(self.precision)
+        if self.device not in ("auto", "cpu"):
+            _check_device(self.device)
         if self.threads < 0:
             raise UsageError(f"--threads must be >= 0 (0: torch's default), not {self.threads}")
-        if self.branch not in GUIDED_BRANCHES:
+        if self.branch is not None and self.branch not in GUIDED_BRANCHES:
             raise UsageError(f"--branch {self.branch!r} is not one of {', '.join(GUIDED_BRANCHES)}")
         if self.node_limit is not None and self.node_limit < 1:
             raise UsageError(f"--node-limit must be at least 1, not {self.node_limit}")
         check_writable(self.trace_path, "--trace")
         if self.method:
             _method_config(self.method)
+
+    def guided_options(self) -> list[str]:
+        """The options given that only guided search reads."""
+        return [name for name in ("node_limit", "branch") if getattr(self, name) is not None]
+
+    def model_options(self) -> list[str]:
+        """The options given that only the model reads (a classical solver ignores them)."""
+        given = {
+            "checkpoint": self.checkpoint is not None,
+            "runs": self.runs is not None,
+            "settle": self.settle,
+            "device": self.device != "auto",
+            "precision": self.precision != "fp32",
+            "search": self.search != "auto",
+            "trace": self.trace_path is not None,
+            "fallback": self.fallback is not None,
+        }
+        return [*[name for name, on in given.items() if on], *self.method, *self.guided_options()]
+
+
+def flag_list(names: Iterable[str]) -> str:
+    """'--paths, --node-limit' of option names."""
+    return ", ".join(f"--{name.replace('_', '-')}" for name in names)
 
 
 def check_writable(path: str | Path | None, flag: str) -> None:
@@ -115,6 +145,9 @@ class Outcome:
     # Of a solved puzzle: whether its answer is the only one (None: the kind does not count,
     # or its search budget ran out). A verified answer to a puzzle with several is still right.
     unique: bool | None = None
+    # Of a solved puzzle: whether its answer is as good as the best known (a plan of optimal
+    # length; None: all right answers are alike, or the best is not known)
+    optimal: bool | None = None
 
     @property
     def verified(self) -> bool:
@@ -137,7 +170,9 @@ def classify(
         if verdict.ok:
             count = kind.count_solutions(record.puzzle, 2)
             unique = None if count is None else count == 1
-            return Outcome(record, answer, SOLVED, solver, seconds, extra=extra, unique=unique)
+            optimal = kind.optimal(record, answer)
+            return Outcome(record, answer, SOLVED, solver, seconds, extra=extra, unique=unique,
+                           optimal=optimal)  # fmt: skip
         message = f"answer rejected by the verifier: {first_violations(verdict.violations)}"
     else:
         message = gave_up
@@ -211,8 +246,13 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
             f"--solver {solver!r} does not solve {kind.name}; choose from {MODEL}, "
             f"{', '.join(kind.solvers)}"
         )
-    if (config.runs is not None or config.settle) and solver != MODEL:
-        raise UsageError(f"--runs / --settle set the model's runs; --solver {solver} uses no model")
+    if solver != MODEL and config.model_options():
+        raise UsageError(
+            f"--solver {solver} uses no model, and only the model reads "
+            f"{flag_list(config.model_options())}: drop them, or use --solver {MODEL}"
+        )
+    if solver == MODEL:
+        check_checkpoint(kind, config)
     if config.fallback and config.fallback not in kind.solvers:
         raise UsageError(
             f"--fallback {config.fallback!r} does not solve {kind.name}; choose from "
@@ -220,8 +260,13 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
         )
     search = config.search
     if search == "auto":
-        guides = kind.propagates and not config.method and checkpoint_guides(config.checkpoint)
-        search = "guided" if guides else "none"
+        no_guide = why_not_guided(kind, config)
+        search = "none" if no_guide else "guided"
+        if no_guide and config.guided_options():
+            raise UsageError(
+                f"{flag_list(config.guided_options())} steer(s) guided search, which does not "
+                f"run here ({no_guide}): drop them"
+            )
     fallback = config.fallback
     plain = config.solver == "auto" and config.search == "auto" and not config.method
     if plain and solver == MODEL and search == "none" and fallback is None:
@@ -232,17 +277,77 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
     return replace(config, solver=solver, search=search, fallback=fallback)
 
 
-def checkpoint_guides(checkpoint: str | None) -> bool:
+def why_not_guided(kind: PuzzleKind, config: SolveConfig) -> str:
+    """Why `--search auto` decodes a path for `kind` rather than search ("" = it searches)."""
+    if not kind.propagates:
+        return f"{kind.name} has no guided search"
+    if config.method:
+        return f"{flag_list(config.method)} ask(s) for a decoded path"
+    if not checkpoint_guides(config.checkpoint):
+        return "the model is autoregressive"
+    return ""
+
+
+def checkpoint_guides(checkpoint: str | Path | None) -> bool:
     """Whether a checkpoint's model can guide a search (it scores every open cell of a partial
     grid: an MDM or VMD, not an ARM); read from its config.json without loading it. A
     checkpoint that cannot be read says so later, when it is loaded."""
-    if checkpoint is None:
-        return True
+    model = _model_config(checkpoint) if checkpoint is not None else None
+    return model is None or model.get("family", "mdm") != "arm"
+
+
+def check_checkpoint(kind: PuzzleKind, config: SolveConfig) -> None:
+    """UsageError before any puzzle is solved when `--checkpoint` names no checkpoint (no
+    such folder; a training run's folder rather than one of its checkpoints) or one for
+    another kind. Its files are checked in full when it is loaded."""
+    folder = config.checkpoint
+    if folder is None:
+        return
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"--checkpoint {folder}: no such folder")
+    saved = [str(folder / name) for name in ("best", "last") if (folder / name).is_dir()]
+    if saved:  # a checkpoint has no such folders: this is `puzzlemdm train`'s run folder
+        raise UsageError(
+            f"--checkpoint {folder}: a training run's folder; its checkpoints are "
+            f"{' and '.join(saved)}"
+        )
+    if not (folder / "config.json").exists():
+        inside = sorted(str(c.parent) for c in folder.glob("*/config.json"))
+        inside = inside or sorted(str(c.parent) for c in folder.glob("*/*/config.json"))
+        raise UsageError(
+            f"--checkpoint {folder}: not a checkpoint (no config.json)"
+            + (f"; checkpoints in it: {', '.join(inside[:4])}" if inside else "")
+            + (", ..." if len(inside) > 4 else "")
+        )
+    model = _model_config(folder)
+    grid = model.get("grid") if model else None
+    reads = grid.get("kind") if isinstance(grid, dict) else None
+    if isinstance(reads, str) and reads != kind.name:
+        raise UsageError(
+            f"--checkpoint {folder}: the model reads {reads} puzzles, not {kind.name} "
+            "(one checkpoint serves one kind)"
+        )
+
+
+def _model_config(folder: str | Path) -> dict[str, Any] | None:
+    """The `model` block of a checkpoint's config.json, None when it cannot be read (loading
+    the checkpoint says why)."""
     try:
-        config = json.loads((Path(checkpoint) / "config.json").read_text())
-        return config["model"].get("family", "mdm") != "arm"
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return True
+        model = json.loads((Path(folder) / "config.json").read_text())["model"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return model if isinstance(model, dict) else None
+
+
+def _check_device(name: str) -> None:
+    """UsageError for a --device this machine does not have (or no such name)."""
+    from puzzlemdm.model.checkpoint import resolve_device
+
+    try:
+        resolve_device(name)
+    except PuzzleError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def solve_records(
@@ -269,8 +374,24 @@ def _compute_dtype(precision: str) -> Any:
     return PRECISIONS[precision]
 
 
+# A path option that only means something beside another: (what it needs, whether the
+# method has it). Given alone it would be ignored without a word.
+NEEDS: dict[str, tuple[str, Any]] = {
+    "steps": ("--schedule steps", lambda m: m.step.schedule == "steps"),
+    "med_lambda": ("--schedule med", lambda m: m.step.schedule == "med"),
+    "tau": ("--schedule threshold", lambda m: m.step.schedule == "threshold"),
+    "k_max": ("--schedule med or threshold", lambda m: m.step.schedule in ("med", "threshold")),
+    "select": ("--paths or --smc-particles above 1", lambda m: m.paths > 1 or m.smc_particles > 1),
+    "smc_lambda": ("--smc-particles above 1", lambda m: m.smc_particles > 1),
+    "smc_every": ("--smc-particles above 1", lambda m: m.smc_particles > 1),
+    "candidates": ("--info-gain", lambda m: m.info_gain),
+    "repair_rounds": ("--repair", lambda m: m.repair),
+}
+
+
 def _method_config(options: dict[str, Any]) -> Any:
-    """The decode.MethodConfig of the path options (StepConfig's among them), checked."""
+    """The decode.MethodConfig of the path options (StepConfig's among them), checked; an
+    option given without the one it tunes is a UsageError."""
     from puzzlemdm.decode import MethodConfig, StepConfig
 
     step_fields = {f.name for f in fields(StepConfig)}
@@ -281,6 +402,10 @@ def _method_config(options: dict[str, Any]) -> Any:
         method.check()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    for name in options:
+        needs, has = NEEDS.get(name, ("", None))
+        if has is not None and not has(method):
+            raise UsageError(f"{flag_list([name])} has no effect without {needs}")
     return method
 
 
@@ -315,7 +440,7 @@ def _solve_with_checkpoint(
         method=method,
         guided=config.search == "guided",
         node_limit=config.node_limit,
-        branch=config.branch,
+        branch=config.branch or "fewest",
         batch_size=config.batch_size,
         fallback=config.fallback,
         beyond=beyond,

@@ -42,6 +42,20 @@ def test_parse_reads_paths_and_text_and_detects_the_kind():
         puzzlemdm.parse("x" * 81, kind="sudoku")
 
 
+def test_a_missing_file_is_an_error_not_puzzle_text():
+    for name in ("no/such/file", "missing.txt", ROOT / "missing.jsonl"):
+        with pytest.raises(puzzlemdm.PuzzleError, match="no such file"):
+            puzzlemdm.parse(name)
+    assert len(puzzlemdm.parse(EXAMPLE.read_text().splitlines()[2])) == 1  # a line is text
+
+
+def test_an_answer_of_the_wrong_shape_is_a_clear_error():
+    record = puzzlemdm.parse(EXAMPLE)[0]
+    for answer in ("123", 7, [[1, 2], [3]]):
+        with pytest.raises(puzzlemdm.PuzzleError, match="not a sudoku answer"):
+            puzzlemdm.verify(record, answer)
+
+
 def test_a_classical_solver_needs_no_model_and_verify_judges():
     records = puzzlemdm.parse(EXAMPLE)
     solver = puzzlemdm.load("sudoku", solver="search")

@@ -92,6 +92,17 @@ def test_models_and_their_methods_must_match():
         run_models(ModelsConfig(models=["a"]))
 
 
+def test_one_table_compares_models_of_one_kind(tmp_path):
+    spec = get_kind("sudoku").spec_for([r.puzzle for r in read_corpus(SPLIT, "sudoku")[1][:2]])
+    sudoku = tiny(tmp_path / "sudoku", "mdm", spec)
+    zebra = "puzzlemdm/checkpoints/zebra-mdm"
+    out = tmp_path / "table"
+    config = ModelsConfig(models=[f"a={sudoku}", f"b={zebra}"], device="cpu", out=str(out))
+    with pytest.raises(UsageError, match="models of one kind; the models read: a sudoku, b zebra"):
+        run_models(config)
+    assert not out.exists()
+
+
 def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(tmp_path, monkeypatch):
     import io
 

@@ -83,9 +83,60 @@ def test_missing_file_and_usage_errors():
     assert no_model.exit_code == 2 and "uses no model" in no_model.stderr
     plain = ["--checkpoint", str(PLAIN), "--search", "none"]  # the shipped model recurs
     again = run("solve", str(EASY), "--runs", "2", *plain)
-    assert again.exit_code == 1 and "need a recurrent model" in again.stderr
+    assert again.exit_code == 2 and "need a recurrent model" in again.stderr
     settling = run("solve", str(EASY), "--settle", *plain)
-    assert settling.exit_code == 1 and "--settle needs a recurrent model" in settling.stderr
+    assert settling.exit_code == 2 and "--settle: needs a recurrent model" in settling.stderr
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [  # options that would be ignored are refused, naming them and what they need
+        (["--solver", "search", "--paths", "8"], "--solver search uses no model"),
+        (["--solver", "search", "--checkpoint", str(PLAIN)], "only the model reads --checkpoint"),
+        (["--solver", "search", "--branch", "margin"], "only the model reads --branch"),
+        (["--search", "none", "--node-limit", "3"], "--node-limit steer(s) guided search"),
+        (["--order", "random", "--branch", "margin"], "--order ask(s) for a decoded path"),
+        (["--search", "none", "--steps", "4"], "--steps has no effect without --schedule steps"),
+        (["--tau", "0.5"], "--tau has no effect without --schedule threshold"),
+        (["--select", "verified-first"], "--select has no effect without --paths"),
+        (["--repair-rounds", "2"], "--repair-rounds has no effect without --repair"),
+        (["--search", "guided", "--order", "random"], "it branches where --branch says"),
+    ],
+)
+def test_options_that_would_be_ignored_are_usage_errors(flags, said):
+    result = run("solve", str(EASY), *flags)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_checkpoint_that_cannot_serve_is_a_usage_error_before_any_puzzle(tmp_path):
+    zebra = ROOT / "datasets" / "zebra" / "easy" / "validation.jsonl"
+    zebra_file = tmp_path / "z.jsonl"
+    zebra_file.write_text(zebra.read_text().splitlines()[0] + "\n")
+    mixed = run("solve", str(EASY), str(zebra_file), "--checkpoint", str(PLAIN))
+    assert mixed.exit_code == 2 and mixed.stdout == ""  # no Sudoku solved before the refusal
+    assert "reads sudoku puzzles, not zebra" in mixed.stderr
+    assert "no such folder" in run("solve", str(EASY), "--checkpoint", "nowhere").stderr
+    run_folder = tmp_path / "run"
+    (run_folder / "best").mkdir(parents=True)
+    (run_folder / "config.json").write_text("{}")
+    told = run("solve", str(EASY), "--checkpoint", str(run_folder))
+    assert told.exit_code == 2 and f"its checkpoints are {run_folder / 'best'}" in told.stderr
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "config.json").write_text((PLAIN / "config.json").read_text())
+    (corrupt / "model.safetensors").write_bytes(b"not weights")
+    broken = run("solve", str(EASY), "--checkpoint", str(corrupt))
+    assert broken.exit_code == 2 and "model.safetensors is corrupt" in broken.stderr
+
+
+def test_json_ids_of_plain_files_name_the_file_and_line(tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(first_lines(EASY, 2))
+    second.write_text(first_lines(HARD, 1))
+    result = run("solve", str(first), str(second), "--solver", "search", "--json")
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert ids == [f"{first}:1", f"{first}:2", f"{second}:1"]
 
 
 def test_stdin_is_read_for_dash():
@@ -157,12 +208,14 @@ def test_solve_policy_is_resolved_per_kind_by_the_library():
     assert resolve(sudoku, SolveConfig(method={"paths": 2})).search == "none"  # asks for a path
     shipped = "mdm" if has_shipped_model("zebra") else zebra.solvers[0]
     assert resolve(zebra, SolveConfig()).solver == shipped
-    assert resolve(zebra, SolveConfig(checkpoint=Path("any"))).solver == "mdm"
+    shipped_zebra = ROOT / "puzzlemdm" / "checkpoints" / "zebra-mdm"
+    assert resolve(zebra, SolveConfig(checkpoint=shipped_zebra)).solver == "mdm"
     # no propagation to guide: the model decodes a path unless guided search is asked for
     blocksworld = get_kind("blocksworld")
-    plain = resolve(blocksworld, SolveConfig(checkpoint=Path("any")))
+    planner = ROOT / "puzzlemdm" / "checkpoints" / "blocksworld-mdm"
+    plain = resolve(blocksworld, SolveConfig(checkpoint=planner))
     assert (plain.search, plain.fallback) == ("none", "astar")  # misses go on to A*
-    alone = resolve(blocksworld, SolveConfig(checkpoint=Path("any"), search="none"))
+    alone = resolve(blocksworld, SolveConfig(checkpoint=planner, search="none"))
     assert alone.fallback is None  # --search none: the model alone
     assert resolve(blocksworld, SolveConfig(search="guided")).search == "guided"
     assert resolve(sudoku, SolveConfig(search="none")).fallback is None
@@ -172,3 +225,16 @@ def test_solve_policy_is_resolved_per_kind_by_the_library():
         resolve(zebra, SolveConfig(solver="search"))
     with pytest.raises(UsageError, match="--fallback 'astar'"):
         resolve(zebra, SolveConfig(fallback="astar"))
+
+
+def test_json_and_the_status_line_say_whether_a_plan_is_of_optimal_length(tmp_path):
+    line = (ROOT / "datasets/blocksworld/easy/validation.jsonl").read_text().splitlines()[0]
+    problems = tmp_path / "p.jsonl"
+    problems.write_text(line + "\n")
+    row = json.loads(run("solve", str(problems), "--solver", "astar", "--json").stdout)
+    assert row["verified"] and row["optimal"] is True
+    assert ", optimal" in run("solve", str(problems), "--solver", "astar").stdout
+    sudoku = json.loads(
+        run("solve", str(EASY), "--solver", "search", "--json").stdout.split("\n")[0]
+    )
+    assert sudoku["optimal"] is None  # every right Sudoku answer is as good as another

@@ -157,7 +157,7 @@ def test_a_settling_model_answers_with_the_first_run_that_changes_no_pick(corpus
 
 def test_settling_needs_a_recurrent_model(corpus, tmp_path):  # noqa: F811
     plain = run_training(config_from_dict(tiny_config(corpus, tmp_path, steps=1))) / "last"
-    with pytest.raises(CheckpointError, match="--settle needs a recurrent model"):
+    with pytest.raises(CheckpointError, match="--settle: needs a recurrent model"):
         load_checkpoint(plain, settle=True)
 
 

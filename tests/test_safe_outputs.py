@@ -47,6 +47,13 @@ def test_options_that_work_on_a_table_folder_need_out(tmp_path, monkeypatch):
     assert not (tmp_path / "runs").exists()
 
 
+def test_a_split_that_cannot_be_read_leaves_no_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = methods("--splits", f"{few(tmp_path)},no-such-split")
+    assert result.exit_code != 0 and "no-such-split" in result.stderr
+    assert not (tmp_path / "runs").exists() and "writing to" not in result.stdout
+
+
 def test_rows_of_other_weights_or_device_are_refused(tmp_path):
     out = tmp_path / "table"
     assert methods("--splits", few(tmp_path), "--out", str(out)).exit_code == 0

@@ -236,3 +236,26 @@ def test_a_question_the_clues_leave_open_names_every_possible_house() -> None:
     (record,) = parse_text(text.format(more=pinned))
     answer = find_solutions(record.puzzle, 1)[0][0]
     assert asked_line(record.puzzle, answer) == "Answer: house 3 (the zebra owner)."
+
+
+def test_solve_json_says_which_houses_a_question_allows(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from puzzlemdm.cli import app
+
+    text = (
+        "nationality: Brit, Swede, Norwegian\ncolour: red, green, white\npet: dog, bird, zebra\n"
+        "\nThe Brit lives in the red house.\n{more}Which house does the zebra owner live in?\n"
+    )
+    facts = []
+    for more in ("", "The zebra owner lives in house 3.\n"):
+        puzzle = tmp_path / "q.txt"
+        puzzle.write_text(text.format(more=more))
+        result = CliRunner().invoke(app, ["solve", str(puzzle), "--solver", "strategy", "--json"])
+        facts.append(json.loads(result.stdout)["question"])
+    assert facts == [
+        [{"person": "the zebra owner", "houses": [1, 2, 3], "decided": False}],
+        [{"person": "the zebra owner", "houses": [3], "decided": True}],
+    ]

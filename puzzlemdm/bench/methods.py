@@ -320,7 +320,6 @@ def run_methods(config: MethodsConfig) -> dict[str, Any] | None:
                 "--report-only, --resume and --shard work on a table folder: name it with --out"
             )
         config = replace(config, out=str(fresh_folder("bench-methods")))
-        print(f"writing to {config.out}", flush=True)
     if not config.report_only:
         shard = parse_shard(config.shard)
         run_rows(config, shard)
@@ -350,6 +349,13 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     }
     existing = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
     refuse_mixing(existing, header, str(out))
+    splits = []  # every split read before anything is written: a wrong name leaves no folder
+    for given in (config.splits or ",".join(shortcuts(kind))).split(","):
+        split = split_label(given, kind)
+        everything = load_split(given, kind, config.limit)
+        splits.append((split, everything, subset(everything, config.subset, config.seed, split)))
+    if not out.exists():
+        print(f"writing to {out}", flush=True)
     out.mkdir(parents=True, exist_ok=True)
     # One header per command (splits x methods), so that a table built by several commands
     # lists them all; the shards of a command, and its resumed runs, share one.
@@ -357,10 +363,7 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     (out / f"run.{label:08x}.shard{shard[0]}of{shard[1]}.json").write_text(
         json.dumps(header, indent=2)
     )
-    for given in (config.splits or ",".join(shortcuts(kind))).split(","):
-        split = split_label(given, kind)
-        everything = load_split(given, kind, config.limit)
-        sampled = subset(everything, config.subset, config.seed, split)
+    for split, everything, sampled in splits:
         for name in names:
             method, cheap = lookup(name, kind)
             items = [

@@ -153,11 +153,22 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
     parsed = {m: {n: parse_method(n) for n in methods.get(m, ["margin"])} for m in models}
     first = next(iter(models))
     baseline = config.baseline or f"{first}/{next(iter(parsed[first]))}"
+    # every model loaded and every split read before anything is written
+    loaded = {
+        name: load_measured(path, config.device, config.threads) for name, path in models.items()
+    }
+    kinds = {name: measured.kind.name for name, measured in loaded.items()}
+    if len(set(kinds.values())) > 1:
+        said = ", ".join(f"{name} {kind}" for name, kind in kinds.items())
+        raise UsageError(f"one table compares models of one kind; the models read: {said}")
+    kind = loaded[first].kind
+    for given in config.splits.split(","):
+        load_split(given, kind, config.limit)
     out = Path(config.out) if config.out else fresh_folder("bench-models")
     out.mkdir(parents=True, exist_ok=True)
     headers = []
     for model_name, checkpoint in models.items():
-        measured = load_measured(checkpoint, config.device, config.threads)
+        measured = loaded[model_name]
         headers.append(
             {
                 "model": model_name,

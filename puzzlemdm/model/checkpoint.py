@@ -14,14 +14,11 @@ from typing import Any
 
 import torch
 
+from puzzlemdm.model.errors import CheckpointError
 from puzzlemdm.model.mdm import ModelConfig, spec_from_signature
 from puzzlemdm.puzzles.base import PuzzleError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "checkpoints"
-
-
-class CheckpointError(PuzzleError):
-    """A checkpoint that cannot be used, with the reason."""
 
 
 def shipped_checkpoint(name: str = "sudoku-mdm") -> Path:
@@ -118,7 +115,7 @@ def load_checkpoint(
         ceiling = runs if runs is not None else 2 * trained
         try:
             if settle and trained == 1:
-                raise ValueError("--settle needs a recurrent model; this one runs its blocks once")
+                raise ValueError("needs a recurrent model; this one runs its blocks once")
             model.backbone.set_runs(ceiling, settle=settle)
         except ValueError as exc:
             option = f"--runs {runs}" if runs is not None else "--settle"

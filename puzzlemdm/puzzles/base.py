@@ -179,6 +179,11 @@ class PuzzleKind(Protocol):
         optimal length); None where right answers are all as good, or the best is unknown."""
         ...
 
+    def answer_facts(self, puzzle: Any, answer: Any) -> dict[str, Any]:
+        """What a verified answer says beyond the grid, as `solve --json` fields (a question's
+        answer: which house the asked person lives in, decided by the clues or not)."""
+        ...
+
     def render(self, puzzle: Any, answer: Any | None, verbose: bool = False) -> Any:
         """A rich renderable showing the answer (or the puzzle) in an 80-column terminal;
         `verbose`: the whole puzzle too where the answer does not show it (a Zebra's clues)."""
@@ -356,6 +361,9 @@ class KindPackage:
 
     def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
         return None  # every answer that verifies is as good as another
+
+    def answer_facts(self, puzzle: Any, answer: Any) -> dict[str, Any]:
+        return {}  # the answer is all there is
 
     def order_facts(self) -> Any | None:
         """The kind's `orders` module for the order analysis, or None if it has none. It

@@ -128,6 +128,17 @@ class ZebraKind(KindPackage):
         """`{attribute: [value of house 1, ...]}`, or None."""
         return grid_to_json(puzzle, answer)
 
+    def answer_facts(self, puzzle: Zebra, answer: Grid) -> dict[str, Any]:
+        """A question's answer: `{"question": [{"person", "houses" (1-based, every one the
+        clues allow), "decided"}]}` (one entry per reading of an ambiguous name)."""
+        from puzzlemdm.puzzles.zebra.render import asked_houses
+
+        asked = [
+            {"person": who, "houses": [h + 1 for h in houses], "decided": len(houses) == 1}
+            for who, houses in asked_houses(puzzle, answer)
+        ]
+        return {"question": asked} if asked else {}
+
     def render(self, puzzle: Zebra, answer: Grid | None, verbose: bool = False) -> Any:
         """The answer (and the asked person's house) in 80 columns; the clues in English when
         there is no answer or with `verbose`."""

@@ -25,26 +25,31 @@ def table_width(puzzle: Zebra, answer: Grid) -> int:
     return sum(widths) + 3 * len(widths) + 1
 
 
-def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
-    """ "Answer: house 2 (the zebra owner)." for a puzzle with a question, else None. The house
-    is the one every grid meeting the clues gives, not only `answer`'s: where the clues leave
-    it open, the line names every house they allow and says so."""
-    if not puzzle.question:
-        return None
+def asked_houses(puzzle: Zebra, answer: Grid) -> list[tuple[str, list[int]]]:
+    """For a puzzle with a question, each asked person (alternatives of an ambiguous name) and
+    every house (0-based) the clues allow them, not only `answer`'s; [] without a question."""
     from puzzlemdm.puzzles.zebra.search import possible_houses
 
-    said = []
-    for ref in puzzle.question:  # alternatives of an ambiguous name: each one's house
+    asked = []
+    for ref in puzzle.question or ():
         who = puzzle.values[ref.attribute][ref.value] if ref.attribute != POSITION else None
         if who is None or puzzle.attributes[ref.attribute] in BANK:
             who = ref_phrases(puzzle, ref)[0]  # good English for the classic attributes
-        houses = possible_houses(puzzle, (ref,)) or [house_of(answer, ref)]
+        asked.append((who, possible_houses(puzzle, (ref,)) or [house_of(answer, ref)]))
+    return asked
+
+
+def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
+    """ "Answer: house 2 (the zebra owner)." for a puzzle with a question, else None. Where the
+    clues leave the house open, the line names every house they allow and says so."""
+    said = []
+    for who, houses in asked_houses(puzzle, answer):
         if len(houses) == 1:
             said.append(f"house {houses[0] + 1} ({who})")
         else:
             listed = ", ".join(str(h + 1) for h in houses[:-1]) + f" or {houses[-1] + 1}"
             said.append(f"not decided by the clues: house {listed} ({who})")
-    return f"Answer: {' or '.join(said)}."
+    return f"Answer: {' or '.join(said)}." if said else None
 
 
 def wrapped(line: str) -> str:
