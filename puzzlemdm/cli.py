@@ -603,8 +603,9 @@ def generate(
             "-O",
             "--option",
             help="Kind option key=value (sudoku: max_tries=N candidates per puzzle, default "
-            "2000; min_guesses=G for --level extreme, default 30; an option the kind does not "
-            "take is a usage error).",
+            "2000; min_guesses=G for --level extreme, default 30; zebra: houses, attributes, "
+            "generator_version; blocksworld: blocks (of the level), goal=full|partial|mixed, "
+            "min_length, max_length; an option the kind does not take is a usage error).",
         ),
     ] = None,
     quiet: QuietOpt = False,
@@ -929,6 +930,8 @@ def train(
     """Train a model from a recipe; resume state is saved on a schedule and on Ctrl-C/SIGTERM."""
     from puzzlemdm.train.config import load_config
 
+    if resume and overwrite:
+        raise fail("--resume continues a run, --overwrite replaces it: give one", EXIT_USAGE)
     overrides = list(set_ or []) + ([f'device="{device}"'] if device else [])
     overrides += [f"threads={threads}"] if threads is not None else []
     try:
@@ -946,11 +949,12 @@ def train(
                 "GPU (--device cpu runs it here, much slower)",
                 EXIT_USAGE,
             )
+    from puzzlemdm.train.loop import NoResumeState
     from puzzlemdm.train.progress import train_with_progress
 
     try:
         run_dir = train_with_progress(cfg, resume=resume, overwrite=overwrite, console=err)
-    except FileExistsError as exc:  # a run is there already: not replaced without --overwrite
+    except (FileExistsError, NoResumeState) as exc:  # the flags do not fit the run folder
         raise fail(str(exc), EXIT_USAGE) from None
     except (ValueError, FileNotFoundError) as exc:  # the recipe's data: missing, empty, bad
         raise fail(f"{config}: {exc}") from None

@@ -11,7 +11,7 @@ import signal
 from collections.abc import Iterator
 from functools import partial
 from multiprocessing import Pool
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import numpy as np
 
@@ -34,7 +34,8 @@ def generate_one(
 
 def check_request(kind_name: str, level: str, options: dict[str, Any]) -> None:
     """UsageError (one line) for an unknown kind or level, or an option the kind's generator
-    does not take; the option values are checked by the generator itself on its first puzzle."""
+    does not take (its keyword-only parameters) or of another type than it declares; the
+    option values are checked by the generator itself on its first puzzle."""
     from puzzlemdm.puzzles.base import PuzzleError
     from puzzlemdm.puzzles.registry import get_kind
     from puzzlemdm.solving import UsageError
@@ -48,15 +49,31 @@ def check_request(kind_name: str, level: str, options: dict[str, Any]) -> None:
             f"unknown level {level!r} for {kind_name}; choose from {', '.join(kind.levels)}"
         )
     parameters = inspect.signature(kind.generate).parameters.values()
-    if any(p.kind is p.VAR_KEYWORD for p in parameters):
-        return  # the kind reads its options itself (and names a wrong one)
     taken = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
-    for name in options:
+    hints = get_type_hints(kind.generate)
+    for name, value in options.items():
         if name not in taken:
             raise UsageError(
                 f"{kind_name} generation takes no option {name!r}; it takes "
                 f"{', '.join(taken) or 'none'}"
             )
+        wanted = _option_types(hints.get(name, Any))
+        if wanted and type(value) not in wanted:
+            said = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in wanted if t is not _NONE)
+            raise UsageError(f"{kind_name} option {name} must be {said}, not {value!r}")
+
+
+_NONE = type(None)
+_TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+
+
+def _option_types(hint: Any) -> tuple[type, ...]:
+    """The exact types an option annotated `hint` takes (none listed: any). Exact, because a
+    bool is no integer here, though Python counts it as one; an integer is a fine float."""
+    if hint is Any:
+        return ()
+    wanted = get_args(hint) or (hint,)  # X | None: (X, NoneType)
+    return wanted + ((int,) if float in wanted else ())
 
 
 def generate_records(

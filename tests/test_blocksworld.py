@@ -234,6 +234,9 @@ def test_generate_options() -> None:
     assert record.puzzle.n == 4
     assert UNSET not in record.puzzle.goal
     assert record.meta["optimal_length"] >= 6
+    # the block count defines the level: another level's count would mislabel the puzzles
+    with pytest.raises(ValueError, match="3 blocks make a problem of level easy, not medium"):
+        KIND.generate(rng, "medium", blocks=3)
 
 
 def test_solve_trace_follows_the_moves() -> None:

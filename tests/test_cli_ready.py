@@ -205,6 +205,26 @@ USAGE_ERRORS = {
     ),
     "size 16": (["generate", "sudoku", "--size", "16", "--level", "easy"], "--givens"),
     "size 4 medium": (["generate", "sudoku", "--size", "4", "--n", "1"], "could not generate"),
+    "zebra option": (
+        ["generate", "zebra", "-O", "bogus=1"],
+        "no option 'bogus'; it takes houses, attributes, generator_version",
+    ),
+    "blocksworld option": (
+        ["generate", "blocksworld", "-O", "bogus=1"],
+        "no option 'bogus'; it takes blocks, goal, min_length, max_length",
+    ),
+    "option type": (
+        ["generate", "sudoku", "-O", "max_tries=abc"],
+        "sudoku option max_tries must be an integer, not 'abc'",
+    ),
+    "blocks of another level": (  # the default level is medium, 3 blocks an easy problem
+        ["generate", "blocksworld", "-O", "blocks=3"],
+        "3 blocks make a problem of level easy, not medium",
+    ),
+    "resume and overwrite": (
+        ["train", "--config", "{easy}", "--resume", "--overwrite"],
+        "--resume continues a run, --overwrite replaces it",
+    ),
 }
 
 

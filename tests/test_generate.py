@@ -204,3 +204,18 @@ def test_extreme_level_is_deterministic_and_reports_its_climb():
         from puzzlemdm.puzzles.sudoku.extreme import climb
 
         climb(np.random.default_rng(0), min_guesses=10**6, max_moves=1, restarts=1)
+
+
+def test_generation_options_are_the_generators_typed_keyword_parameters():
+    from puzzlemdm.generation import check_request
+    from puzzlemdm.solving import UsageError
+
+    check_request("zebra", "easy", {"houses": 4, "generator_version": 1})
+    check_request("blocksworld", "easy", {"blocks": 3, "goal": "full", "max_length": None})
+    for kind, options, said in (
+        ("zebra", {"bogus": 1}, "zebra generation takes no option 'bogus'"),
+        ("blocksworld", {"blocks": "3"}, "blocks must be an integer, not '3'"),
+        ("sudoku", {"max_tries": True}, "max_tries must be an integer, not True"),
+    ):
+        with pytest.raises(UsageError, match=said):
+            check_request(kind, "easy", options)

@@ -127,3 +127,62 @@ def test_train_refuses_to_replace_a_run_and_says_where_it_resumes(recipe, tmp_pa
     replaced = runner.invoke(app, [*train, "--overwrite"])
     assert replaced.exit_code == 0, replaced.output
     assert "resumed" not in replaced.stderr
+
+
+def crash_at(monkeypatch, step: int) -> None:
+    """Training raises at `step` (as an out-of-memory first step would), after `step` steps."""
+    import puzzlemdm.train.loop as loop
+
+    real = loop.objective_for
+
+    def objective_for(cfg):
+        objective = real(cfg)
+
+        def crashing(*args):
+            if args[-1] >= step:  # the objective's last argument is the step
+                raise RuntimeError("CUDA out of memory")
+            return objective(*args)
+
+        return crashing
+
+    monkeypatch.setattr(loop, "objective_for", objective_for)
+
+
+def test_a_run_that_crashed_before_its_first_step_does_not_block_a_fresh_start(
+    recipe, tmp_path, monkeypatch
+):
+    train = ["train", "--config", str(recipe)]
+    with monkeypatch.context() as patch:
+        crash_at(patch, 0)
+        crashed = runner.invoke(app, train)
+    run = tmp_path / "runs" / "tiny"
+    assert isinstance(crashed.exception, RuntimeError)
+    assert (run / "config.json").exists() and not (run / "resume.pt").exists()
+
+    resumed = runner.invoke(app, [*train, "--resume"])  # nothing to resume: says what to do
+    assert resumed.exit_code == 2
+    assert resumed.stderr.count("\n") == 1
+    assert "no resume state" in resumed.stderr and "run without --resume" in resumed.stderr
+
+    fresh = runner.invoke(app, train)
+    assert fresh.exit_code == 0, fresh.output
+    assert (run / "resume.pt").exists()
+
+
+def test_a_run_that_saved_checkpoints_but_no_resume_state_says_to_overwrite(
+    recipe, tmp_path, monkeypatch
+):
+    train = ["train", "--config", str(recipe)]
+    with monkeypatch.context() as patch:
+        crash_at(patch, 2)  # after the step-2 evaluation saved best/, before any resume state
+        crashed = runner.invoke(app, train)
+    run = tmp_path / "runs" / "tiny"
+    assert isinstance(crashed.exception, RuntimeError)
+    assert (run / "best").is_dir() and not (run / "resume.pt").exists()
+
+    again = runner.invoke(app, train)
+    assert again.exit_code == 2 and again.stderr.count("\n") == 1
+    assert "no resume state" in again.stderr and "--overwrite starts it afresh" in again.stderr
+    resumed = runner.invoke(app, [*train, "--resume"])
+    assert resumed.exit_code == 2 and "--overwrite without --resume" in resumed.stderr
+    assert runner.invoke(app, [*train, "--overwrite"]).exit_code == 0

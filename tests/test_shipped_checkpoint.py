@@ -147,7 +147,7 @@ def test_model_refuses_a_puzzle_of_another_size(tmp_path):
     puzzles = tmp_path / "four.txt"
     puzzles.write_text("1.3..4.....2.1..\n")
     result = CliRunner().invoke(app, ["solve", str(puzzles), "--solver", "mdm"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the model asked for cannot read it: a usage error
     assert "9x9 sudoku" in result.stderr and "4x4" in result.stderr
 
 

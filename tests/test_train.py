@@ -198,6 +198,81 @@ def test_recipe_overrides_and_unknown_keys(tmp_path):
         load_config(recipe)
 
 
+BAD_VALUES = [
+    ("model", "n_layers", "two", '[model] n_layers must be an integer, not "two"'),
+    ("model", "n_layers", -1, "[model] n_layers must be at least 1, not -1"),
+    ("model", "dropout", 1, "[model] dropout must be at least 0 and below 1, not 1"),
+    ("optim", "steps", "3", '[optim] steps must be an integer, not "3"'),
+    ("optim", "steps", 0, "[optim] steps must be at least 1, not 0"),
+    ("optim", "steps", 2.5, "[optim] steps must be an integer, not 2.5"),
+    ("optim", "batch_size", -1, "[optim] batch_size must be at least 1, not -1"),
+    ("optim", "lr", -0.1, "[optim] lr must be at least 0, not -0.1"),
+    ("optim", "grad_clip", 0, "[optim] grad_clip must be above 0, not 0"),
+    ("optim", "lr", True, "[optim] lr must be a number, not true"),  # a bool is no number
+    ("optim", "betas", [0.9], "[optim] betas must be a list of 2 numbers, not [0.9]"),
+    ("optim", "betas", [0.9, 1.5], "[optim] betas must be at least 0 and below 1, not [0.9, 1.5]"),
+    ("optim", "warmup", -5, "[optim] warmup must be at least 0, not -5"),
+    ("data", "augment", 1, "[data] augment must be true or false, not 1"),
+    ("data", "train", "a.jsonl", '[data] train must be a list of strings, not "a.jsonl"'),
+    ("data", "weights", [1, "x"], '[data] weights must be a list of numbers, not [1, "x"]'),
+    ("eval", "every", 0, "[eval] every must be at least 1, not 0"),
+    ("objective", "latent_dim", 0, "[objective] latent_dim must be at least 1, not 0"),
+    ("", "save_every", 0, "save_every must be at least 1, not 0"),
+    ("", "max_minutes", -1, "max_minutes must be at least 0, not -1"),
+    ("", "name", 7, "name must be a string, not 7"),
+]
+
+
+@pytest.mark.parametrize(("section", "key", "value", "said"), BAD_VALUES, ids=lambda v: str(v))
+def test_a_recipe_value_of_the_wrong_type_or_range_is_named(section, key, value, said):
+    recipe = {section: {key: value}} if section else {key: value}
+    with pytest.raises(ValueError) as raised:
+        config_from_dict(recipe)
+    assert str(raised.value) == said
+
+
+def test_recipe_values_take_an_integer_for_a_number_and_a_list_for_a_pair():
+    cfg = config_from_dict({"max_minutes": 2, "optim": {"lr": 1, "betas": [0.5, 0.9]}})
+    assert (type(cfg.max_minutes), type(cfg.optim.lr)) == (float, float)
+    assert cfg.optim.betas == (0.5, 0.9)
+
+
+def test_recipe_sizes_must_fit_the_attention_heads_and_sections_be_tables():
+    with pytest.raises(ValueError, match=r"d_model \(30\) must be a multiple of n_heads \(8\)"):
+        config_from_dict({"model": {"d_model": 30, "n_heads": 8}})
+    vmd = {"objective": {"family": "vmd", "encoder_d_model": 30}}
+    with pytest.raises(ValueError, match="encoder_d_model must be a multiple of the encoder's 4"):
+        config_from_dict(vmd)
+    with pytest.raises(ValueError, match=r"\[optim\] must be a table"):
+        config_from_dict({"optim": 3})
+
+
+def test_every_range_names_a_field_of_its_section():
+    from dataclasses import fields
+
+    from puzzlemdm.train.config import _RANGES, _SECTIONS, TrainConfig
+
+    for section, ranges in _RANGES.items():
+        cls = _SECTIONS[section] if section else TrainConfig
+        assert set(ranges) <= {f.name for f in fields(cls)}, section
+
+
+def test_train_says_a_bad_recipe_value_in_one_line_with_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from puzzlemdm.cli import app
+
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('name = "x"\n[optim]\nsteps = "3"\n')
+    for extra, said in (
+        ([], '[optim] steps must be an integer, not "3"'),
+        (["--set", "optim.steps=0"], "[optim] steps must be at least 1, not 0"),
+    ):
+        result = CliRunner().invoke(app, ["train", "--config", str(recipe), *extra])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.count("\n") == 1 and said in result.stderr
+
+
 def test_corrupt_and_mismatched_checkpoints_fail_clearly(corpus, tmp_path):
     run = run_training(config_from_dict(tiny_config(corpus, tmp_path, steps=2)))
     good = run / "last"

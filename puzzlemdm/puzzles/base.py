@@ -163,7 +163,8 @@ class PuzzleKind(Protocol):
         ...
 
     def generate(self, rng: Any, level: str, **options: Any) -> PuzzleRecord:
-        """One puzzle at `level` from an explicit numpy Generator (deterministic)."""
+        """One puzzle at `level` from an explicit numpy Generator (deterministic). A kind's
+        options are its keyword-only parameters, typed: `generate -O` takes those alone."""
         ...
 
     def record_to_json(self, record: PuzzleRecord) -> dict[str, Any]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 from puzzlemdm.model.arm import ARM_ORDERS, STREAMS
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.mdm import PRECISIONS
+from puzzlemdm.model.vmd import LatentConfig
 
 
 @dataclass
@@ -107,14 +110,124 @@ _SECTIONS = {
 }
 
 
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+# What a value is called in errors, alone and in a list.
+_TYPE_NAMES: dict[type, tuple[str, str]] = {
+    bool: ("true or false", "booleans"),
+    int: ("an integer", "integers"),
+    float: ("a number", "numbers"),
+    str: ("a string", "strings"),
+}
+
+
+def _at_least(low: float) -> tuple[Callable[[Any], bool], str]:
+    return (lambda v: v >= low), f"at least {low}"
+
+
+def _above(low: float) -> tuple[Callable[[Any], bool], str]:
+    return (lambda v: v > low), f"above {low}"
+
+
+def _fraction() -> tuple[Callable[[Any], bool], str]:
+    return (lambda v: 0 <= v < 1), "at least 0 and below 1"
+
+
+# The values a numeric field may take, by section ("" = top level); a list's or pair's bound
+# holds for each of its items. Out of range, a value crashes deep in torch or, worse, trains
+# nothing without a word (steps = 0, n_layers = 0). coord_sizes, n_relations and causal are
+# not listed: build_model sets them from the data.
+_RANGES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
+    "": {
+        "seed": _at_least(0),
+        "threads": _at_least(0),
+        "save_every": _at_least(1),
+        "max_minutes": _at_least(0),
+    },
+    "model": {
+        "n_layers": _at_least(1),
+        "d_model": _at_least(1),
+        "n_heads": _at_least(1),
+        "ffn_mult": _at_least(1),
+        "dropout": _fraction(),
+        "recurrence": _at_least(1),
+    },
+    "objective": {
+        "latent_dim": _at_least(1),
+        "encoder_layers": _at_least(1),
+        "encoder_d_model": _at_least(1),
+        "beta": _at_least(0),
+        "beta_warmup": _at_least(0),
+        "free_bits": _at_least(0),
+    },
+    "data": {"weights": _at_least(0)},
+    "optim": {
+        "steps": _at_least(1),
+        "batch_size": _at_least(1),
+        "lr": _at_least(0),  # 0: a zero step, which tests use to check a warm start
+        "min_lr": _at_least(0),
+        "warmup": _at_least(0),
+        "weight_decay": _at_least(0),
+        "betas": _fraction(),
+        "grad_clip": _above(0),
+        "relation_lr_scale": _above(0),
+        "eps": _fraction(),
+        "stop_at": _at_least(0),
+    },
+    "eval": {"every": _at_least(1), "puzzles": _at_least(1), "batch_size": _at_least(1)},
+}
+
+
+def _describe(hint: Any) -> str:
+    """How an error names what a field of type `hint` holds ("an integer", "a list of ...")."""
+    args = get_args(hint)
+    if get_origin(hint) is list:
+        return f"a list of {_TYPE_NAMES[args[0]][1]}"
+    if get_origin(hint) is tuple:
+        return f"a list of {len(args)} {_TYPE_NAMES[args[0]][1]}"
+    return _TYPE_NAMES[hint][0]
+
+
+def _typed(value: Any, hint: Any) -> Any:
+    """`value` as a field annotated `hint` holds it (an int becomes a float for a float field,
+    a list a tuple for a tuple field); TypeError when it is not of that type. A bool is no
+    number here, though Python counts it as an int."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is list and isinstance(value, list):
+        return [_typed(item, args[0]) for item in value]
+    if origin is tuple and isinstance(value, list | tuple) and len(value) == len(args):
+        return tuple(_typed(item, arg) for item, arg in zip(value, args, strict=True))
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, str, bool) and type(value) is hint:
+        return value
+    raise TypeError(hint)
+
+
+def _build(cls: type, data: Any, where: str) -> Any:
+    """A section's dataclass from its TOML table: every value of its fields' types and within
+    its _RANGES (ValueError, one line, naming the section and key, otherwise)."""
+    prefix = f"[{where}] " if where else ""
+    if not isinstance(data, dict):
+        raise ValueError(f"[{where}] must be a table of key = value lines, not {data!r}")
     known = {f.name for f in fields(cls)}
     unknown = set(data) - known
     if unknown:
-        raise ValueError(f"unknown key(s) in [{where}]: {', '.join(sorted(unknown))}")
-    values = dict(data)
-    if cls is OptimConfig and "betas" in values:
-        values["betas"] = tuple(values["betas"])
+        raise ValueError(
+            f"unknown key(s) in [{where or 'top level'}]: {', '.join(sorted(unknown))}"
+        )
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        shown = json.dumps(value, default=str)  # TOML's spelling: "3", true, [1, 2]
+        try:
+            values[key] = _typed(value, hints[key])
+        except TypeError:
+            raise ValueError(
+                f"{prefix}{key} must be {_describe(hints[key])}, not {shown}"
+            ) from None
+        check, allowed = _RANGES.get(where, {}).get(key, (None, ""))
+        items = value if isinstance(value, list | tuple) else [value]
+        if check is not None and not all(check(item) for item in items):
+            raise ValueError(f"{prefix}{key} must be {allowed}, not {shown}")
     return cls(**values)
 
 
@@ -122,9 +235,20 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
     """A TrainConfig from nested dicts (TOML sections model/data/optim/eval)."""
     top = {k: v for k, v in data.items() if k not in _SECTIONS}
     sections = {k: _build(cls, data.get(k, {}), k) for k, cls in _SECTIONS.items()}
-    config = _build(TrainConfig, top, "top level")
+    config = _build(TrainConfig, top, "")
     for key, value in sections.items():
         setattr(config, key, value)
+    if config.model.d_model % config.model.n_heads:
+        raise ValueError(
+            f"[model] d_model ({config.model.d_model}) must be a multiple of n_heads "
+            f"({config.model.n_heads}): each head attends over d_model / n_heads dimensions"
+        )
+    heads = LatentConfig().encoder_heads
+    if config.objective.family == "vmd" and config.objective.encoder_d_model % heads:
+        raise ValueError(
+            f"[objective] encoder_d_model must be a multiple of the encoder's {heads} heads, "
+            f"not {config.objective.encoder_d_model}"
+        )
     if config.objective.family not in ("mdm", "arm", "vmd"):
         raise ValueError(
             f"[objective] family must be mdm, arm or vmd, not {config.objective.family!r}"
@@ -138,10 +262,6 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(
             f"[objective] stream must be one of {', '.join(STREAMS)}, "
             f"not {config.objective.stream!r}"
-        )
-    if not config.optim.relation_lr_scale > 0:
-        raise ValueError(
-            f"[optim] relation_lr_scale must be above 0, not {config.optim.relation_lr_scale!r}"
         )
     if config.optim.schedule not in ("steps", "time"):
         raise ValueError(f"[optim] schedule must be steps or time, not {config.optim.schedule!r}")

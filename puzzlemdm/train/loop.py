@@ -199,17 +199,16 @@ def run_training(
 ) -> Path:
     """Train as the recipe says; returns the run folder. `stop_after` ends early (for tests).
     A run already in the folder is continued (`resume`) or replaced (`overwrite`), never
-    replaced by accident: FileExistsError otherwise."""
+    replaced by accident: FileExistsError otherwise (but for a run that crashed before it
+    logged a step or saved anything: a fresh start replaces that). NoResumeState for
+    `resume` where the folder has no resume state."""
     stop_after = stop_after or cfg.optim.stop_at or None
     if cfg.threads > 0:
         torch.set_num_threads(cfg.threads)
     device = resolve_device(cfg.device)
     run_dir = Path(cfg.out_dir) / cfg.name
     # Checked before the ranks meet, so that no rank can have written config.json yet.
-    if not resume and not overwrite and (run_dir / "config.json").exists():
-        raise FileExistsError(
-            f"{run_dir} holds a run already: --resume continues it, --overwrite replaces it"
-        )
+    check_run_folder(run_dir, resume, overwrite)
     if int(os.environ.get("WORLD_SIZE", "1")) < 2:  # under torchrun, build corpora first
         ensure_corpora(cfg.data.train, cfg.data.corpora)
     ddp = setup_distributed(device)
@@ -401,6 +400,40 @@ def run_training(
         if ddp.world > 1:
             dist.destroy_process_group()
     return run_dir
+
+
+class NoResumeState(FileNotFoundError):
+    """A resume asked of a run folder that holds no resume state (a usage error)."""
+
+
+def check_run_folder(run_dir: Path, resume: bool, overwrite: bool) -> None:
+    """NoResumeState for a resume without a resume state; FileExistsError for a fresh start
+    (not `overwrite`) over a run with something to lose. Each says which flag to use."""
+    kept = _worth_keeping(run_dir)
+    if resume and not (run_dir / RESUME_FILE).exists():
+        raise NoResumeState(
+            f"{run_dir} has no resume state ({RESUME_FILE}) to continue from: "
+            + ("--overwrite without --resume starts it afresh" if kept else "run without --resume")
+        )
+    if not resume and not overwrite and kept:
+        advice = (
+            "--resume continues it, --overwrite replaces it"
+            if (run_dir / RESUME_FILE).exists()
+            else "it saved no resume state to continue from; --overwrite starts it afresh"
+        )
+        raise FileExistsError(f"{run_dir} holds a run already ({kept}): {advice}")
+
+
+def _worth_keeping(run_dir: Path) -> str:
+    """What of a run in `run_dir` a fresh start would lose ("" when nothing): its resume
+    state, checkpoints, or a log of steps. A start that crashed before its first step leaves
+    only config.json and the log's start line, which the fresh start rewrites."""
+    saved = [name for name in (RESUME_FILE, "best", "last") if (run_dir / name).exists()]
+    metrics = run_dir / "metrics.jsonl"
+    # rows are json.dumps'd dicts; the start row is the only one without a step
+    if metrics.is_file() and '"step":' in metrics.read_text(errors="replace"):
+        saved.append("metrics.jsonl")
+    return ", ".join(saved)
 
 
 def stop_reason(run_dir: Path) -> str | None:

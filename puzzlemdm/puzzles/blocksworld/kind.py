@@ -159,19 +159,34 @@ class BlocksworldKind(KindPackage):
             "expanded": result.stats.get("expanded"),
         }
 
-    def generate(self, rng: np.random.Generator, level: str, **options: Any) -> PuzzleRecord:
+    def generate(
+        self,
+        rng: np.random.Generator,
+        level: str,
+        *,
+        blocks: int | None = None,
+        goal: str = "mixed",
+        min_length: int = 0,
+        max_length: int | None = None,
+    ) -> PuzzleRecord:
         """Uniform initial state and goal with an optimal plan.
 
-        Options: blocks (n, else drawn from the level), goal ("full", "partial" or "mixed",
-        the default: a fair coin per puzzle), min_length / max_length (PDDL actions; draws
-        outside are redrawn).
+        Options: blocks (n, else drawn from the level; it must be of the level, which the
+        block count defines), goal ("full", "partial" or "mixed", the default: a fair coin per
+        puzzle), min_length / max_length (PDDL actions; draws outside are redrawn).
         """
-        goal_kind = options.get("goal") or "mixed"
-        lo = int(options.get("min_length") or 0)
-        hi = options.get("max_length")
+        # A count of another level would give puzzles whose level field contradicts the level
+        # asked for (and the generated ids, which name it).
+        if blocks is not None and level_of(blocks) != level:
+            raise ValueError(
+                f"{blocks} blocks make a problem of level {level_of(blocks)}, not {level}: "
+                f"ask for level {level_of(blocks)}"
+            )
+        if goal not in ("full", "partial", "mixed"):
+            raise ValueError(f"goal must be full, partial or mixed, not {goal!r}")
         while True:
-            n = draw_blocks(rng, level, options)
-            kind = goal_kind if goal_kind != "mixed" else ("full", "partial")[int(rng.integers(2))]
+            n = draw_blocks(rng, level, blocks)
+            kind = goal if goal != "mixed" else ("full", "partial")[int(rng.integers(2))]
             puzzle = random_problem(rng, n, kind)
             stats = SearchStats()
             try:
@@ -179,7 +194,7 @@ class BlocksworldKind(KindPackage):
             except PlanningLimit:
                 continue
             length = 2 * len(moves)
-            if length >= lo and (hi is None or length <= int(hi)):
+            if length >= min_length and (max_length is None or length <= max_length):
                 break
         meta = {
             "blocks": n,

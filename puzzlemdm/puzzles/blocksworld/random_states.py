@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 from functools import cache
-from typing import Any
 
 import numpy as np
 
@@ -107,11 +106,11 @@ def level_of(n: int) -> str:
     return LEVELS[-1]
 
 
-def draw_blocks(rng: np.random.Generator, level: str, options: dict[str, Any]) -> int:
-    """The block count: `options["blocks"]`, else uniform in the level's range."""
+def draw_blocks(rng: np.random.Generator, level: str, blocks: int | None = None) -> int:
+    """The block count: `blocks`, else uniform in the level's range."""
     if level not in LEVELS:
         raise ValueError(f"unknown blocksworld level {level!r} (known: {', '.join(LEVELS)})")
-    if options.get("blocks") is not None:
-        return int(options["blocks"])
+    if blocks is not None:
+        return blocks
     lo, hi = BLOCKS[level]
     return int(rng.integers(lo, hi + 1))

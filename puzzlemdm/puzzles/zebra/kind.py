@@ -100,16 +100,20 @@ class ZebraKind(KindPackage):
         """Level, size and the strategy solver's counters."""
         return grade_zebra(puzzle)
 
-    def generate(self, rng: np.random.Generator, level: str, **options: Any) -> PuzzleRecord:
+    def generate(
+        self,
+        rng: np.random.Generator,
+        level: str,
+        *,
+        houses: int | None = None,
+        attributes: int | None = None,
+        generator_version: int = GENERATOR_VERSION,
+    ) -> PuzzleRecord:
         """A unique, clue-minimal puzzle at `level` (options: houses, attributes, and
         generator_version: 1 rebuilds the committed splits, which predate within-attribute
         clues)."""
-        # CLI options arrive as strings (-O houses=5)
-        sizes = [options.get(k) for k in ("houses", "attributes")]
-        houses, attributes = (None if s is None else int(s) for s in sizes)
-        version = int(options.get("generator_version", self.generator_version))
-        puzzle, grid, info = generate_level(rng, level, houses, attributes, version)
-        meta = {**info, "generator_version": version}
+        puzzle, grid, info = generate_level(rng, level, houses, attributes, generator_version)
+        meta = {**info, "generator_version": generator_version}
         return PuzzleRecord(puzzle, grid, "", info["level"], meta)
 
     def record_to_json(self, record: PuzzleRecord) -> dict[str, Any]:
