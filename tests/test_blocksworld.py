@@ -237,6 +237,11 @@ def test_generate_options() -> None:
     # the block count defines the level: another level's count would mislabel the puzzles
     with pytest.raises(ValueError, match="3 blocks make a problem of level easy, not medium"):
         KIND.generate(rng, "medium", blocks=3)
+    # a length window the level's problems (almost) never have is refused, not searched forever
+    with pytest.raises(ValueError, match="max_length 4 is below min_length 6"):
+        KIND.generate(rng, "easy", min_length=6, max_length=4)
+    with pytest.raises(ValueError, match="no easy problem with an optimal plan of 40-any"):
+        KIND.generate(rng, "easy", min_length=40)  # 4 blocks need at most 16 actions
 
 
 def test_solve_trace_follows_the_moves() -> None:

@@ -51,6 +51,9 @@ from puzzlemdm.puzzles.blocksworld.sniff import sniff_pddl
 
 SOLVE_MAX_EXPANDED = 2_000_000  # states before `solve` gives up (A*: about 2.5 GB)
 GENERATE_MAX_EXPANDED = 300_000  # deterministic cut-off: harder draws are redrawn
+# Draws before a length window (min_length / max_length) is given up as one the level's
+# problems do not have; redraws for a window a level does have take a handful.
+MAX_DRAWS = 1_000
 
 
 def towers(state: tuple[int, ...]) -> list[list[int]]:
@@ -184,7 +187,9 @@ class BlocksworldKind(KindPackage):
             )
         if goal not in ("full", "partial", "mixed"):
             raise ValueError(f"goal must be full, partial or mixed, not {goal!r}")
-        while True:
+        if max_length is not None and max_length < min_length:
+            raise ValueError(f"max_length {max_length} is below min_length {min_length}")
+        for _ in range(MAX_DRAWS):
             n = draw_blocks(rng, level, blocks)
             kind = goal if goal != "mixed" else ("full", "partial")[int(rng.integers(2))]
             puzzle = random_problem(rng, n, kind)
@@ -196,6 +201,12 @@ class BlocksworldKind(KindPackage):
             length = 2 * len(moves)
             if length >= min_length and (max_length is None or length <= max_length):
                 break
+        else:  # lengths the level's problems (almost) never have: say so instead of looping
+            raise ValueError(
+                f"no {level} problem with an optimal plan of {min_length}-"
+                f"{max_length if max_length is not None else 'any'} actions in {MAX_DRAWS} "
+                "draws: widen min_length / max_length"
+            )
         meta = {
             "blocks": n,
             "goal": kind,
