@@ -118,10 +118,16 @@ class Solver:
 
         if isinstance(puzzles, str | Path):
             return parse(puzzles, self.kind.name)
-        records = [
-            p if isinstance(p, PuzzleRecord) else PuzzleRecord(p, id=str(i), source="<api>")
-            for i, p in enumerate(puzzles)
-        ]
+        if isinstance(puzzles, PuzzleRecord) or _is_puzzle(puzzles):
+            puzzles = [puzzles]  # one puzzle
+        records = []
+        for i, p in enumerate(puzzles):
+            if isinstance(p, str):  # a puzzle's text (a Sudoku line)
+                records += parse(p, self.kind.name)
+            else:
+                records.append(
+                    p if isinstance(p, PuzzleRecord) else PuzzleRecord(p, id=str(i), source="<api>")
+                )
         for record in records:  # a puzzle of another kind would fail deep inside the solver
             if kind_of(record.puzzle) is not self.kind:
                 raise PuzzleError(f"{record.id or 'a puzzle'} is not a {self.kind.name} puzzle")
@@ -129,6 +135,17 @@ class Solver:
 
     def __repr__(self) -> str:
         return f"Solver({self.kind.name}, {self.name}, search={self.config.search})"
+
+
+def _is_puzzle(thing: Any) -> bool:
+    """Whether `thing` is one puzzle of some kind (not a collection of them)."""
+    from puzzlemdm.puzzles.registry import kind_of
+
+    try:
+        kind_of(thing)
+    except PuzzleError:
+        return False
+    return True
 
 
 def _with(config: SolveConfig, options: dict[str, Any]) -> SolveConfig:

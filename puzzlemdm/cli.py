@@ -375,10 +375,11 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
     """The --json row of one solved (or not) puzzle."""
     record = outcome.record
     row = {
-        "id": puzzle_name(record),
+        "id": record.name,
         "kind": kind.name,
         "puzzle": kind.record_to_json(record)["puzzle"],
-        "answer": kind.answer_to_json(record.puzzle, outcome.answer),
+        # only a verified answer is an answer; a rejected one is kept apart, for inspection
+        "answer": kind.answer_to_json(record.puzzle, outcome.answer) if outcome.verified else None,
         "verified": outcome.verified,
         "unique": outcome.unique,  # null: not counted (plans), or not solved
         "optimal": outcome.optimal,  # null: every right answer is as good, or the best unknown
@@ -388,6 +389,8 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
     }
     if outcome.message:
         row["message"] = outcome.message
+    if not outcome.verified and outcome.answer is not None:
+        row["rejected_answer"] = kind.answer_to_json(record.puzzle, outcome.answer)
     if outcome.verified:
         row.update(kind.answer_facts(record.puzzle, outcome.answer))
     row.update(
@@ -400,19 +403,11 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
     return row
 
 
-def puzzle_name(record: PuzzleRecord) -> str:
-    """How a person finds the puzzle again: its id when the file gave it one, else file:line
-    (plain files get their index as id, which names no line of the file)."""
-    if record.id and not record.id.isdigit():
-        return record.id
-    return f"{record.source}:{record.line}" if record.source else record.id
-
-
 def show_outcome(kind: PuzzleKind, outcome: Any, verbose: bool = False) -> None:
     """Print one puzzle's result for a human: one status line (the puzzle's id or file line,
     its own time), then its grid; `verbose` echoes the puzzle itself too (a Zebra's clues)."""
     record = outcome.record
-    where = puzzle_name(record)
+    where = record.name
     ms = 1000 * outcome.seconds
     if outcome.verified:
         extra = "".join(f", {k} {v}" for k, v in outcome.extra.items() if k in ("nfe", "nodes"))
@@ -456,7 +451,7 @@ def verify(
     for puzzle_kind, records in loaded:
         for record in records:
             validity = check_record(puzzle_kind, record)
-            where = puzzle_name(record)
+            where = record.name
             counts["total"] += 1
             counts["solutions"] += validity.solution_checked
             if as_json:
@@ -543,7 +538,7 @@ def grade(
     invalid = 0
     for puzzle_kind, records in loaded:
         for record in records:
-            where = puzzle_name(record)
+            where = record.name
             validity = puzzle_kind.check(record.puzzle)
             if not validity.ok:
                 invalid += 1
@@ -570,10 +565,11 @@ def grade(
                     if k != "level" and isinstance(v, int | float | str)
                 )
                 out.print(f"{where}: [bold]{graded['level']}[/] ({counters})")
+    graded_levels = ", ".join(f"{k} {v}" for k, v in sorted(levels.items()))
     err.print(
-        "levels: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(levels.items()))
-        + (f"; {invalid} invalid" if invalid else "")
+        "; ".join(
+            [f"levels: {graded_levels}"] * bool(levels) + [f"{invalid} invalid"] * bool(invalid)
+        )
     )
     if invalid:
         raise typer.Exit(EXIT_INVALID)
@@ -582,7 +578,7 @@ def grade(
 @app.command()
 def generate(
     kind: Annotated[str, typer.Argument(help="Puzzle kind: sudoku, zebra, blocksworld.")],
-    n: Annotated[int, typer.Option("--n", min=1, help="Number of puzzles.")] = 10,
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Number of puzzles.")] = 10,
     level: Annotated[str, typer.Option(help="Difficulty level of the kind.")] = "medium",
     seed: Annotated[
         int, typer.Option(min=0, help="Seed; puzzle i uses rng(\\[seed, i]) alone.")
@@ -790,7 +786,7 @@ def bench_methods(
     ] = 250,
     limit: LimitOpt = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 250,
-    node_limit: Annotated[int, typer.Option(help="Per guided search.")] = 200_000,
+    node_limit: Annotated[int, typer.Option(min=1, help="Per guided search.")] = 200_000,
     device: DeviceOpt = "auto",
     threads: ThreadsOpt = DEFAULT_THREADS,
     seed: int = 0,

@@ -85,8 +85,11 @@ class SolveConfig:
             _compute_dtype(self.precision)
         if self.device not in ("auto", "cpu"):
             _check_device(self.device)
+        _check_types(SolveConfig, {f.name: getattr(self, f.name) for f in fields(self)})
         if self.threads < 0:
             raise UsageError(f"--threads must be >= 0 (0: torch's default), not {self.threads}")
+        if self.batch_size < 1:
+            raise UsageError(f"--batch-size must be at least 1, not {self.batch_size}")
         if self.branch is not None and self.branch not in GUIDED_BRANCHES:
             raise UsageError(f"--branch {self.branch!r} is not one of {', '.join(GUIDED_BRANCHES)}")
         if self.node_limit is not None and self.node_limit < 1:
@@ -112,6 +115,22 @@ class SolveConfig:
             "fallback": self.fallback is not None,
         }
         return [*[name for name, on in given.items() if on], *self.method, *self.guided_options()]
+
+
+def _check_types(cls: type, values: dict[str, Any]) -> None:
+    """UsageError for a value of another type than `cls`'s field says (an int, a float, a
+    str, a bool, or None where it may be): the Python API passes values unchecked by typer."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    for name, value in values.items():
+        allowed = typing.get_args(hints[name]) or (hints[name],)
+        if any(t in (Any, dict) for t in allowed) or Path in allowed:
+            continue
+        allowed += (int,) if float in allowed else ()  # an integer is a fine number
+        if type(value) not in allowed:
+            said = " or ".join("None" if t is type(None) else t.__name__ for t in allowed)
+            raise UsageError(f"{flag_list([name])} must be {said}, not {value!r}")
 
 
 def flag_list(names: Iterable[str]) -> str:
@@ -280,7 +299,7 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
 def why_not_guided(kind: PuzzleKind, config: SolveConfig) -> str:
     """Why `--search auto` decodes a path for `kind` rather than search ("" = it searches)."""
     if not kind.propagates:
-        return f"{kind.name} has no guided search"
+        return f"{kind.name} has no propagation to guide a search with unless --search guided"
     if config.method:
         return f"{flag_list(config.method)} ask(s) for a decoded path"
     if not checkpoint_guides(config.checkpoint):
@@ -359,9 +378,11 @@ def solve_records(
     chosen = resolve(kind, config)
     if chosen.solver != MODEL:
         return solve_classical(kind, records, chosen.solver)
-    # Asked for no solver in particular, a puzzle the shipped model cannot read (too large
-    # for its grid) goes to the classical solver instead of failing the whole file.
-    beyond = kind.solvers[0] if config.solver == "auto" else None
+    # Asked for no solver, search or path in particular, a puzzle the shipped model cannot
+    # read (another size than its grid) goes to the classical solver instead of failing the
+    # whole file; asked for the model (--search none shows it alone), it is an error.
+    nothing_asked = config.solver == "auto" and config.search == "auto" and not config.method
+    beyond = kind.solvers[0] if nothing_asked else None
     return _solve_with_checkpoint(kind, records, chosen, beyond, model)
 
 
@@ -397,6 +418,8 @@ def _method_config(options: dict[str, Any]) -> Any:
     step_fields = {f.name for f in fields(StepConfig)}
     step = {k: v for k, v in options.items() if k in step_fields}
     rest = {k: v for k, v in options.items() if k not in step_fields}
+    _check_types(StepConfig, step)
+    _check_types(MethodConfig, rest)
     try:
         method = MethodConfig(step=StepConfig(**step), **rest)
         method.check()
@@ -477,13 +500,17 @@ def solve_with_model(
     method = method or MethodConfig()
     device = next(model.parameters()).device
     if getattr(model, "family", "mdm") == "arm":
-        from puzzlemdm.decode.arm import arm_method_name, resolve_order
+        from puzzlemdm.decode.arm import arm_method_name, check_arm_method, resolve_order
 
         if guided:
             raise UsageError(
                 "an autoregressive model cannot guide a search (it scores one next decision, "
                 "not every open cell): use --search none"
             )
+        try:
+            check_arm_method(method)
+        except ValueError as exc:
+            raise UsageError(f"{model_name}: {exc}") from None
         name = arm_method_name(method, resolve_order(model, method.arm_order))
     else:
         name = method.name
@@ -525,7 +552,7 @@ def solve_with_model(
                 result = decode_puzzles(model, kind, puzzles, spec, method, generator=generator)
             own = _own_seconds(result, time.perf_counter() - began)
             if trace_path:
-                ids = [chunk[i].id or f"{chunk[i].source}:{chunk[i].line}" for i in ready]
+                ids = [chunk[i].name for i in ready]
                 write_traces(trace_path, result, ids, solver)
             final = result.tokens.cpu().numpy()
             for row, i in enumerate(ready):

@@ -65,6 +65,12 @@ def test_a_small_sudoku_study_writes_the_table_and_every_figure(tmp_path: Path) 
     assert [r["puzzles"] for r in as_is["results"]] == [3, 3, 2, 2]
     with pytest.raises(UsageError, match="never decoded"):
         run_study(replace(config, methods="random", decode=False, figures=False))
+    # traces of other weights or another seed are never published under this run's name
+    other = replace(config, checkpoint="puzzlemdm/checkpoints/sudoku-mdm-matched", figures=False)
+    with pytest.raises(UsageError, match="holds a table of weights"):
+        run_study(other)
+    with pytest.raises(UsageError, match="holds traces of seed 0; this run's is 4"):
+        run_study(replace(config, seed=4, figures=False))
 
 
 def test_figures_are_deterministic(tmp_path: Path) -> None:
@@ -143,3 +149,27 @@ def test_analyze_orders_rejects_an_unknown_method(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "unknown method 'sideways'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--methods", "med-1"], "method 'med-1': med_lambda is an entropy"),
+        (["--methods", "steps0"], "method 'steps0'"),
+        (["--no-decode"], "--no-decode analyses a study's traces: name its folder with --out"),
+        (["--methods", "arm"], "takes MDM orders, not arm"),
+        (
+            ["--checkpoint", "puzzlemdm/checkpoints/sudoku-arm-solver", "--methods", "margin"],
+            "takes only arm",
+        ),
+    ],
+)
+def test_analyze_orders_refuses_what_it_cannot_measure_and_writes_nothing(
+    args: list[str], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(__file__).resolve().parent.parent
+    args = [str(root / a) if a.startswith("puzzlemdm/") else a for a in args]
+    monkeypatch.chdir(tmp_path)  # a fresh run folder would go under ./runs
+    result = CliRunner().invoke(app, ["analyze", "orders", "--limit", "1", *args])
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert not (tmp_path / "runs").exists()

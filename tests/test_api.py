@@ -93,3 +93,21 @@ def test_usage_errors_are_raised_at_once():
     zebra = puzzlemdm.parse(ROOT / "examples" / "zebra.txt")
     with pytest.raises(puzzlemdm.PuzzleError, match="not a sudoku puzzle"):
         puzzlemdm.load("sudoku", solver="search").solve(zebra)
+
+
+def test_solve_takes_one_puzzle_or_lines_and_refuses_wrong_values():
+    records = puzzlemdm.parse(EXAMPLE)
+    solver = puzzlemdm.load("sudoku", solver="search")
+    assert [o.status for o in solver.solve(records[0])] == ["solved"]
+    line = EXAMPLE.read_text().splitlines()[2]
+    assert [o.status for o in solver.solve([line, line])] == ["solved", "solved"]
+    model = puzzlemdm.load("sudoku")
+    for wrong, said in (
+        ({"batch_size": 0}, "--batch-size must be at least 1"),
+        ({"batch_size": -1}, "--batch-size must be at least 1"),
+        ({"paths": 0}, "paths must be at least 1"),
+        ({"paths": "4"}, "--paths must be int, not '4'"),
+        ({"node_limit": "5"}, "--node-limit must be int or None"),
+    ):
+        with pytest.raises(puzzlemdm.UsageError, match=re.escape(said)):
+            model.solve(records[:1], **wrong)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import torch
@@ -154,3 +155,19 @@ def test_training_time_is_read_from_the_log_beside_or_above_a_checkpoint(tmp_pat
     assert training_facts(str(run / "last"))["train_seconds"] == 7.5
     (run / "metrics.jsonl").unlink()
     assert training_facts(str(run / "last"))["train_seconds"] is None
+
+
+def test_methods_must_fit_the_models_family_and_the_baseline_a_method_run(tmp_path):
+    spec = get_kind("sudoku").spec_for([r.puzzle for r in read_corpus(SPLIT, "sudoku")[1][:2]])
+    mdm, arm = tiny(tmp_path / "mdm", "mdm", spec), tiny(tmp_path / "arm", "arm", spec)
+    models = [f"m={mdm}", f"a={arm}"]
+    for methods, said in (
+        (["m=arm"], "--model m is not an autoregressive model: methods ['arm']"),
+        (["a=margin"], "--model a is an autoregressive model: methods ['margin']"),
+    ):
+        with pytest.raises(UsageError, match=re.escape(said)):
+            run_models(ModelsConfig(models=models, methods=methods, splits=SPLIT, limit=1))
+    with pytest.raises(UsageError, match="--baseline 'zzz' names no model"):
+        run_models(ModelsConfig(models=models, methods=["a=arm"], baseline="zzz", splits=SPLIT))
+    with pytest.raises(UsageError, match="med_lambda"):
+        parse_method("margin/med-1")

@@ -238,3 +238,38 @@ def test_json_and_the_status_line_say_whether_a_plan_is_of_optimal_length(tmp_pa
         run("solve", str(EASY), "--solver", "search", "--json").stdout.split("\n")[0]
     )
     assert sudoku["optimal"] is None  # every right Sudoku answer is as good as another
+
+
+def test_the_model_asked_for_never_hands_puzzles_to_another_solver_or_runs_unfit_options(
+    tmp_path,
+):
+    small = tmp_path / "four.txt"
+    small.write_text("1.3..4.....2.1..\n")
+    alone = run("solve", str(small), "--search", "none")  # the model alone: not "search"
+    assert alone.exit_code == 2 and "this puzzle is 4x4" in alone.stderr
+    assert run("solve", str(small)).exit_code == 0  # nothing asked: a classical solver serves
+    arm = str(ROOT / "puzzlemdm/checkpoints/sudoku-arm-solver")
+    ordered = run("solve", str(EASY), "--checkpoint", arm, "--order", "entropy")
+    assert ordered.exit_code == 2 and "not defined for an autoregressive model" in ordered.stderr
+    one = run("solve", str(EASY), "--smc-particles", "1")
+    assert one.exit_code == 2 and "one particle is one path" in one.stderr
+
+
+def test_json_keeps_a_rejected_answer_apart_from_the_answer():
+    from dataclasses import replace
+
+    from puzzlemdm.cli import outcome_json
+    from puzzlemdm.puzzles.registry import get_kind
+    from puzzlemdm.solving import classify
+
+    sudoku = get_kind("sudoku")
+    record = sudoku.parse_text(first_lines(EASY, 1))[0]
+    right = sudoku.solve(record.puzzle, "search").answer
+    cells = list(right.cells)
+    cells[0], cells[1] = cells[1], cells[0]  # two digits swapped: rows stay whole, not boxes
+    wrong = replace(right, cells=tuple(cells))
+    rejected = outcome_json(sudoku, classify(sudoku, record, wrong, "a model", 0.1))
+    assert rejected["status"] == "unsolved" and rejected["answer"] is None
+    assert rejected["rejected_answer"] == sudoku.answer_to_json(record.puzzle, wrong)
+    accepted = outcome_json(sudoku, classify(sudoku, record, right, "search", 0.1))
+    assert accepted["answer"] and "rejected_answer" not in accepted

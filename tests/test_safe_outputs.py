@@ -54,6 +54,36 @@ def test_a_split_that_cannot_be_read_leaves_no_folder(tmp_path, monkeypatch):
     assert not (tmp_path / "runs").exists() and "writing to" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--methods", "med-1"], "unknown methods ['med-1']"),
+        (["--methods", "margin", "--baseline", "foo"], "--baseline 'foo' is not a method"),
+        (
+            ["--methods", "guided", "--checkpoint", "puzzlemdm/checkpoints/sudoku-arm-solver"],
+            "is an autoregressive model",
+        ),
+        (["--methods", "search", "--device", "tpu"], "choose auto, cpu, cuda or cuda:N"),
+    ],
+)
+def test_bench_methods_refuses_what_it_cannot_measure_before_writing(
+    args, said, tmp_path, monkeypatch
+):
+    split = few(tmp_path)
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "table"
+    result = runner.invoke(app, ["bench", "methods", "--splits", split, "--out", str(out), *args])
+    assert result.exit_code == 2 and said in result.stderr, result.output
+    assert not out.exists()
+
+
+def test_bench_orders_refuses_an_autoregressive_model(tmp_path):
+    arm = str(ROOT / "puzzlemdm/checkpoints/sudoku-arm-solver")
+    args = ["bench", "orders", "--checkpoint", arm, "--out", str(tmp_path / "o")]
+    result = runner.invoke(app, [*args, "--splits", few(tmp_path), "--limit", "1"])
+    assert result.exit_code == 2 and "is an autoregressive model" in result.stderr
+
+
 def test_rows_of_other_weights_or_device_are_refused(tmp_path):
     out = tmp_path / "table"
     assert methods("--splits", few(tmp_path), "--out", str(out)).exit_code == 0

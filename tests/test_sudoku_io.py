@@ -367,3 +367,18 @@ def test_render_grid_styles_givens_and_answers():
     assert styles.count("bold") + styles.count("bold red") == puzzle.givens
     assert styles.count("cyan") == 81 - puzzle.givens
     assert render_grid(puzzle).plain.count(".") == 81 - puzzle.givens
+
+
+@pytest.mark.parametrize(
+    "dressing",
+    ["\ufeff{}\n", "\t{}\n", "  {}  # from a newspaper\n", "# a comment\n\t{}\n"],
+)
+def test_lines_the_parser_reads_are_detected_as_sudoku(dressing: str) -> None:
+    from puzzlemdm.puzzles.registry import detect_kind
+
+    line = "." * 80 + "5"
+    text = dressing.format(line)
+    kind = detect_kind(text, "file.txt")
+    assert kind.name == "sudoku"
+    (record,) = kind.parse_text(text, "file.txt")
+    assert record.puzzle.givens == 1

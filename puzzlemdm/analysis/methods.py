@@ -43,13 +43,20 @@ def parse_method(name: str) -> Method:
         return Method(name, order=name)
     if name == "arm":
         return Method(name)  # margin = no MDM order asked for: the ARM's own
+    method = None
     try:
         if name.startswith("med"):
-            return Method(name, schedule="med", med_lambda=float(name[3:]))
-        if name.startswith("steps"):
-            return Method(name, schedule="steps", steps=int(name[5:]))
-    except ValueError:
-        pass
+            method = Method(name, schedule="med", med_lambda=float(name[3:]))
+        elif name.startswith("steps"):
+            method = Method(name, schedule="steps", steps=int(name[5:]))
+    except ValueError:  # not a number after the prefix: an unknown name
+        method = None
+    if method is not None:
+        try:
+            method.config().check()  # med-1, steps0: numbers, yet no method
+        except ValueError as exc:
+            raise UsageError(f"method {name!r}: {exc}") from None
+        return method
     raise UsageError(
         f"unknown method {name!r}; choose from {', '.join(ORDERS)}, med<lambda> (e.g. med0.01), "
         "steps<k> (e.g. steps20), arm (an ARM checkpoint's own order)"

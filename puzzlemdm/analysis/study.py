@@ -52,6 +52,26 @@ def fresh_folder(base: Path = RUNS) -> Path:
     return path
 
 
+def refuse_other_traces(out: Path, measuring: dict[str, Any]) -> None:
+    """UsageError when OUT's traces (or its table) came from other weights, another device,
+    seed or kind than this run's: reused, they would be published under this run's name."""
+    from puzzlemdm.bench.outputs import refuse_mixing
+
+    earlier = [
+        json.loads(path.read_text())
+        for path in (out / "traces" / "measured.json", out / "summary.json")
+        if path.is_file()
+    ]
+    refuse_mixing(earlier, measuring, str(out))
+    for other in earlier:
+        for key in ("seed", "kind"):
+            if other.get(key) is not None and other[key] != measuring[key]:
+                raise UsageError(
+                    f"{out} holds traces of {key} {other[key]}; this run's is {measuring[key]}: "
+                    "give another --out (or leave it out: a fresh folder under runs/)"
+                )
+
+
 def trace_name(split: str, method: str) -> str:
     """The trace file of one split and method."""
     return f"{split}__{method}.jsonl".replace("/", "_")
@@ -76,13 +96,24 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
         )
     if not methods:
         raise UsageError("--methods: give at least one method")
+    if not config.decode and config.out is None:
+        raise UsageError("--no-decode analyses a study's traces: name its folder with --out")
     out = Path(config.out) if config.out else fresh_folder()
     measured = load_measured(config.checkpoint, config.device, config.threads)
     kind, spec = measured.kind, measured.spec
+    arm = getattr(measured.model, "family", "mdm") == "arm"
+    wrong = [m.name for m in methods if (m.name == "arm") != arm]
+    if wrong:  # an ARM decodes in its own order whatever the method's name says
+        needs = "only arm (its own order)" if arm else "MDM orders, not arm"
+        raise UsageError(f"--methods {', '.join(wrong)}: {measured.checkpoint} takes {needs}")
+    measuring = {**provenance(measured.checkpoint, measured.model, measured.device, config.seed),
+                 "kind": kind.name}  # fmt: skip
+    refuse_other_traces(out, measuring)
     splits = config.splits.split(",") if config.splits else level_splits(kind)
     ran = replace(config, checkpoint=measured.checkpoint, splits=",".join(splits), out=str(out))
     traces = out / "traces"
     traces.mkdir(parents=True, exist_ok=True)
+    (traces / "measured.json").write_text(json.dumps(measuring, indent=2) + "\n")
     (out / "config.json").write_text(json.dumps(asdict(ran), indent=2) + "\n")
     times_file = traces / "times.json"
     times = json.loads(times_file.read_text()) if times_file.is_file() else {}

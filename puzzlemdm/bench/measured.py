@@ -9,9 +9,10 @@ from typing import Any
 import torch
 
 from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
-from puzzlemdm.puzzles.base import PuzzleKind
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.registry import get_kind
+from puzzlemdm.solving import UsageError
 
 
 @dataclass
@@ -36,8 +37,23 @@ def load_measured(
     `runs`, `settle`: a recurrent model's runs of its blocks (see load_checkpoint)."""
     if threads:
         torch.set_num_threads(threads)
-    on = resolve_device(device)
+    try:
+        on = resolve_device(device)
+    except PuzzleError as exc:  # a device this machine lacks, or no such name: the option's
+        raise UsageError(str(exc)) from None
     folder = checkpoint or str(shipped_checkpoint())
     model = load_checkpoint(folder, on, runs=runs, settle=settle)
     kind = get_kind(model.config.grid["kind"])
     return Measured(folder, model, on, kind, kind.spec_from_signature(model.config.grid))
+
+
+def require_scores_every_cell(measured: Measured, command: str) -> None:
+    """UsageError for an autoregressive checkpoint where `command` measures MDM methods
+    (orders over every open cell, guided search): an ARM would run its own order under their
+    names. ARMs are measured by `bench models` with the arm methods."""
+    if getattr(measured.model, "family", "mdm") == "arm":
+        raise UsageError(
+            f"{measured.checkpoint} is an autoregressive model, which scores one next decision, "
+            f"not every open cell: {command} measures MDM methods; measure it with "
+            "`puzzlemdm bench models --methods NAME=arm,...`"
+        )

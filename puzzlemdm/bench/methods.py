@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from rich.console import Console
 
-from puzzlemdm.bench.measured import load_measured
+from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
 from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing, what_measured
 from puzzlemdm.bench.splits import Item, by_guesses, load_split, shortcuts, split_label
 from puzzlemdm.bench.stats import auroc, mcnemar, paired_bootstrap, wilson
@@ -140,9 +140,11 @@ def lookup(name: str, kind: PuzzleKind | None = None) -> tuple[MethodConfig | st
         return name, name == kind.solvers[0]
     if name.startswith("med"):
         try:
-            return MethodConfig(step=replace(MED, med_lambda=float(name[3:]))), True
+            method = MethodConfig(step=replace(MED, med_lambda=float(name[3:])))
+            method.check()  # med-1: a number, yet no threshold
         except ValueError:
             return None
+        return method, True
     return None
 
 
@@ -326,9 +328,22 @@ def run_methods(config: MethodsConfig) -> dict[str, Any] | None:
         if shard[1] != 1:
             print(f"shard {config.shard} done; summarise with --report-only --out {config.out}")
             return None
+    if config.report_only and not Path(config.out).is_dir():
+        raise UsageError(f"--report-only: {config.out} holds no table (no such folder)")
+    check_baseline(config, [])
     summary = report(Path(config.out), config.baseline, config.seed)
     print(markdown(summary))
     return summary
+
+
+def check_baseline(config: MethodsConfig, names: list[str]) -> None:
+    """UsageError for a --baseline (other than the default) that neither this run (`names`)
+    nor the table already in OUT has: the paired table would be silently empty."""
+    out = Path(config.out) if config.out else None
+    ran = {name for _, name in read_rows(out)} if out and out.is_dir() else set()
+    if config.baseline != MethodsConfig.baseline and config.baseline not in ran | set(names):
+        methods = ", ".join(sorted(ran | set(names)))
+        raise UsageError(f"--baseline {config.baseline!r} is not a method of the table: {methods}")
 
 
 def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
@@ -339,6 +354,9 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     checkpoint, model, device = measured.checkpoint, measured.model, measured.device
     kind, spec = measured.kind, measured.spec
     names = method_names(config.methods, kind)
+    check_baseline(config, names)
+    if any(name not in kind.solvers for name in names):  # a classical table needs no model
+        require_scores_every_cell(measured, "bench methods")
     out = Path(config.out)
     header = {
         **provenance(checkpoint, model, device, config.seed),

@@ -97,7 +97,16 @@ def parse_method(name: str) -> MethodConfig:
             path_noise=0.0 if latent_only else method.path_noise,
             arm_path_noise=0.0 if latent_only else method.arm_path_noise,
         )
+    try:
+        method.check()
+    except ValueError as exc:
+        raise UsageError(f"method {name!r}: {exc}") from None
     return method
+
+
+def is_arm_method(name: str) -> bool:
+    """Whether a method name decodes an autoregressive model (arm, arm-l2r, arm-oracle...)."""
+    return name.partition("+")[0].split("/")[0] in ARM_PATHS
 
 
 def _number(text: str, name: str) -> float:
@@ -153,10 +162,21 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
     parsed = {m: {n: parse_method(n) for n in methods.get(m, ["margin"])} for m in models}
     first = next(iter(models))
     baseline = config.baseline or f"{first}/{next(iter(parsed[first]))}"
+    model, _, method = baseline.partition("/")
+    if model not in parsed or (method and method not in parsed[model]):
+        named = ", ".join(f"{m}/{n}" for m in parsed for n in parsed[m])
+        raise UsageError(f"--baseline {baseline!r} names no model or model/method run: {named}")
     # every model loaded and every split read before anything is written
     loaded = {
         name: load_measured(path, config.device, config.threads) for name, path in models.items()
     }
+    for name, measured in loaded.items():  # an ARM runs its own order under any other name
+        arm = getattr(measured.model, "family", "mdm") == "arm"
+        wrong = [m for m in parsed[name] if is_arm_method(m) != arm]
+        if wrong:
+            family = "an autoregressive model" if arm else "not an autoregressive model"
+            needs = "arm, arm-l2r or arm-oracle" if arm else "an MDM order such as margin"
+            raise UsageError(f"--model {name} is {family}: methods {wrong} need {needs}")
     kinds = {name: measured.kind.name for name, measured in loaded.items()}
     if len(set(kinds.values())) > 1:
         said = ", ".join(f"{name} {kind}" for name, kind in kinds.items())

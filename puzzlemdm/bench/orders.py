@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from puzzlemdm.bench.measured import load_measured
+from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
 from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing
 from puzzlemdm.bench.splits import Item, by_guesses, level_splits, load_split
 from puzzlemdm.decode import ORDERS
@@ -109,6 +109,7 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
     if unknown:
         raise UsageError(f"unknown orders {unknown}; choose from {', '.join(ORDERS)}")
     measured = load_measured(config.checkpoint, config.device, config.threads)
+    require_scores_every_cell(measured, "bench orders")
     checkpoint, model, device = measured.checkpoint, measured.model, measured.device
     kind, spec = measured.kind, measured.spec
     if True in PRUNES[config.prune] and spec.differ is None:

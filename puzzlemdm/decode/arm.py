@@ -205,6 +205,24 @@ def arm_best_of_n(
     return choose_paths(every, batch, paths, check)
 
 
+def check_arm_method(method: MethodConfig) -> None:
+    """ValueError naming the MDM-only knobs of `method` (position orders, schedules, SMC,
+    info-gain, repair, pruning): an ARM would ignore them without a word."""
+    unsupported = {
+        f"--order {method.step.order} (an ARM decides in its own order, or left to right)": (
+            method.step.order not in ("margin", "left-to-right")
+        ),
+        f"--schedule {method.step.schedule}": method.step.schedule != "one",
+        "--smc-particles": method.smc_particles > 1,
+        "--info-gain": method.info_gain,
+        "--repair": method.repair,
+        "--prune": method.prune,
+    }
+    refused = [name for name, used in unsupported.items() if used]
+    if refused:
+        raise ValueError(f"not defined for an autoregressive model: {', '.join(refused)}")
+
+
 def run_arm_method(
     model: torch.nn.Module,
     tokens: torch.Tensor,
@@ -218,18 +236,7 @@ def run_arm_method(
     """The part of a MethodConfig an ARM has: its order (`method.arm_order`), one greedy path
     or best-of-N. MDM-only knobs (position orders, schedules, SMC, info-gain, repair,
     pruning) are refused rather than silently ignored."""
-    unsupported = {
-        "--order (an ARM decodes in its own order: see --arm-order)": method.step.order
-        not in ("margin", "left-to-right"),
-        "--schedule": method.step.schedule != "one",
-        "SMC": method.smc_particles > 1,
-        "info-gain": method.info_gain,
-        "repair": method.repair,
-        "--prune": method.prune,
-    }
-    refused = [name for name, used in unsupported.items() if used]
-    if refused:
-        raise ValueError(f"not defined for an autoregressive model: {', '.join(refused)}")
+    check_arm_method(method)
     order = method.arm_order
     if method.step.order == "left-to-right" and order == "auto":
         order = "left-to-right"

@@ -67,6 +67,13 @@ class MethodConfig:
             raise ValueError(
                 f"unknown selection {self.select!r}; choose from {', '.join(SELECTIONS)}"
             )
+        if self.paths < 1:
+            raise ValueError(f"paths must be at least 1, not {self.paths}")
+        if self.smc_particles < 0 or self.smc_particles == 1:
+            raise ValueError(
+                "smc_particles must be 0 (off) or at least 2 (one particle is one path), "
+                f"not {self.smc_particles}"
+            )
         chosen = [self.paths > 1, self.smc_particles > 1, self.info_gain]
         if sum(chosen) > 1:
             raise ValueError("choose at most one of best-of-N paths, SMC particles, info-gain")

@@ -253,6 +253,14 @@ class PuzzleRecord:
     source: str = ""
     line: int = 0
 
+    @property
+    def name(self) -> str:
+        """How a person finds the puzzle again: its id when the file gave it one, else
+        file:line (plain files get their index as id, which names no line of the file)."""
+        if self.id and not self.id.isdigit():
+            return self.id
+        return f"{self.source}:{self.line}" if self.source else self.id
+
 
 def first_violations(violations: Sequence[Violation], limit: int = 3) -> str:
     """A short human summary of the first few violations."""

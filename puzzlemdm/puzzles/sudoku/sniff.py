@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import re
 
-# An 16..256-character line of puzzle characters, or a CSV header with a puzzle column.
-_LINE = re.compile(r"^[0-9A-Za-z.]{16,256}\s*$", re.MULTILINE)
+# An 16..256-character line of puzzle characters (indented, or followed by a # comment, as
+# the parser allows), or a CSV header with a puzzle column.
+_LINE = re.compile(r"^[ \t]*[0-9A-Za-z.]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
 _CSV_HEADER = re.compile(r"^[^\n]*\b(puzzle|quizzes)\b[^\n]*,", re.IGNORECASE)
 
 
 def sniff(text: str, source: str) -> bool:
     """81-character lines, n-line grids, a CSV with a puzzle column, or JSONL of kind sudoku."""
-    head = text[:4096]
+    head = text[:4096].removeprefix("\ufeff")  # a byte-order mark, as editors on Windows write
     if '"kind"' in head:
         return '"kind": "sudoku"' in head or '"kind":"sudoku"' in head
     if "(define" in head:
         return False
-    grid_lines = [ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")]
+    grid_lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not grid_lines:
         return False
     if _CSV_HEADER.search(grid_lines[0]):  # a header, not a comment that names puzzles
         return True
     return bool(_LINE.search(head)) or all(
-        re.fullmatch(r"[0-9A-Za-z.|+\- ]+", ln) for ln in grid_lines
+        re.fullmatch(r"[0-9A-Za-z.|+\- \t]+", ln) for ln in grid_lines
     )
