@@ -189,7 +189,7 @@ def _read(text_or_path: str | Path) -> tuple[str, str]:
     if not path.exists():
         raise PuzzleError("no such file", source=str(path))
     try:
-        return path.read_text(encoding="utf-8"), str(path)
+        return path.read_text(encoding="utf-8-sig"), str(path)  # a byte-order mark dropped
     except (OSError, UnicodeDecodeError) as exc:
         raise PuzzleError(f"cannot read: {exc}", source=str(path)) from None
 

@@ -78,14 +78,14 @@ def config_from(cls: type[T], values: dict[str, Any]) -> T:
 def read_source(path: str) -> tuple[str, str]:
     """The text of a file (or stdin for '-') and the name to use in messages."""
     if path == "-":
-        return sys.stdin.read(), "<stdin>"
+        return sys.stdin.read().removeprefix("\ufeff"), "<stdin>"
     file = Path(path)
     if not file.exists():
         raise PuzzleError("no such file", source=path)
     if file.is_dir():
         raise PuzzleError("is a directory, expected a puzzle file", source=path)
     try:
-        return file.read_text(encoding="utf-8"), path
+        return file.read_text(encoding="utf-8-sig"), path  # -sig: a byte-order mark is dropped
     except UnicodeDecodeError:
         raise PuzzleError("not a text file (not UTF-8)", source=path) from None
     except OSError as exc:
@@ -106,6 +106,8 @@ def load_records(
     loaded = []
     for path in paths:
         text, source = read_source(path)
+        if not text.strip():
+            raise PuzzleError("no puzzles found (the file is empty)", source=source)
         kind = get_kind(kind_name) if kind_name else detect_kind(text, source)
         records = kind.parse_text(text, source)
         if not records:

@@ -119,3 +119,9 @@ def test_any_kind_is_benchmarked_with_its_verifier_and_classical_solver(tmp_path
     wrong = CliRunner().invoke(app, ["bench", "methods", "--checkpoint", str(checkpoint),
                                      "--splits", "norvig_top95", "--out", str(out)])  # fmt: skip
     assert wrong.exit_code == 2 and "zebra splits" in wrong.stderr
+
+
+def test_a_name_given_twice_is_measured_once() -> None:
+    from puzzlemdm.bench.splits import names_in
+
+    assert names_in(" easy, hard,,easy ,margin") == ["easy", "hard", "margin"]

@@ -273,3 +273,14 @@ def test_json_keeps_a_rejected_answer_apart_from_the_answer():
     assert rejected["rejected_answer"] == sudoku.answer_to_json(record.puzzle, wrong)
     accepted = outcome_json(sudoku, classify(sudoku, record, right, "search", 0.1))
     assert accepted["answer"] and "rejected_answer" not in accepted
+
+
+def test_an_empty_file_says_so_and_a_byte_order_mark_is_dropped(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n \n")
+    result = run("solve", str(empty))
+    assert result.exit_code == 1 and "no puzzles found (the file is empty)" in result.stderr
+    marked = tmp_path / "bw.pddl"
+    marked.write_bytes(b"\xef\xbb\xbf" + (ROOT / "examples" / "blocksworld.pddl").read_bytes())
+    solved = run("solve", str(marked), "--solver", "astar", "--json")
+    assert solved.exit_code == 0 and json.loads(solved.stdout)["verified"]

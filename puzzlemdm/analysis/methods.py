@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from puzzlemdm.bench.splits import names_in
 from puzzlemdm.decode import ORDERS, MethodConfig, StepConfig
 from puzzlemdm.solving import UsageError
 
@@ -65,4 +66,4 @@ def parse_method(name: str) -> Method:
 
 def parse_methods(names: str) -> list[Method]:
     """Comma-separated method names, in the order given."""
-    return [parse_method(n.strip()) for n in names.split(",") if n.strip()]
+    return [parse_method(name) for name in names_in(names)]

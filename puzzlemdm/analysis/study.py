@@ -86,7 +86,7 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     """Decode (or reuse traces), analyse, write; returns the summary written to summary.json."""
     from puzzlemdm.analysis.decoding import decode_split, read_rows, write_rows
     from puzzlemdm.bench.measured import load_measured
-    from puzzlemdm.bench.splits import level_splits, load_split, split_label
+    from puzzlemdm.bench.splits import level_splits, load_split, names_in, split_label
     from puzzlemdm.model.checkpoint import provenance
 
     methods = parse_methods(config.methods)
@@ -109,7 +109,7 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     measuring = {**provenance(measured.checkpoint, measured.model, measured.device, config.seed),
                  "kind": kind.name}  # fmt: skip
     refuse_other_traces(out, measuring)
-    splits = config.splits.split(",") if config.splits else level_splits(kind)
+    splits = names_in(config.splits) if config.splits else level_splits(kind)
     ran = replace(config, checkpoint=measured.checkpoint, splits=",".join(splits), out=str(out))
     traces = out / "traces"
     traces.mkdir(parents=True, exist_ok=True)

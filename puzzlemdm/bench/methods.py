@@ -35,7 +35,14 @@ from rich.console import Console
 
 from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
 from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing, what_measured
-from puzzlemdm.bench.splits import Item, by_guesses, load_split, shortcuts, split_label
+from puzzlemdm.bench.splits import (
+    Item,
+    by_guesses,
+    load_split,
+    names_in,
+    shortcuts,
+    split_label,
+)
 from puzzlemdm.bench.stats import auroc, mcnemar, paired_bootstrap, wilson
 from puzzlemdm.decode import MethodConfig, StepConfig, decode_puzzles, guided_search_batch
 from puzzlemdm.model.checkpoint import provenance
@@ -159,7 +166,7 @@ def method_names(methods: str, kind: PuzzleKind) -> list[str]:
         "cheap": [k for k, (_, cheap) in METHODS.items() if cheap] + [kind.solvers[0]],
         "expensive": [k for k, (_, cheap) in METHODS.items() if not cheap],
     }
-    names = [m for group in methods.split(",") for m in groups.get(group, [group])]
+    names = [m for group in names_in(methods) for m in groups.get(group, [group])]
     unknown = [m for m in names if lookup(m, kind) is None]
     if unknown:
         choices = ", ".join([*METHODS, *kind.solvers])
@@ -368,7 +375,7 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     existing = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
     refuse_mixing(existing, header, str(out))
     splits = []  # every split read before anything is written: a wrong name leaves no folder
-    for given in (config.splits or ",".join(shortcuts(kind))).split(","):
+    for given in names_in(config.splits or ",".join(shortcuts(kind))):
         split = split_label(given, kind)
         everything = load_split(given, kind, config.limit)
         splits.append((split, everything, subset(everything, config.subset, config.seed, split)))

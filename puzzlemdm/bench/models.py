@@ -31,7 +31,7 @@ from rich.console import Console
 from puzzlemdm.bench.measured import Measured, load_measured
 from puzzlemdm.bench.methods import pair, run_batch, subset
 from puzzlemdm.bench.outputs import fresh_folder
-from puzzlemdm.bench.splits import load_split, split_label
+from puzzlemdm.bench.splits import load_split, names_in, split_label
 from puzzlemdm.bench.stats import wilson
 from puzzlemdm.decode import MethodConfig, StepConfig
 from puzzlemdm.decode.step import ORDERS
@@ -153,7 +153,7 @@ def training_facts(checkpoint: str) -> dict[str, Any]:
 def run_models(config: ModelsConfig) -> dict[str, Any]:
     """Write every model x method x split's rows, then the summary (returned and printed)."""
     models = pairs(config.models, "--model")
-    methods = {k: v.split(",") for k, v in pairs(config.methods, "--methods").items()}
+    methods = {k: names_in(v) for k, v in pairs(config.methods, "--methods").items()}
     if not models:
         raise UsageError("name at least one --model NAME=CHECKPOINT")
     unknown = sorted(set(methods) - set(models))
@@ -182,7 +182,7 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
         said = ", ".join(f"{name} {kind}" for name, kind in kinds.items())
         raise UsageError(f"one table compares models of one kind; the models read: {said}")
     kind = loaded[first].kind
-    for given in config.splits.split(","):
+    for given in names_in(config.splits):
         load_split(given, kind, config.limit)
     out = Path(config.out) if config.out else fresh_folder("bench-models")
     out.mkdir(parents=True, exist_ok=True)
@@ -196,7 +196,7 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
                 **training_facts(checkpoint),
             }
         )
-        for given in config.splits.split(","):
+        for given in names_in(config.splits):
             run_split(config, out, model_name, measured, given, parsed[model_name])
     if config.resume and (out / "models.json").exists():  # models measured by earlier runs
         named = {h["model"] for h in headers}

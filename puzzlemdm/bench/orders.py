@@ -21,7 +21,7 @@ import torch
 
 from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
 from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing
-from puzzlemdm.bench.splits import Item, by_guesses, level_splits, load_split
+from puzzlemdm.bench.splits import Item, by_guesses, level_splits, load_split, names_in
 from puzzlemdm.decode import ORDERS
 from puzzlemdm.decode.core import decode
 from puzzlemdm.model.checkpoint import provenance
@@ -105,7 +105,7 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
     folder under runs/ unless `out` is set)."""
     if config.prune not in PRUNES:
         raise UsageError(f"--prune must be one of {', '.join(PRUNES)}, not {config.prune!r}")
-    unknown = [order for order in config.orders.split(",") if order not in ORDERS]
+    unknown = [order for order in names_in(config.orders) if order not in ORDERS]
     if unknown:
         raise UsageError(f"unknown orders {unknown}; choose from {', '.join(ORDERS)}")
     measured = load_measured(config.checkpoint, config.device, config.threads)
@@ -119,18 +119,22 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
         print(f"writing to {config.out}.json and .md", flush=True)
     table = Path(config.out + ".json")
     if table.exists():  # rewritten below: only by a run of the same weights on the same device
-        refuse_mixing(
-            [json.loads(table.read_text())], provenance(checkpoint, model, device, 0), config.out
-        )
+        try:
+            earlier = json.loads(table.read_text())
+        except (OSError, ValueError):
+            raise UsageError(
+                f"{table} is there and is not a bench orders table: give another --out"
+            ) from None
+        refuse_mixing([earlier], provenance(checkpoint, model, device, 0), config.out)
     # The table records the options as run, defaults resolved.
     ran = replace(
         config, checkpoint=checkpoint, splits=config.splits or ",".join(level_splits(kind))
     )
     results = []
-    for split in ran.splits.split(","):
+    for split in names_in(ran.splits):
         items = load_split(split, kind, config.limit)
         for prune in PRUNES[config.prune]:
-            for order in config.orders.split(","):
+            for order in names_in(config.orders):
                 result = run_split(model, kind, spec, split, items, order, prune, config, device)
                 results.append(result)
                 print(

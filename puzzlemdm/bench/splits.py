@@ -95,3 +95,9 @@ def by_guesses(guesses: list[int], solved: list[bool]) -> dict[str, dict[str, fl
     for g, ok in sorted(zip(guesses, solved, strict=True), key=lambda pair: pair[0]):
         buckets.setdefault(bucket(g), []).append(ok)
     return {k: {"n": len(v), "solve_rate": sum(v) / len(v)} for k, v in buckets.items()}
+
+
+def names_in(listed: str) -> list[str]:
+    """The names of a comma-separated option (--splits, --methods, --orders), blanks dropped,
+    each once in the order given: a name given twice would be measured twice."""
+    return list(dict.fromkeys(name.strip() for name in listed.split(",") if name.strip()))
