@@ -69,7 +69,7 @@ def test_a_small_sudoku_study_writes_the_table_and_every_figure(tmp_path: Path) 
     other = replace(config, checkpoint="puzzlemdm/checkpoints/sudoku-mdm-matched", figures=False)
     with pytest.raises(UsageError, match="holds a table of weights"):
         run_study(other)
-    with pytest.raises(UsageError, match="holds traces of seed 0; this run's is 4"):
+    with pytest.raises(UsageError, match="holds a table of seed 0; this run's is 4"):
         run_study(replace(config, seed=4, figures=False))
 
 

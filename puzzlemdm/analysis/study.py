@@ -53,8 +53,9 @@ def fresh_folder(base: Path = RUNS) -> Path:
 
 
 def refuse_other_traces(out: Path, measuring: dict[str, Any]) -> None:
-    """UsageError when OUT's traces (or its table) came from other weights, another device,
-    seed or kind than this run's: reused, they would be published under this run's name."""
+    """UsageError when OUT's traces (or its table) came from other weights (so another kind),
+    another device or seed than this run's: reused, they would be published under this run's
+    name."""
     from puzzlemdm.bench.outputs import refuse_mixing
 
     earlier = [
@@ -62,14 +63,7 @@ def refuse_other_traces(out: Path, measuring: dict[str, Any]) -> None:
         for path in (out / "traces" / "measured.json", out / "summary.json")
         if path.is_file()
     ]
-    refuse_mixing(earlier, measuring, str(out))
-    for other in earlier:
-        for key in ("seed", "kind"):
-            if other.get(key) is not None and other[key] != measuring[key]:
-                raise UsageError(
-                    f"{out} holds traces of {key} {other[key]}; this run's is {measuring[key]}: "
-                    "give another --out (or leave it out: a fresh folder under runs/)"
-                )
+    refuse_mixing(earlier, measuring, str(out))  # weights (so kind), device, seed
 
 
 def trace_name(split: str, method: str) -> str:

@@ -43,6 +43,12 @@ def refuse_mixing(existing: Iterable[dict[str, Any]], header: dict[str, Any], ou
     ours = what_measured(header)
     for other in existing:
         theirs = what_measured(other)
+        seeds = other.get("seed"), header.get("seed")
+        if None not in seeds and seeds[0] != seeds[1]:  # rows of one table share its seed
+            raise UsageError(
+                f"{out} holds a table of seed {seeds[0]}; this run's is {seeds[1]}: give another "
+                "--out (or leave it out: a fresh folder under runs/)"
+            )
         if theirs != ours:
             raise UsageError(
                 f"{out} holds a table of weights {theirs[0]} on {theirs[1]}; this run measures "
