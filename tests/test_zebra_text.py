@@ -259,3 +259,16 @@ def test_solve_json_says_which_houses_a_question_allows(tmp_path) -> None:
         [{"person": "the zebra owner", "houses": [1, 2, 3], "decided": False}],
         [{"person": "the zebra owner", "houses": [3], "decided": True}],
     ]
+
+
+def test_clues_are_read_without_regard_to_case() -> None:
+    header = (
+        "nationality: Brit, Swede, Norwegian\ncolour: red, green, white\npet: dog, bird, zebra\n\n"
+    )
+    (typed,) = parse_text(
+        header + "the brit lives in the RED house.\nThe Norwegian lives in house 1.\n"
+    )
+    (proper,) = parse_text(
+        header + "The Brit lives in the red house.\nThe Norwegian lives in house 1.\n"
+    )
+    assert typed.puzzle == proper.puzzle

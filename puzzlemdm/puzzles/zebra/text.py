@@ -118,21 +118,25 @@ class _Grammar:
         # (template, relation, what each "{}" is); english.py's own tables, in its words
         people = self.people
 
-        def house(text: str) -> tuple[Ref] | None:
+        def house(text: str) -> tuple[Ref] | None:  # `text` is lowered, as the tables are
             return (self.houses[text],) if text in self.houses else None
 
         self.forms: list[tuple[str, str, list[Slot]]] = [
-            (template, rel, [people] * RELATIONS[rel]) for rel, template in PERSON_PHRASES.items()
+            (template.lower(), rel, [people] * RELATIONS[rel])
+            for rel, template in PERSON_PHRASES.items()
         ]
         if self.houses:
             self.forms += [
-                ("{} is " + phrase, rel, [house] * RELATIONS[rel])
+                ("{} is " + phrase.lower(), rel, [house] * RELATIONS[rel])
                 for rel, phrase in ORDER_PHRASES.items()
             ]
 
     def _add(self, table: dict[str, Any], phrase: str, meaning: object) -> None:
         # two people read alike ("the person whose a is b c" / "... whose a is b is c"): the
         # text could not tell them apart, so the puzzle is refused rather than misread
+        # Sentences are read without case ("the brit lives ..." as "The Brit lives ..."): two
+        # names that differ only in case cannot be told apart either.
+        phrase = phrase.lower()
         if phrase in table and table[phrase] != meaning:
             self.clashes.append(phrase)
         table[phrase] = meaning
@@ -152,7 +156,7 @@ class _Grammar:
 
     def clue(self, body: str, clue_id: int) -> Clue | None:
         """The clue a sentence (without number) says, or None when it is no known sentence."""
-        for text in _variants(body, "."):
+        for text in _variants(body.lower(), "."):
             said = fill(text, "{} {}", [self.people, self.predicates.get])
             if said is not None:  # "<person> <predicate>"
                 x, (rel, ref) = said
@@ -165,8 +169,8 @@ class _Grammar:
 
     def asked(self, body: str) -> tuple[Ref, ...] | None:
         """The person a question line asks about, or None."""
-        for text in _variants(body, ""):
-            said = fill(text, QUESTION, [self.people])
+        for text in _variants(body.lower(), ""):
+            said = fill(text, QUESTION.lower(), [self.people])
             if said is not None:
                 return said[0]
         return None
@@ -182,11 +186,8 @@ class _Grammar:
 
 
 def _variants(body: str, stop: str) -> list[str]:
-    """The sentence without its final `stop` (and with it: a value may end in "."), each as
-    written and with its first letter lowered and raised (english.py capitalises it)."""
-    texts = [body[: -len(stop)], body] if stop and body.endswith(stop) else [body]
-    cases = (lambda t: t, lambda t: t[:1].lower() + t[1:], lambda t: t[:1].upper() + t[1:])
-    return list(dict.fromkeys(case(t) for t in texts for case in cases))
+    """The sentence without its final `stop`, and with it (a value may end in ".")."""
+    return [body[: -len(stop)], body] if stop and body.endswith(stop) else [body]
 
 
 @dataclass
