@@ -189,9 +189,10 @@ def classify(
         if verdict.ok:
             count = kind.count_solutions(record.puzzle, 2)
             unique = None if count is None else count == 1
-            optimal = kind.optimal(record, answer)
-            return Outcome(record, answer, SOLVED, solver, seconds, extra=extra, unique=unique,
-                           optimal=optimal)  # fmt: skip
+            best = kind.optimal(record, answer)
+            return Outcome(
+                record, answer, SOLVED, solver, seconds, extra=extra, unique=unique, optimal=best
+            )
         message = f"answer rejected by the verifier: {first_violations(verdict.violations)}"
     else:
         message = gave_up

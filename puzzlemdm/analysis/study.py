@@ -100,8 +100,8 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     if wrong:  # an ARM decodes in its own order whatever the method's name says
         needs = "only arm (its own order)" if arm else "MDM orders, not arm"
         raise UsageError(f"--methods {', '.join(wrong)}: {measured.checkpoint} takes {needs}")
-    measuring = {**provenance(measured.checkpoint, measured.model, measured.device, config.seed),
-                 "kind": kind.name}  # fmt: skip
+    measuring = provenance(measured.checkpoint, measured.model, measured.device, config.seed)
+    measuring["kind"] = kind.name
     refuse_other_traces(out, measuring)
     splits = names_in(config.splits) if config.splits else level_splits(kind)
     ran = replace(config, checkpoint=measured.checkpoint, splits=",".join(splits), out=str(out))
