@@ -10,6 +10,7 @@ solve stays light.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -424,8 +425,14 @@ def _method_config(options: dict[str, Any]) -> Any:
     try:
         method = MethodConfig(step=StepConfig(**step), **rest)
         method.check()
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    except ValueError as exc:  # said in the library's field names: say them as the flags
+        names = [name for name in PATH_OPTIONS if "_" in name or name == "tau"]  # not words
+        said = re.sub(
+            r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b",
+            lambda match: flag_list([match.group(1)]),
+            str(exc),
+        )
+        raise UsageError(said) from None
     for name in options:
         needs, has = NEEDS.get(name, ("", None))
         if has is not None and not has(method):

@@ -187,10 +187,10 @@ USAGE_ERRORS = {
     "select": (["solve", "{easy}", "--select", "foo"], "unknown selection 'foo'"),
     "round paths": (
         ["solve", "{easy}", "--paths", "4", "--round-paths", "2"],  # entropy: no stopping rule
-        "round_paths needs verified-first",
+        "--round-paths needs verified-first",
     ),
-    "tau": (["solve", "{easy}", "--tau", "5"], "tau is a probability"),
-    "med-lambda": (["solve", "{easy}", "--med-lambda", "-1"], "med_lambda is an entropy"),
+    "tau": (["solve", "{easy}", "--tau", "5"], "--tau is a probability"),
+    "med-lambda": (["solve", "{easy}", "--med-lambda", "-1"], "--med-lambda is an entropy"),
     "kind": (["solve", "{easy}", "--kind", "foo"], "foo"),
     "verify kind": (["verify", "{easy}", "--kind", "foo"], "foo"),
     "trace": (["solve", "{easy}", "--trace", "/nonexistent/t.jsonl"], "does not exist"),
