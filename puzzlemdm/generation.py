@@ -11,7 +11,7 @@ import signal
 from collections.abc import Iterator
 from functools import partial
 from multiprocessing import Pool
-from typing import Any, get_args, get_type_hints
+from typing import Any, get_type_hints
 
 import numpy as np
 
@@ -39,6 +39,7 @@ def check_request(kind_name: str, level: str, options: dict[str, Any]) -> None:
     from puzzlemdm.puzzles.base import PuzzleError
     from puzzlemdm.puzzles.registry import get_kind
     from puzzlemdm.solving import UsageError
+    from puzzlemdm.values import describe, typed
 
     try:
         kind = get_kind(kind_name)
@@ -57,23 +58,13 @@ def check_request(kind_name: str, level: str, options: dict[str, Any]) -> None:
                 f"{kind_name} generation takes no option {name!r}; it takes "
                 f"{', '.join(taken) or 'none'}"
             )
-        wanted = _option_types(hints.get(name, Any))
-        if wanted and type(value) not in wanted:
-            said = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in wanted if t is not _NONE)
-            raise UsageError(f"{kind_name} option {name} must be {said}, not {value!r}")
-
-
-_NONE = type(None)
-_TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
-
-
-def _option_types(hint: Any) -> tuple[type, ...]:
-    """The exact types an option annotated `hint` takes (none listed: any). Exact, because a
-    bool is no integer here, though Python counts it as one; an integer is a fine float."""
-    if hint is Any:
-        return ()
-    wanted = get_args(hint) or (hint,)  # X | None: (X, NoneType)
-    return wanted + ((int,) if float in wanted else ())
+        hint = hints.get(name, Any)
+        try:
+            typed(value, hint)
+        except TypeError:
+            raise UsageError(
+                f"{kind_name} option {name} must be {describe(hint)}, not {value!r}"
+            ) from None
 
 
 def generate_records(

@@ -77,11 +77,6 @@ class SolveConfig:
                 f"{flag_list(self.method)} decode(s) a path, which --search guided does not "
                 "(it branches where --branch says): drop them or use --search none"
             )
-        if self.search == "none" and self.guided_options():
-            raise UsageError(
-                f"{flag_list(self.guided_options())} steer(s) guided search, which --search none "
-                "does not run: drop them or use --search guided"
-            )
         if self.precision != "fp32":
             _compute_dtype(self.precision)
         if self.device not in ("auto", "cpu"):
@@ -280,14 +275,14 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
             f"{', '.join(kind.solvers)}"
         )
     search = config.search
+    no_guide = why_not_guided(kind, config) if search == "auto" else "--search none"
     if search == "auto":
-        no_guide = why_not_guided(kind, config)
         search = "none" if no_guide else "guided"
-        if no_guide and config.guided_options():
-            raise UsageError(
-                f"{flag_list(config.guided_options())} steer(s) guided search, which does not "
-                f"run here ({no_guide}): drop them"
-            )
+    if search == "none" and config.guided_options():
+        raise UsageError(
+            f"{flag_list(config.guided_options())} steer(s) guided search, which does not run "
+            f"here ({no_guide}): drop them"
+        )
     fallback = config.fallback
     plain = config.solver == "auto" and config.search == "auto" and not config.method
     if plain and solver == MODEL and search == "none" and fallback is None:

@@ -95,10 +95,9 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     out = Path(config.out) if config.out else fresh_folder()
     measured = load_measured(config.checkpoint, config.device, config.threads)
     kind, spec = measured.kind, measured.spec
-    arm = getattr(measured.model, "family", "mdm") == "arm"
-    wrong = [m.name for m in methods if (m.name == "arm") != arm]
+    wrong = [m.name for m in methods if (m.name == "arm") != measured.autoregressive]
     if wrong:  # an ARM decodes in its own order whatever the method's name says
-        needs = "only arm (its own order)" if arm else "MDM orders, not arm"
+        needs = "only arm (its own order)" if measured.autoregressive else "MDM orders, not arm"
         raise UsageError(f"--methods {', '.join(wrong)}: {measured.checkpoint} takes {needs}")
     measuring = provenance(measured.checkpoint, measured.model, measured.device, config.seed)
     measuring["kind"] = kind.name

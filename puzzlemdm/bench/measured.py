@@ -25,6 +25,11 @@ class Measured:
     kind: PuzzleKind
     spec: GridSpec
 
+    @property
+    def autoregressive(self) -> bool:
+        """Whether the model is an ARM (it decodes in its own order, whatever a method says)."""
+        return getattr(self.model, "family", "mdm") == "arm"
+
 
 def load_measured(
     checkpoint: str | None,
@@ -51,7 +56,7 @@ def require_scores_every_cell(measured: Measured, command: str) -> None:
     """UsageError for an autoregressive checkpoint where `command` measures MDM methods
     (orders over every open cell, guided search): an ARM would run its own order under their
     names. ARMs are measured by `bench models` with the arm methods."""
-    if getattr(measured.model, "family", "mdm") == "arm":
+    if measured.autoregressive:
         raise UsageError(
             f"{measured.checkpoint} is an autoregressive model, which scores one next decision, "
             f"not every open cell: {command} measures MDM methods; measure it with "

@@ -171,9 +171,9 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
         name: load_measured(path, config.device, config.threads) for name, path in models.items()
     }
     for name, measured in loaded.items():  # an ARM runs its own order under any other name
-        arm = getattr(measured.model, "family", "mdm") == "arm"
-        wrong = [m for m in parsed[name] if is_arm_method(m) != arm]
+        wrong = [m for m in parsed[name] if is_arm_method(m) != measured.autoregressive]
         if wrong:
+            arm = measured.autoregressive
             family = "an autoregressive model" if arm else "not an autoregressive model"
             needs = "arm, arm-l2r or arm-oracle" if arm else "an MDM order such as margin"
             raise UsageError(f"--model {name} is {family}: methods {wrong} need {needs}")

@@ -7,12 +7,13 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Any, get_type_hints
 
 from puzzlemdm.model.arm import ARM_ORDERS, STREAMS
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.mdm import PRECISIONS
 from puzzlemdm.model.vmd import LatentConfig
+from puzzlemdm.values import describe, typed
 
 
 @dataclass
@@ -110,15 +111,6 @@ _SECTIONS = {
 }
 
 
-# What a value is called in errors, alone and in a list.
-_TYPE_NAMES: dict[type, tuple[str, str]] = {
-    bool: ("true or false", "booleans"),
-    int: ("an integer", "integers"),
-    float: ("a number", "numbers"),
-    str: ("a string", "strings"),
-}
-
-
 def _at_least(low: float) -> tuple[Callable[[Any], bool], str]:
     return (lambda v: v >= low), f"at least {low}"
 
@@ -176,32 +168,6 @@ _RANGES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
 }
 
 
-def _describe(hint: Any) -> str:
-    """How an error names what a field of type `hint` holds ("an integer", "a list of ...")."""
-    args = get_args(hint)
-    if get_origin(hint) is list:
-        return f"a list of {_TYPE_NAMES[args[0]][1]}"
-    if get_origin(hint) is tuple:
-        return f"a list of {len(args)} {_TYPE_NAMES[args[0]][1]}"
-    return _TYPE_NAMES[hint][0]
-
-
-def _typed(value: Any, hint: Any) -> Any:
-    """`value` as a field annotated `hint` holds it (an int becomes a float for a float field,
-    a list a tuple for a tuple field); TypeError when it is not of that type. A bool is no
-    number here, though Python counts it as an int."""
-    origin, args = get_origin(hint), get_args(hint)
-    if origin is list and isinstance(value, list):
-        return [_typed(item, args[0]) for item in value]
-    if origin is tuple and isinstance(value, list | tuple) and len(value) == len(args):
-        return tuple(_typed(item, arg) for item, arg in zip(value, args, strict=True))
-    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if hint in (int, str, bool) and type(value) is hint:
-        return value
-    raise TypeError(hint)
-
-
 def _build(cls: type, data: Any, where: str) -> Any:
     """A section's dataclass from its TOML table: every value of its fields' types and within
     its _RANGES (ValueError, one line, naming the section and key, otherwise)."""
@@ -219,11 +185,9 @@ def _build(cls: type, data: Any, where: str) -> Any:
     for key, value in data.items():
         shown = json.dumps(value, default=str)  # TOML's spelling: "3", true, [1, 2]
         try:
-            values[key] = _typed(value, hints[key])
+            values[key] = typed(value, hints[key])
         except TypeError:
-            raise ValueError(
-                f"{prefix}{key} must be {_describe(hints[key])}, not {shown}"
-            ) from None
+            raise ValueError(f"{prefix}{key} must be {describe(hints[key])}, not {shown}") from None
         check, allowed = _RANGES.get(where, {}).get(key, (None, ""))
         items = value if isinstance(value, list | tuple) else [value]
         if check is not None and not all(check(item) for item in items):
