@@ -132,3 +132,16 @@ def test_by_default_misses_and_problems_beyond_the_grid_go_to_astar(tmp_path):
     assert solvers <= {"blocksworld-mdm/margin", "blocksworld-mdm/margin+astar-fallback"}
     asked, _ = solve([extreme[0]], tmp_path, "--solver", "mdm")  # the model, by name
     assert asked == 2  # the option asked for cannot serve this puzzle: a usage error
+
+
+def test_a_goal_the_initial_state_meets_is_the_empty_plan_without_a_model_call(tmp_path):
+    met = tmp_path / "met.pddl"
+    met.write_text(
+        "(define (problem met) (:domain blocksworld-4ops) (:objects a b c)\n"
+        "(:init (handempty) (ontable a) (on b a) (ontable c) (clear b) (clear c))\n"
+        "(:goal (and (on b a))))\n"
+    )
+    result = CliRunner().invoke(app, ["solve", str(met), "--json", "--search", "none"])
+    row = json.loads(result.stdout)
+    assert result.exit_code == 0 and row["verified"] and row["answer"] == []
+    assert row["nfe"] == 0 and row["optimal"] is True

@@ -1,5 +1,6 @@
 """Zebra and Blocksworld token grids: lossless, verifier-consistent, and the MDM reads them."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -147,6 +148,15 @@ def test_blocksworld_padded_columns_and_no_op_rows():
     assert (allowed.sum(1) == n).all() and not allowed[:, n + 1 :].any()  # table + other blocks
     where = kind.cell_positions(puzzle, spec)
     assert len(where) == (2 * n + 1) * n and where[n] == blocks  # step 1, block 1
+
+
+def test_blocksworld_goal_met_at_the_start_leaves_nothing_to_decode():
+    kind = get_kind("blocksworld")
+    puzzle = records("blocksworld", "easy", 1)[0].puzzle
+    met = replace(puzzle, goal=puzzle.init)  # the initial state as a full goal
+    grid = kind.encode(met)
+    assert grid.is_condition.all() and kind.decode_tokens(met, grid.tokens, grid.spec) == []
+    assert not kind.encode(puzzle).is_condition.all()  # a goal still ahead is decoded
 
 
 def test_blocksworld_relations_tie_each_row_to_its_neighbours():

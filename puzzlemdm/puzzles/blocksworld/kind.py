@@ -238,6 +238,8 @@ class BlocksworldKind(KindPackage):
 
     def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
         """A plan as short as the record's optimal length (ours and PlanBench's record it)."""
+        if answer is not None and len(answer) == 0:
+            return True  # a goal the initial state meets: no plan is shorter than none
         best = record.meta.get("optimal_length")
         if best is None and record.solution is not None:
             best = len(record.solution)  # corpora carry A*'s optimal plans
@@ -258,7 +260,9 @@ class BlocksworldKind(KindPackage):
             f"init (bottom to top): {show(puzzle.init)}",
             f"goal: {', '.join(goal_facts(puzzle)) or '(nothing)'}",
         ]
-        if answer is not None:
+        if answer is not None and not answer:
+            lines.append("plan (0 actions): the initial state meets the goal")
+        elif answer is not None:
             lines.append(f"plan ({len(answer)} actions):")
             lines += [f"  {i}. {a}" for i, a in enumerate(plan_to_text(puzzle, answer), 1)]
         return Text("\n".join(lines))

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from puzzlemdm.puzzles.base import PuzzleError
-from puzzlemdm.puzzles.blocksworld.problem import UNSET, Blocksworld
+from puzzlemdm.puzzles.blocksworld.problem import UNSET, Blocksworld, satisfies
 from puzzlemdm.puzzles.blocksworld.trajectory import horizon, plan_from_trajectory, trajectory_grid
 from puzzlemdm.puzzles.grid import MASK, GridSpec, TokenGrid, allowed_rows, same
 
@@ -87,7 +87,9 @@ def cell_positions(puzzle: Blocksworld, spec: GridSpec) -> np.ndarray:
 
 def encode(puzzle: Blocksworld, plan: Any | None = None, spec: GridSpec | None = None) -> TokenGrid:
     """The initial state, the goal and the pad columns as conditions; with a plan, its
-    trajectory (then no-op rows) as the target. `spec` defaults to the problem's own size."""
+    trajectory (then no-op rows) as the target. `spec` defaults to the problem's own size.
+    A goal the initial state already meets leaves nothing to decode (the model would spend a
+    call per cell spelling the empty plan)."""
     n = puzzle.n
     spec = blocksworld_spec(n) if spec is None else spec
     blocks = _fits(puzzle, spec)
@@ -97,6 +99,8 @@ def encode(puzzle: Blocksworld, plan: Any | None = None, spec: GridSpec | None =
     grid[0, :n] = puzzle.init
     goal = np.asarray(puzzle.goal, dtype=np.int64)
     grid[-1, :n] = np.where(goal != UNSET, goal, MASK)
+    if plan is None and satisfies(puzzle.init, puzzle.goal):
+        grid[:, :n] = puzzle.init  # the empty plan: every row is the initial state, given
     tokens = grid.reshape(-1)
     is_condition = tokens != MASK
     column = spec.coords[:, 1]
