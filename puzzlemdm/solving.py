@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
+from puzzlemdm.puzzles.grid import MASK
 
 SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
 MODEL = "mdm"  # the solver name of the masked diffusion model
@@ -567,8 +568,11 @@ def solve_with_model(
                     **_row_info(result.info, row),
                 }
                 gave_up = "the solver gave up"
+                if (final[row] == MASK).any():
+                    answer = None  # what a search had decided before it ended: not an answer
+                    gave_up = "guided search found no answer"
                 if "node_limit_hit" in result.info and bool(result.info["node_limit_hit"][row]):
-                    answer = None  # the grid holds what the search had decided: not an answer
+                    answer = None
                     gave_up = (
                         f"guided search stopped at --node-limit {node_limit} without an answer"
                     )

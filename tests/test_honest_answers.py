@@ -82,6 +82,16 @@ def test_zebra_with_no_clues_is_solved_but_flagged(tmp_path):
     assert "several solutions" in graded.stderr
 
 
+def test_guided_search_proving_no_solution_offers_no_half_grid_as_an_answer(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text(NO_SOLUTION + "\n")
+    result = runner.invoke(app, ["solve", str(path), "--json"])
+    row = json.loads(result.stdout)
+    assert result.exit_code == 1 and row["solver"] == "sudoku-mdm/guided-search"
+    assert row["status"] == "invalid" and "no solution" in row["message"]
+    assert row["answer"] is None and "rejected_answer" not in row  # it was the givens, blanks
+
+
 def test_verify_rejects_an_unsolvable_puzzle_and_says_what_it_checked(tmp_path):
     path = tmp_path / "p.txt"
     path.write_text(NO_SOLUTION + "\n")
