@@ -272,3 +272,14 @@ def test_clues_are_read_without_regard_to_case() -> None:
         header + "The Brit lives in the red house.\nThe Norwegian lives in house 1.\n"
     )
     assert typed.puzzle == proper.puzzle
+
+
+def test_other_names_of_the_classic_attributes_read_as_them() -> None:
+    clues = "The Brit lives in the red house.\nThe dog owner lives in house 1.\n"
+    theirs_header = "Nationality: Brit, Swede\nColor: red, green\nPets: dog, bird\n\n"
+    (theirs,) = parse_text(theirs_header + clues)
+    (ours,) = parse_text("nationality: Brit, Swede\ncolour: red, green\npet: dog, bird\n\n" + clues)
+    assert theirs.puzzle == ours.puzzle
+    other_clue = "The person whose Job is baker lives in house 1.\n"
+    (other,) = parse_text("Job: baker, smith\ncolour: red, green\n\n" + other_clue)
+    assert other.puzzle.attributes == ("Job", "colour")  # a name outside the classics, as typed

@@ -58,6 +58,27 @@ BANK: dict[str, tuple[tuple[str, ...], str, str, str]] = {
     ),
 }
 
+# other names people give BANK's attributes in a puzzle's header ("Color: red, ..."): read as
+# BANK's, so that its phrases ("the person in the red house") serve them too
+ATTRIBUTE_SYNONYMS: dict[str, str] = {
+    "color": "colour",
+    "colors": "colour",
+    "colours": "colour",
+    "house colour": "colour",
+    "house color": "colour",
+    "nation": "nationality",
+    "nationalities": "nationality",
+    "pets": "pet",
+    "animal": "pet",
+    "drinks": "drink",
+    "beverage": "drink",
+    "smokes": "smoke",
+    "cigarette": "smoke",
+    "cigar": "smoke",
+    "sports": "sport",
+    "names": "name",
+}
+
 # attributes whose values name the house itself: "the {} house"
 HOUSE_NOUNS: dict[str, str] = {"colour": "the {} house"}
 # ordering relations -> what "the <first> house is", the other houses filling the braces

@@ -13,7 +13,9 @@
     (the next puzzle, if any)
 
 Attribute lines `name: value, value, ...` come first; each attribute has one value per house, so
-the number of values is the number of houses (numbered from 1 on the left). Then one clue per
+the number of values is the number of houses (numbered from 1 on the left); the classic
+attributes may go by other names ("Color", "Pets", "Drinks": english.ATTRIBUTE_SYNONYMS) and read
+as BANK's. Then one clue per
 line, optionally numbered `1.` or `1)` (an unnumbered clue takes the next number), in the
 sentences english.py writes; its tables are the grammar read here, so the two cannot drift:
 
@@ -44,6 +46,8 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
 from puzzlemdm.puzzles.zebra.english import (
+    ATTRIBUTE_SYNONYMS,
+    BANK,
     HOUSE_NOUNS,
     OR,
     ORDER_PHRASES,
@@ -241,6 +245,8 @@ def _attributes(block: _Block, source: str) -> Zebra:
         match = ATTRIBUTE_LINE.match(line)
         assert match is not None  # _blocks put only matching lines here
         name, listed = match.group(1), tuple(_words(v) for v in match.group(2).split(","))
+        known = ATTRIBUTE_SYNONYMS.get(name.lower(), name.lower())
+        name = known if known in BANK else name  # "Color", "Pets": BANK's phrases read them
         problem = None
         if name == "position":
             problem = "'position' is reserved for house numbers; name the attribute otherwise"
