@@ -25,7 +25,8 @@ from puzzlemdm.puzzles.sudoku.strategy import (
 from puzzlemdm.puzzles.sudoku.techniques import TECHNIQUES, CandidateState, Step
 
 NINE = Shape(3, 3)
-BENCH = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "sudoku"
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / ".." / "shared" / "benchmarks" / "sudoku"
 
 
 def at(name: str) -> int:
@@ -438,3 +439,23 @@ def test_grade_search_counters() -> None:
         assert (g.level == "easy") == (g.search_guesses == 0)
         assert g.search_nodes == g.search_guesses + 1
         assert 0 <= g.search_backtracks <= g.search_guesses
+
+
+def test_the_kind_grades_many_guesses_extreme_and_keeps_the_technique_level() -> None:
+    from puzzlemdm.puzzles.registry import get_kind
+    from puzzlemdm.puzzles.sudoku.extreme import EXTREME_GUESSES
+
+    kind = get_kind("sudoku")
+    levels = set()
+    for row in read_csv("magictour_top1465.csv")[:20]:
+        graded = kind.grade(Sudoku.from_line(row["puzzle"]))
+        levels.add(graded["level"])
+        by_techniques = grade(Sudoku.from_line(row["puzzle"]))
+        assert graded["search_guesses"] == by_techniques.search_guesses
+        many = by_techniques.search_guesses >= EXTREME_GUESSES
+        assert graded["level"] == ("extreme" if many else by_techniques.level)
+        assert graded.get("technique_level", graded["level"]) == by_techniques.level
+    assert "extreme" in levels
+    generated = ROOT / "datasets" / "sudoku" / "extreme" / "validation.jsonl"
+    for line in generated.read_text().splitlines()[:10]:  # what --level extreme makes
+        assert kind.grade(Sudoku.from_line(json.loads(line)["puzzle"]))["level"] == "extreme"

@@ -83,9 +83,19 @@ class SudokuKind(KindPackage):
         raise ValueError(f"unknown sudoku solver {solver!r}; choose from {', '.join(self.solvers)}")
 
     def grade(self, puzzle: Sudoku) -> dict[str, Any]:
+        """The technique level (strategy.grade), except that a 9x9 puzzle whose singles + MRV
+        search makes at least extreme.EXTREME_GUESSES guesses is "extreme", the measure the
+        generator's extreme level climbs (its technique level stays under `technique_level`:
+        subsets, wings and fish finish about a quarter of such puzzles without guessing)."""
+        from puzzlemdm.puzzles.sudoku.extreme import EXTREME_GUESSES
         from puzzlemdm.puzzles.sudoku.strategy import grade
 
-        return grade(puzzle).to_json()
+        graded = grade(puzzle).to_json()
+        guesses = graded["search_guesses"]
+        if puzzle.shape.n == 9 and guesses >= EXTREME_GUESSES:
+            graded["technique_level"] = graded["level"]
+            graded["level"] = "extreme"
+        return graded
 
     def generate(
         self,
