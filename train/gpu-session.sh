@@ -15,6 +15,8 @@
 #   zebra-matched  the matched Zebra trio of issue 11 at 12x the CPU budget (zebra-mdm-matched-gpu,
 #         zebra-arm-l2r-gpu, zebra-arm-solver-gpu: 2,400 steps x 256 each, step-based, so a run
 #         the deadline cuts short is no longer matched: its card must say so)
+#   zebra-longer  zebra-mdm-gpu-r2-stage3 and its x3 twin zebra-mdm-gpu-r3-stage3, both from the
+#         shipped zebra-mdm, for the whole budget (carry the Zebra corpora as for zebra-stage3)
 #   zebra-stage3  zebra-mdm-gpu-stage3 alone, from the shipped zebra-mdm (stage 2's weights), on
 #         the 48,000-puzzle corpus (carry data/zebra-train-{medium-s1312,hard-s1313} in .gpu/:
 #         building them here would cost most of the call)
@@ -33,7 +35,7 @@
 # plan reads (all but sudoku-mdm and zebra-mdm) and unneeded .gpu/ corpora out of the checkout
 # for its calls, and back afterwards.
 set -u
-PLAN=${1:?plan: four, zebra-gpu-stage2, zebra-stage3, recurrence, recurrence-stage2 or zebra-matched}
+PLAN=${1:?plan: four, zebra-gpu-stage2, zebra-stage3, zebra-longer, recurrence, recurrence-stage2 or zebra-matched}
 OUT=${OUT:-runs/gpu-session}
 PY=${PY:-python3}
 BUDGET_S=${BUDGET_S:-480}
@@ -62,6 +64,7 @@ seed_run zebra-mdm zebra-mdm-stage2/best zebra-mdm-stage2
 seed_run blocksworld-mdm blocksworld-mdm-stage2/best blocksworld-mdm-stage2
 seed_run sudoku-mdm sudoku-mdm-gpu/last sudoku-mdm-gpu
 seed_run zebra-mdm zebra-mdm-gpu-stage2/last zebra-mdm-gpu-stage2
+seed_run zebra-mdm zebra-mdm-gpu-stage3-r2-stage2/best zebra-mdm-gpu-stage3-r2-stage2
 say "inputs ready: $(ls data | tr '\n' ' ')"
 
 # train RECIPE LOAD_S [EXTRA...]: max_minutes = time to the deadline less LOAD_S for loading.
@@ -122,6 +125,12 @@ recurrence-stage2)
     jobs+=($!)
   done
   ;;
+zebra-longer)
+  for recipe in zebra-mdm-gpu-r2-stage3 zebra-mdm-gpu-r3-stage3; do
+    train "train/$recipe.toml" 60 &
+    jobs+=($!)
+  done
+  ;;
 zebra-matched)
   for recipe in zebra-mdm-matched-gpu zebra-arm-l2r-gpu zebra-arm-solver-gpu; do
     train "train/$recipe.toml" 40 &
@@ -136,7 +145,8 @@ nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader
 for run in zebra-mdm-gpu zebra-mdm-stage3-gpu blocksworld-mdm-stage3-gpu sudoku-mdm-extreme-gpu \
   zebra-mdm-gpu-stage2 zebra-mdm-gpu-stage3 zebra-mdm-matched-gpu zebra-arm-l2r-gpu \
   zebra-arm-solver-gpu zebra-mdm-gpu-stage3-r2 sudoku-mdm-extreme-gpu-r2 \
-  sudoku-mdm-extreme-gpu-r4 zebra-mdm-gpu-stage3-r2-stage2 sudoku-mdm-extreme-gpu-r4-stage2; do
+  sudoku-mdm-extreme-gpu-r4 zebra-mdm-gpu-stage3-r2-stage2 sudoku-mdm-extreme-gpu-r4-stage2 \
+  zebra-mdm-gpu-r2-stage3 zebra-mdm-gpu-r3-stage3; do
   [ -f "runs/$run.log" ] || continue
   cp "runs/$run.log" "runs/$run/train.log"
   (cd runs && tar czf "$OUT/$run.tgz" --exclude=resume.pt --exclude='*.tmp' "$run")
