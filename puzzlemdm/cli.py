@@ -441,8 +441,9 @@ def verify(
         bool, typer.Option("--json", help="One JSON verdict per puzzle on stdout.")
     ] = False,
 ) -> None:
-    """Check puzzles: consistent givens, a solution exists (unique or several, counted where
-    the kind can), and the file's own solution where it carries one."""
+    """Check puzzles: consistent givens, a solution, and the file's own solution if it has one.
+
+    Solutions are counted (unique or several) where the kind can count them."""
     try:
         loaded = load_records(files, kind)
     except PuzzleError as exc:
@@ -505,8 +506,9 @@ def models(
         bool, typer.Option("--json", help="One JSON object per checkpoint on stdout.")
     ] = False,
 ) -> None:
-    """List the shipped checkpoints: kind, size, parameters and the headline validation figure
-    of their training log (each read from the checkpoint's own files)."""
+    """List the shipped checkpoints: kind, size, parameters, validation solve rate.
+
+    Each is read from the checkpoint's own files (its config and training log)."""
     from puzzlemdm.shipped import shipped_models
 
     for model in shipped_models():
@@ -681,7 +683,7 @@ bench_app = typer.Typer(
     cls=BenchGroup,
     no_args_is_help=True,
     help="Run a benchmark and write its table (Markdown + JSON, with command, checkpoint, "
-    "machine). Splits: paths, or shortcuts of the checkpoint's kind: its levels "
+    "machine).\n\nSplits: paths, or shortcuts of the checkpoint's kind: its levels "
     "(datasets/KIND/LEVEL/test.jsonl) and the files of ../shared/benchmarks/KIND/ by name.",
 )
 app.add_typer(bench_app, name="bench")
