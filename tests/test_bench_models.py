@@ -35,8 +35,8 @@ def test_method_names_describe_their_configs():
             parse_method(bad)
 
 
-def tiny(folder, family: str, spec) -> str:
-    torch.manual_seed(0)
+def tiny(folder, family: str, spec, seed: int = 0) -> str:
+    torch.manual_seed(seed)
     arm = family == "arm"
     backbone = BackboneConfig(
         n_layers=1,
@@ -171,3 +171,22 @@ def test_methods_must_fit_the_models_family_and_the_baseline_a_method_run(tmp_pa
         run_models(ModelsConfig(models=models, methods=["a=arm"], baseline="zzz", splits=SPLIT))
     with pytest.raises(UsageError, match="med_lambda"):
         parse_method("margin/med-1")
+
+
+def test_a_table_folder_keeps_each_models_weights_and_its_seed(tmp_path):
+    spec = get_kind("sudoku").spec_for([r.puzzle for r in read_corpus(SPLIT, "sudoku")[1][:2]])
+    first, other = tiny(tmp_path / "a", "mdm", spec), tiny(tmp_path / "b", "mdm", spec, seed=1)
+    out = str(tmp_path / "table")
+    run = {"splits": SPLIT, "limit": 1, "device": "cpu", "out": out}
+    run_models(ModelsConfig(models=[f"m={first}"], **run))
+    for resume in (False, True):  # the rows of m are the first weights': not kept, not mixed
+        with pytest.raises(UsageError, match="holds a table of weights"):
+            run_models(ModelsConfig(models=[f"m={other}"], resume=resume, **run))
+    with pytest.raises(UsageError, match="holds a table of seed 0; this run's is 5"):
+        run_models(ModelsConfig(models=[f"n={other}"], seed=5, **run))
+    with pytest.raises(UsageError, match="name it with --out"):
+        run_models(ModelsConfig(models=[f"m={first}"], resume=True, splits=SPLIT, limit=1))
+    summary = run_models(ModelsConfig(models=[f"n={other}"], **run))  # another model joins
+    described = json.loads((tmp_path / "table" / "models.json").read_text())
+    assert [h["model"] for h in described] == ["m", "n"]
+    assert {r["model"] for r in summary["results"]} == {"m", "n"}

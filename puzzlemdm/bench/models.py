@@ -30,7 +30,7 @@ from rich.console import Console
 
 from puzzlemdm.bench.measured import Measured, load_measured
 from puzzlemdm.bench.methods import pair, run_batch, subset
-from puzzlemdm.bench.outputs import fresh_folder
+from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing, refuse_other_seed
 from puzzlemdm.bench.splits import load_split, names_in, split_label
 from puzzlemdm.bench.stats import wilson
 from puzzlemdm.decode import MethodConfig, StepConfig
@@ -184,25 +184,31 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
     kind = loaded[first].kind
     for given in names_in(config.splits):
         load_split(given, kind, config.limit)
+    if config.resume and config.out is None:
+        raise UsageError("--resume continues a table folder: name it with --out")
     out = Path(config.out) if config.out else fresh_folder("bench-models")
+    headers = [
+        {
+            "model": name,
+            **provenance(checkpoint, loaded[name].model, loaded[name].device, config.seed),
+            **training_facts(checkpoint),
+        }
+        for name, checkpoint in models.items()
+    ]
+    # A model's rows in OUT stay summarised beside this run's: they must be of one seed, and a
+    # name keeps its weights and device (rows of two weights under one name were "kept").
+    described = out / "models.json"
+    earlier = json.loads(described.read_text()) if described.exists() else []
+    refuse_other_seed(earlier, config.seed, str(out))
+    for header in headers:
+        refuse_mixing([e for e in earlier if e["model"] == header["model"]], header, str(out))
     out.mkdir(parents=True, exist_ok=True)
-    headers = []
-    for model_name, checkpoint in models.items():
-        measured = loaded[model_name]
-        headers.append(
-            {
-                "model": model_name,
-                **provenance(checkpoint, measured.model, measured.device, config.seed),
-                **training_facts(checkpoint),
-            }
-        )
+    for name in models:
         for given in names_in(config.splits):
-            run_split(config, out, model_name, measured, given, parsed[model_name])
-    if config.resume and (out / "models.json").exists():  # models measured by earlier runs
-        named = {h["model"] for h in headers}
-        earlier = json.loads((out / "models.json").read_text())
-        headers = [h for h in earlier if h["model"] not in named] + headers
-    (out / "models.json").write_text(json.dumps(headers, indent=2) + "\n")
+            run_split(config, out, name, loaded[name], given, parsed[name])
+    named = {h["model"] for h in headers}  # models measured by earlier runs stay described
+    headers = [h for h in earlier if h["model"] not in named] + headers
+    described.write_text(json.dumps(headers, indent=2) + "\n")
     summary = summarise(out, headers, baseline, config.seed)
     print(markdown(summary))
     return summary

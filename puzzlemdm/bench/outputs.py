@@ -37,18 +37,25 @@ def what_measured(header: dict[str, Any]) -> tuple[str, str]:
     return weights, str(header.get("device", "")).split(":")[0]
 
 
+def refuse_other_seed(existing: Iterable[dict[str, Any]], seed: int | None, out: str) -> None:
+    """UsageError when a table already in `out` was drawn with another seed: the rows of one
+    table share its seed (subsets, random orders)."""
+    for other in existing:
+        if None not in (other.get("seed"), seed) and other["seed"] != seed:
+            raise UsageError(
+                f"{out} holds a table of seed {other['seed']}; this run's is {seed}: give "
+                "another --out (or leave it out: a fresh folder under runs/)"
+            )
+
+
 def refuse_mixing(existing: Iterable[dict[str, Any]], header: dict[str, Any], out: str) -> None:
     """UsageError when a table already in `out` measured other weights or another device than
-    `header` says this run does: its rows would not be comparable."""
+    `header` says this run does (or used another seed): its rows would not be comparable."""
+    existing = list(existing)
+    refuse_other_seed(existing, header.get("seed"), out)
     ours = what_measured(header)
     for other in existing:
         theirs = what_measured(other)
-        seeds = other.get("seed"), header.get("seed")
-        if None not in seeds and seeds[0] != seeds[1]:  # rows of one table share its seed
-            raise UsageError(
-                f"{out} holds a table of seed {seeds[0]}; this run's is {seeds[1]}: give another "
-                "--out (or leave it out: a fresh folder under runs/)"
-            )
         if theirs != ours:
             raise UsageError(
                 f"{out} holds a table of weights {theirs[0]} on {theirs[1]}; this run measures "
