@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Rebuild every Sudoku model table of the README and the model card for one checkpoint.
-# Two processes with one thread each (a 2-core machine), or DEVICE=cuda on a GPU.
+# Rebuild the decoding-method and order tables of the README (decode_methods/,
+# mdm_sudoku_orders) for one checkpoint: by default the plain model they were made with (the
+# shipped model before 2026-11-28, kept beside its evaluation), since `bench` refuses to mix
+# other weights into them. Two processes with one thread each (a 2-core machine), or
+# DEVICE=cuda on a GPU.
 #   bash benchmarks/sudoku_model_tables.sh [CHECKPOINT]
 # RESUME=1 keeps the rows of an interrupted run instead of starting the tables afresh;
-# SUBSET (default 250) is the seeded subset for the expensive methods; THROUGHPUT=0 skips the
-# end-to-end `puzzlemdm solve` timing (a property of the machine, not of the model).
+# SUBSET (default 250) is the seeded subset for the expensive methods. The end-to-end
+# `puzzlemdm solve` speed of the shipped model is its own script:
+# `bash benchmarks/solve_throughput.sh sudoku [CHECKPOINT]`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ckpt=${1:-puzzlemdm/checkpoints/sudoku-mdm}
+ckpt=${1:-benchmarks/results/recurrence_cpu/sudoku-mdm-plain-checkpoint}
 device=${DEVICE:-cpu}
 subset=${SUBSET:-250}
 results=benchmarks/results
@@ -43,6 +47,3 @@ ${PUZZLEMDM:-puzzlemdm} bench methods --report-only --out "$methods" > /dev/null
 ${PUZZLEMDM:-puzzlemdm} bench orders --checkpoint "$ckpt" --device "$device" --threads 2 --limit 100 \
   --splits datasets/sudoku/medium/test.jsonl,datasets/sudoku/hard/test.jsonl \
   --orders margin,top-prob,entropy,random,left-to-right --out "$results/mdm_sudoku_orders"
-
-[ "${THROUGHPUT:-1}" = 1 ] || exit 0
-DEVICE="$device" bash benchmarks/solve_throughput.sh "$ckpt"
