@@ -171,8 +171,10 @@ def solve(
     solver: Annotated[
         str,
         typer.Option(
-            help="mdm (the model) | search | strategy | python-constraint; auto = the kind's "
-            "shipped model if it has one, else its first classical solver."
+            help="mdm (the model), or a classical solver of the puzzle's kind (sudoku: search | "
+            "strategy | python-constraint; zebra: strategy | python-constraint; blocksworld: "
+            "astar | bfs); auto = the kind's shipped model if it has one, else its first "
+            "classical solver."
         ),
     ] = "auto",
     kind: KindOpt = None,
@@ -335,13 +337,13 @@ def solve(
 
     def summary(note: str = "") -> None:
         done = sum(counts.values())
+        pace = 1000 * (time.perf_counter() - began) / max(done, 1)
         err.print(
-            f"{note}{counts[SOLVED]}/{done} solved and verified "
-            f"({', '.join(sorted(used)) or solver}); "
-            f"{counts[UNSOLVED]} unsolved, {counts[INVALID]} invalid"
+            f"{note}{counts[SOLVED]}/{done} solved and verified"
+            + (f" ({', '.join(sorted(used))})" if used else "")  # none yet when interrupted
+            + f"; {counts[UNSOLVED]} unsolved, {counts[INVALID]} invalid"
             + (f", {several} with several solutions" if several else "")
-            + f"; {1000 * (time.perf_counter() - began) / max(done, 1):.2f} ms/puzzle "
-            "(wall clock)",
+            + (f"; {pace:.2f} ms/puzzle (wall clock)" if done else ""),
             soft_wrap=True,
         )
 

@@ -284,3 +284,28 @@ def test_an_empty_file_says_so_and_a_byte_order_mark_is_dropped(tmp_path):
     marked.write_bytes(b"\xef\xbb\xbf" + (ROOT / "examples" / "blocksworld.pddl").read_bytes())
     solved = run("solve", str(marked), "--solver", "astar", "--json")
     assert solved.exit_code == 0 and json.loads(solved.stdout)["verified"]
+
+
+def test_solver_help_names_every_kinds_classical_solvers():
+    import typer
+
+    from puzzlemdm.puzzles.registry import KIND_PACKAGES, get_kind
+
+    solve = typer.main.get_command(app).commands["solve"]
+    said = next(p.help for p in solve.params if p.name == "solver")
+    for name in KIND_PACKAGES:
+        assert f"{name}: {' | '.join(get_kind(name).solvers)}" in said
+
+
+def test_interrupted_before_any_answer_reports_no_pace_or_solver(monkeypatch):
+    import puzzlemdm.solving
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+        yield  # a generator, as solve_records is
+
+    monkeypatch.setattr(puzzlemdm.solving, "solve_records", interrupted)
+    result = run("solve", str(ROOT / "examples" / "sudoku.txt"), "--solver", "search")
+    assert result.exit_code == 130
+    said = "interrupted after 0 of 6 puzzles: 0/0 solved and verified; 0 unsolved, 0 invalid"
+    assert said in result.stderr and "ms/puzzle" not in result.stderr
