@@ -106,6 +106,24 @@ def test_a_forced_cell_by_hand() -> None:
     assert not facts[0].forced and facts[0].candidates == 6
 
 
+def test_cells_of_one_step_are_judged_on_the_board_before_it() -> None:
+    # r1c8 and r1c9 may each hold 8 or 9; once one is written the other is a naked single
+    puzzle = Sudoku.from_line("1234567.." + "." * 72)
+    one_by_one = orders.replay(puzzle, [7, 8], [7, 8])
+    assert [f.forced for f in one_by_one] == [False, True]
+    together = orders.replay(puzzle, [7, 8], [7, 8], steps=[0, 0])  # one MED step
+    assert [f.forced for f in together] == [False, False]
+    assert [f.candidates for f in together] == [2, 2]
+    assert orders.replay(puzzle, [7, 8], [7, 8], steps=[0, 1]) == one_by_one
+
+
+def test_step_groups_split_a_path_by_its_calls() -> None:
+    from puzzlemdm.puzzles.base import step_groups
+
+    assert step_groups([5, 6, 7], [1, 2, 3], [0, 0, 2]) == [[(5, 1), (6, 2)], [(7, 3)]]
+    assert step_groups([5, 6], [1, 2]) == [[(5, 1)], [(6, 2)]]
+
+
 def test_a_path_in_the_strategy_solvers_order_scores_tau_one() -> None:
     puzzle = Sudoku.from_line(EASY)
     solution = solve_search(puzzle).answer
@@ -178,6 +196,8 @@ def test_blocksworld_facts_follow_the_one_move_rule() -> None:
     facts = facts_module.replay(record.puzzle, [3, 4], [2, 0], spec)
     assert not facts[0].forced
     assert facts[1].forced and facts[1].candidates == 1 and facts[1].technique == "determined"
+    together = facts_module.replay(record.puzzle, [3, 4], [2, 0], spec, steps=[0, 0])
+    assert together[0] == facts[0] and not together[1].forced  # b's move not yet known
     assert "planner" in facts_module.reference_orders(record.puzzle, spec)
 
 
@@ -237,3 +257,6 @@ def test_zebra_depth_of_a_deduction_by_hand() -> None:
     assert all(f.forced for f in red_first)
     wrong = facts_module.replay(puzzle, [red, green, blue], [1, 0, 2], spec)
     assert wrong[0].forced and wrong[1].technique == "inconsistent"
+    # in one step, green and blue are judged before red is placed: deeper than one round
+    together = facts_module.replay(puzzle, [green, red, blue], [1, 0, 2], spec, steps=[4, 4, 4])
+    assert [f.technique for f in together] == ["propagation", "direct", "propagation"]

@@ -113,7 +113,12 @@ def analyse_path(
         margin=np.asarray(trace["chosen_margin"], dtype=float),
     )
     if facts is not None:
-        found = facts.replay(record.puzzle, positions.tolist(), values.tolist(), spec)
+        # each decision judged on the board before its step: a MED step's cells were chosen
+        # together, none of them seeing the others (judged one after another they looked
+        # forced by each other: 71-82% forced against 3-20% before the step)
+        found = facts.replay(
+            record.puzzle, positions.tolist(), values.tolist(), spec, step.tolist()
+        )
         path.forced = np.array([f.forced for f in found], dtype=bool)
         path.candidates = np.array([f.candidates for f in found], dtype=np.int64)
         path.fewest = np.array([f.fewest for f in found], dtype=np.int64)

@@ -66,6 +66,25 @@ class DecisionFacts:
     open_forced: float | None = None
 
 
+def step_groups(
+    positions: Sequence[int], values: Sequence[int], steps: Sequence[int] | None = None
+) -> list[list[tuple[int, int]]]:
+    """A path's decisions `(position, value)` grouped by the model call that made them, in
+    order (each alone when `steps` is None). The decisions of one call were all made on the
+    board before it, so an order analysis judges each of them there, not on a board holding
+    the others of its call."""
+    if steps is None:
+        return [[(int(p), int(v))] for p, v in zip(positions, values, strict=True)]
+    groups: list[list[tuple[int, int]]] = []
+    last = None
+    for p, v, s in zip(positions, values, steps, strict=True):
+        if not groups or s != last:
+            groups.append([])
+            last = s
+        groups[-1].append((int(p), int(v)))
+    return groups
+
+
 @dataclass
 class SolveResult:
     """A solver's output: the answer (None when it gave up), its trace and counters."""
@@ -377,8 +396,8 @@ class KindPackage:
     def order_facts(self) -> Any | None:
         """The kind's `orders` module for the order analysis, or None if it has none. It
         offers `reference_orders(puzzle, spec) -> {name: token positions in order}` and
-        `replay(puzzle, positions, token values, spec) -> [DecisionFacts]` (one per decision,
-        each at the moment the path made it)."""
+        `replay(puzzle, positions, token values, spec, steps=None) -> [DecisionFacts]` (one per
+        decision, each at the moment the path made it: before its step, see `step_groups`)."""
         import importlib.util
 
         if importlib.util.find_spec(f"{self.package}.orders") is None:

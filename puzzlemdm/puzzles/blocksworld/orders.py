@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from puzzlemdm.puzzles.base import DecisionFacts
+from puzzlemdm.puzzles.base import DecisionFacts, step_groups
 from puzzlemdm.puzzles.blocksworld.problem import Blocksworld
 from puzzlemdm.puzzles.blocksworld.tokens import blocks_of, encode
 from puzzlemdm.puzzles.grid import MASK, GridSpec
@@ -50,25 +50,23 @@ def replay(
     positions: Sequence[int],
     values: Sequence[int],
     spec: GridSpec,
+    steps: Sequence[int] | None = None,
 ) -> list[DecisionFacts]:
-    """Facts of each decision of a path writing token `values` at `positions`, in order."""
+    """Facts of each decision of a path writing token `values` at `positions`, in order, each
+    before its step (`steps`, see base.step_groups)."""
     width = blocks_of(spec)
     grid = np.asarray(encode(puzzle, None, spec).tokens).reshape(-1, width)[:, : puzzle.n].copy()
     out = []
-    for position, value in zip(positions, values, strict=True):
-        t, k = divmod(int(position), width)  # k < n: pad columns are never masked
+    for group in step_groups(positions, values, steps):
         rows, cols = np.nonzero(grid == MASK)
         counts = [len(_candidates(grid, r, c)) for r, c in zip(rows, cols, strict=True)]
-        mine = len(_candidates(grid, t, k))
-        out.append(
-            DecisionFacts(
-                forced=mine == 1,
-                candidates=mine,
-                fewest=min(counts) if counts else 0,
-                technique=DETERMINED if mine == 1 else GUESS,
-            )
-        )
-        grid[t, k] = value
+        fewest = min(counts) if counts else 0
+        for position, _ in group:
+            t, k = divmod(position, width)  # k < n: pad columns are never masked
+            mine = len(_candidates(grid, t, k))
+            out.append(DecisionFacts(mine == 1, mine, fewest, DETERMINED if mine == 1 else GUESS))
+        for position, value in group:
+            grid[divmod(position, width)] = value
     return out
 
 

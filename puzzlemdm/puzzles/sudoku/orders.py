@@ -18,7 +18,7 @@ from functools import cache
 
 import numpy as np
 
-from puzzlemdm.puzzles.base import DecisionFacts
+from puzzlemdm.puzzles.base import DecisionFacts, step_groups
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.search import solve_search
@@ -113,10 +113,12 @@ def replay(
     cells: Sequence[int],
     values: Sequence[int],
     spec: GridSpec | None = None,
+    steps: Sequence[int] | None = None,
 ) -> list[DecisionFacts]:
     """Facts of each decision of a path that writes token `values` (digit - 1) into `cells`
-    (token positions = cells) in this order, each at the moment it was made (earlier decisions
-    of the path applied, right or wrong)."""
+    (token positions = cells) in this order, each at the moment it was made: earlier steps'
+    decisions applied, right or wrong, and none of its own step's (`steps`, see
+    base.step_groups)."""
     shape = puzzle.shape
     full = (1 << shape.n) - 1
     placed = list(puzzle.cells)
@@ -126,32 +128,26 @@ def replay(
             _remove(cands, shape, cell, v)
     units_of = _cell_units(shape)
     out = []
-    for cell, token in zip(cells, values, strict=True):
-        mask = cands[cell]
+    for group in step_groups(cells, values, steps):
         open_counts = [m.bit_count() for m, v in zip(cands, placed, strict=True) if not v]
         fewest = min(open_counts) if open_counts else 0
-        count = mask.bit_count()
-        forced = True
-        if count == 1:
-            technique = NAKED_SINGLE
-        elif _hidden_single(cands, placed, cell, units_of[cell]):
-            technique = HIDDEN_SINGLE
-        else:
-            forced = False
-            technique = _technique(shape, placed, cands, cell)
-        out.append(
-            DecisionFacts(
-                forced=forced,
-                candidates=count,
-                fewest=fewest,
-                technique=technique,
-                open_forced=_forced_share(shape, placed, cands, len(open_counts)),
-            )
-        )
-        digit = int(token) + 1
-        placed[cell] = digit
-        cands[cell] = 0
-        _remove(cands, shape, cell, digit)
+        chance = _forced_share(shape, placed, cands, len(open_counts))
+        for cell, _ in group:
+            count = cands[cell].bit_count()
+            forced = True
+            if count == 1:
+                technique = NAKED_SINGLE
+            elif _hidden_single(cands, placed, cell, units_of[cell]):
+                technique = HIDDEN_SINGLE
+            else:
+                forced = False
+                technique = _technique(shape, placed, cands, cell)
+            out.append(DecisionFacts(forced, count, fewest, technique, chance))
+        for cell, token in group:
+            digit = token + 1
+            placed[cell] = digit
+            cands[cell] = 0
+            _remove(cands, shape, cell, digit)
     return out
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from puzzlemdm.puzzles.base import DecisionFacts
+from puzzlemdm.puzzles.base import DecisionFacts, step_groups
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.zebra.propagate import (
     Contradiction,
@@ -42,17 +42,21 @@ def reference_orders(puzzle: Zebra, spec: GridSpec) -> dict[str, list[int]]:
 
 
 def replay(
-    puzzle: Zebra, positions: Sequence[int], values: Sequence[int], spec: GridSpec
+    puzzle: Zebra,
+    positions: Sequence[int],
+    values: Sequence[int],
+    spec: GridSpec,
+    steps: Sequence[int] | None = None,
 ) -> list[DecisionFacts]:
-    """Facts of each decision of a path writing token `values` at `positions`, in order."""
+    """Facts of each decision of a path writing token `values` at `positions`, in order, each
+    before its step (`steps`, see base.step_groups)."""
     _, width = shape(spec)
     houses = puzzle.houses
     known = initial_domains(puzzle)  # the placed people (and the houses that excludes)
     consistent = True
     open_cells = {(v, a) for v in range(houses) for a in range(len(puzzle.attributes))}
     out = []
-    for position, house in zip(positions, values, strict=True):
-        v, a = divmod(int(position), width)
+    for group in step_groups(positions, values, steps):
         depths, after_one = {}, known
         if consistent:
             try:  # the rounds run to propagation's fixpoint: a contradiction shows there
@@ -60,26 +64,24 @@ def replay(
             except Contradiction:
                 consistent = False
         counts = {cell: _count(after_one, *cell) for cell in open_cells}
-        depth = depths.get((v, a))
-        shallow = sum(depths.get(cell, 2) <= 1 for cell in open_cells)
-        forced = consistent and depth is not None and depth <= 1
-        if not consistent:
-            technique = INCONSISTENT
-        else:
-            technique = GUESS if depth is None else DIRECT if forced else PROPAGATION
-        out.append(
-            DecisionFacts(
-                forced=forced,
-                candidates=counts.get((v, a), 0),
-                fewest=min(counts.values()) if counts else 0,
-                technique=technique,
-                open_forced=shallow / max(len(open_cells), 1),
-            )
-        )
-        open_cells.discard((v, a))
-        if consistent and 0 <= house < houses:
-            for other in range(houses):  # the person is in `house`, and no one else of a is
-                known[a][other] = (1 << house) if other == v else known[a][other] & ~(1 << house)
+        fewest = min(counts.values()) if counts else 0
+        chance = sum(depths.get(cell, 2) <= 1 for cell in open_cells) / max(len(open_cells), 1)
+        for position, _ in group:
+            v, a = divmod(position, width)
+            depth = depths.get((v, a))
+            forced = consistent and depth is not None and depth <= 1
+            if not consistent:
+                technique = INCONSISTENT
+            else:
+                technique = GUESS if depth is None else DIRECT if forced else PROPAGATION
+            out.append(DecisionFacts(forced, counts.get((v, a), 0), fewest, technique, chance))
+        for position, house in group:
+            v, a = divmod(position, width)
+            open_cells.discard((v, a))
+            if consistent and 0 <= house < houses:
+                for other in range(houses):  # the person is in `house`, no one else of a is
+                    mask = known[a][other]
+                    known[a][other] = (1 << house) if other == v else mask & ~(1 << house)
     return out
 
 
