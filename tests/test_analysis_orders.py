@@ -260,3 +260,26 @@ def test_zebra_depth_of_a_deduction_by_hand() -> None:
     # in one step, green and blue are judged before red is placed: deeper than one round
     together = facts_module.replay(puzzle, [green, red, blue], [1, 0, 2], spec, steps=[4, 4, 4])
     assert [f.technique for f in together] == ["propagation", "direct", "propagation"]
+
+
+def test_closest_reference_shares_ties_and_partial_taus_say_how_many_paths() -> None:
+    from puzzlemdm.analysis.paths import PathAnalysis
+    from puzzlemdm.analysis.summary import markdown, summarise
+
+    def path(taus: dict[str, float]) -> PathAnalysis:
+        two = np.zeros(2)
+        return PathAnalysis(
+            "x", "s", "m", True, 1, 0.0, np.array([0, 1]), np.array([0, 1]), two, two,
+            tau=taus, compared=dict.fromkeys(taus, 2),
+        )  # fmt: skip
+
+    row = summarise([path({"a": 1.0, "b": 1.0}), path({"a": 0.5, "b": 0.0})], np.array([0, 0]))
+    assert row["closest"] == {"a": 0.75, "b": 0.25}
+    row = summarise([path({"a": 1.0, "b": 0.2}), path({"a": np.nan, "b": 0.0})], np.array([0, 0]))
+    assert row["tau"]["a"]["tau_paths"] == 1 and row["tau"]["a"]["mean_cells"] == 2
+    header = {
+        "checkpoint": "c", "weights_sha256": "w", "parameters": 1, "device": "cpu",
+        "threads": 1, "machine": "m", "seed": 0, "command": "x",
+    }  # fmt: skip
+    table = markdown(header, [{**row, "split": "s", "method": "m"}])
+    assert "| 1.00 [1 of 2] | 0.10 |" in table

@@ -56,9 +56,17 @@ def summarise(
             "tau_paths": len(ok),
             "mean_cells": float(np.mean([p.compared[name] for p in paths])),
         }
-    # which reference each path follows most closely (highest tau): Blocksworld's direction
-    best = [max(names, key=lambda r: p.tau[r]) for p in paths if _finite(p.tau, names)]
-    row["closest"] = {r: best.count(r) / len(best) for r in names} if best else {}
+    # which reference each path follows most closely (highest tau): Blocksworld's direction;
+    # a tie is shared (a left-to-right path is as close to row-major as to a planner's order
+    # that is a part of it). The references' taus are over different cells and correlated, so
+    # read a share against the random decode's, not against 1 / references.
+    finite = [p for p in paths if _finite(p.tau, names)]
+    row["closest"] = dict.fromkeys(names, 0.0) if finite else {}
+    for p in finite:
+        top = max(p.tau[r] for r in names)
+        tied = [r for r in names if p.tau[r] == top]
+        for r in tied:
+            row["closest"][r] += 1 / len(tied) / len(finite)
     with_facts = [p for p in paths if p.forced is not None]
     if with_facts:
         forced = np.concatenate([p.forced for p in with_facts])
@@ -150,6 +158,13 @@ def _share_table(
     return lines
 
 
+def _tau_cell(tau: dict[str, Any], puzzles: int) -> str:
+    """A mean tau, with how many paths it averages when some had none."""
+    shown = _num(tau["mean"])
+    paths = tau.get("tau_paths", puzzles)
+    return shown if paths == puzzles or tau["mean"] is None else f"{shown} [{paths} of {puzzles}]"
+
+
 def _num(x: float | None, digits: int = 2) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
@@ -173,9 +188,12 @@ def markdown(
         "## Orders against the classical orders",
         "",
         "Kendall tau-b of the model's decision order against each reference order (mean over "
-        "paths; cells both rank); *forced*: share of decisions whose cell was forced at that "
-        "moment (*chance*: the share of open cells forced then, what a uniformly random cell "
-        "would hit); *fewest*: share whose cell had the fewest candidates on the board.",
+        "paths, over the cells both rank: a reference that ranks only some cells, such as a "
+        "solver that stops, is compared on those; *[k of n]*: only k paths had a tau, the "
+        "others ranked their compared cells all in one step); *forced*: share of decisions "
+        "whose cell was forced at that moment, judged on the board before its step (*chance*: "
+        "the share of open cells forced then, what a uniformly random cell would hit); "
+        "*fewest*: share whose cell had the fewest candidates on the board.",
         "",
         "| split | method | puzzles | solved (95% CI) | mean NFE | "
         + " | ".join(f"tau vs {r}" for r in references)
@@ -184,7 +202,7 @@ def markdown(
     ]
     for r in rows:
         low, high = r["solve_rate_ci"]
-        taus = " | ".join(_num(r["tau"][ref]["mean"]) for ref in references)
+        taus = " | ".join(_tau_cell(r["tau"][ref], r["puzzles"]) for ref in references)
         lines.append(
             f"| {r['split']} | {r['method']} | {r['puzzles']} | {_pct(r['solve_rate'])} "
             f"({_pct(low)}-{_pct(high)}) | {_num(r['mean_nfe'], 1)} | {taus} | "
@@ -206,8 +224,22 @@ def markdown(
             lines.append(f"| {split} | " + " | ".join(_num(taus.get(p)) for p in pairs) + " |")
     lines += [
         "",
+        "Cells each reference ranks (mean per path; tau compares the model's order with it on "
+        "these):",
+        "",
+        "| split | method | " + " | ".join(references) + " |",
+        "|---|---|" + "---|" * len(references),
+        *(
+            f"| {r['split']} | {r['method']} | "
+            + " | ".join(_num(r["tau"][ref]["mean_cells"], 1) for ref in references)
+            + " |"
+            for r in rows
+        ),
+        "",
         "Which reference order each path follows most closely (share of paths whose tau is "
-        "highest against it):",
+        "highest against it; ties shared). The references overlap and rank different cells, "
+        "so even a random order is closer to some than to others: compare with the random "
+        "decode's row.",
         "",
         *_share_table(rows, "closest", references, digits=0),
     ]
