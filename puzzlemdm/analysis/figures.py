@@ -37,6 +37,15 @@ def _save(fig: Any, folder: Path, name: str, seed: int) -> list[Path]:
     return paths
 
 
+LINE_STYLES = ("-", "--", ":", "-.")
+
+
+def _line_style(method: int, split: int) -> dict[str, Any]:
+    """One colour per method and one dash per split, so that up to ten methods on four
+    splits stay apart (colours alone repeated after ten lines)."""
+    return {"color": f"C{method % 10}", "linestyle": LINE_STYLES[split % len(LINE_STYLES)]}
+
+
 def _splits(grouped: Grouped) -> list[str]:
     return list(dict.fromkeys(s for s, _ in grouped))
 
@@ -153,17 +162,16 @@ def draw_forced_by_step(grouped: Grouped, folder: Path, seed: int) -> list[Path]
     """Share of forced decisions along the path, per split and one-per-step method."""
     fig, ax = plt.subplots(figsize=(4.8, 3.4))
     x = (np.arange(BINS) + 0.5) / BINS
-    styles = ["-", "--", ":", "-."]
     drawn = False
     for i, method in enumerate(_methods(grouped)):
-        for split in _splits(grouped):
+        for j, split in enumerate(_splits(grouped)):
             paths = grouped.get((split, method), [])
             if not paths or paths[0].forced is None:
                 continue
             if any(len(np.unique(p.step)) != p.decisions for p in paths):
-                continue  # several cells a step: "at that moment" is not one moment
+                continue  # several cells a step: "along the path" is not one cell a step
             y = _binned_mean(paths, lambda p: p.forced)
-            ax.plot(x, y, styles[i % len(styles)], label=f"{split} {method}")
+            ax.plot(x, y, label=f"{split} {method}", **_line_style(i, j))
             drawn = True
     method = primary_method(grouped)
     mine = [p for (_, m), ps in grouped.items() if m == method for p in ps]
@@ -188,10 +196,15 @@ def draw_accuracy_nfe(rows: list[dict[str, Any]], folder: Path, seed: int) -> li
     for split in dict.fromkeys(r["split"] for r in rows):
         mine = sorted((r for r in rows if r["split"] == split), key=lambda r: r["mean_nfe"])
         ax.plot([r["mean_nfe"] for r in mine], [r["solve_rate"] for r in mine], "o", label=split)
+        # methods on one spot (margin, top-prob and entropy often are) share one label
+        spots: dict[tuple[float, float], list[str]] = {}
         for r in mine:
             label = f"{r['method']} ({r['puzzles']})" if "puzzles" in r else r["method"]
-            ax.annotate(label, (r["mean_nfe"], r["solve_rate"]), fontsize=5)
+            spots.setdefault((round(r["mean_nfe"], 1), round(r["solve_rate"], 2)), []).append(label)
+        for (nfe, rate), labels in spots.items():
+            ax.annotate(", ".join(labels), (nfe, rate), fontsize=5)
     ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # minor labels overlapped
     ax.set_xlabel("mean forward passes (NFE) per puzzle")
     ax.set_ylabel("solved")
     ax.set_title("accuracy against NFE", fontsize=9)
@@ -229,12 +242,17 @@ def draw_tau_by_difficulty(grouped: Grouped, folder: Path, seed: int) -> list[Pa
 def draw_step_by_row(rows: list[dict[str, Any]], folder: Path, seed: int) -> list[Path]:
     """Mean decode step by grid row (Blocksworld: time step; forwards = rising line)."""
     fig, ax = plt.subplots(figsize=(4.8, 3.4))
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    splits = list(dict.fromkeys(r["split"] for r in rows))
     for r in rows:
         steps = r["step_by_row"]
         if not steps:
             continue
         x = [int(k) for k in steps]
-        ax.plot(x, list(steps.values()), "o-", ms=2, label=f"{r['split']} {r['method']}")
+        style = _line_style(methods.index(r["method"]), splits.index(r["split"]))
+        ax.plot(
+            x, list(steps.values()), marker="o", ms=2, label=f"{r['split']} {r['method']}", **style
+        )
     ax.set_xlabel("grid row (first coordinate)")
     ax.set_ylabel("mean decode step (0-1)")
     ax.set_title("when each row is decided", fontsize=9)
