@@ -185,14 +185,14 @@ def draw_forced_by_step(grouped: Grouped, folder: Path, seed: int) -> list[Path]
     ax.set_ylabel("share of decisions forced")
     ax.set_title("forced decisions along the path", fontsize=9)
     if drawn:
-        ax.legend(fontsize=5, ncol=2)
+        ax.legend(fontsize=5, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _save(fig, folder, "forced_by_step", seed)
 
 
 def draw_accuracy_nfe(rows: list[dict[str, Any]], folder: Path, seed: int) -> list[Path]:
     """Solve rate against mean NFE, one colour per split, each point a method (with its
     number of puzzles: methods may run on the first N of a split only)."""
-    fig, ax = plt.subplots(figsize=(4.8, 3.4))
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for split in dict.fromkeys(r["split"] for r in rows):
         mine = sorted((r for r in rows if r["split"] == split), key=lambda r: r["mean_nfe"])
         ax.plot([r["mean_nfe"] for r in mine], [r["solve_rate"] for r in mine], "o", label=split)
@@ -204,7 +204,10 @@ def draw_accuracy_nfe(rows: list[dict[str, Any]], folder: Path, seed: int) -> li
         for (nfe, rate), labels in spots.items():
             ax.annotate(", ".join(labels), (nfe, rate), fontsize=5)
     ax.set_xscale("log")
-    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # minor labels overlapped
+    # plain numbers at 1-2-5 steps: the default minor labels of a short log axis overlapped
+    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("mean forward passes (NFE) per puzzle")
     ax.set_ylabel("solved")
     ax.set_title("accuracy against NFE", fontsize=9)
@@ -256,7 +259,7 @@ def draw_step_by_row(rows: list[dict[str, Any]], folder: Path, seed: int) -> lis
     ax.set_xlabel("grid row (first coordinate)")
     ax.set_ylabel("mean decode step (0-1)")
     ax.set_title("when each row is decided", fontsize=9)
-    ax.legend(fontsize=5, ncol=2)
+    ax.legend(fontsize=5, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside
     return _save(fig, folder, "step_by_row", seed)
 
 
