@@ -139,6 +139,21 @@ def test_unknown_precision_or_save_dtype_is_refused(corpus, tmp_path):
             run_training(config_from_dict(recipe))
 
 
+def test_a_missing_init_is_refused_before_any_corpus_is_built(corpus, tmp_path):
+    from rich.console import Console
+
+    from puzzlemdm.model.errors import CheckpointError
+    from puzzlemdm.train.progress import train_with_progress
+
+    recipe = tiny_config(corpus, tmp_path, steps=1)
+    recipe["init"] = str(tmp_path / "stage1" / "last")
+    unbuilt = tmp_path / "never-built.jsonl"
+    recipe["data"] = {**recipe["data"], "train": [str(unbuilt)], "corpora": "no/such.toml"}
+    with pytest.raises(CheckpointError, match="train the stage that makes it first"):
+        train_with_progress(config_from_dict(recipe), resume=False, console=Console())
+    assert not unbuilt.exists() and not (tmp_path / "tiny").exists()
+
+
 def test_training_puzzles_equal_to_a_held_out_one_up_to_symmetry_are_dropped(corpus, tmp_path):
     from puzzlemdm.puzzles.sudoku.board import Sudoku
     from puzzlemdm.puzzles.sudoku.symmetry import random_symmetry

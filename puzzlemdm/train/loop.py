@@ -208,7 +208,7 @@ def run_training(
     device = resolve_device(cfg.device)
     run_dir = Path(cfg.out_dir) / cfg.name
     # Checked before the ranks meet, so that no rank can have written config.json yet.
-    check_run_folder(run_dir, resume, overwrite)
+    check_start(cfg, resume, overwrite)
     if int(os.environ.get("WORLD_SIZE", "1")) < 2:  # under torchrun, build corpora first
         ensure_corpora(cfg.data.train, cfg.data.corpora)
     ddp = setup_distributed(device)
@@ -404,6 +404,18 @@ def run_training(
 
 class NoResumeState(FileNotFoundError):
     """A resume asked of a run folder that holds no resume state (a usage error)."""
+
+
+def check_start(cfg: TrainConfig, resume: bool, overwrite: bool) -> None:
+    """What can refuse a start, checked before its corpora are built (which may take an
+    hour): the run folder (check_run_folder) and a fresh start's init checkpoint, which an
+    earlier stage makes (CheckpointError when it is not there)."""
+    check_run_folder(Path(cfg.out_dir) / cfg.name, resume, overwrite)
+    if cfg.init and not resume and not (Path(cfg.init) / "config.json").is_file():
+        raise CheckpointError(
+            "no checkpoint there for the recipe's init: train the stage that makes it first",
+            source=cfg.init,
+        )
 
 
 def check_run_folder(run_dir: Path, resume: bool, overwrite: bool) -> None:

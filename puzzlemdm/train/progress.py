@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from puzzlemdm.train.config import TrainConfig
 from puzzlemdm.train.corpora import ensure_corpora
-from puzzlemdm.train.loop import check_run_folder, run_training
+from puzzlemdm.train.loop import check_start, run_training
 
 
 def train_with_progress(
@@ -19,7 +19,7 @@ def train_with_progress(
     """Build the recipe's missing corpora (a bar each), then run `run_training`, showing a
     progress bar with the latest loss and solve rate."""
     # before the corpora, which may take an hour to build for a start that is then refused
-    check_run_folder(Path(cfg.out_dir) / cfg.name, resume, overwrite)
+    check_start(cfg, resume, overwrite)
     missing = [name for name in cfg.data.train if not Path(name).exists()]
     if missing:
         with Progress(
