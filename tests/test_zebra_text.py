@@ -274,12 +274,19 @@ def test_clues_are_read_without_regard_to_case() -> None:
     assert typed.puzzle == proper.puzzle
 
 
-def test_other_names_of_the_classic_attributes_read_as_them() -> None:
-    clues = "The Brit lives in the red house.\nThe dog owner lives in house 1.\n"
-    theirs_header = "Nationality: Brit, Swede\nColor: red, green\nPets: dog, bird\n\n"
-    (theirs,) = parse_text(theirs_header + clues)
-    (ours,) = parse_text("nationality: Brit, Swede\ncolour: red, green\npet: dog, bird\n\n" + clues)
-    assert theirs.puzzle == ours.puzzle
+def test_other_names_of_the_classic_attributes_keep_them_and_read_the_classic_phrases() -> None:
+    header = "Nationality: Brit, Swede\nColor: red, green\nPets: dog, bird\n\n"
+    (theirs,) = parse_text(
+        header + "The Brit lives in the red house.\nThe dog owner is the Swede.\n"
+    )
+    assert theirs.puzzle.attributes == ("Nationality", "Color", "Pets")  # as typed
+    (spelt,) = parse_text(
+        header + "The person whose Nationality is Brit is the person whose Color is red.\n"
+        "The person whose Pets is dog is the person whose Nationality is Swede.\n"
+    )
+    assert spelt.puzzle == theirs.puzzle
+    (again,) = parse_text(format_text(theirs.puzzle))  # what format_text writes reads back
+    assert again.puzzle == theirs.puzzle
     other_clue = "The person whose Job is baker lives in house 1.\n"
     (other,) = parse_text("Job: baker, smith\ncolour: red, green\n\n" + other_clue)
-    assert other.puzzle.attributes == ("Job", "colour")  # a name outside the classics, as typed
+    assert other.puzzle.attributes == ("Job", "colour")

@@ -58,8 +58,8 @@ BANK: dict[str, tuple[tuple[str, ...], str, str, str]] = {
     ),
 }
 
-# other names people give BANK's attributes in a puzzle's header ("Color: red, ..."): read as
-# BANK's, so that its phrases ("the person in the red house") serve them too
+# other names people give BANK's attributes in a puzzle's header ("Color: red, ..."): text.py
+# reads BANK's phrases ("the person in the red house") for them too
 ATTRIBUTE_SYNONYMS: dict[str, str] = {
     "color": "colour",
     "colors": "colour",
@@ -108,6 +108,12 @@ PERSON_PHRASES: dict[str, str] = {
     "between": "{} lives somewhere between {} and {}, in that order",
     "end": "{} lives in the first or the last house",
 }
+
+
+def classic_attribute(name: str) -> str | None:
+    """The BANK attribute a header's `name` stands for ("Color", "Pets", "colour"), or None."""
+    known = ATTRIBUTE_SYNONYMS.get(name.lower(), name.lower())
+    return known if known in BANK else None
 
 
 def ref_phrases(puzzle: Zebra, ref: Ref) -> tuple[str, str, str]:

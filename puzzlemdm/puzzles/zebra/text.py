@@ -13,9 +13,9 @@
     (the next puzzle, if any)
 
 Attribute lines `name: value, value, ...` come first; each attribute has one value per house, so
-the number of values is the number of houses (numbered from 1 on the left); the classic
-attributes may go by other names ("Color", "Pets", "Drinks": english.ATTRIBUTE_SYNONYMS) and read
-as BANK's. Then one clue per
+the number of values is the number of houses (numbered from 1 on the left); a classic
+attribute under another name or case ("Color", "Pets", "Drinks": english.ATTRIBUTE_SYNONYMS)
+keeps it, and BANK's phrases read it too. Then one clue per
 line, optionally numbered `1.` or `1)` (an unnumbered clue takes the next number), in the
 sentences english.py writes; its tables are the grammar read here, so the two cannot drift:
 
@@ -46,12 +46,12 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
 from puzzlemdm.puzzles.zebra.english import (
-    ATTRIBUTE_SYNONYMS,
     BANK,
     HOUSE_NOUNS,
     OR,
     ORDER_PHRASES,
     PERSON_PHRASES,
+    classic_attribute,
     clue_text,
     puzzle_text,
     ref_phrases,
@@ -111,14 +111,18 @@ class _Grammar:
         refs = [Ref(POSITION, h) for h in range(puzzle.houses)]
         refs += [Ref(a, v) for a, vals in enumerate(puzzle.values) for v in range(len(vals))]
         for ref in refs:
-            noun, pred, neg = ref_phrases(puzzle, ref)
-            self._add(self.nouns, noun, ref)
-            self._add(self.predicates, pred, ("same", ref))
-            self._add(self.predicates, neg, ("not_same", ref))
+            phrases = [ref_phrases(puzzle, ref)]
             name = puzzle.attributes[ref.attribute] if ref.attribute != POSITION else ""
-            if name in HOUSE_NOUNS:
-                value = puzzle.values[ref.attribute][ref.value]
-                self._add(self.houses, HOUSE_NOUNS[name].format(value), ref)
+            classic = classic_attribute(name) if name else None
+            value = puzzle.values[ref.attribute][ref.value] if name else ""
+            if classic is not None and classic != name:  # "Color": "the red house" reads too
+                phrases.append(tuple(p.format(value) for p in BANK[classic][1:]))
+            for noun, pred, neg in phrases:
+                self._add(self.nouns, noun, ref)
+                self._add(self.predicates, pred, ("same", ref))
+                self._add(self.predicates, neg, ("not_same", ref))
+            if classic in HOUSE_NOUNS:
+                self._add(self.houses, HOUSE_NOUNS[classic].format(value), ref)
         # (template, relation, what each "{}" is); english.py's own tables, in its words
         people = self.people
 
@@ -245,8 +249,6 @@ def _attributes(block: _Block, source: str) -> Zebra:
         match = ATTRIBUTE_LINE.match(line)
         assert match is not None  # _blocks put only matching lines here
         name, listed = match.group(1), tuple(_words(v) for v in match.group(2).split(","))
-        known = ATTRIBUTE_SYNONYMS.get(name.lower(), name.lower())
-        name = known if known in BANK else name  # "Color", "Pets": BANK's phrases read them
         problem = None
         if name == "position":
             problem = "'position' is reserved for house numbers; name the attribute otherwise"
