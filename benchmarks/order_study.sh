@@ -7,9 +7,9 @@
 # (--no-decode: each method on the puzzles it was decoded on) and writes the table and figures.
 # Zebra and Blocksworld: the first 60 of each level their models read.
 # The Sudoku model studied is the plain one (shipped until 2026-11-28), kept beside its
-# evaluation; the MED rows of the published summary were re-analysed on 2026-11-29 with each
-# decision judged before its step (the MED command below, into its own folder, then merged:
-# summary.md says so). The Zebra and Blocksworld studies are of the shipped models.
+# evaluation. The MED rows of the published summary were re-analysed on 2026-11-29 with each
+# decision judged before its step (decoded again into a folder of their own and merged, as
+# summary.md says); run as written, this script gives those rows directly. The Zebra and Blocksworld studies are of the shipped models.
 set -euo pipefail
 export OMP_NUM_THREADS=1
 PLAIN=benchmarks/results/recurrence_cpu/sudoku-mdm-plain-checkpoint

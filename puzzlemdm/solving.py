@@ -568,11 +568,11 @@ def solve_with_model(
                     **_row_info(result.info, row),
                 }
                 gave_up = "the solver gave up"
-                if (final[row] == MASK).any():
-                    answer = None  # what a search had decided before it ended: not an answer
+                if guided and (final[row] == MASK).any():
+                    answer = None  # what the search had decided when it ended: not an answer
                     gave_up = "guided search found no answer"
                 if "node_limit_hit" in result.info and bool(result.info["node_limit_hit"][row]):
-                    answer = None
+                    answer = None  # the grid holds what the search had decided: not an answer
                     gave_up = (
                         f"guided search stopped at --node-limit {node_limit} without an answer"
                     )

@@ -454,7 +454,7 @@ def test_the_kind_grades_many_guesses_extreme_and_keeps_the_technique_level() ->
         assert graded["search_guesses"] == by_techniques.search_guesses
         many = by_techniques.search_guesses >= EXTREME_GUESSES
         assert graded["level"] == ("extreme" if many else by_techniques.level)
-        assert graded.get("technique_level", graded["level"]) == by_techniques.level
+        assert graded["technique_level"] == by_techniques.level
     assert "extreme" in levels
     generated = ROOT / "datasets" / "sudoku" / "extreme" / "validation.jsonl"
     for line in generated.read_text().splitlines()[:10]:  # what --level extreme makes

@@ -115,9 +115,9 @@ def analyse_path(
     if facts is not None:
         # each decision judged on the board before its step: a MED step's cells were chosen
         # together, none of them seeing the others (judged one after another they looked
-        # forced by each other: 71-82% forced against 3-20% before the step)
+        # forced by each other)
         found = facts.replay(
-            record.puzzle, positions.tolist(), values.tolist(), spec, step.tolist()
+            record.puzzle, positions.tolist(), values.tolist(), spec, steps=step.tolist()
         )
         path.forced = np.array([f.forced for f in found], dtype=bool)
         path.candidates = np.array([f.candidates for f in found], dtype=np.int64)

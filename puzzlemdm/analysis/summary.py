@@ -2,8 +2,8 @@
 Markdown that shows them.
 
 Shares of decisions (forced, fewest candidates, techniques) are pooled over all decisions of
-all paths; tau is averaged over paths (a NaN tau, e.g. fewer than two cells compared, is left
-out and counted in `tau_paths`).
+all paths; tau is averaged over the paths that have one (a NaN tau, e.g. fewer than two cells
+compared, is left out; `tau_paths` counts the paths averaged).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def summarise(
     row["closest"] = dict.fromkeys(names, 0.0) if finite else {}
     for p in finite:
         top = max(p.tau[r] for r in names)
-        tied = [r for r in names if p.tau[r] == top]
+        tied = [r for r in names if math.isclose(p.tau[r], top, abs_tol=1e-12)]
         for r in tied:
             row["closest"][r] += 1 / len(tied) / len(finite)
     with_facts = [p for p in paths if p.forced is not None]

@@ -262,7 +262,9 @@ def run_batch(
         if facts is not None:
             path = result.order[b] >= 0
             cells, values = result.order[b][path].tolist(), result.values[b][path].tolist()
-            made = facts.replay(it.record.puzzle, cells, values, spec)
+            # a step's cells judged on the board before it, as the order analysis does
+            steps = None if result.step is None else result.step[b][path].tolist()
+            made = facts.replay(it.record.puzzle, cells, values, spec, steps=steps)
             row["forced_share"] = round(sum(f.forced for f in made) / max(len(made), 1), 6)
         rows.append(row)
     return rows

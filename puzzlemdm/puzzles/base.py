@@ -53,7 +53,8 @@ class Decision:
 @dataclass(frozen=True)
 class DecisionFacts:
     """What a kind says about one decision of a model's path at the moment it was made (for
-    the order analysis): whether the cell was `forced` by the rules and the earlier decisions,
+    the order analysis): whether the cell was `forced` by the rules and the decisions of the
+    earlier steps (not those of its own step, made beside it),
     its `candidates` left, the `fewest` candidates of any open cell then, and the `technique`
     a classical solver would need to fix it ("guess" when it would have to search);
     `open_forced`: the share of all open cells that were forced then (what a uniformly random

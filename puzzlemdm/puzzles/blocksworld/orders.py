@@ -64,7 +64,14 @@ def replay(
         for position, _ in group:
             t, k = divmod(position, width)  # k < n: pad columns are never masked
             mine = len(_candidates(grid, t, k))
-            out.append(DecisionFacts(mine == 1, mine, fewest, DETERMINED if mine == 1 else GUESS))
+            out.append(
+                DecisionFacts(
+                    forced=mine == 1,
+                    candidates=mine,
+                    fewest=fewest,
+                    technique=DETERMINED if mine == 1 else GUESS,
+                )
+            )
         for position, value in group:
             grid[divmod(position, width)] = value
     return out

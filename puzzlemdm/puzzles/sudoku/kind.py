@@ -91,9 +91,8 @@ class SudokuKind(KindPackage):
         from puzzlemdm.puzzles.sudoku.strategy import grade
 
         graded = grade(puzzle).to_json()
-        guesses = graded["search_guesses"]
-        if puzzle.shape.n == 9 and guesses >= EXTREME_GUESSES:
-            graded["technique_level"] = graded["level"]
+        graded["technique_level"] = graded["level"]
+        if puzzle.shape.n == 9 and graded["search_guesses"] >= EXTREME_GUESSES:
             graded["level"] = "extreme"
         return graded
 

@@ -142,7 +142,15 @@ def replay(
             else:
                 forced = False
                 technique = _technique(shape, placed, cands, cell)
-            out.append(DecisionFacts(forced, count, fewest, technique, chance))
+            out.append(
+                DecisionFacts(
+                    forced=forced,
+                    candidates=count,
+                    fewest=fewest,
+                    technique=technique,
+                    open_forced=chance,
+                )
+            )
         for cell, token in group:
             digit = token + 1
             placed[cell] = digit

@@ -74,7 +74,15 @@ def replay(
                 technique = INCONSISTENT
             else:
                 technique = GUESS if depth is None else DIRECT if forced else PROPAGATION
-            out.append(DecisionFacts(forced, counts.get((v, a), 0), fewest, technique, chance))
+            out.append(
+                DecisionFacts(
+                    forced=forced,
+                    candidates=counts.get((v, a), 0),
+                    fewest=fewest,
+                    technique=technique,
+                    open_forced=chance,
+                )
+            )
         for position, house in group:
             v, a = divmod(position, width)
             open_cells.discard((v, a))
