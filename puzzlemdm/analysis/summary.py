@@ -9,7 +9,7 @@ compared, is left out; `tau_paths` counts the paths averaged).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -145,17 +145,24 @@ def _pct(x: float | None, digits: int = 1) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}%}"
 
 
+def _by_row_table(
+    rows: list[dict[str, Any]], columns: list[str], cell: Callable[[dict[str, Any], str], str]
+) -> list[str]:
+    """A Markdown table by split and method with one `cell(row, column)` per column."""
+    header = "| split | method | " + " | ".join(columns) + " |"
+    lines = [header, "|---|---|" + "---|" * len(columns)]
+    for r in rows:
+        lines.append(
+            f"| {r['split']} | {r['method']} | " + " | ".join(cell(r, c) for c in columns) + " |"
+        )
+    return lines
+
+
 def _share_table(
     rows: list[dict[str, Any]], key: str, columns: list[str], digits: int = 1
 ) -> list[str]:
     """A Markdown table of each row's `key` shares (a dict) over `columns`, by split and method."""
-    header = "| split | method | " + " | ".join(columns) + " |"
-    lines = [header, "|---|---|" + "---|" * len(columns)]
-    for r in rows:
-        share = r.get(key, {})
-        cells = " | ".join(_pct(share.get(c, 0.0), digits) for c in columns)
-        lines.append(f"| {r['split']} | {r['method']} | {cells} |")
-    return lines
+    return _by_row_table(rows, columns, lambda r, c: _pct(r.get(key, {}).get(c, 0.0), digits))
 
 
 def _tau_cell(tau: dict[str, Any], puzzles: int) -> str:
@@ -227,14 +234,7 @@ def markdown(
         "Cells each reference ranks (mean per path; tau compares the model's order with it on "
         "these):",
         "",
-        "| split | method | " + " | ".join(references) + " |",
-        "|---|---|" + "---|" * len(references),
-        *(
-            f"| {r['split']} | {r['method']} | "
-            + " | ".join(_num(r["tau"][ref]["mean_cells"], 1) for ref in references)
-            + " |"
-            for r in rows
-        ),
+        *_by_row_table(rows, references, lambda r, ref: _num(r["tau"][ref]["mean_cells"], 1)),
         "",
         "Which reference order each path follows most closely (share of paths whose tau is "
         "highest against it; ties shared). The references overlap and rank different cells, "
