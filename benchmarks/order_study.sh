@@ -52,7 +52,7 @@ cp -r $MAIN/figures benchmarks/results/order_study/
 # 3), the first 60 of each level, every order and MED (extreme Blocksworld's 9-12 blocks exceed
 # the 8 the model reads), one after the other on both cores. order_study/zebra,
 # order_study/zebra-gpu and order_study/blocksworld hold the same study of the models these
-# replaced (their MED rows judged a step's cells one after another: see the README).
+# replaced (their MED rows re-analysed on 2026-11-29 with the weights from the git history).
 declare -A run=([zebra]=zebra-r2 [blocksworld]=blocksworld-s3)
 declare -A results=([zebra]=zebra-r2 [blocksworld]=blocksworld-stage3)
 for kind in zebra blocksworld; do
