@@ -190,3 +190,27 @@ def test_a_table_folder_keeps_each_models_weights_and_its_seed(tmp_path):
     described = json.loads((tmp_path / "table" / "models.json").read_text())
     assert [h["model"] for h in described] == ["m", "n"]
     assert {r["model"] for r in summary["results"]} == {"m", "n"}
+
+
+def test_bench_judges_a_steps_cells_before_the_step(tmp_path, monkeypatch):
+    from puzzlemdm.bench.methods import run_batch
+    from puzzlemdm.bench.splits import load_split
+    from puzzlemdm.model.checkpoint import load_checkpoint
+    from puzzlemdm.puzzles.sudoku import orders
+
+    kind = get_kind("sudoku")
+    items = load_split(SPLIT, kind, 2)
+    spec = kind.spec_for([it.record.puzzle for it in items])
+    model = load_checkpoint(tiny(tmp_path / "m", "mdm", spec))
+    seen, original = [], orders.replay
+
+    def replay(puzzle, cells, values, spec=None, steps=None):
+        seen.append(steps)
+        return original(puzzle, cells, values, spec, steps=steps)
+
+    monkeypatch.setattr(orders, "replay", replay)
+    rows = run_batch(
+        model, kind, spec, items, parse_method("margin/steps5"), 0, torch.device("cpu"), True
+    )
+    assert all(0 <= r["forced_share"] <= 1 for r in rows)
+    assert len(seen) == 2 and all(s is not None and len(set(s)) <= 5 < len(s) for s in seen)
