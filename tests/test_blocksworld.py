@@ -302,3 +302,19 @@ def test_bfs_gives_up_past_its_state_limit_instead_of_filling_memory() -> None:
     assert len(bfs_plan(puzzle, max_states=10_000)) == len(astar_plan(puzzle))
     with pytest.raises(PlanningLimit, match="more than 3 states"):
         bfs_plan(puzzle, max_states=3)
+
+
+def test_a_plan_reads_from_lines_a_string_of_lines_or_word_lists() -> None:
+    (record,) = KIND.parse_text(
+        '{"instance_id": 1, "objects": ["a", "b"], "init": ["handempty", "ontable a", '
+        '"ontable b", "clear a", "clear b"], "goal": ["on a b"], '
+        '"optimal_plan": "(pick-up a)\\n(stack a b)\\n", "plan_length": 2}\n'
+    )
+    puzzle = record.puzzle
+    as_lines = parse_plan(puzzle, ["(pick-up a)", "(stack a b)"])
+    assert (
+        record.solution == as_lines == parse_plan(puzzle, [["pick-up", "a"], ["stack", "a", "b"]])
+    )
+    assert KIND.verify(puzzle, record.solution).ok
+    with pytest.raises(ValueError, match="plan step 2: '' is not a blocksworld action"):
+        parse_plan(puzzle, ["(pick-up a)", "", "(stack a b)"])

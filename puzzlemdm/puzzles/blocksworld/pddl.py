@@ -140,12 +140,16 @@ def plan_to_text(puzzle: Blocksworld, plan: Sequence[Action]) -> list[str]:
     return [action_text(puzzle, a) for a in plan]
 
 
-def parse_plan(puzzle: Blocksworld, lines: Sequence[str]) -> list[Action]:
-    """Actions from `(unstack b c)` strings; FactError names the bad one."""
+def parse_plan(puzzle: Blocksworld, lines: Sequence[str] | str) -> list[Action]:
+    """Actions from `(unstack b c)` strings, or one string of them a line (as PlanBench stores
+    its plans); FactError names the bad one."""
+    if isinstance(lines, str):
+        lines = [line for line in lines.splitlines() if line.strip()]
     index = {name: k for k, name in enumerate(puzzle.names, start=1)}
     plan = []
     for i, line in enumerate(lines, start=1):
-        op, *args = _split(line)
+        words = _split(line)
+        op, args = (words[0], words[1:]) if words else ("", [])  # an empty step: no action
         want = 2 if op in ("stack", "unstack") else 1
         if op not in OPS or len(args) != want or any(a not in index for a in args):
             raise FactError(f"plan step {i}: {line!r} is not a blocksworld action")
