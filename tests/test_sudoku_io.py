@@ -126,6 +126,21 @@ def test_jsonl_corpus_round_trip(pairs):
     assert records[0].meta["seed"] == 7 and records[0].meta["generator_version"] == "sudoku-1"
 
 
+def test_dashes_for_blanks_in_a_line_and_euler_titles_between_grids():
+    line = "123-4-----------34------1--2------------2------143-----4-3-2----1----------------"
+    (record,) = parse_text(line + "\n")
+    assert record.puzzle == Sudoku.from_line(line.replace("-", "."))  # 9x9, not 16 givens 4x4
+    first = "4" + "-" * 80  # blanks at the end only
+    assert parse_text(first + "\n")[0].puzzle == Sudoku.from_line("4" + "." * 80)
+    grid = "\n".join(
+        ["003020600", "900305001", "001806400", "008102900", "700000008", "006708200",
+         "002609500", "800203009", "005010300"]
+    )  # fmt: skip
+    records = parse_text(f"Grid 01\n{grid}\nGrid 02\n{grid}\n")
+    assert len(records) == 2 and records[0].puzzle == records[1].puzzle
+    assert records[0].puzzle.to_line().startswith("..3.2.6..")
+
+
 def test_formats_are_detected():
     assert detect_format("# c\n" + EXAMPLE) == "text"
     assert detect_format('\n{"puzzle": "..."}') == "jsonl"

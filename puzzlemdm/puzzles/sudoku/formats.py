@@ -140,8 +140,27 @@ class _Line:
     text: str
 
     @property
+    def dash_blanks(self) -> bool:
+        """A one-line puzzle written with '-' for its blanks ("4-----8-5-3----..."): one run
+        of characters without '|' or '+' whose length, dashes counted, is a one-line size.
+        Elsewhere '-' draws box borders; dropped here, it left 16 givens read as a 4x4."""
+        body = self.text.strip()
+        return (
+            "-" in body
+            and body.strip("-") != ""  # a border is all dashes
+            and not any(ch.isspace() or ch in "|+" for ch in body)
+            and _shape_for(len(body), None) is not None
+        )
+
+    @property
     def cells(self) -> list[tuple[int, str]]:
         """(column, char) of every character that is not whitespace or a box separator."""
+        if self.dash_blanks:
+            return [
+                (col, "." if ch == "-" else ch)
+                for col, ch in enumerate(self.text, 1)
+                if not ch.isspace()
+            ]
         return [
             (col, ch)
             for col, ch in enumerate(self.text, 1)
@@ -157,15 +176,20 @@ class _Line:
     def is_bare(self) -> bool:
         """One run of characters: no separators or inner spaces (the one-line style)."""
         body = self.text.strip()
-        return not any(ch.isspace() or ch in _SEPARATORS for ch in body)
+        return self.dash_blanks or not any(ch.isspace() or ch in _SEPARATORS for ch in body)
+
+
+# A puzzle's title line, as Project Euler's sudoku.txt writes them ("Grid 01"): ends a run
+_TITLE = re.compile(r"grid\s*\d+", re.IGNORECASE)
 
 
 def _blocks(text: str) -> Iterator[list[_Line]]:
-    """Runs of non-blank lines; `#` starts a comment, and comment-only lines do not end a run."""
+    """Runs of non-blank lines; `#` starts a comment, and comment-only lines do not end a run;
+    a title line ("Grid 01") does."""
     block: list[_Line] = []
     for number, raw in enumerate(text.splitlines(), 1):
         body = raw.strip()
-        if not body:
+        if not body or _TITLE.fullmatch(body):
             if block:
                 yield block
             block = []
