@@ -112,14 +112,27 @@ def _shape_for(count: int, shape: Shape | None) -> Shape | None:
     return Shape.for_size(n) if n * n == count and n in DETECTED_SIZES else None
 
 
-def _values(cells: Iterable[tuple[int, str]], n: int, source: str, line: int) -> tuple[int, ...]:
-    """Cell characters (with their 1-based columns) -> values 0..n, or a PuzzleError."""
+def _zero_based(cells: Iterable[tuple[int, str]], n: int) -> bool:
+    """Whether a 16x16 puzzle writes its values 0-F (hexadecimal) and its blanks '.': a '0'
+    beside '.' blanks and no 'G'. Read as 1-G, its 0s became blanks (givens lost) and every
+    other value one off, solved all the same."""
+    seen = {ch.upper() for _, ch in cells}
+    return n == 16 and "0" in seen and "." in seen and "G" not in seen
+
+
+def _values(
+    cells: Iterable[tuple[int, str]], n: int, source: str, line: int, zero_based: bool = False
+) -> tuple[int, ...]:
+    """Cell characters (with their 1-based columns) -> values 0..n, or a PuzzleError;
+    `zero_based`: values written 0-F, blanks '.' (see _zero_based)."""
     values = []
     for column, ch in cells:
-        if ch in BLANKS:
+        if ch == "." or (ch in BLANKS and not zero_based):
             values.append(0)
             continue
         value = _VALUE_OF.get(ch.upper(), 0)
+        if zero_based and ch.upper() in "0123456789ABCDEF":
+            value = int(ch, 16) + 1
         if not 1 <= value <= n:
             raise PuzzleError(
                 f"unexpected character {ch!r}; expected {_expected_values(n)}",
@@ -264,7 +277,8 @@ def _read_one_line(
             line=line.number,
             column=column,
         )
-    grids = [Sudoku(found, _values(cells, found.n, source, line.number)) for cells in parts]
+    zero = _zero_based(parts[0], found.n)  # the puzzle's blanks say; its solution has none
+    grids = [Sudoku(found, _values(cells, found.n, source, line.number, zero)) for cells in parts]
     solution = grids[1] if len(grids) > 1 else None
     return PuzzleRecord(grids[0], solution, source=source, line=line.number)
 
@@ -303,7 +317,8 @@ def _read_grid(
             line=last.number + 1,
             column=1,
         )
-    values = [v for row in grid_rows for v in _values(row.cells, n, source, row.number)]
+    zero = _zero_based([cell for row in grid_rows for cell in row.cells], n)
+    values = [v for row in grid_rows for v in _values(row.cells, n, source, row.number, zero)]
     grid_shape = shape or _grid_shape(n, grid_rows)
     return PuzzleRecord(Sudoku(grid_shape, tuple(values)), source=source, line=first.number), k + n
 
@@ -339,7 +354,7 @@ def _grid_from_string(
             column=column,
         )
     cells = [(column + i, ch) for i, ch in enumerate(body)]
-    return Sudoku(found, _values(cells, found.n, source, line))
+    return Sudoku(found, _values(cells, found.n, source, line, _zero_based(cells, found.n)))
 
 
 def _field_columns(raw: str, fields: list[str]) -> list[int]:
