@@ -145,7 +145,7 @@ def test_sixteen_by_sixteen_written_zero_to_f_keeps_its_zeros():
     one_to_g = "123456789ABCDEFG" + "." * 240
     zero_to_f = "0123456789ABCDEF" + "." * 240
     assert parse_text(zero_to_f + "\n")[0].puzzle == parse_text(one_to_g + "\n")[0].puzzle
-    csv_text = f"puzzle\n{zero_to_f}\n"
+    csv_text = f"id,puzzle\n1,{zero_to_f}\n"
     assert parse_text(csv_text)[0].puzzle == parse_text(one_to_g + "\n")[0].puzzle
     blank_zero = "1234567.9ABCDEFG" + "0" * 240  # 1-G with 0 blanks stays as it was
     assert parse_text(blank_zero + "\n")[0].puzzle.cells[:9] == (1, 2, 3, 4, 5, 6, 7, 0, 9)
