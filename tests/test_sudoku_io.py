@@ -407,3 +407,16 @@ def test_lines_the_parser_reads_are_detected_as_sudoku(dressing: str) -> None:
     assert kind.name == "sudoku"
     (record,) = kind.parse_text(text, "file.txt")
     assert record.puzzle.givens == 1
+
+
+def test_json_of_another_kind_is_not_taken_for_sudoku_and_an_array_is_named():
+    from puzzlemdm.puzzles.sudoku.sniff import sniff
+
+    zebralogic = (
+        '{"id": "lgp-5x5", "size": "5*5", "puzzle": "There are 5 houses, numbered 1 to 5."}'
+    )
+    assert not sniff(zebralogic + "\n", "x")
+    assert sniff('{"puzzle": "' + "." * 81 + '"}\n', "x")
+    assert sniff('{"puzzle": [0, 0, 3]}\n', "x")  # a list of cells, as _json_grid reads
+    with pytest.raises(PuzzleError, match="a JSON array: write one JSON object a line"):
+        parse_text('[{"puzzle": "' + "." * 81 + '"}]\n')

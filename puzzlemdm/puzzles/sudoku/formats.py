@@ -39,7 +39,7 @@ def detect_format(text: str) -> str:
         line = raw.strip().lstrip("\ufeff")
         if not line or line.startswith("#"):
             continue
-        if line.startswith("{"):
+        if line.startswith(("{", "[")):  # a JSON array is refused there, by name
             return "jsonl"
         # A comma never occurs in the line or grid formats (outside a trailing comment).
         return "csv" if "," in line.split("#", 1)[0] else "text"
@@ -487,7 +487,9 @@ def _parse_jsonl(text: str, source: str, shape: Shape | None) -> list[PuzzleReco
             ) from None
         if not isinstance(item, dict) or "puzzle" not in item:
             raise PuzzleError(
-                "expected a JSON object with a 'puzzle' field",
+                "a JSON array: write one JSON object a line (JSONL), each with a 'puzzle' field"
+                if isinstance(item, list)
+                else "expected a JSON object with a 'puzzle' field",
                 source=source,
                 line=number,
                 column=1,

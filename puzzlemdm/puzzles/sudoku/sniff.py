@@ -8,6 +8,9 @@ import re
 # the parser allows), or a CSV header with a puzzle column.
 _LINE = re.compile(r"^[ \t]*[0-9A-Za-z.]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
 _CSV_HEADER = re.compile(r"^[^\n]*\b(puzzle|quizzes)\b[^\n]*,", re.IGNORECASE)
+# JSON lines without a "kind": Sudoku's give the puzzle as a string of cells or as a list
+# (another kind's, such as ZebraLogic's text, is no Sudoku for a "puzzle" key and a comma)
+_JSON_PUZZLE = re.compile(r'"(puzzle|quizzes)"\s*:\s*("[0-9A-Za-z.\-]{16,}"|\[)')
 
 
 def sniff(text: str, source: str) -> bool:
@@ -20,6 +23,8 @@ def sniff(text: str, source: str) -> bool:
     grid_lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not grid_lines:
         return False
+    if grid_lines[0].lstrip().startswith(("{", "[")):  # JSON: a puzzle given as a string
+        return bool(_JSON_PUZZLE.search(head))
     if _CSV_HEADER.search(grid_lines[0]):  # a header, not a comment that names puzzles
         return True
     return bool(_LINE.search(head)) or all(
