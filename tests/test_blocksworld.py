@@ -318,3 +318,23 @@ def test_a_plan_reads_from_lines_a_string_of_lines_or_word_lists() -> None:
     assert KIND.verify(puzzle, record.solution).ok
     with pytest.raises(ValueError, match="plan step 2: '' is not a blocksworld action"):
         parse_plan(puzzle, ["(pick-up a)", "", "(stack a b)"])
+
+
+DOMAIN = """(define (domain blocksworld-4ops)
+  (:requirements :strips)
+  (:predicates (clear ?x) (ontable ?x) (handempty) (holding ?x) (on ?x ?y)))
+"""
+PROBLEM = """(define (problem two) (:domain bw) (:objects a b)
+  (:init (handempty) (ontable a) (ontable b) (clear a) (clear b))
+  (:goal (on a b)))
+"""
+
+
+def test_a_domain_file_is_named_and_a_domain_beside_a_problem_is_skipped() -> None:
+    from puzzlemdm.puzzles.registry import detect_kind
+
+    assert detect_kind(DOMAIN, "d.pddl").name == "blocksworld"
+    with pytest.raises(PuzzleError, match="a PDDL domain file"):
+        KIND.parse_text(DOMAIN, "d.pddl")
+    (record,) = KIND.parse_text(DOMAIN + PROBLEM, "both.pddl")
+    assert record.puzzle.n == 2 and detect_kind(PROBLEM, "p.pddl").name == "blocksworld"

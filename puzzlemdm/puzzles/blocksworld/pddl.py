@@ -240,6 +240,25 @@ def _problem(form: _Node, source: str) -> PuzzleRecord:
 def parse_pddl(text: str, source: str = "<text>") -> list[PuzzleRecord]:
     """Every (define (problem ...)) form of a PDDL text."""
     forms = _sexprs(text, source)
-    if not forms:
+    problems = [form for form in forms if not _is_domain(form)]  # a domain beside: skipped
+    if forms and not problems:
+        raise PuzzleError(
+            "a PDDL domain file (define (domain ...)): give the problem file, "
+            "(define (problem ...)), to solve",
+            source=source,
+        )
+    if not problems:
         raise PuzzleError("no PDDL problem found", source=source)
-    return [_problem(form, source) for form in forms]
+    return [_problem(form, source) for form in problems]
+
+
+def _is_domain(form: _Node) -> bool:
+    """Whether a top-level form is `(define (domain ...) ...)`."""
+    head = form.items[1] if len(form.items) > 1 else None
+    return (
+        bool(form.items)
+        and (form.items[0].text or "").lower() == "define"
+        and head is not None
+        and bool(head.items)
+        and (head.items[0].text or "").lower() == "domain"
+    )

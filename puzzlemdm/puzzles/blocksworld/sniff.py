@@ -7,13 +7,16 @@ import re
 from puzzlemdm.puzzles.base import first_json_object
 
 PROBLEM_RE = re.compile(r"\(\s*define\s*\(\s*problem\b", re.IGNORECASE)
-DOMAIN_RE = re.compile(r"\(\s*:domain\s+blocks", re.IGNORECASE)
+# a blocksworld domain file, given where a problem is wanted: claimed, so that it is named
+DOMAIN_FILE_RE = re.compile(r"\(\s*define\s*\(\s*domain\s+(blocks|bw\b)", re.IGNORECASE)
+DOMAIN_RE = re.compile(r"\(\s*:domain\s+(blocks|bw\b)", re.IGNORECASE)
 PLANBENCH_KEYS = frozenset({"objects", "init", "goal"})
 
 
 def sniff_pddl(text: str) -> bool:
     """A PDDL problem for a blocksworld domain."""
-    return bool(PROBLEM_RE.search(text) and DOMAIN_RE.search(text))
+    problem = PROBLEM_RE.search(text) and DOMAIN_RE.search(text)
+    return bool(problem or DOMAIN_FILE_RE.search(text))
 
 
 def sniff(text: str, source: str) -> bool:
