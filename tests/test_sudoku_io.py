@@ -420,3 +420,19 @@ def test_json_of_another_kind_is_not_taken_for_sudoku_and_an_array_is_named():
     assert sniff('{"puzzle": [0, 0, 3]}\n', "x")  # a list of cells, as _json_grid reads
     with pytest.raises(PuzzleError, match="a JSON array: write one JSON object a line"):
         parse_text('[{"puzzle": "' + "." * 81 + '"}]\n')
+
+
+def test_a_note_after_a_line_and_a_section_line_are_skipped():
+    from puzzlemdm.puzzles.sudoku.sniff import sniff
+
+    line = "2..1.5..3.54...71..1.2.3.8.6.28.73.4.........1.53.98.6.2.7.1.6..81...24.7..4.2..1"
+    rated = f"{line}  ED=7.1/1.2/1.2\n"  # Sudoku Explainer's rating
+    assert sniff(rated, "x") and parse_text(rated)[0].puzzle == Sudoku.from_line(line)
+    rows = [line[i : i + 9] for i in range(0, 81, 9)]
+    sdk = "[Puzzle]\n" + "\n".join(rows) + "\n"  # SadMan's .sdk
+    assert sniff(sdk, "x") and parse_text(sdk)[0].puzzle == Sudoku.from_line(line)
+    from puzzlemdm.puzzles.sudoku.search import solve_search
+
+    answer = solve_search(Sudoku.from_line(EXAMPLE)).answer.to_line()
+    paired = parse_text(f"{EXAMPLE} {answer}\n")[0]  # a solution after a puzzle is no note
+    assert paired.solution is not None and paired.solution.to_line() == answer

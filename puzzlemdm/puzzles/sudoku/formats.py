@@ -37,7 +37,7 @@ def detect_format(text: str) -> str:
     """'jsonl', 'csv' or 'text', judged from the first line that is not blank or a comment."""
     for raw in text.splitlines():
         line = raw.strip().lstrip("\ufeff")
-        if not line or line.startswith("#"):
+        if not line or line.startswith("#") or _SECTION.fullmatch(line):
             continue
         if line.startswith(("{", "[")):  # a JSON array is refused there, by name
             return "jsonl"
@@ -194,20 +194,40 @@ class _Line:
 
 # A puzzle's title line, as Project Euler's sudoku.txt writes them ("Grid 01"): ends a run
 _TITLE = re.compile(r"grid\s*\d+", re.IGNORECASE)
+# A section line of SadMan's .sdk files ("[Puzzle]"): skipped like a comment
+_SECTION = re.compile(r"\[[A-Za-z ]*\]")
+# A one-line puzzle followed by a note after whitespace (Sudoku Explainer's "ED=7.1/1.2/1.2")
+_NOTED = re.compile(r"(\s*[0-9A-Za-z.\-]+)\s+(\S+).*")
+_LINE_LENGTHS = frozenset(n * n for n in DETECTED_SIZES if n >= 6)  # no grid row is so long
+
+
+def _without_note(text: str) -> str:
+    """A line without the note after its one-line puzzle (a solution of the same length is
+    not a note: "puzzle solution" lines keep both)."""
+    noted = _NOTED.fullmatch(text)
+    if noted is None:
+        return text
+    puzzle, after = noted.group(1), noted.group(2)
+    if len(puzzle.strip()) in _LINE_LENGTHS and len(after) != len(puzzle.strip()):
+        return puzzle
+    return text
 
 
 def _blocks(text: str) -> Iterator[list[_Line]]:
     """Runs of non-blank lines; `#` starts a comment, and comment-only lines do not end a run;
-    a title line ("Grid 01") does."""
+    a title line ("Grid 01") does; a section line ("[Puzzle]") and a note after a one-line
+    puzzle are skipped."""
     block: list[_Line] = []
     for number, raw in enumerate(text.splitlines(), 1):
         body = raw.strip()
+        if _SECTION.fullmatch(body):
+            continue
         if not body or _TITLE.fullmatch(body):
             if block:
                 yield block
             block = []
         elif not body.startswith("#"):
-            block.append(_Line(number, raw.split("#", 1)[0].rstrip()))
+            block.append(_Line(number, _without_note(raw.split("#", 1)[0].rstrip())))
     if block:
         yield block
 
