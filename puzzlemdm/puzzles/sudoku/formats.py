@@ -15,6 +15,7 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, BLANKS, Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.sniff import SECTION as _SECTION  # SadMan's "[Puzzle]": skipped
 
 # ---------------------------------------------------------------------------------------------
 # Reading: one puzzle per line, n-line grids, CSV and JSONL, auto-detected.
@@ -194,8 +195,6 @@ class _Line:
 
 # A puzzle's title line, as Project Euler's sudoku.txt writes them ("Grid 01"): ends a run
 _TITLE = re.compile(r"grid\s*\d+", re.IGNORECASE)
-# A section line of SadMan's .sdk files ("[Puzzle]"): skipped like a comment
-_SECTION = re.compile(r"\[[A-Za-z ]*\]")
 # A one-line puzzle followed by a note after whitespace (Sudoku Explainer's "ED=7.1/1.2/1.2")
 _NOTED = re.compile(r"(\s*[0-9A-Za-z.\-]+)\s+(\S+).*")
 _LINE_LENGTHS = frozenset(n * n for n in DETECTED_SIZES if n >= 6)  # no grid row is so long

@@ -9,7 +9,7 @@ import re
 _LINE = re.compile(r"^[ \t]*[0-9A-Za-z.]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
 # an 81-cell line with a note after it (Sudoku Explainer's ratings), and a .sdk section line
 _NOTED_LINE = re.compile(r"^[ \t]*[0-9.]{81}[ \t]+\S", re.MULTILINE)
-_SECTION = re.compile(r"\[[A-Za-z ]*\]")
+SECTION = re.compile(r"\[[A-Za-z ]*\]")  # the parser skips these lines too
 _CSV_HEADER = re.compile(r"^[^\n]*\b(puzzle|quizzes)\b[^\n]*,", re.IGNORECASE)
 # JSON lines without a "kind": Sudoku's give the puzzle as a string of cells or as a list
 # (another kind's, such as ZebraLogic's text, is no Sudoku for a "puzzle" key and a comma)
@@ -26,11 +26,11 @@ def sniff(text: str, source: str) -> bool:
     grid_lines = [
         ln
         for ln in head.splitlines()
-        if ln.strip() and not ln.lstrip().startswith("#") and not _SECTION.fullmatch(ln.strip())
+        if ln.strip() and not ln.lstrip().startswith("#") and not SECTION.fullmatch(ln.strip())
     ]
     if not grid_lines:
         return False
-    if grid_lines[0].lstrip().startswith(("{", "[")):  # JSON: a puzzle given as a string
+    if grid_lines[0].lstrip().startswith(("{", "[")):  # JSON: a puzzle as cells or a list
         return bool(_JSON_PUZZLE.search(head))
     if _CSV_HEADER.search(grid_lines[0]):  # a header, not a comment that names puzzles
         return True
