@@ -436,3 +436,36 @@ def test_a_note_after_a_line_and_a_section_line_are_skipped():
     answer = solve_search(Sudoku.from_line(EXAMPLE)).answer.to_line()
     paired = parse_text(f"{EXAMPLE} {answer}\n")[0]  # a solution after a puzzle is no note
     assert paired.solution is not None and paired.solution.to_line() == answer
+
+
+def test_underscore_and_star_blanks_bang_comments_and_tsv_read_as_the_same_puzzle():
+    from puzzlemdm.puzzles.sudoku.sniff import sniff
+
+    rows = [EXAMPLE[i : i + 9] for i in range(0, 81, 9)]
+    expected = Sudoku.from_line(EXAMPLE)
+    spaced = "\n".join(" ".join(row.replace(".", "_")) for row in rows) + "\n"
+    variants = {
+        "spaced _": spaced,
+        "line *": EXAMPLE.replace(".", "*") + "\n",
+        "! comment": "! from a collection's header\n" + EXAMPLE + "\n",
+        "tsv": f"id\tpuzzle\n7\t{EXAMPLE}\n",
+    }
+    for name, text in variants.items():
+        assert sniff(text, "x"), name
+        (record,) = parse_text(text)
+        assert record.puzzle == expected, name
+    assert detect_format(variants["tsv"]) == "tsv"
+    assert parse_text(variants["tsv"])[0].id == "7"
+
+
+def test_blank_lines_between_a_grid_s_bands_join_it_and_never_a_short_grid_to_the_next():
+    rows = [EXAMPLE[i : i + 9] for i in range(0, 81, 9)]
+    bands = "\n\n".join("\n".join(rows[b : b + 3]) for b in (0, 3, 6)) + "\n"
+    (record,) = parse_text(bands)
+    assert record.puzzle == Sudoku.from_line(EXAMPLE)
+    # a grid missing a row stays an error: the next grid would overfill it
+    cut = "\n".join(rows[:8]) + "\n\n" + "\n".join(rows) + "\n"
+    assert "grid ends after 8 rows" in str(error_of(cut))
+    # 16-cell lines may be 4x4 one-line puzzles: runs of them are never joined into a grid
+    fours = "1...............\n.2..............\n\n" * 8
+    assert len(parse_text(fours)) == 16

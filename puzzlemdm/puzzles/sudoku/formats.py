@@ -28,6 +28,9 @@ _VALUE_OF = {ch: i + 1 for i, ch in enumerate(ALPHABET)}
 _PUZZLE_COLUMNS = ("puzzle", "quizzes", "quiz")
 _SOLUTION_COLUMNS = ("solution", "solutions")
 _ID_COLUMNS = ("id", "idx")
+_COMMENTS = ("#", "!")  # a line starting so is a comment ('!': some collections' headers)
+_TSV_HEADER = re.compile(r"^(puzzle|quizzes|quiz)\t|\t(puzzle|quizzes|quiz)(\t|$)", re.IGNORECASE)
+_EXTRA_BLANKS = "_*"  # blanks some files write; '-' too, in one-line puzzles (_Line.dash_blanks)
 _FORMATS_HELP = (
     "expected one puzzle per line (81 characters for 9x9), n-line grids, "
     "CSV with a 'puzzle' column, or JSONL with a 'puzzle' field"
@@ -35,13 +38,16 @@ _FORMATS_HELP = (
 
 
 def detect_format(text: str) -> str:
-    """'jsonl', 'csv' or 'text', judged from the first line that is not blank or a comment."""
+    """'jsonl', 'csv', 'tsv' or 'text', judged from the first line that is not blank or a
+    comment."""
     for raw in text.splitlines():
         line = raw.strip().lstrip("\ufeff")
-        if not line or line.startswith("#") or _SECTION.fullmatch(line):
+        if not line or line.startswith(_COMMENTS) or _SECTION.fullmatch(line):
             continue
         if line.startswith(("{", "[")):  # a JSON array is refused there, by name
             return "jsonl"
+        if "\t" in line and _TSV_HEADER.search(line):  # tabs may space a grid's cells too
+            return "tsv"
         # A comma never occurs in the line or grid formats (outside a trailing comment).
         return "csv" if "," in line.split("#", 1)[0] else "text"
     return "text"
@@ -56,8 +62,8 @@ def parse_text(text: str, source: str = "<text>", shape: Shape | None = None) ->
     fmt = detect_format(text)
     if fmt == "jsonl":
         records = _parse_jsonl(text, source, shape)
-    elif fmt == "csv":
-        records = _parse_csv(text, source, shape)
+    elif fmt in ("csv", "tsv"):
+        records = _parse_csv(text, source, shape, "\t" if fmt == "tsv" else ",")
     else:
         records = _parse_plain(text, source, shape)
     if not records:
@@ -128,7 +134,7 @@ def _values(
     `zero_based`: values written 0-F, blanks '.' (see _zero_based)."""
     values = []
     for column, ch in cells:
-        if ch == "." or (ch in BLANKS and not zero_based):
+        if ch == "." or ch in _EXTRA_BLANKS or (ch in BLANKS and not zero_based):
             values.append(0)
             continue
         value = _VALUE_OF.get(ch.upper(), 0)
@@ -225,15 +231,48 @@ def _blocks(text: str) -> Iterator[list[_Line]]:
             if block:
                 yield block
             block = []
-        elif not body.startswith("#"):
+        elif not body.startswith(_COMMENTS):
             block.append(_Line(number, _without_note(raw.split("#", 1)[0].rstrip())))
     if block:
         yield block
 
 
+def _bands_joined(blocks: Iterable[list[_Line]]) -> Iterator[list[_Line]]:
+    """Runs of lines with a grid's bands joined again: rows of a grid cut short, then rows of
+    as many cells that do not overfill it, are one grid written with blank lines between its
+    bands (rows of one-line length stay apart: they may be one-line puzzles)."""
+    pending: list[_Line] = []
+    for block in blocks:
+        if pending and _partial_grid(pending, len(_grid_rows(block))):
+            counts = {len(row.cells) for row in _grid_rows(pending + block)}
+            if len(counts) == 1:
+                pending = pending + block
+                continue
+        if pending:
+            yield pending
+        pending = block
+    if pending:
+        yield pending
+
+
+def _grid_rows(block: list[_Line]) -> list[_Line]:
+    return [line for line in block if not line.is_separator]
+
+
+def _partial_grid(block: list[_Line], more: int) -> bool:
+    """Whether `block` is rows of a grid that `more` further rows would not overfill."""
+    rows = _grid_rows(block)
+    counts = {len(row.cells) for row in rows}
+    if len(counts) != 1:
+        return False
+    (n,) = counts
+    one_line = _shape_for(n, None) is not None and all(row.is_bare for row in rows)
+    return n in DETECTED_SIZES and not one_line and len(rows) + more <= n
+
+
 def _parse_plain(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
     records: list[PuzzleRecord] = []
-    for block in _blocks(text):
+    for block in _bands_joined(_blocks(text)):
         rows = [line for line in block if not line.is_separator]
         k = 0
         while k < len(rows):
@@ -399,9 +438,11 @@ def _scalar(text: str) -> Any:
         return text
 
 
-def _parse_csv(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
+def _parse_csv(
+    text: str, source: str, shape: Shape | None, delimiter: str = ","
+) -> list[PuzzleRecord]:
     lines = text.splitlines()
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] | None = None
     records: list[PuzzleRecord] = []
     puzzle_at, solution_at, id_at, level_at = 0, None, None, None

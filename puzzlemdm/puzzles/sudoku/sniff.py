@@ -6,11 +6,11 @@ import re
 
 # An 16..256-character line of puzzle characters (indented, or followed by a # comment, as
 # the parser allows), or a CSV header with a puzzle column.
-_LINE = re.compile(r"^[ \t]*[0-9A-Za-z.]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
+_LINE = re.compile(r"^[ \t]*[0-9A-Za-z._*]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
 # an 81-cell line with a note after it (Sudoku Explainer's ratings), and a .sdk section line
 _NOTED_LINE = re.compile(r"^[ \t]*[0-9.]{81}[ \t]+\S", re.MULTILINE)
 SECTION = re.compile(r"\[[A-Za-z ]*\]")  # the parser skips these lines too
-_CSV_HEADER = re.compile(r"^[^\n]*\b(puzzle|quizzes)\b[^\n]*,", re.IGNORECASE)
+_CSV_HEADER = re.compile(r"^[^\n]*\b(puzzle|quizzes)\b[^\n]*[,\t]", re.IGNORECASE)  # or TSV
 # JSON lines without a "kind": Sudoku's give the puzzle as a string of cells or as a list
 # (another kind's, such as ZebraLogic's text, is no Sudoku for a "puzzle" key and a comma)
 _JSON_PUZZLE = re.compile(r'"(puzzle|quizzes)"\s*:\s*("[0-9A-Za-z.\-]{16,}"|\[)')
@@ -26,7 +26,9 @@ def sniff(text: str, source: str) -> bool:
     grid_lines = [
         ln
         for ln in head.splitlines()
-        if ln.strip() and not ln.lstrip().startswith("#") and not SECTION.fullmatch(ln.strip())
+        if ln.strip()
+        and not ln.lstrip().startswith(("#", "!"))  # comments, as the parser skips them
+        and not SECTION.fullmatch(ln.strip())
     ]
     if not grid_lines:
         return False
@@ -35,5 +37,5 @@ def sniff(text: str, source: str) -> bool:
     if _CSV_HEADER.search(grid_lines[0]):  # a header, not a comment that names puzzles
         return True
     return bool(_LINE.search(head) or _NOTED_LINE.search(head)) or all(
-        re.fullmatch(r"[0-9A-Za-z.|+\- \t]+", ln) for ln in grid_lines
+        re.fullmatch(r"[0-9A-Za-z._*|+\- \t]+", ln) for ln in grid_lines
     )
