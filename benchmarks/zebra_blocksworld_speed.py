@@ -65,7 +65,7 @@ def bbeh_row() -> str:
     records = kind.parse_text(path.read_text(), str(path))
     reproduced, others = 0, []
     for record in records:
-        houses = possible_houses(record.puzzle, record.puzzle.question)
+        houses = possible_houses(record.puzzle, record.puzzle.questions[0])
         if houses == [record.meta["target"] - 1]:
             reproduced += 1
         else:

@@ -178,7 +178,7 @@ def test_bbeh_zebra_answer_fits_80_columns_and_names_the_asked_house(tmp_path):
 def test_classic_zebra_prints_a_table_and_the_asked_person():
     result = run("solve", str(ROOT / "examples" / "zebra.txt"), "--solver", "strategy")
     assert result.exit_code == 0 and "house 5" in result.stdout
-    assert "Answer: house 2 (the zebra owner)." in result.stdout
+    assert "Answer: house 2 (the zebra owner: the German)." in result.stdout
 
 
 # --- 7. every option validated --------------------------------------------------------------

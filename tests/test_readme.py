@@ -15,6 +15,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 EXAMPLES = sorted((ROOT / "examples").iterdir())
+NAMED_OTHERWISE = {"einstein": "zebra"}  # an example's kind, where its name is not the kind
 
 
 def test_every_kind_with_a_model_has_an_example_the_readme_solves():
@@ -32,7 +33,7 @@ def test_example_is_read_as_its_kind_and_has_a_verified_answer(path: Path):
     from puzzlemdm.puzzles.corpus import read_corpus
 
     kind, records = read_corpus(path, need_solutions=False)
-    assert kind.name == path.stem
+    assert kind.name == NAMED_OTHERWISE.get(path.stem, path.stem)
     assert records
     for record in records:
         result = kind.solve(record.puzzle, kind.solvers[0])

@@ -223,7 +223,7 @@ def test_bbeh_targets_forced_and_reproduced() -> None:
     assert len(records) == 200
     reproduced, other = 0, {}
     for record in records:
-        houses = possible_houses(record.puzzle, record.puzzle.question)
+        houses = possible_houses(record.puzzle, record.puzzle.questions[0])
         if houses == [record.meta["target"] - 1]:
             reproduced += 1
         else:

@@ -1,7 +1,8 @@
 """Zebra JSON: the project's JSONL lines and BBEH's structured lines, both ways, with clear errors.
 
 Project line: `{"id", "kind": "zebra", "level", "puzzle": {"attributes": {name: [values...]},
-"clues": [{"id", "rel", "args"}], "question"?}, "solution": {name: [value of house 1, ...]},
+"clues": [{"id", "rel", "args"}], "question"? (the arg whose house is asked), or "questions"
+(several)}, "solution": {name: [value of house 1, ...]},
 "meta"}`. An arg is `[attribute, value]`, `["position", k]` (house k, 1-based) or
 `["ambiguous", [[attribute, value], ...]]` (BBEH's phrases that fit several attributes).
 BBEH line (sijial430/bbeh, structured): `categories`, `values`, `clues` in the same arg syntax,
@@ -59,9 +60,9 @@ def _clue(obj: Any, index: dict[str, dict[str, int]], houses: int, number: int) 
 
 
 def puzzle_from_json(
-    attributes: dict[str, list[str]], clues: list[Any], question: Any = None
+    attributes: dict[str, list[str]], clues: list[Any], questions: list[Any] = ()
 ) -> Zebra:
-    """A Zebra from attribute -> values, clue objects and an optional question arg."""
+    """A Zebra from attribute -> values, clue objects and the args its questions ask."""
     if not isinstance(attributes, dict) or not attributes:
         raise ZebraFormatError("'attributes' must map each attribute to its list of values")
     sizes = {len(v) for v in attributes.values() if isinstance(v, list)}
@@ -80,8 +81,17 @@ def puzzle_from_json(
     if not isinstance(clues, list):
         raise ZebraFormatError("'clues' must be a list")
     parsed = tuple(_clue(c, index, houses, i + 1) for i, c in enumerate(clues))
-    asked = _ref(question, index, houses) if question is not None else None
+    if not isinstance(questions, list | tuple):
+        raise ZebraFormatError("'questions' must be a list of the people asked about")
+    asked = tuple(_ref(q, index, houses) for q in questions)
     return Zebra(tuple(attributes), tuple(tuple(v) for v in attributes.values()), parsed, asked)
+
+
+def _asked(obj: dict[str, Any], one: str) -> list[Any]:
+    """The args of an object's questions: `one` names a lone question, "questions" several."""
+    if one in obj and obj[one] is not None:
+        return [obj[one]]
+    return obj.get("questions", [])
 
 
 def grid_from_json(puzzle: Zebra, obj: Any) -> Grid:
@@ -115,8 +125,11 @@ def puzzle_to_json(puzzle: Zebra) -> dict[str, Any]:
             for c in puzzle.clues
         ],
     }
-    if puzzle.question is not None:
-        out["question"] = _arg_json(puzzle, puzzle.question)
+    asked = [_arg_json(puzzle, q) for q in puzzle.questions]
+    if len(asked) == 1:  # one question keeps the key it has always had
+        out["question"] = asked[0]
+    elif asked:
+        out["questions"] = asked
     return out
 
 
@@ -133,7 +146,7 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
     if obj.keys() >= BBEH_KEYS:
         values = obj["values"]
         attributes = {c: values.get(c) for c in obj["categories"]}
-        puzzle = puzzle_from_json(attributes, obj["clues"], obj.get("question_entity"))
+        puzzle = puzzle_from_json(attributes, obj["clues"], _asked(obj, "question_entity"))
         meta = {k: obj[k] for k in ("idx", "has_ambiguous_phrase") if k in obj}
         if "target" in obj:
             meta["target"] = int(obj["target"])
@@ -144,7 +157,7 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
         raise ZebraFormatError(
             "expected a 'puzzle' object with 'attributes' and 'clues' (or a BBEH line)"
         )
-    puzzle = puzzle_from_json(body["attributes"], body["clues"], body.get("question"))
+    puzzle = puzzle_from_json(body["attributes"], body["clues"], _asked(body, "question"))
     solution = obj.get("solution")
     grid = grid_from_json(puzzle, solution) if solution is not None else None
     meta = obj.get("meta") or {}

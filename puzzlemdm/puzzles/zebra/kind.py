@@ -134,14 +134,20 @@ class ZebraKind(KindPackage):
 
     def answer_facts(self, puzzle: Zebra, answer: Grid) -> dict[str, Any]:
         """A question's answer: `{"question": [{"person", "houses" (1-based, every one the
-        clues allow), "decided"}]}` (one entry per reading of an ambiguous name)."""
+        clues allow), "decided"}]}` (one entry per reading of an ambiguous name);
+        `{"questions": [[...], ...]}` for a puzzle that asks several."""
         from puzzlemdm.puzzles.zebra.render import asked_houses
 
         asked = [
-            {"person": who, "houses": [h + 1 for h in houses], "decided": len(houses) == 1}
-            for who, houses in asked_houses(puzzle, answer)
+            [
+                {"person": who, "houses": [h + 1 for h in houses], "decided": len(houses) == 1}
+                for who, houses in question
+            ]
+            for question in asked_houses(puzzle, answer)
         ]
-        return {"question": asked} if asked else {}
+        if len(asked) == 1:
+            return {"question": asked[0]}
+        return {"questions": asked} if asked else {}
 
     def render(self, puzzle: Zebra, answer: Grid | None, verbose: bool = False) -> Any:
         """The answer (and the asked person's house) in 80 columns; the clues in English when

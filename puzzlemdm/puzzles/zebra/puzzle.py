@@ -56,12 +56,13 @@ class Clue:
 
 @dataclass(frozen=True)
 class Zebra:
-    """A puzzle: attribute names, their value names (`values[a][v]`), clues, optional question."""
+    """A puzzle: attribute names, their value names (`values[a][v]`), clues, and the questions
+    it asks (whose house; each the alternatives of one asked person, BBEH's ambiguous names)."""
 
     attributes: tuple[str, ...]
     values: tuple[tuple[str, ...], ...]
     clues: tuple[Clue, ...]
-    question: tuple[Ref, ...] | None = None  # BBEH: whose house is asked (alternatives)
+    questions: tuple[tuple[Ref, ...], ...] = ()
 
     @property
     def houses(self) -> int:
@@ -75,7 +76,7 @@ class Zebra:
 
     def with_clues(self, clues: Sequence[Clue]) -> Zebra:
         """The same puzzle with another clue list."""
-        return Zebra(self.attributes, self.values, tuple(clues), self.question)
+        return Zebra(self.attributes, self.values, tuple(clues), self.questions)
 
 
 def relation_holds(rel: str, pos: Sequence[int], houses: int) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from puzzlemdm.puzzles.zebra.english import BANK, ref_phrases
-from puzzlemdm.puzzles.zebra.puzzle import POSITION, Grid, Zebra, house_of
+from puzzlemdm.puzzles.zebra.english import BANK, classic_attribute, ref_phrases
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, Grid, Ref, Zebra, house_of
+
+PEOPLE = ("nationality", "name")  # attributes whose values are who someone is
 
 WIDTH = 80  # columns the answer must fit
 
@@ -25,31 +27,56 @@ def table_width(puzzle: Zebra, answer: Grid) -> int:
     return sum(widths) + 3 * len(widths) + 1
 
 
-def asked_houses(puzzle: Zebra, answer: Grid) -> list[tuple[str, list[int]]]:
-    """For a puzzle with a question, each asked person (alternatives of an ambiguous name) and
-    every house (0-based) the clues allow them, not only `answer`'s; [] without a question."""
+def asked_houses(puzzle: Zebra, answer: Grid) -> list[list[tuple[str, list[int]]]]:
+    """Per question, each asked person (alternatives of an ambiguous name) and every house
+    (0-based) the clues allow them, not only `answer`'s; [] without a question."""
     from puzzlemdm.puzzles.zebra.search import possible_houses
 
-    asked = []
-    for ref in puzzle.question or ():
-        who = puzzle.values[ref.attribute][ref.value] if ref.attribute != POSITION else None
-        if who is None or puzzle.attributes[ref.attribute] in BANK:
-            who = ref_phrases(puzzle, ref)[0]  # good English for the classic attributes
-        asked.append((who, possible_houses(puzzle, (ref,)) or [house_of(answer, ref)]))
-    return asked
+    questions = []
+    for alternatives in puzzle.questions:
+        asked = []
+        for ref in alternatives:
+            who = puzzle.values[ref.attribute][ref.value] if ref.attribute != POSITION else None
+            if who is None or puzzle.attributes[ref.attribute] in BANK:
+                who = ref_phrases(puzzle, ref)[0]  # good English for the classic attributes
+            asked.append((who, possible_houses(puzzle, (ref,)) or [house_of(answer, ref)]))
+        questions.append(asked)
+    return questions
+
+
+def _resident(puzzle: Zebra, answer: Grid, house: int, asked: Ref) -> str:
+    """ ": the Japanese": who lives in `house` by the first attribute (the answer to "Who owns
+    the zebra?"), when it is a classic one that names people, not the one asked about, and the
+    clues decide it (another answer could house someone else there)."""
+    from puzzlemdm.puzzles.zebra.search import possible_houses
+
+    name = puzzle.attributes[0]
+    if classic_attribute(name) not in PEOPLE or asked.attribute == 0:
+        return ""
+    resident = Ref(0, answer[0][house])
+    if possible_houses(puzzle, (resident,)) != [house]:
+        return ""
+    return ": " + ref_phrases(puzzle, resident)[0]
 
 
 def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
-    """ "Answer: house 2 (the zebra owner)." for a puzzle with a question, else None. Where the
-    clues leave the house open, the line names every house they allow and says so."""
-    said = []
-    for who, houses in asked_houses(puzzle, answer):
-        if len(houses) == 1:
-            said.append(f"house {houses[0] + 1} ({who})")
-        else:
-            listed = ", ".join(str(h + 1) for h in houses[:-1]) + f" or {houses[-1] + 1}"
-            said.append(f"not decided by the clues: house {listed} ({who})")
-    return f"Answer: {' or '.join(said)}." if said else None
+    """ "Answer: house 2 (the zebra owner)." for a puzzle with a question ("Answers: ...; ..."
+    for several), else None. Where the clues leave a house open, the line names every house
+    they allow and says so."""
+    answers = []
+    for refs, asked in zip(puzzle.questions, asked_houses(puzzle, answer), strict=True):
+        said = []
+        for ref, (who, houses) in zip(refs, asked, strict=True):
+            if len(houses) == 1:
+                resident = _resident(puzzle, answer, houses[0], ref)
+                said.append(f"house {houses[0] + 1} ({who}{resident})")
+            else:
+                listed = ", ".join(str(h + 1) for h in houses[:-1]) + f" or {houses[-1] + 1}"
+                said.append(f"not decided by the clues: house {listed} ({who})")
+        answers.append(" or ".join(said))
+    if not answers:
+        return None
+    return f"Answer: {answers[0]}." if len(answers) == 1 else f"Answers: {'; '.join(answers)}."
 
 
 def wrapped(line: str) -> str:

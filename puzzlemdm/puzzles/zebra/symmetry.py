@@ -31,5 +31,5 @@ def canonical_key(puzzle: Zebra) -> tuple:
         (clue.rel, tuple(tuple(ref_key(r) for r in alts) for alts in clue.args))
         for clue in puzzle.clues
     )
-    question = None if puzzle.question is None else tuple(ref_key(r) for r in puzzle.question)
-    return (puzzle.houses, len(puzzle.attributes), clues, question)
+    questions = tuple(tuple(ref_key(r) for r in asked) for asked in puzzle.questions)
+    return (puzzle.houses, len(puzzle.attributes), clues, questions)

@@ -32,19 +32,40 @@ sentences english.py writes; its tables are the grammar read here, so the two ca
 A person is one of the attribute's noun phrases in english.BANK ("the Brit", "the person in the
 red house", "the dog owner", "the tea drinker", "the Blend smoker", "the chess player", "Alice"),
 "the person in house 3", or, for an attribute outside BANK, "the person whose <attribute> is
-<value>"; "<person> or <person>" when a clue allows either (BBEH's ambiguous phrases). A line
-ending in '?', "Which house does <person> live in?", records whose house is asked (BBEH). A line
+<value>"; "<person> or <person>" when a clue allows either (BBEH's ambiguous phrases). The
+classic puzzle's own words are read too (zebra/classic.py: "Coffee is drunk in the green house.",
+"The man who smokes Chesterfields lives in the house next to the man with the fox.", "the
+middle house", "immediately to the right of"), and a line "There are five houses." is checked
+against the attribute lines. A line ending in '?', "Which house does <person> live in?" (BBEH)
+or "Who owns the zebra?", records whose house is asked; one line may ask several. A line
 `---` ends a puzzle. A sentence's first letter may take either case; runs of spaces and a
 missing full stop are forgiven. format_text writes this format and parse_text reads it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
+from puzzlemdm.puzzles.zebra.classic import (
+    COUNT_LINE,
+    COUNT_WORDS,
+    HOUSE_OF,
+    MORE_NOUNS,
+    MORE_ORDER_PHRASES,
+    MORE_PERSON_PHRASES,
+    MORE_PREDICATES,
+    ORDINALS,
+    PASSIVE,
+    PASSIVE_FORMS,
+    PERSON_WORDS,
+    QUESTION_OPENERS,
+    QUESTIONS,
+    WHO_NOUNS,
+)
 from puzzlemdm.puzzles.zebra.english import (
     BANK,
     HOUSE_NOUNS,
@@ -59,8 +80,9 @@ from puzzlemdm.puzzles.zebra.english import (
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Clue, Ref, Zebra
 from puzzlemdm.puzzles.zebra.sniff import ATTRIBUTE_LINE, NUMBER, SEPARATOR
 
-QUESTION = "Which house does {} live in?"  # the asked person (Zebra.question)
+QUESTION = "Which house does {} live in?"  # the asked person (one of Zebra.questions)
 SEPARATOR_LINE = "---"
+QUESTION_BREAK = re.compile(r"(?<=\?)\s+")  # between the questions of one line
 
 
 def _words(text: str) -> str:
@@ -107,6 +129,8 @@ class _Grammar:
         self.nouns: dict[str, Ref] = {}
         self.predicates: dict[str, tuple[str, Ref]] = {}
         self.houses: dict[str, Ref] = {}
+        self.things: dict[str, Ref] = {}  # classic.PASSIVE: "coffee is drunk"
+        self.extras: dict[str, dict[str, Ref | None]] = {}  # classic.py's words, gathered
         self.clashes: list[str] = []
         refs = [Ref(POSITION, h) for h in range(puzzle.houses)]
         refs += [Ref(a, v) for a, vals in enumerate(puzzle.values) for v in range(len(vals))]
@@ -123,21 +147,33 @@ class _Grammar:
                 self._add(self.predicates, neg, ("not_same", ref))
             if classic in HOUSE_NOUNS:
                 self._add(self.houses, HOUSE_NOUNS[classic].format(value), ref)
+            self._classic_words(ref, phrases, classic, value)
+        self._merge_classic_words()
         # (template, relation, what each "{}" is); english.py's own tables, in its words
         people = self.people
 
         def house(text: str) -> tuple[Ref] | None:  # `text` is lowered, as the tables are
             return (self.houses[text],) if text in self.houses else None
 
-        self.forms: list[tuple[str, str, list[Slot]]] = [
-            (template.lower(), rel, [people] * RELATIONS[rel])
+        def same(n: int) -> tuple[int, ...]:
+            return tuple(range(n))
+
+        # (template, relation, what each "{}" is, which "{}" is each of the relation's args)
+        self.forms: list[tuple[str, str, list[Slot], tuple[int, ...]]] = [
+            (template.lower(), rel, [people] * RELATIONS[rel], same(RELATIONS[rel]))
             for rel, template in PERSON_PHRASES.items()
         ]
-        if self.houses:
-            self.forms += [
-                ("{} is " + phrase.lower(), rel, [house] * RELATIONS[rel])
-                for rel, phrase in ORDER_PHRASES.items()
-            ]
+        self.forms += [
+            ("{} is " + phrase.lower(), rel, [house] * RELATIONS[rel], same(RELATIONS[rel]))
+            for rel, phrase in ORDER_PHRASES.items()
+        ]
+        self.forms += [(t, rel, [people] * len(o), o) for t, rel, o in MORE_PERSON_PHRASES]
+        self.forms += [("{} is " + t, rel, [house] * len(o), o) for t, rel, o in MORE_ORDER_PHRASES]
+        said = {"thing": self.thing, "place": self.place}  # the relation's args: thing, place
+        self.forms += [
+            (t, rel, [said[k] for k in kinds], (kinds.index("thing"), kinds.index("place")))
+            for t, rel, kinds in PASSIVE_FORMS
+        ]
 
     def _add(self, table: dict[str, Any], phrase: str, meaning: object) -> None:
         # two people read alike ("the person whose a is b c" / "... whose a is b is c"): the
@@ -148,6 +184,89 @@ class _Grammar:
         if phrase in table and table[phrase] != meaning:
             self.clashes.append(phrase)
         table[phrase] = meaning
+
+    def _classic_words(
+        self, ref: Ref, phrases: list[tuple[str, str, str]], classic: str | None, value: str
+    ) -> None:
+        """classic.py's other words for `ref`, gathered apart: the puzzle's own phrases win."""
+        nouns = [noun for noun, _, _ in phrases]
+        predicates = [pred for _, pred, _ in phrases]
+        if classic is not None:
+            nouns += [n.format(value) for n in MORE_NOUNS.get(classic, ())]
+            predicates += [p.format(value) for p in MORE_PREDICATES.get(classic, ())]
+            for thing in PASSIVE.get(classic, ()):
+                self._extra("things", thing.format(value), ref)
+        if ref.attribute == POSITION:  # "the first house", "the middle house", "the last house"
+            for house in self._row_words(ref.value):
+                self._extra("houses", house, ref)
+                self._extra("not", f"does not live in {house}", ref)
+                nouns.append(f"the person in {house}")
+                predicates.append(f"lives in {house}")
+        for pred in predicates:
+            self._extra("predicates", pred, ref)
+            nouns += [who.format(pred) for who in WHO_NOUNS]
+        for noun in nouns:
+            self._extra("nouns", noun, ref)
+            if noun.startswith("the person "):
+                for word in PERSON_WORDS:
+                    self._extra("nouns", word + noun.removeprefix("the person"), ref)
+
+    def _row_words(self, house: int) -> list[str]:
+        """A house's names by its place in the row ("the first house", "the middle house")."""
+        count = self.puzzle.houses
+        words = [ORDINALS[house]] if house < len(ORDINALS) else []
+        words += ["last"] if house == count - 1 else []
+        words += ["middle"] if count % 2 == 1 and house == count // 2 else []
+        return [f"the {word} house" for word in words]
+
+    def _extra(self, table: str, phrase: str, ref: Ref) -> None:
+        # a phrase two people share names neither (None): an extra word never refuses a puzzle
+        said = self.extras.setdefault(table, {})
+        phrase = phrase.lower()
+        said[phrase] = ref if said.get(phrase, ref) == ref else None
+
+    def _merge_classic_words(self) -> None:
+        """The gathered classic words into the grammar's tables, where they name one person and
+        the puzzle's own phrases do not use them."""
+        extras = self.extras
+        meanings = {
+            "nouns": (self.nouns, lambda ref: ref),
+            "houses": (self.houses, lambda ref: ref),
+            "things": (self.things, lambda ref: ref),
+            "predicates": (self.predicates, lambda ref: ("same", ref)),
+            "not": (self.predicates, lambda ref: ("not_same", ref)),
+        }
+        for name, (table, meaning) in meanings.items():
+            for phrase, ref in extras.get(name, {}).items():
+                if ref is not None and phrase not in table:
+                    table[phrase] = meaning(ref)
+
+    def thing(self, text: str) -> tuple[Ref] | None:
+        """A value said of a house ("coffee is drunk", "the horse is kept"), or None."""
+        return (self.things[text],) if text in self.things else None
+
+    def place(self, text: str) -> tuple[Ref, ...] | None:
+        """A house: by its colour or place ("the green house", "the middle house"), or by
+        what is in it ("the house where the horse is kept", "the house of the Brit")."""
+        if text in self.houses:
+            return (self.houses[text],)
+        where = fill(text, HOUSE_OF[0], [lambda t: self.thing(t) or self.people(_lives(t))])
+        of = fill(text, HOUSE_OF[1], [self.people])
+        said = where or of
+        return None if said is None else said[0]
+
+    def _doer(self, text: str) -> tuple[Ref] | None:
+        """The person a predicate names ("owns the zebra"), or None."""
+        said = self.predicates.get(text)
+        return (said[1],) if said is not None and said[0] == "same" else None
+
+    def stated_count(self, body: str) -> int | None:
+        """The count a line "There are five houses." states, or None for any other line."""
+        for text in _variants(body.lower(), "."):
+            said = fill(text, COUNT_LINE, [_count])
+            if said is not None:
+                return said[0]
+        return None
 
     def people(self, text: str) -> tuple[Ref, ...] | None:
         """The alternatives "<noun> or <noun> ..." name, or None."""
@@ -169,16 +288,21 @@ class _Grammar:
             if said is not None:  # "<person> <predicate>"
                 x, (rel, ref) = said
                 return Clue(clue_id, rel, (x, (ref,)))
-            for template, rel, slots in self.forms:
+            for template, rel, slots, order in self.forms:
                 args = fill(text, template, slots)
                 if args is not None:
-                    return Clue(clue_id, rel, tuple(args))
+                    return Clue(clue_id, rel, tuple(args[i] for i in order))
         return None
 
     def asked(self, body: str) -> tuple[Ref, ...] | None:
-        """The person a question line asks about, or None."""
-        for text in _variants(body.lower(), ""):
+        """The person a question asks about, or None."""
+        body = body.lower()
+        for opener in QUESTION_OPENERS:  # "Now, who drinks water?"
+            body = body.removeprefix(opener)
+        for text in _variants(body, ""):
             said = fill(text, QUESTION.lower(), [self.people])
+            for who in QUESTIONS:  # "Who owns the zebra?"
+                said = said or fill(text, who, [self._doer])
             if said is not None:
                 return said[0]
         return None
@@ -191,6 +315,18 @@ class _Grammar:
             Clue(2, "next_to", ((first,), (last,))),
         ]
         return " or ".join(repr(clue_text(self.puzzle, c)) for c in clues)
+
+
+def _lives(text: str) -> str:
+    """ "the Brit lives" as "the Brit" (of "the house where the Brit lives")."""
+    return text.removesuffix(" lives") if text.endswith(" lives") else ""
+
+
+def _count(text: str) -> int | None:
+    """A count in digits or words ("5", "five"), or None."""
+    if text.isdigit():
+        return int(text)
+    return COUNT_WORDS.index(text) + 1 if text in COUNT_WORDS else None
 
 
 def _variants(body: str, stop: str) -> list[str]:
@@ -291,6 +427,16 @@ def _puzzle(block: _Block, source: str) -> Zebra:
         numbered = NUMBER.match(line)
         clue_id = int(numbered.group(1)) if numbered else next_id
         body = line[numbered.end() :] if numbered else line
+        stated = grammar.stated_count(body)
+        if stated is not None and stated != bare.houses:
+            raise PuzzleError(
+                f"{body!r}, but the attribute lines give {bare.houses} values each (one per house)",
+                source=source,
+                line=number,
+            )
+        if stated is not None:  # "There are five houses.": true, and no clue
+            next_id = clue_id + 1
+            continue
         clue = grammar.clue(body, clue_id)
         if clue is None and ATTRIBUTE_LINE.match(line):
             raise PuzzleError(
@@ -308,19 +454,24 @@ def _puzzle(block: _Block, source: str) -> Zebra:
             )
         clues.append(clue)
         next_id = clue_id + 1
-    question = None
+    questions = []
     for number, line in block.questions:
-        asked = grammar.asked(line) if question is None else None
-        if asked is None:
-            example = QUESTION.format(ref_phrases(bare, Ref(0, 0))[0])
-            problem = "a second question" if question is not None else f"cannot read {line!r}"
-            raise PuzzleError(
-                f"{problem}: a puzzle may ask one question such as {example!r}",
-                source=source,
-                line=number,
-            )
-        question = asked
-    return Zebra(bare.attributes, bare.values, tuple(clues), question)
+        for text in QUESTION_BREAK.split(line):  # "Who drinks water? Who owns the zebra?"
+            asked = grammar.asked(text)
+            if asked is None:
+                last = Ref(len(bare.attributes) - 1, bare.houses - 1)
+                examples = (
+                    QUESTION.format(ref_phrases(bare, Ref(0, 0))[0]),
+                    f"Who {ref_phrases(bare, last)[1]}?",
+                )
+                raise PuzzleError(
+                    f"cannot read the question {text!r}: expected one such as "
+                    f"{examples[0]!r} or {examples[1]!r}",
+                    source=source,
+                    line=number,
+                )
+            questions.append(asked)
+    return Zebra(bare.attributes, bare.values, tuple(clues), tuple(questions))
 
 
 def parse_text(text: str, source: str = "<text>") -> list[PuzzleRecord]:
@@ -356,9 +507,8 @@ def format_text(puzzle: Zebra) -> str:
     _writable(puzzle)
     lines = [f"{n}: {', '.join(v)}" for n, v in zip(puzzle.attributes, puzzle.values, strict=True)]
     lines += ["", *puzzle_text(puzzle)]
-    if puzzle.question is not None:
-        noun = OR.join(ref_phrases(puzzle, r)[0] for r in puzzle.question)
-        lines.append(QUESTION.format(noun))
+    for asked in puzzle.questions:
+        lines.append(QUESTION.format(OR.join(ref_phrases(puzzle, r)[0] for r in asked)))
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,152 @@
+"""The classic Zebra puzzle's own words (zebra/classic.py), read into the clues they mean."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from puzzlemdm.cli import app
+from puzzlemdm.puzzles.base import PuzzleError
+from puzzlemdm.puzzles.zebra.formats import puzzle_from_json, puzzle_to_json
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Ref
+from puzzlemdm.puzzles.zebra.search import find_solutions
+from puzzlemdm.puzzles.zebra.text import format_text, parse_text
+
+EINSTEIN = Path(__file__).resolve().parent.parent / "examples" / "einstein.txt"
+HEADER = "nationality: Brit, Swede, Dane\ncolour: red, green, white\npet: dog, bird, horse\n\n"
+
+
+def clue(sentence: str, header: str = HEADER) -> Clue:
+    (record,) = parse_text(header + sentence + "\n")
+    (said,) = record.puzzle.clues
+    return said
+
+
+def test_the_magazine_puzzle_reads_in_its_own_words_and_has_its_one_answer() -> None:
+    (record,) = parse_text(EINSTEIN.read_text())
+    puzzle = record.puzzle
+    clues = {c.id: c for c in puzzle.clues}
+    assert sorted(clues) == list(range(2, 16))  # line 1 states the count: no clue
+    coffee, green, ivory, milk = Ref(3, 0), Ref(1, 1), Ref(1, 2), Ref(3, 2)
+    assert clues[4] == Clue(4, "same", ((coffee,), (green,)))  # "Coffee is drunk in ..."
+    assert clues[6] == Clue(6, "left_of_imm", ((ivory,), (green,)))  # "... to the right of"
+    assert clues[9] == Clue(9, "same", ((milk,), (Ref(POSITION, 2),)))  # "the middle house"
+    assert clues[10] == Clue(10, "same", ((Ref(0, 3),), (Ref(POSITION, 0),)))
+    assert clues[11] == Clue(11, "next_to", ((Ref(4, 2),), (Ref(2, 2),)))  # "the man with ..."
+    assert clues[12] == Clue(12, "next_to", ((Ref(4, 1),), (Ref(2, 3),)))  # "where ... is kept"
+    assert clues[15] == Clue(15, "next_to", ((Ref(0, 3),), (Ref(1, 4),)))  # "the blue house"
+    assert puzzle.questions == ((Ref(3, 4),), (Ref(2, 4),))  # who drinks water / owns the zebra
+    solutions, _ = find_solutions(puzzle, 2)
+    (grid,) = solutions
+    nationality = puzzle.values[0]
+    assert nationality[grid[0][grid[3].index(4)]] == "Norwegian"  # the water drinker
+    assert nationality[grid[0][grid[2].index(4)]] == "Japanese"  # the zebra owner
+
+
+ROSETTA = """\
+nationality: English, Swede, Dane, Norwegian, German
+colour: red, green, white, yellow, blue
+pet: dog, birds, cats, horse, zebra
+drink: tea, coffee, milk, beer, water
+smoke: Pall Mall, Dunhill, Blend, Blue Master, Prince
+
+There are five houses.
+The English man lives in the red house.
+The Swede has a dog.
+The Dane drinks tea.
+The green house is immediately to the left of the white house.
+They drink coffee in the green house.
+The man who smokes Pall Mall has birds.
+In the yellow house they smoke Dunhill.
+In the middle house they drink milk.
+The Norwegian lives in the first house.
+The man who smokes Blend lives in the house next to the house with cats.
+In a house next to the house where they have a horse, they smoke Dunhill.
+The man who smokes Blue Master drinks beer.
+The German smokes Prince.
+The Norwegian lives next to the blue house.
+They drink water in a house next to the house where they smoke Blend.
+Who owns the zebra?
+"""
+
+
+def test_the_other_common_wording_reads_too() -> None:
+    # the version many programming sites pose ("They drink coffee in the green house.")
+    (record,) = parse_text(ROSETTA)
+    puzzle = record.puzzle
+    clues = {c.id: c for c in puzzle.clues}
+    assert len(clues) == 15
+    assert clues[6] == Clue(6, "same", ((Ref(3, 1),), (Ref(1, 1),)))  # coffee, green
+    assert clues[8] == Clue(8, "same", ((Ref(4, 1),), (Ref(1, 3),)))  # "In the yellow house they"
+    assert clues[12] == Clue(12, "next_to", ((Ref(4, 1),), (Ref(2, 3),)))  # "In a house next to"
+    assert clues[16] == Clue(16, "next_to", ((Ref(3, 4),), (Ref(4, 2),)))
+    (grid,), _ = find_solutions(puzzle, 2)
+    assert puzzle.values[0][grid[0][grid[2].index(4)]] == "German"  # owns the zebra
+
+
+def test_solve_answers_each_question_with_the_person_the_clues_decide() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["solve", str(EINSTEIN), "--solver", "strategy"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "Answers: house 1 (the water drinker: the Norwegian); house 5 (the zebra owner: " in said
+    result = runner.invoke(app, ["solve", str(EINSTEIN), "--solver", "strategy", "--json"])
+    row = json.loads(result.stdout.splitlines()[0])
+    assert [[asked["houses"] for asked in q] for q in row["questions"]] == [[[1]], [[5]]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The Brit lives directly to the right of the Swede.", ("left_of_imm", 1, 0)),
+        ("The Brit lives immediately to the left of the Swede.", ("left_of_imm", 0, 1)),
+        ("The Brit lives somewhere to the right of the Swede.", ("left_of", 1, 0)),
+        ("The man who keeps the dog lives in the house next to the Swede.", ("next_to", 2, 1)),
+        ("The Brit is the neighbour of the woman who owns a bird.", ("next_to", 0, 3)),
+    ],
+)
+def test_right_of_reads_as_left_of_with_the_people_swapped(sentence: str, expected) -> None:
+    people = {0: Ref(0, 0), 1: Ref(0, 1), 2: Ref(2, 0), 3: Ref(2, 1)}
+    rel, first, second = expected
+    assert clue(sentence) == Clue(1, rel, ((people[first],), (people[second],)))
+
+
+def test_houses_by_their_place_in_the_row() -> None:
+    assert clue("The Brit lives in the last house.") == Clue(
+        1, "same", ((Ref(0, 0),), (Ref(POSITION, 2),))
+    )
+    assert clue("The man in the second house owns a horse.") == Clue(
+        1, "same", ((Ref(POSITION, 1),), (Ref(2, 2),))
+    )
+    even = "nationality: Brit, Swede\ncolour: red, green\n\n"
+    with pytest.raises(PuzzleError, match="cannot read the clue"):  # two houses: no middle one
+        clue("The Brit lives in the middle house.", even)
+
+
+def test_a_puzzle_s_own_phrase_wins_over_a_classic_word() -> None:
+    header = "nationality: Brit, Swede, Dane\ncolour: first, green, white\n\n"
+    # "the first house" is the colour here, not house 1
+    assert clue("The Brit lives next to the first house.", header) == Clue(
+        1, "next_to", ((Ref(0, 0),), (Ref(1, 0),))
+    )
+
+
+def test_to_the_left_of_alone_is_not_read_either_way() -> None:
+    # copies of the puzzle mean "directly" or "somewhere" by it: ask rather than guess
+    with pytest.raises(PuzzleError, match="cannot read the clue"):
+        clue("The Brit lives to the left of the Swede.")
+
+
+def test_several_questions_survive_text_and_json() -> None:
+    (record,) = parse_text(HEADER + "The Brit owns the dog.\nWho owns the bird? Who is the Dane?\n")
+    puzzle = record.puzzle
+    assert puzzle.questions == ((Ref(2, 1),), (Ref(0, 2),))
+    (back,) = parse_text(format_text(puzzle))
+    assert back.puzzle == puzzle
+    written = puzzle_to_json(puzzle)
+    assert "question" not in written and len(written["questions"]) == 2
+    again = puzzle_from_json(written["attributes"], written["clues"], written["questions"])
+    assert again == puzzle
