@@ -442,12 +442,21 @@ def verify(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON verdict per puzzle on stdout.")
     ] = False,
+    answer_file: Annotated[
+        str | None,
+        typer.Option(
+            "--answer",
+            help="A file with an answer to the one puzzle given, checked by the verifier: a "
+            "plan file (Blocksworld), a grid (Sudoku), or solve --json's row.",
+        ),
+    ] = None,
 ) -> None:
     """Check puzzles: consistent givens, a solution, and the file's own solution if it has one.
 
     Solutions are counted (unique or several) where the kind can count them."""
     try:
         loaded = load_records(files, kind)
+        answer = read_answer(loaded, answer_file) if answer_file is not None else None
     except PuzzleError as exc:
         raise fail(str(exc)) from None
     from puzzlemdm.validity import check_record
@@ -455,7 +464,7 @@ def verify(
     counts: Counter[str] = Counter()
     for puzzle_kind, records in loaded:
         for record in records:
-            validity = check_record(puzzle_kind, record)
+            validity = check_record(puzzle_kind, record, answer)
             where = record.name
             counts["total"] += 1
             counts["solutions"] += validity.solution_checked
@@ -469,9 +478,10 @@ def verify(
             counts[{True: "unique", False: "several", None: "uncounted"}[validity.unique]] += 1
             if validity.unique is False and not as_json:
                 out.print(f"[yellow]! {escape(where)}: the puzzle has several solutions[/]")
-    checked = "givens consistent, solvable" + (
-        f", {counts['solutions']} given solutions right" if counts["solutions"] else ""
+    right = (
+        "the answer right" if answer is not None else f"{counts['solutions']} given solutions right"
     )
+    checked = "givens consistent, solvable" + (f", {right}" if counts["solutions"] else "")
     uniqueness = ", ".join(
         f"{counts[key]} {words}"
         for key, words in (
@@ -488,6 +498,17 @@ def verify(
     )
     if counts["bad"]:
         raise typer.Exit(EXIT_INVALID)
+
+
+def read_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) -> Any:
+    """The answer `verify --answer` checks, read by the kind of the one puzzle given."""
+    puzzles = [(kind, record) for kind, records in loaded for record in records]
+    if len(puzzles) != 1:
+        raise fail(
+            f"--answer checks the answer to one puzzle; the files hold {len(puzzles)}", EXIT_USAGE
+        )
+    (kind, record), (text, source) = puzzles[0], read_source(path)
+    return kind.parse_answer(record.puzzle, text, source)
 
 
 def verdict_json(kind: PuzzleKind, where: str, validity: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ the file's own solution when it carries one. Pure: the CLI prints what this deci
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord, first_violations
 
@@ -21,16 +22,20 @@ class Validity:
         return not self.problem
 
 
-def check_record(kind: PuzzleKind, record: PuzzleRecord) -> Validity:
-    """Givens, then the file's solution, then solutions counted up to two; the first problem."""
+def check_record(kind: PuzzleKind, record: PuzzleRecord, answer: Any = None) -> Validity:
+    """Givens, then the file's solution (or `answer`, one given apart: `verify --answer`), then
+    solutions counted up to two; the first problem."""
     givens = kind.check_givens(record.puzzle)
     if not givens.ok:
         return Validity(f"invalid puzzle: {first_violations(givens.violations)}")
-    checked = record.solution is not None
+    solution, whose = (
+        (record.solution, "the file's solution") if answer is None else (answer, "the answer")
+    )
+    checked = solution is not None
     if checked:
-        verdict = kind.verify(record.puzzle, record.solution)
+        verdict = kind.verify(record.puzzle, solution)
         if not verdict.ok:
-            return Validity(f"the file's solution is wrong: {first_violations(verdict.violations)}")
+            return Validity(f"{whose} is wrong: {first_violations(verdict.violations)}")
     count = kind.count_solutions(record.puzzle, 2)
     if count == 0:
         return Validity("invalid puzzle: it has no solution")

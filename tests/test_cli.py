@@ -155,6 +155,48 @@ def test_verify_catches_a_corrupted_solution(tmp_path):
     assert result.exit_code == 1 and "column" in result.stdout
 
 
+def test_verify_checks_an_answer_given_apart_in_the_forms_people_have(tmp_path):
+    problem = str(ROOT / "examples" / "blocksworld.pddl")
+    plan = ["(unstack c d)", "(put-down c)", "(pick-up a)", "(stack a c)", "(unstack f e)"]
+    plan += ["(stack f a)", "(pick-up d)", "(stack d f)", "(pick-up e)", "(stack e b)"]
+    files = {
+        "val.txt": "\n".join(plan) + "\n; cost = 10 (unit cost)\n",  # VAL / Fast Downward
+        "ff.txt": "\n".join(
+            f"{'step ' if i == 0 else ''}{i}: {a.strip('()').upper()}" for i, a in enumerate(plan)
+        ),  # FF
+        "timed.txt": "\n".join(f"{i}.000: {a} [1]" for i, a in enumerate(plan)),
+        "list.json": json.dumps(plan),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        result = run("verify", problem, "--answer", str(tmp_path / name))
+        assert result.exit_code == 0 and "the answer right" in result.stderr, name
+    (tmp_path / "short.txt").write_text("\n".join(plan[:-1]))
+    result = run("verify", problem, "--answer", str(tmp_path / "short.txt"))
+    assert result.exit_code == 1 and "the answer is wrong: goal: e must be on b" in result.stdout
+    (tmp_path / "bad.txt").write_text("(fly a)\n")
+    result = run("verify", problem, "--answer", str(tmp_path / "bad.txt"))
+    assert result.exit_code == 1 and "'(fly a)' is not a blocksworld action" in result.stderr
+    # Sudoku: a grid, or solve --json's row; one puzzle only
+    row = json.loads(EASY.read_text().splitlines()[0])
+    (tmp_path / "p.txt").write_text(row["puzzle"] + "\n")
+    (tmp_path / "s.txt").write_text(row["solution"] + "\n")
+    assert (
+        run("verify", str(tmp_path / "p.txt"), "--answer", str(tmp_path / "s.txt")).exit_code == 0
+    )
+    solved = run("solve", str(tmp_path / "p.txt"), "--solver", "search", "--json").stdout
+    (tmp_path / "row.json").write_text(solved)
+    assert (
+        run("verify", str(tmp_path / "p.txt"), "--answer", str(tmp_path / "row.json")).exit_code
+        == 0
+    )
+    (tmp_path / "s.txt").write_text(row["puzzle"] + "\n")  # the puzzle itself: blanks left
+    result = run("verify", str(tmp_path / "p.txt"), "--answer", str(tmp_path / "s.txt"))
+    assert result.exit_code == 1 and "cells blank" in result.stderr
+    result = run("verify", str(EASY), "--answer", str(tmp_path / "row.json"))
+    assert result.exit_code == 2 and "one puzzle" in result.stderr
+
+
 def test_grade_reports_levels_as_json(tmp_path):
     puzzles = tmp_path / "p.txt"
     puzzles.write_text(first_lines(EASY, 2) + first_lines(HARD, 1))

@@ -160,6 +160,12 @@ class PuzzleKind(Protocol):
         """Rules + agreement with the givens; an empty verdict means the answer is right."""
         ...
 
+    def parse_answer(self, puzzle: Any, text: str, source: str = "<text>") -> Any:
+        """An answer to `puzzle` from a file (`verify --answer`): the kind's own text, or
+        JSON as `solve --json` writes it (a whole row, or its `answer`); PuzzleError when it
+        cannot be read. Whether it is right is `verify`'s to say."""
+        ...
+
     def check_givens(self, puzzle: Any) -> Verdict:
         """Cheap consistency of the givens alone (no search)."""
         ...
@@ -324,6 +330,24 @@ def read_json_lines(
     if not records:
         raise PuzzleError(f"no {kind} puzzle found (expected JSON lines)", source=source)
     return records
+
+
+def answer_json(text: str, source: str) -> tuple[bool, Any]:
+    """(True, value) for an answer file in JSON (a `solve --json` row gives its "answer"),
+    else (False, None); malformed JSON is a PuzzleError."""
+    body = text.strip().removeprefix("\ufeff")
+    if not body.startswith(("{", "[", '"')):
+        return False, None
+    first = next(line for line in body.splitlines() if line.strip())
+    for candidate in (body, first):  # the whole file, or its first row of `solve --json`
+        try:
+            value = json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict) and "answer" in value and "kind" in value:
+            value = value["answer"]
+        return True, value
+    raise PuzzleError("the answer is not valid JSON", source=source, line=1)
 
 
 def first_json_object(text: str) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ from puzzlemdm.puzzles.base import (
     SolveResult,
     Verdict,
     Violation,
+    answer_json,
 )
 from puzzlemdm.puzzles.blocksworld.astar import PlanningLimit, SearchStats, astar_plan, bfs_plan
 from puzzlemdm.puzzles.blocksworld.formats import parse_lines, puzzle_to_json
@@ -30,6 +31,7 @@ from puzzlemdm.puzzles.blocksworld.pddl import (
     goal_facts,
     parse_pddl,
     parse_plan,
+    plan_file_steps,
     plan_to_text,
 )
 from puzzlemdm.puzzles.blocksworld.problem import (
@@ -95,6 +97,19 @@ class BlocksworldKind(KindPackage):
                 record.id = stem if len(records) == 1 else f"{stem}-{i + 1}"
             return records
         return parse_lines(text, source)
+
+    def parse_answer(self, puzzle: Blocksworld, text: str, source: str = "<text>") -> Any:
+        """A plan file (action lines as planners write them: plan_file_steps), or JSON: a
+        list of actions, or `solve --json`'s row."""
+        is_json, value = answer_json(text, source)
+        if is_json and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise PuzzleError(
+                'a JSON plan is a list of actions such as "(unstack b c)"', source=source
+            )
+        try:
+            return parse_plan(puzzle, value if is_json else plan_file_steps(text))
+        except FactError as err:
+            raise PuzzleError(str(err), source=source) from None
 
     def verify(self, puzzle: Blocksworld, answer: Any) -> Verdict:
         """Replays the plan (actions or `(op ...)` strings): first illegal step, then the goal."""

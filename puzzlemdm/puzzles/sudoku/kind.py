@@ -10,10 +10,12 @@ import numpy as np
 from puzzlemdm.puzzles.base import (
     Choose,
     KindPackage,
+    PuzzleError,
     PuzzleRecord,
     SolveResult,
     Verdict,
     Violation,
+    answer_json,
 )
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
@@ -55,6 +57,20 @@ class SudokuKind(KindPackage):
 
     def verify(self, puzzle: Sudoku, answer: Sudoku) -> Verdict:
         return verify(puzzle, answer)
+
+    def parse_answer(self, puzzle: Sudoku, text: str, source: str = "<text>") -> Sudoku:
+        """A filled grid in any puzzle format (a line, a grid), or `solve --json`'s line."""
+        is_json, value = answer_json(text, source)
+        if is_json and not isinstance(value, str):
+            raise PuzzleError("a JSON answer is the grid as one string of cells", source=source)
+        records = parse_text(value + "\n" if is_json else text, source, puzzle.shape)
+        if len(records) != 1:
+            raise PuzzleError(f"{len(records)} grids where one answer was expected", source=source)
+        answer = records[0].puzzle
+        blanks = answer.cells.count(0)
+        if blanks:
+            raise PuzzleError(f"the answer leaves {blanks} cells blank", source=source)
+        return answer
 
     def count_solutions(self, puzzle: Sudoku, limit: int = 2) -> int | None:
         """Solutions up to `limit` by the MRV search; None past COUNT_NODE_LIMIT nodes (a

@@ -21,6 +21,7 @@ from puzzlemdm.puzzles.base import (
     SolveResult,
     Verdict,
     Violation,
+    answer_json,
 )
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.zebra.english import puzzle_text
@@ -52,6 +53,20 @@ class ZebraKind(KindPackage):
     def parse_text(self, text: str, source: str = "<text>") -> list[PuzzleRecord]:
         """Every puzzle of a project or BBEH JSONL file, or of a zebra text file."""
         return parse_any(text, source)
+
+    def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
+        """`{attribute: [value of house 1, ...]}` in JSON, or `solve --json`'s row."""
+        is_json, value = answer_json(text, source)
+        if not is_json:
+            raise PuzzleError(
+                "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve --json "
+                "writes it",
+                source=source,
+            )
+        try:
+            return grid_from_json(puzzle, value)
+        except ZebraFormatError as err:
+            raise PuzzleError(str(err), source=source) from None
 
     def verify(self, puzzle: Zebra, answer: Any) -> Verdict:
         """Any grid (or `{attribute: [values by house]}`) satisfying every clue verifies."""
