@@ -5,9 +5,9 @@ english.py's tables are the grammar puzzlemdm writes; the famous puzzle (Life In
 dog.", "Coffee is drunk in the green house.", "Milk is drunk in the middle house.", "The man who
 smokes Chesterfields lives in the house next to the man with the fox.", "The green house is
 immediately to the right of the ivory house.", and in the version programming sites pose, "In
-the yellow house they smoke Dunhill.", "The Swede has a dog.". These tables add such phrasings to what a puzzle's
-attribute lines let text.py read. "To the left of" without "directly" or "somewhere" is not read:
-copies of the puzzle mean either.
+the yellow house they smoke Dunhill.", "The Swede has a dog.". These tables add such phrasings
+to what a puzzle's attribute lines let text.py read. "To the left of" without "directly" or
+"somewhere" is not read: copies of the puzzle mean either.
 """
 
 from __future__ import annotations
