@@ -155,6 +155,19 @@ def test_verify_catches_a_corrupted_solution(tmp_path):
     assert result.exit_code == 1 and "column" in result.stdout
 
 
+def english(action: str) -> str:
+    """An action as PlanBench's prompts word it, its blocks a..f named by PlanBench's colours."""
+    colour = dict(
+        zip("abcdef", ("red", "blue", "orange", "yellow", "white", "magenta"), strict=True)
+    )
+    op, *blocks = action.strip("()").split()
+    named = [f"the {colour[b]} block" for b in blocks]
+    return {
+        "pick-up": "Pick up {}", "put-down": "Put down {}", "stack": "Stack {} on top of {}",
+        "unstack": "Unstack {} from on top of {}",
+    }[op].format(*named)  # fmt: skip
+
+
 def test_verify_checks_an_answer_given_apart_in_the_forms_people_have(tmp_path):
     problem = str(ROOT / "examples" / "blocksworld.pddl")
     plan = ["(unstack c d)", "(put-down c)", "(pick-up a)", "(stack a c)", "(unstack f e)"]
@@ -166,6 +179,9 @@ def test_verify_checks_an_answer_given_apart_in_the_forms_people_have(tmp_path):
         ),  # FF
         "timed.txt": "\n".join(f"{i}.000: {a} [1]" for i, a in enumerate(plan)),
         "list.json": json.dumps(plan),
+        "planbench.txt": "[PLAN]\n"
+        + "\n".join(f"{i}. {english(a)}." for i, a in enumerate(plan, 1))
+        + "\n[PLAN END]\n",  # a language model's answer to PlanBench's prompt
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)

@@ -31,9 +31,9 @@ from puzzlemdm.puzzles.blocksworld.pddl import (
     goal_facts,
     parse_pddl,
     parse_plan,
-    plan_file_steps,
     plan_to_text,
 )
+from puzzlemdm.puzzles.blocksworld.plan_files import plan_file_steps
 from puzzlemdm.puzzles.blocksworld.problem import (
     TABLE,
     UNSET,
@@ -99,15 +99,15 @@ class BlocksworldKind(KindPackage):
         return parse_lines(text, source)
 
     def parse_answer(self, puzzle: Blocksworld, text: str, source: str = "<text>") -> Any:
-        """A plan file (action lines as planners write them: plan_file_steps), or JSON: a
-        list of actions, or `solve --json`'s row."""
-        is_json, value = answer_json(text, source)
+        """A plan file (action lines as planners write them, or PlanBench's English:
+        plan_files.py), or JSON: a list of actions, or `solve --json`'s row."""
+        is_json, value = answer_json(text)
         if is_json and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise PuzzleError(
                 'a JSON plan is a list of actions such as "(unstack b c)"', source=source
             )
         try:
-            return parse_plan(puzzle, value if is_json else plan_file_steps(text))
+            return parse_plan(puzzle, value if is_json else plan_file_steps(text, puzzle.names))
         except FactError as err:
             raise PuzzleError(str(err), source=source) from None
 

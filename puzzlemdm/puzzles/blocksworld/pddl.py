@@ -140,22 +140,6 @@ def plan_to_text(puzzle: Blocksworld, plan: Sequence[Action]) -> list[str]:
     return [action_text(puzzle, a) for a in plan]
 
 
-# what planners write around an action: "step 0:", "0:", "0.000:" before it, "[1]" after it
-_STEP_NUMBER = re.compile(r"^(?:step\s+)?\d+(?:\.\d+)?\s*:\s*", re.IGNORECASE)
-_DURATION = re.compile(r"\s*\[[\d.]+\]$")
-
-
-def plan_file_steps(text: str) -> list[str]:
-    """The action lines of a plan file as planners write them (VAL's `(unstack b c)` lines,
-    `; cost` comments, FF's "step 0: UNSTACK B C", timed "0.000: (unstack b c) [1]")."""
-    steps = []
-    for line in text.removeprefix("\ufeff").splitlines():
-        body = _DURATION.sub("", _STEP_NUMBER.sub("", line.split(";", 1)[0].strip()))
-        if body:
-            steps.append(body)
-    return steps
-
-
 def parse_plan(puzzle: Blocksworld, lines: Sequence[str] | str) -> list[Action]:
     """Actions from `(unstack b c)` strings, or one string of them a line (as PlanBench stores
     its plans); FactError names the bad one."""

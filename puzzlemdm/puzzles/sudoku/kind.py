@@ -60,7 +60,7 @@ class SudokuKind(KindPackage):
 
     def parse_answer(self, puzzle: Sudoku, text: str, source: str = "<text>") -> Sudoku:
         """A filled grid in any puzzle format (a line, a grid), or `solve --json`'s line."""
-        is_json, value = answer_json(text, source)
+        is_json, value = answer_json(text)
         if is_json and not isinstance(value, str):
             raise PuzzleError("a JSON answer is the grid as one string of cells", source=source)
         records = parse_text(value + "\n" if is_json else text, source, puzzle.shape)

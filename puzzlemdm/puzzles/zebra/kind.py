@@ -56,7 +56,7 @@ class ZebraKind(KindPackage):
 
     def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
         """`{attribute: [value of house 1, ...]}` in JSON, or `solve --json`'s row."""
-        is_json, value = answer_json(text, source)
+        is_json, value = answer_json(text)
         if not is_json:
             raise PuzzleError(
                 "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve --json "
