@@ -4,14 +4,17 @@ Planners write `(unstack b c)` a line (VAL, Fast Downward, with `; cost = 6` com
 UNSTACK B C" (FF) or "0.000: (unstack b c) [1]" (timed planners). PlanBench prompts a language
 model in English ("unstack the blue block from on top of the orange block"), naming its PDDL
 objects a..l by colour, and reads the answer between "[PLAN]" and "[PLAN END]"; models number
-their steps and end them with full stops. `plan_file_steps` turns any of these into the action
-strings pddl.parse_plan reads, so that a plan in any of them is judged by the same verifier.
+their steps and end them with full stops. `plan_file_steps` turns any of these into the
+`(op block ...)` strings pddl.parse_plan reads, so that a plan in any of them is judged by the
+same verifier.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+from puzzlemdm.puzzles.blocksworld.problem import OPS
 
 # PlanBench's names for its objects (plan-bench/configs/blocksworld.yaml, encoded_objects)
 PLANBENCH_COLOURS = {
@@ -49,8 +52,14 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
             continue
         body = _AFTER.sub("", _STEP_NUMBER.sub("", body))
         if body:
-            steps.append(_from_english(body, blocks) or body)
+            steps.append(_from_english(body, blocks) or _as_pddl(body))
     return steps
+
+
+def _as_pddl(step: str) -> str:
+    """ "(unstack b c)" for "UNSTACK B C" or "(unstack b c)"; any other step as it is."""
+    words = step.strip("()").lower().split()
+    return f"({' '.join(words)})" if words and words[0] in OPS else step
 
 
 def _from_english(step: str, blocks: dict[str, str]) -> str | None:
