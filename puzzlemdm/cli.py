@@ -586,10 +586,10 @@ def grade(
             if as_json:
                 print(json.dumps({"id": where, **graded}), flush=True)
             else:
-                counters = ", ".join(
+                counters = ", ".join(  # a field repeating the level is left out
                     f"{k} {v}"
                     for k, v in graded.items()
-                    if k != "level" and isinstance(v, int | float | str)
+                    if k != "level" and isinstance(v, int | float | str) and v != graded["level"]
                 )
                 out.print(f"{where}: [bold]{graded['level']}[/] ({counters})")
     graded_levels = ", ".join(f"{k} {v}" for k, v in sorted(levels.items()))

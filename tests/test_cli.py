@@ -213,6 +213,17 @@ def test_verify_checks_an_answer_given_apart_in_the_forms_people_have(tmp_path):
     assert result.exit_code == 2 and "one puzzle" in result.stderr
 
 
+def test_grade_lines_leave_out_a_field_that_repeats_the_level(tmp_path):
+    puzzles = tmp_path / "p.txt"
+    top95_first = (
+        "4.....8.5.3..........7......2.....6.....8.4......1.......6.3.7.5..2.....1.4......"
+    )
+    puzzles.write_text(first_lines(EASY, 1) + top95_first + "\n")
+    easy, extreme = run("grade", str(puzzles)).stdout.splitlines()
+    assert "easy (" in easy and "technique_level" not in easy
+    assert "extreme (" in extreme and "technique_level medium" in extreme
+
+
 def test_grade_reports_levels_as_json(tmp_path):
     puzzles = tmp_path / "p.txt"
     puzzles.write_text(first_lines(EASY, 2) + first_lines(HARD, 1))
