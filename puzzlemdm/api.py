@@ -26,6 +26,7 @@ from puzzlemdm.solving import (
     solve_records,
 )
 
+API = "<api>"  # the source of puzzles handed over as objects, not read from a file
 # The keyword arguments of `Solver.solve`: decoding options (PATH_OPTIONS, as the CLI's) and
 # the fields of SolveConfig that may change from call to call.
 PER_CALL = ("search", "node_limit", "branch", "batch_size", "fallback", "seed", "trace_path")
@@ -34,7 +35,8 @@ PER_CALL = ("search", "node_limit", "branch", "batch_size", "fallback", "seed", 
 def parse(text_or_path: str | Path, kind: str | None = None) -> list[PuzzleRecord]:
     """The puzzles of a file (a Path, or a str naming an existing file) or of text, in any
     format the CLI reads; the kind is detected from the contents unless given. Each record
-    has `.puzzle`, `.solution` (when the file gives one), `.id`, `.source` and `.line`."""
+    has `.puzzle`, `.solution` (when the file gives one), `.id`, `.source`, `.line` and
+    `.name`, the name the CLI prints (the file's id for it, else `file:line`)."""
     from puzzlemdm.puzzles.registry import detect_kind, get_kind
 
     text, source = _read(text_or_path)
@@ -126,11 +128,12 @@ class Solver:
                 records += parse(p, self.kind.name)
             else:
                 records.append(
-                    p if isinstance(p, PuzzleRecord) else PuzzleRecord(p, id=str(i), source="<api>")
+                    p if isinstance(p, PuzzleRecord) else PuzzleRecord(p, id=str(i), source=API)
                 )
         for record in records:  # a puzzle of another kind would fail deep inside the solver
             if kind_of(record.puzzle) is not self.kind:
-                raise PuzzleError(f"{record.id or 'a puzzle'} is not a {self.kind.name} puzzle")
+                where = f"item {record.id} of the list" if record.source == API else record.name
+                raise PuzzleError(f"{where} is not a {self.kind.name} puzzle")
         return records
 
     def __repr__(self) -> str:

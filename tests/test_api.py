@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import puzzlemdm
+from puzzlemdm.puzzles.base import PuzzleError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "sudoku.txt"
@@ -111,3 +112,12 @@ def test_solve_takes_one_puzzle_or_lines_and_refuses_wrong_values():
     ):
         with pytest.raises(puzzlemdm.UsageError, match=re.escape(said)):
             model.solve(records[:1], **wrong)
+
+
+def test_a_puzzle_of_another_kind_is_named_where_it_came_from():
+    solver = puzzlemdm.load("sudoku", solver="search")
+    zebra = puzzlemdm.parse(ROOT / "examples" / "zebra.txt")
+    with pytest.raises(PuzzleError, match="item 0 of the list is not a sudoku puzzle"):
+        solver.solve([zebra[0].puzzle])
+    with pytest.raises(PuzzleError, match=r"zebra\.txt:\d+ is not a sudoku puzzle"):
+        solver.solve(zebra)
