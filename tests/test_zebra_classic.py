@@ -150,3 +150,12 @@ def test_several_questions_survive_text_and_json() -> None:
     assert "question" not in written and len(written["questions"]) == 2
     again = puzzle_from_json(written["attributes"], written["clues"], written["questions"])
     assert again == puzzle
+
+
+def test_attributes_named_otherwise_answer_in_the_classic_words(tmp_path) -> None:
+    renamed = EINSTEIN.read_text().replace("nationality:", "Nationality:").replace("pet:", "Pets:")
+    puzzle = tmp_path / "einstein.txt"
+    puzzle.write_text(renamed)
+    result = CliRunner().invoke(app, ["solve", str(puzzle), "--solver", "strategy"])
+    assert result.exit_code == 0, result.output
+    assert "house 5 (the zebra owner: the Japanese)" in " ".join(result.stdout.split())

@@ -281,7 +281,9 @@ def test_other_names_of_the_classic_attributes_keep_them_and_read_the_classic_ph
         "The person whose Pets is dog is the person whose Nationality is Swede.\n"
     )
     assert spelt.puzzle == theirs.puzzle
-    (again,) = parse_text(format_text(theirs.puzzle))  # what format_text writes reads back
+    written = format_text(theirs.puzzle)  # in the classic phrases, and it reads back
+    assert "1. The Brit lives in the red house." in written.splitlines()
+    (again,) = parse_text(written)
     assert again.puzzle == theirs.puzzle
     other_clue = "The person whose Job is baker lives in house 1.\n"
     (other,) = parse_text("Job: baker, smith\ncolour: red, green\n\n" + other_clue)

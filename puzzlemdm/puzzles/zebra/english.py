@@ -123,8 +123,9 @@ def ref_phrases(puzzle: Zebra, ref: Ref) -> tuple[str, str, str]:
         return noun, pred, neg
     name = puzzle.attributes[ref.attribute]
     value = puzzle.values[ref.attribute][ref.value]
-    if name in BANK:
-        _, noun, pred, neg = BANK[name]
+    classic = classic_attribute(name)  # "Pets" speaks as "pet" does: "the zebra owner"
+    if classic is not None:
+        _, noun, pred, neg = BANK[classic]
         return noun.format(value), pred.format(value), neg.format(value)
     noun = OTHER_NOUN.format(name, value)
     return noun, f"is {noun}", f"is not {noun}"

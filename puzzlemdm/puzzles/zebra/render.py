@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from puzzlemdm.puzzles.zebra.english import BANK, classic_attribute, ref_phrases
+from puzzlemdm.puzzles.zebra.english import classic_attribute, ref_phrases
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, Grid, Ref, Zebra, house_of
 
 PEOPLE = ("nationality", "name")  # attributes whose values are who someone is
@@ -37,7 +37,7 @@ def asked_houses(puzzle: Zebra, answer: Grid) -> list[list[tuple[str, list[int]]
         asked = []
         for ref in alternatives:
             who = puzzle.values[ref.attribute][ref.value] if ref.attribute != POSITION else None
-            if who is None or puzzle.attributes[ref.attribute] in BANK:
+            if who is None or classic_attribute(puzzle.attributes[ref.attribute]) is not None:
                 who = ref_phrases(puzzle, ref)[0]  # good English for the classic attributes
             asked.append((who, possible_houses(puzzle, (ref,)) or [house_of(answer, ref)]))
         questions.append(asked)

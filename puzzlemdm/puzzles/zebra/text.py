@@ -15,7 +15,8 @@
 Attribute lines `name: value, value, ...` come first; each attribute has one value per house, so
 the number of values is the number of houses (numbered from 1 on the left); a classic
 attribute under another name or case ("Color", "Pets", "Drinks": english.ATTRIBUTE_SYNONYMS)
-keeps it, and BANK's phrases read it too. Then one clue per
+keeps it: BANK's phrases write and read it ("the red house"), and so does its own name ("the
+person whose Color is red"). Then one clue per
 line, optionally numbered `1.` or `1)` (an unnumbered clue takes the next number), in the
 sentences english.py writes; its tables are the grammar read here, so the two cannot drift:
 
@@ -67,10 +68,10 @@ from puzzlemdm.puzzles.zebra.classic import (
     WHO_NOUNS,
 )
 from puzzlemdm.puzzles.zebra.english import (
-    BANK,
     HOUSE_NOUNS,
     OR,
     ORDER_PHRASES,
+    OTHER_NOUN,
     PERSON_PHRASES,
     classic_attribute,
     clue_text,
@@ -139,8 +140,9 @@ class _Grammar:
             name = puzzle.attributes[ref.attribute] if ref.attribute != POSITION else ""
             classic = classic_attribute(name) if name else None
             value = puzzle.values[ref.attribute][ref.value] if name else ""
-            if classic is not None and classic != name:  # "Color": "the red house" reads too
-                phrases.append(tuple(p.format(value) for p in BANK[classic][1:]))
+            if classic is not None and classic != name:  # "Color": written as "colour" is,
+                noun = OTHER_NOUN.format(name, value)  # and read in its own name too
+                phrases.append((noun, f"is {noun}", f"is not {noun}"))
             for noun, pred, neg in phrases:
                 self._add(self.nouns, noun, ref)
                 self._add(self.predicates, pred, ("same", ref))
