@@ -10,7 +10,27 @@ The Python API (puzzlemdm/api.py; README, "Python"):
 Importing the package stays light: torch is imported only when a model is loaded.
 """
 
-from puzzlemdm.api import Outcome, PuzzleError, Solver, UsageError, Verdict, load, parse, verify
+from puzzlemdm.api import (
+    Outcome,
+    PuzzleError,
+    Solver,
+    UsageError,
+    Verdict,
+    load,
+    parse,
+    parse_answer,
+    verify,
+)
 
 __version__ = "0.1.0"
-__all__ = ["Outcome", "PuzzleError", "Solver", "UsageError", "Verdict", "load", "parse", "verify"]
+__all__ = [
+    "Outcome",
+    "PuzzleError",
+    "Solver",
+    "UsageError",
+    "Verdict",
+    "load",
+    "parse",
+    "parse_answer",
+    "verify",
+]

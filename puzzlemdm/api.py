@@ -44,6 +44,17 @@ def parse(text_or_path: str | Path, kind: str | None = None) -> list[PuzzleRecor
     return puzzle_kind.parse_text(text, source)
 
 
+def parse_answer(puzzle: Any, text_or_path: str | Path) -> Any:
+    """Someone's answer to `puzzle` (a PuzzleRecord or the puzzle) from a file or text, as
+    `verify --answer` reads it: a plan file or PlanBench's English (Blocksworld), a grid
+    (Sudoku), `solve --json`'s row or its answer (every kind); for `verify` to judge."""
+    from puzzlemdm.puzzles.registry import kind_of
+
+    puzzle = puzzle.puzzle if isinstance(puzzle, PuzzleRecord) else puzzle
+    text, source = _read(text_or_path)
+    return kind_of(puzzle).parse_answer(puzzle, text, source)
+
+
 def verify(puzzle: Any, answer: Any) -> Verdict:
     """The kind's verifier on `answer` (its violations; truthy when right). `puzzle` may be a
     PuzzleRecord or the puzzle itself; the kind is the one whose folder defines it. An answer

@@ -121,3 +121,18 @@ def test_a_puzzle_of_another_kind_is_named_where_it_came_from():
         solver.solve([zebra[0].puzzle])
     with pytest.raises(PuzzleError, match=r"zebra\.txt:\d+ is not a sudoku puzzle"):
         solver.solve(zebra)
+
+
+def test_an_answer_given_apart_is_read_for_the_verifier():
+    (problem,) = puzzlemdm.parse(ROOT / "examples" / "blocksworld.pddl")
+    plan = "[PLAN]\nunstack the orange block from on top of the yellow block\n[PLAN END]\n"
+    answer = puzzlemdm.parse_answer(problem, plan)
+    verdict = puzzlemdm.verify(problem, answer)
+    assert not verdict.ok and "goal" in str(verdict.violations[0])  # one legal step, goal unmet
+    sudoku = puzzlemdm.parse(EXAMPLE)[0]
+    solver = puzzlemdm.load("sudoku", solver="search")
+    (solved,) = solver.solve(sudoku)
+    line = solved.answer.to_line()
+    assert puzzlemdm.verify(sudoku, puzzlemdm.parse_answer(sudoku, line)).ok
+    with pytest.raises(PuzzleError, match="cells blank"):
+        puzzlemdm.parse_answer(sudoku, sudoku.puzzle.to_line())
