@@ -53,7 +53,7 @@ def error_of(text: str, **kwargs) -> PuzzleError:
 # --- round trips -------------------------------------------------------------------------------
 
 
-@given(st.lists(grids(), min_size=1, max_size=4), st.sampled_from(".0"))
+@given(st.lists(grids(), min_size=1, max_size=4), st.sampled_from("._*0"))
 def test_line_format_round_trip(pairs, blank):
     puzzles = [p for p, _ in pairs]
     text = "# a comment\n\n" + "\n".join(format_line(p, blank) + "  " for p in puzzles) + "\n"
@@ -68,6 +68,17 @@ def test_grid_format_round_trip_keeps_box_shape(pairs):
     puzzles = [p for p, _ in pairs]
     records = parse_text("\n".join(format_grid(p) for p in puzzles))
     assert [r.puzzle for r in records] == puzzles  # Sudoku equality includes the shape
+
+
+@given(st.lists(grids([*SHAPES, Shape(3, 2)]), min_size=1, max_size=3))
+def test_grids_with_blank_lines_for_band_borders_round_trip(pairs):
+    # a band border drawn as a blank line, as some books and forums write grids
+    puzzles = [p for p, _ in pairs]
+    apart = [
+        "\n".join("" if set(row) <= set("-+ ") else row for row in format_grid(p).splitlines())
+        for p in puzzles
+    ]
+    assert [r.puzzle for r in parse_text("\n\n".join(apart))] == puzzles
 
 
 @given(st.lists(grids(), min_size=1, max_size=3))
