@@ -480,3 +480,18 @@ def test_blank_lines_between_a_grid_s_bands_join_it_and_never_a_short_grid_to_th
     # 16-cell lines may be 4x4 one-line puzzles: runs of them are never joined into a grid
     fours = "1...............\n.2..............\n\n" * 8
     assert len(parse_text(fours)) == 16
+
+
+def test_a_six_by_six_grid_says_its_box_shape_by_its_spacing_or_its_bands():
+    # boxes 3 rows x 2 columns; read as the usual 2 x 3 they made another puzzle, "solved"
+    rows = ["346152", "12..46", "...4..", "..4...", "4..6.1", "6.1..4"]
+    spaced = [" ".join(row[c : c + 2] for c in (0, 2, 4)) for row in rows]
+    for text in (
+        "\n".join(rows[:3]) + "\n\n" + "\n".join(rows[3:]) + "\n",  # bands apart
+        "\n".join(spaced) + "\n",  # cells in twos
+        "\n".join(spaced[:3]) + "\n------+------\n" + "\n".join(spaced[3:]) + "\n",
+    ):
+        (record,) = parse_text(text)
+        assert record.puzzle.shape == Shape(3, 2), text
+    plain = "\n".join(rows) + "\n"  # nothing says otherwise: the usual 2 x 3
+    assert parse_text(plain)[0].puzzle.shape == Shape(2, 3)

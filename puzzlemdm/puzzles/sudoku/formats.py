@@ -382,15 +382,41 @@ def _read_grid(
 
 
 def _grid_shape(n: int, rows: list[_Line]) -> Shape:
-    """Box shape from where the first `|` falls (6x6 may be 2x3 or 3x2); else the usual one."""
+    """The box shape a grid draws (6x6 may be 2x3 or 3x2): its box width by where the first
+    `|` falls or by how its cells are grouped ("34 61 52"), else its box height by where its
+    bands break (a border or blank line every 3 rows); else the usual shape."""
+    box_cols = _box_width(n, rows)
+    if box_cols is not None:
+        return Shape(n // box_cols, box_cols)
+    box_rows = _band_height(n, rows)
+    if box_rows is not None:
+        return Shape(box_rows, n // box_rows)
+    return Shape.for_size(n)
+
+
+def _box_width(n: int, rows: list[_Line]) -> int | None:
+    """Cells before the first `|`, or the size of the runs spaces group every row's cells in."""
     for row in rows:
         bar = row.text.find("|")
         if bar >= 0:
-            box_cols = sum(1 for col, _ in row.cells if col <= bar)
-            if 1 < box_cols < n and n % box_cols == 0:
-                return Shape(n // box_cols, box_cols)
-            break
-    return Shape.for_size(n)
+            width = sum(1 for col, _ in row.cells if col <= bar)
+            return width if 1 < width < n and n % width == 0 else None
+    runs = {len(word) for row in rows for word in row.text.split()}
+    if len(runs) == 1:
+        (width,) = runs
+        return width if 1 < width < n and n % width == 0 else None
+    return None
+
+
+def _band_height(n: int, rows: list[_Line]) -> int | None:
+    """Rows between the breaks in a grid's lines (a border or a blank line), when they are
+    even bands."""
+    breaks = [k for k in range(1, n) if rows[k].number > rows[k - 1].number + 1]
+    if not breaks:
+        return None
+    height = breaks[0]
+    even = breaks == list(range(height, n, height))
+    return height if even and 1 < height < n and n % height == 0 else None
 
 
 # --- CSV and JSONL ---------------------------------------------------------------------------
