@@ -159,3 +159,16 @@ def test_attributes_named_otherwise_answer_in_the_classic_words(tmp_path) -> Non
     result = CliRunner().invoke(app, ["solve", str(puzzle), "--solver", "strategy"])
     assert result.exit_code == 0, result.output
     assert "house 5 (the zebra owner: the Japanese)" in " ".join(result.stdout.split())
+
+
+def test_a_line_that_numbers_the_houses_is_no_attribute() -> None:
+    numbered = "house: 1, 2, 3\n" + HEADER + "The Brit owns the dog.\n"
+    (record,) = parse_text(numbered)
+    (plain,) = parse_text(HEADER + "The Brit owns the dog.\n")
+    assert record.puzzle == plain.puzzle
+    with pytest.raises(PuzzleError, match="only number the houses"):
+        parse_text("house: 1, 2, 3\n\nThe person in house 1 lives in house 1.\n")
+    other = "house: 3, 1, 2\ncolour: red, green, blue\n\n"
+    said = "The person in the red house is the person whose house is 3.\n"
+    (kept,) = parse_text(other + said)
+    assert kept.puzzle.attributes == ("house", "colour")  # numbers in another order: an attribute

@@ -372,6 +372,15 @@ def _blocks(text: str) -> list[_Block]:
     return [b for b in blocks if not b.empty]
 
 
+HOUSE_NUMBERS = ("house", "houses", "house number", "position", "number")
+
+
+def _numbers_the_houses(name: str, values: tuple[str, ...]) -> bool:
+    """Whether an attribute line only numbers the houses ("house: 1, 2, 3"): read as an
+    attribute, it would let any house hold any number, and the answer be one of many."""
+    return name.lower() in HOUSE_NUMBERS and values == tuple(str(k + 1) for k in range(len(values)))
+
+
 def _attributes(block: _Block, source: str) -> Zebra:
     """The attributes and values of a block's header (no clues yet)."""
     if not block.header:
@@ -387,6 +396,8 @@ def _attributes(block: _Block, source: str) -> Zebra:
         match = ATTRIBUTE_LINE.match(line)
         assert match is not None  # _blocks put only matching lines here
         name, listed = match.group(1), tuple(_words(v) for v in match.group(2).split(","))
+        if _numbers_the_houses(name, listed):  # "house: 1, 2, 3, 4, 5" names no attribute
+            continue
         problem = None
         if name == "position":
             problem = "'position' is reserved for house numbers; name the attribute otherwise"
@@ -405,6 +416,13 @@ def _attributes(block: _Block, source: str) -> Zebra:
             raise PuzzleError(problem, source=source, line=number)
         names.append(name)
         values.append(listed)
+    if not names:
+        raise PuzzleError(
+            "the attribute lines only number the houses: list the attributes too, such as "
+            "'colour: red, green, white'",
+            source=source,
+            line=block.header[0][0],
+        )
     return Zebra(tuple(names), tuple(values), ())
 
 
