@@ -36,6 +36,18 @@ STYLES = {
     "timed": lambda plan: "\n".join(f"{i}.000: {a} [1.000]" for i, a in enumerate(plan)),
     "planbench": lambda plan: "[PLAN]\n" + "\n".join(map(english, plan)) + "\n[PLAN END]\n",
     "numbered": lambda plan: "\n".join(f"{i}. {english(a)}." for i, a in enumerate(plan, 1)),
+    "markdown": lambda plan: (
+        "**[PLAN]**\n```\n"
+        + "\n".join(f"- {english(a)}," for a in plan)
+        + "\n```\n**[PLAN END]**\nThis plan reaches the goal.\n"
+    ),
+    "one line": lambda plan: "; ".join(map(english, plan)),
+    "calls": lambda plan: "\n".join(
+        "{}({})".format(
+            a.strip("()").split()[0].replace("-", "_"), ", ".join(a.strip("()").split()[1:])
+        )
+        for a in plan
+    ),
 }
 
 
@@ -50,3 +62,13 @@ def test_colours_name_only_the_blocks_a_problem_has_and_unknown_steps_pass_throu
     assert steps == ["pick up the gold block", "(pick-up a)"]
     # blocks named otherwise are read by their names
     assert plan_file_steps("Stack the x on top of the y.", ("x", "y")) == ["(stack x y)"]
+
+
+def test_only_the_first_marked_plan_is_read_and_comments_stay_comments() -> None:
+    one = "unstack the blue block from on top of the orange block"
+    two = "put down the blue block"
+    text = f"Here is my plan.\n[PLAN]\n{one}\n[PLAN END]\n[PLAN]\n{two}\n[PLAN END]\nDone.\n"
+    assert plan_file_steps(text, NAMES) == ["(unstack b c)"]  # PlanBench grades the first
+    assert plan_file_steps("(unstack b c) ; the first move\n; cost = 1\n", NAMES) == [
+        "(unstack b c)"
+    ]

@@ -28,44 +28,102 @@ ACTION_PHRASES = {
     "stack": "stack the {} on top of the {}",
     "unstack": "unstack the {} from on top of the {}",
 }
-# what planners and models write around an action: "step 0:", "0:", "0.000:", "1." before it,
-# "[1]" or a full stop after it
-_STEP_NUMBER = re.compile(r"^(?:step\s*)?\d+(?:\.\d+)?\s*[:.)]\s*", re.IGNORECASE)
-_AFTER = re.compile(r"\s*(\[[\d.]+\]|\.)$")
-_MARKERS = ("[plan]", "[plan end]")
-_PATTERNS = {
-    op: re.compile(re.escape(phrase).replace(r"\{\}", "(.+?)") + "$")
-    for op, phrase in ACTION_PHRASES.items()
+# other words models use for them, read (never written); articles are optional everywhere
+OTHER_PHRASES = {
+    "pick-up": ("pick up {} from the table", "pick up {} from table"),
+    "put-down": ("put down {} on the table", "put down {} on table", "put {} down"),
+    "stack": ("stack {} on {}", "stack {} onto {}", "put {} on top of {}", "put {} on {}"),
+    "unstack": ("unstack {} from {}", "unstack {} off {}", "unstack {} off of {}"),
 }
+OP_ALIASES = {
+    "pickup": "pick-up",
+    "pick_up": "pick-up",
+    "putdown": "put-down",
+    "put_down": "put-down",
+}
+# what planners and models write around an action: "step 0:", "0:", "0.000:", "1.", "(1)",
+# "Step 1 -", a bullet before it; "[1]", a full stop or a comma after it
+_STEP_NUMBER = re.compile(
+    r"^(?:[-*\u2022]\s+)?(?:step\s*)?(?:\(\d+\)|\d+(?:\.\d+)?\s*(?:[:.)]|\s-))?\s*",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(r"\s*(\[[\d.]+\]|[.,])$")
+_MARKER = re.compile(r"^[*_\s]*\[(plan|plan end)\][*_:\s]*", re.IGNORECASE)  # "**[PLAN]**:"
+_FENCE = "```"
+_ARTICLE = re.compile(r"\bthe\s+")
+
+
+def _pattern(phrase: str) -> re.Pattern[str]:
+    words = _ARTICLE.sub("", phrase)  # "unstack {} from on top of {}"
+    return re.compile(re.escape(words).replace(r"\{\}", "(.+?)") + "$")
+
+
+_PATTERNS = [(op, _pattern(phrase)) for op, phrase in ACTION_PHRASES.items()]
+_PATTERNS += [(op, _pattern(phrase)) for op, phrases in OTHER_PHRASES.items() for phrase in phrases]
 
 
 def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     """The action lines of a plan file, English steps written as `(op block ...)` with the
-    problem's block `names` (PlanBench's colours for a..l, or the names themselves)."""
+    problem's block `names` (PlanBench's colours for a..l, or the names themselves). Where a
+    "[PLAN]" marker is, only its first plan is read (up to "[PLAN END]"), as PlanBench does."""
     blocks = {f"{name} block": name for name in names}  # "the a block"
     blocks.update({name: name for name in names})
     blocks.update({f"{PLANBENCH_COLOURS[n]} block": n for n in names if n in PLANBENCH_COLOURS})
+    lines = text.removeprefix("\ufeff").splitlines()
+    marked = [k for k, line in enumerate(lines) if _marker(line) == "plan"]
+    if marked:
+        first = marked[0]
+        lines = [_MARKER.sub("", lines[first]), *lines[first + 1 :]]
+        ends = [k for k, line in enumerate(lines) if _marker(line) == "plan end"]
+        lines = lines[: ends[0]] if ends else lines
     steps = []
-    for line in text.removeprefix("\ufeff").splitlines():
-        body = line.split(";", 1)[0].strip()
-        if body.lower() in _MARKERS:
+    for line in lines:
+        if line.strip().startswith(_FENCE):
             continue
-        body = _AFTER.sub("", _STEP_NUMBER.sub("", body))
-        if body:
-            steps.append(_from_english(body, blocks) or _as_pddl(body))
+        for part in _parts(line):
+            body = _AFTER.sub("", _STEP_NUMBER.sub("", part.strip()))
+            if body:
+                steps.append(_from_english(body, blocks) or _as_pddl(body))
     return steps
 
 
+def _marker(line: str) -> str | None:
+    """ "plan" or "plan end" for a line that starts with PlanBench's marker, else None."""
+    match = _MARKER.match(line)
+    return match.group(1).lower() if match else None
+
+
+def _parts(line: str) -> list[str]:
+    """A line's steps: ';' starts a comment (PDDL's), unless an action follows it ("put down
+    the blue block; pick up the red block", a plan written on one line)."""
+    parts = line.split(";")
+    steps = [parts[0]]
+    for part in parts[1:]:
+        words = part.strip().strip("(").lower().split()
+        if not words or not (words[0] in OPS or words[0] in OP_ALIASES or _verb(words)):
+            break
+        steps.append(part)
+    return steps
+
+
+def _verb(words: list[str]) -> bool:
+    """Whether words start like one of the actions in English ("pick up", "stack", ...)."""
+    return words[0] in ("stack", "unstack", "put") or words[:2] == ["pick", "up"]
+
+
 def _as_pddl(step: str) -> str:
-    """ "(unstack b c)" for "UNSTACK B C" or "(unstack b c)"; any other step as it is."""
-    words = step.strip("()").lower().split()
+    """ "(unstack b c)" for "UNSTACK B C", "(unstack b c)" or "unstack(b, c)"; any other step
+    as it is."""
+    words = re.sub(r"[(),]", " ", step).lower().split()
+    if words:
+        words[0] = OP_ALIASES.get(words[0], words[0])
     return f"({' '.join(words)})" if words and words[0] in OPS else step
 
 
 def _from_english(step: str, blocks: dict[str, str]) -> str | None:
     """ "(unstack b c)" for "Unstack the blue block from on top of the orange block", or None."""
-    lowered = " ".join(step.lower().split())
-    for op, pattern in _PATTERNS.items():
+    lowered = _ARTICLE.sub("", " ".join(step.lower().split()))
+    for op, pattern in _PATTERNS:
         match = pattern.match(lowered)
         if match and all(phrase in blocks for phrase in match.groups()):
             return f"({op} {' '.join(blocks[phrase] for phrase in match.groups())})"
