@@ -172,3 +172,51 @@ def test_a_line_that_numbers_the_houses_is_no_attribute() -> None:
     said = "The person in the red house is the person whose house is 3.\n"
     (kept,) = parse_text(other + said)
     assert kept.puzzle.attributes == ("house", "colour")  # numbers in another order: an attribute
+
+
+RIDDLE = """\
+Nationality: Brit, Swede, Dane, Norwegian, German
+Color: red, green, white, yellow, blue
+Pets: dogs, birds, cats, horses, fish
+Beverages: tea, coffee, milk, beer, water
+Cigarettes: Pall Mall, Dunhill, Blends, BlueMaster, Prince
+
+Hints:
+(1) The Brit lives in the red house.
+(2) The Swede keeps dogs as pets.
+Clue 3: The Dane drinks tea.
+4: The green house is directly to the left of the white house.
+- The green house's owner drinks coffee.
+- The person who smokes Pall Mall rears birds.
+* The owner of the yellow house smokes Dunhill.
+8. The man living in the center house drinks milk.
+9. The Norwegian lives in the first house.
+10. The man who smokes Blends lives next to the one who keeps cats.
+11. The man who keeps horses lives next door to the man who smokes Dunhill.
+12. The owner who smokes BlueMaster drinks beer.
+13. The German smokes Prince.
+14. The Norwegian lives next to the blue house.
+15. The man who smokes Blends has a neighbor who drinks water.
+16. The Dane doesn't live in the first house.
+Who owns the fish?
+"""
+
+
+def test_the_riddle_s_wording_headings_and_numbering_read() -> None:
+    # "Einstein's riddle" as it circulates: other header names, a heading, numbers as (1),
+    # "Clue 3:", "4:" and bullets, contractions, "next door", "has a neighbor who"
+    (record,) = parse_text(RIDDLE)
+    puzzle = record.puzzle
+    ids = [c.id for c in puzzle.clues]
+    assert ids == list(range(1, 17))
+    clues = {c.id: c for c in puzzle.clues}
+    assert clues[8] == Clue(8, "same", ((Ref(POSITION, 2),), (Ref(3, 2),)))  # centre house
+    assert clues[16] == Clue(16, "not_same", ((Ref(0, 2),), (Ref(POSITION, 0),)))
+    assert clues[15] == Clue(15, "next_to", ((Ref(4, 2),), (Ref(3, 4),)))
+    (grid,), _ = find_solutions(puzzle, 2)
+    assert puzzle.values[0][grid[0][grid[2].index(4)]] == "German"  # owns the fish
+
+
+def test_a_direction_without_its_distance_is_refused_with_the_reason() -> None:
+    with pytest.raises(PuzzleError, match="'on the left of' may mean next to or anywhere"):
+        clue("The green house is on the left of the white house.")

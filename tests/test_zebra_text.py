@@ -156,7 +156,8 @@ HEADER = "nationality: Brit, Swede\ncolour: red, green\n\n"
         (HEADER + "The Brit is the Swede.\nWho is it?\n", 5, "cannot read the question 'Who is"),
         (HEADER + "1. There are three houses.\n", 4, "give 2 values each"),
         ("colour: red, green\ncolour: blue, white\n", 2, "listed twice"),
-        ("position: 1, 2\n", 1, "reserved"),
+        ("position: left, right\n", 1, "reserved"),
+        ("position: 1, 2\n", 1, "only number the houses"),
     ],
 )
 def test_errors_name_source_line_and_what_was_expected(text: str, line: int, expected: str) -> None:

@@ -14,8 +14,16 @@ from __future__ import annotations
 
 # read wherever a noun says "the person ..." ("the man in the red house")
 PERSON_WORDS = ("the man", "the woman", "the one")
+# a person by where they live: "the man living in the centre house" ("{}" follows "lives")
+LIVING = ("the person living {}", "the man living {}", "the woman living {}", "the one living {}")
 # a person named by what they do: "{}" is any predicate ("the man who smokes Chesterfields")
-WHO_NOUNS = ("the person who {}", "the man who {}", "the woman who {}", "the one who {}")
+WHO_NOUNS = (
+    "the person who {}",
+    "the man who {}",
+    "the woman who {}",
+    "the one who {}",
+    "the owner who {}",
+)
 # classic attribute -> more nouns and predicates for one of its values ("{}")
 MORE_NOUNS: dict[str, tuple[str, ...]] = {
     "nationality": ("the {} man", "the {} woman", "the {} person"),  # "The English man ..."
@@ -23,7 +31,8 @@ MORE_NOUNS: dict[str, tuple[str, ...]] = {
         "the person with the {}", "the man with the {}", "the woman with the {}",
         "the owner of the {}", "the {} keeper", "the house with the {}", "the house with {}",
     ),
-    "colour": ("the {} house",),  # "The Norwegian lives next to the blue house."
+    # "The Norwegian lives next to the blue house.", "The owner of the green house ..."
+    "colour": ("the {} house", "the owner of the {} house", "the {} house's owner"),
 }  # fmt: skip
 MORE_PREDICATES: dict[str, tuple[str, ...]] = {
     "pet": (
@@ -32,6 +41,9 @@ MORE_PREDICATES: dict[str, tuple[str, ...]] = {
         "keeps the {}",
         "keeps {}",
         "keeps a {}",
+        "rears {}",
+        "keeps {} as pets",
+        "keeps a {} as a pet",
         "has the {}",
         "has a {}",
         "has {}",
@@ -53,12 +65,14 @@ PASSIVE: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # a house by its place in the row: ORDINALS[k] is house k + 1; "the last house" is the last
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+MIDDLE = ("middle", "centre", "center")  # of an odd row of houses
 # "There are five houses.": a line that states the count, checked against the attribute lines
 COUNT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 COUNT_LINE = "there are {} houses"
 # person relations in other words: (template, relation, the args' order in the relation)
 MORE_PERSON_PHRASES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("{} lives in the house next to {}", "next_to", (0, 1)),
+    ("{} lives next door to {}", "next_to", (0, 1)),
     ("{} lives beside {}", "next_to", (0, 1)),
     ("{} is the neighbour of {}", "next_to", (0, 1)),
     ("{} is the neighbor of {}", "next_to", (0, 1)),
@@ -94,5 +108,17 @@ PASSIVE_FORMS: tuple[tuple[str, str, tuple[str, str]], ...] = (
 )
 # a house named by who lives there or what is in it: "the house where the horse is kept"
 HOUSE_OF = ("the house where {}", "the house of {}")
+# "The Brit has a neighbour who drinks water.": (template, relation); its second "{}" is a
+# predicate, the person it names
+NEIGHBOUR_PHRASES = (
+    ("{} has a neighbour who {}", "next_to"),
+    ("{} has a neighbor who {}", "next_to"),
+    ("{} lives next to the one who {}", "next_to"),
+    ("{} lives next to the person who {}", "next_to"),
+)
+# contractions typed for the words the grammar has
+CONTRACTIONS = {"n't ": " not ", "n\u2019t ": " not "}  # "doesn't own" as "does not own"
+# a direction with neither "directly" nor "somewhere": refused, and the message says why
+UNSAID_DISTANCE = r"\b(?:to|on) the (?:left|right) of\b"
 QUESTIONS = ("who {}?",)  # "Who owns the zebra?": the house of the person asked
 QUESTION_OPENERS = ("now, ", "so, ", "then, ", "finally, ")  # "Now, who drinks water?"

@@ -74,7 +74,13 @@ ATTRIBUTE_SYNONYMS: dict[str, str] = {
     "beverage": "drink",
     "smokes": "smoke",
     "cigarette": "smoke",
+    "cigarettes": "smoke",
+    "cigarette brand": "smoke",
+    "cigarette brands": "smoke",
+    "tobacco": "smoke",
     "cigar": "smoke",
+    "animals": "pet",
+    "beverages": "drink",
     "sports": "sport",
     "names": "name",
 }

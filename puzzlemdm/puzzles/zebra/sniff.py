@@ -14,17 +14,24 @@ BBEH_KEYS = frozenset({"categories", "values", "clues"})
 
 # "colour: red, green, white": an attribute line. The name may not start like JSON, PDDL, a
 # comment or a numbered clue, nor hold a comma (a CSV header is never an attribute line).
-ATTRIBUTE_LINE = re.compile(r"^(?!\d+[.)]\s)([^\s:,#;{}\[\]()\"'][^:,{}\[\]\"]*?)\s*:\s*(.*)$")
-NUMBER = re.compile(r"^(\d+)[.)]\s+")  # "12. " or "12) " before a clue
+# What may stand before a clue: its number ("12.", "12)", "12:", "(12)", "Clue 12:"), else a
+# bullet ("-", "*"); group 1 or 2 is the number.
+_NUMBER = r"(?:clue\s*)?(?:\((\d+)\)|(\d+)\s*[.):])\s*|[-*\u2022]\s+"
+NUMBER = re.compile(rf"^(?:{_NUMBER})", re.IGNORECASE)
+_NUMBERED = _NUMBER.replace("(\\d+)", "\\d+")  # the same, capturing nothing
+ATTRIBUTE_LINE = re.compile(
+    rf"^(?!{_NUMBERED})([^\s:,#;{{}}\[\]()\"'][^:,{{}}\[\]\"]*?)\s*:\s*(.*)$", re.IGNORECASE
+)
+HEADING = re.compile(r"^[A-Za-z][A-Za-z ]*:$")  # "Clues:", "Hints:" before the clues: skipped
 SEPARATOR = re.compile(r"^-{3,}$")  # "---" ends a puzzle
 # a clue (or the question): words, optionally numbered; what it says is text.py's business
-_SENTENCE = re.compile(r"^(?:\d+[.)]\s+)?[^\s{}\[\]()<>;]+\s+\S")
+_SENTENCE = re.compile(rf"^(?:{_NUMBERED})?[^\s{{}}\[\]()<>;]+\s+\S", re.IGNORECASE)
 
 
 def sniff_text(text: str) -> bool:
     """Attribute lines with two or more values each, then an English sentence (first 4 KiB)."""
     rows = [r.strip() for r in text[:4096].splitlines()]
-    rows = [r for r in rows if r and not r.startswith("#")]
+    rows = [r for r in rows if r and not r.startswith("#") and not HEADING.match(r)]
     count = 0
     while count < len(rows):
         match = ATTRIBUTE_LINE.match(rows[count])

@@ -52,19 +52,24 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
 from puzzlemdm.puzzles.zebra.classic import (
+    CONTRACTIONS,
     COUNT_LINE,
     COUNT_WORDS,
     HOUSE_OF,
+    LIVING,
+    MIDDLE,
     MORE_NOUNS,
     MORE_ORDER_PHRASES,
     MORE_PERSON_PHRASES,
     MORE_PREDICATES,
+    NEIGHBOUR_PHRASES,
     ORDINALS,
     PASSIVE,
     PASSIVE_FORMS,
     PERSON_WORDS,
     QUESTION_OPENERS,
     QUESTIONS,
+    UNSAID_DISTANCE,
     WHO_NOUNS,
 )
 from puzzlemdm.puzzles.zebra.english import (
@@ -79,7 +84,7 @@ from puzzlemdm.puzzles.zebra.english import (
     ref_phrases,
 )
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Clue, Ref, Zebra
-from puzzlemdm.puzzles.zebra.sniff import ATTRIBUTE_LINE, NUMBER, SEPARATOR
+from puzzlemdm.puzzles.zebra.sniff import ATTRIBUTE_LINE, HEADING, NUMBER, SEPARATOR
 
 QUESTION = "Which house does {} live in?"  # the asked person (one of Zebra.questions)
 SEPARATOR_LINE = "---"
@@ -170,6 +175,7 @@ class _Grammar:
             for rel, phrase in ORDER_PHRASES.items()
         ]
         self.forms += [(t, rel, [people] * len(o), o) for t, rel, o in MORE_PERSON_PHRASES]
+        self.forms += [(t, rel, [people, self._doer], (0, 1)) for t, rel in NEIGHBOUR_PHRASES]
         self.forms += [("{} is " + t, rel, [house] * len(o), o) for t, rel, o in MORE_ORDER_PHRASES]
         said = {"thing": self.thing, "place": self.place}  # the relation's args: thing, place
         self.forms += [
@@ -199,6 +205,7 @@ class _Grammar:
             for thing in PASSIVE.get(classic, ()):
                 self._extra("things", thing.format(value), ref)
         if ref.attribute == POSITION:  # "the first house", "the middle house", "the last house"
+            self._extra("houses", f"house {ref.value + 1}", ref)  # "Milk is drunk in house 3."
             for house in self._row_words(ref.value):
                 self._extra("houses", house, ref)
                 self._extra("not", f"does not live in {house}", ref)
@@ -207,6 +214,8 @@ class _Grammar:
         for pred in predicates:
             self._extra("predicates", pred, ref)
             nouns += [who.format(pred) for who in WHO_NOUNS]
+            if pred.startswith("lives "):  # "the man living in the centre house"
+                nouns += [living.format(pred.removeprefix("lives ")) for living in LIVING]
         for noun in nouns:
             self._extra("nouns", noun, ref)
             if noun.startswith("the person "):
@@ -218,7 +227,7 @@ class _Grammar:
         count = self.puzzle.houses
         words = [ORDINALS[house]] if house < len(ORDINALS) else []
         words += ["last"] if house == count - 1 else []
-        words += ["middle"] if count % 2 == 1 and house == count // 2 else []
+        words += list(MIDDLE) if count % 2 == 1 and house == count // 2 else []
         return [f"the {word} house" for word in words]
 
     def _extra(self, table: str, phrase: str, ref: Ref) -> None:
@@ -255,7 +264,7 @@ class _Grammar:
         where = fill(text, HOUSE_OF[0], [lambda t: self.thing(t) or self.people(_lives(t))])
         of = fill(text, HOUSE_OF[1], [self.people])
         said = where or of
-        return None if said is None else said[0]
+        return self.people(text) if said is None else said[0]  # a person: where they live
 
     def _doer(self, text: str) -> tuple[Ref] | None:
         """The person a predicate names ("owns the zebra"), or None."""
@@ -285,7 +294,10 @@ class _Grammar:
 
     def clue(self, body: str, clue_id: int) -> Clue | None:
         """The clue a sentence (without number) says, or None when it is no known sentence."""
-        for text in _variants(body.lower(), "."):
+        body = body.lower() + " "
+        for short, long in CONTRACTIONS.items():  # "doesn't own" as "does not own"
+            body = body.replace(short, long)
+        for text in _variants(body.strip(), "."):
             said = fill(text, "{} {}", [self.people, self.predicates.get])
             if said is not None:  # "<person> <predicate>"
                 x, (rel, ref) = said
@@ -363,6 +375,8 @@ def _blocks(text: str) -> list[_Block]:
         block = blocks[-1]
         if SEPARATOR.match(line):
             blocks.append(_Block())
+        elif HEADING.match(line):
+            continue
         elif not block.clues and ATTRIBUTE_LINE.match(line):
             block.header.append((number, line))
         elif line.endswith("?"):
@@ -445,7 +459,8 @@ def _puzzle(block: _Block, source: str) -> Zebra:
     clues, next_id = [], 1
     for number, line in block.clues:
         numbered = NUMBER.match(line)
-        clue_id = int(numbered.group(1)) if numbered else next_id
+        said_id = numbered and (numbered.group(1) or numbered.group(2))
+        clue_id = int(said_id) if said_id else next_id
         body = line[numbered.end() :] if numbered else line
         stated = grammar.stated_count(body)
         if stated is not None and stated != bare.houses:
@@ -462,6 +477,16 @@ def _puzzle(block: _Block, source: str) -> Zebra:
             raise PuzzleError(
                 f"attribute line {line!r} after the clues: attribute lines come first, and a "
                 "line '---' ends one puzzle before the next",
+                source=source,
+                line=number,
+            )
+        unsaid = re.search(UNSAID_DISTANCE, body, re.IGNORECASE) if clue is None else None
+        if unsaid is not None:
+            said = unsaid.group(0).lower()
+            raise PuzzleError(
+                f"cannot read the clue {body!r}: {said!r} may mean next to or anywhere beyond; "
+                f"write 'directly {said.replace('on the', 'to the')}' or 'somewhere "
+                f"{said.replace('on the', 'to the')}'",
                 source=source,
                 line=number,
             )
