@@ -460,6 +460,9 @@ def test_underscore_and_star_blanks_bang_comments_and_tsv_read_as_the_same_puzzl
         "line *": EXAMPLE.replace(".", "*") + "\n",
         "! comment": "! from a collection's header\n" + EXAMPLE + "\n",
         "tsv": f"id\tpuzzle\n7\t{EXAMPLE}\n",
+        "tsv quoted": f'"id"\t"puzzle"\n7\t"{EXAMPLE}"\n',
+        "csv quoted": f'id,puzzle\n7,"{EXAMPLE}"\n',
+        "one column": f"puzzle\n{EXAMPLE}\n",
     }
     for name, text in variants.items():
         assert sniff(text, "x"), name

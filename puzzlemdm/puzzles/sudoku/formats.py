@@ -29,7 +29,10 @@ _PUZZLE_COLUMNS = ("puzzle", "quizzes", "quiz")
 _SOLUTION_COLUMNS = ("solution", "solutions")
 _ID_COLUMNS = ("id", "idx")
 _COMMENTS = ("#", "!")  # a line starting so is a comment ('!': some collections' headers)
-_TSV_HEADER = re.compile(r"^(puzzle|quizzes|quiz)\t|\t(puzzle|quizzes|quiz)(\t|$)", re.IGNORECASE)
+_TSV_HEADER = re.compile(
+    r'^"?(puzzle|quizzes|quiz)"?\t|\t"?(puzzle|quizzes|quiz)"?(\t|$)', re.IGNORECASE
+)
+_LONE_HEADER = re.compile(r'"?(puzzle|quizzes|quiz)"?', re.IGNORECASE)  # a one-column table
 _EXTRA_BLANKS = "_*"  # blanks some files write; '-' too, in one-line puzzles (_Line.dash_blanks)
 _FORMATS_HELP = (
     "expected one puzzle per line (81 characters for 9x9), n-line grids, "
@@ -48,6 +51,8 @@ def detect_format(text: str) -> str:
             return "jsonl"
         if "\t" in line and _TSV_HEADER.search(line):  # tabs may space a grid's cells too
             return "tsv"
+        if _LONE_HEADER.fullmatch(line):
+            return "csv"
         # A comma never occurs in the line or grid formats (outside a trailing comment).
         return "csv" if "," in line.split("#", 1)[0] else "text"
     return "text"

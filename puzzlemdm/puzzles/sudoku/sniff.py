@@ -10,7 +10,10 @@ _LINE = re.compile(r"^[ \t]*[0-9A-Za-z._*]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
 # an 81-cell line with a note after it (Sudoku Explainer's ratings), and a .sdk section line
 _NOTED_LINE = re.compile(r"^[ \t]*[0-9.]{81}[ \t]+\S", re.MULTILINE)
 SECTION = re.compile(r"\[[A-Za-z ]*\]")  # the parser skips these lines too
-_CSV_HEADER = re.compile(r"^[^\n]*\b(puzzle|quizzes)\b[^\n]*[,\t]", re.IGNORECASE)  # or TSV
+# a header naming a puzzle column, of a CSV or TSV (or of a table of that column alone)
+_CSV_HEADER = re.compile(
+    r'^(?:(?=[^\n]*[,\t])[^\n]*\b(puzzle|quizzes)\b|"?(puzzle|quizzes)"?\s*$)', re.IGNORECASE
+)
 # JSON lines without a "kind": Sudoku's give the puzzle as a string of cells or as a list
 # (another kind's, such as ZebraLogic's text, is no Sudoku for a "puzzle" key and a comma)
 _JSON_PUZZLE = re.compile(r'"(puzzle|quizzes)"\s*:\s*("[0-9A-Za-z.\-]{16,}"|\[)')
