@@ -505,7 +505,9 @@ def read_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) 
     puzzles = [(kind, record) for kind, records in loaded for record in records]
     if len(puzzles) != 1:
         raise fail(
-            f"--answer checks the answer to one puzzle; the files hold {len(puzzles)}", EXIT_USAGE
+            f"--answer checks the answer to one puzzle; the files hold {len(puzzles)}: give a file "
+            "that holds that puzzle alone",
+            EXIT_USAGE,
         )
     (kind, record), (text, source) = puzzles[0], read_source(path)
     return kind.parse_answer(record.puzzle, text, source)

@@ -220,3 +220,16 @@ def test_the_riddle_s_wording_headings_and_numbering_read() -> None:
 def test_a_direction_without_its_distance_is_refused_with_the_reason() -> None:
     with pytest.raises(PuzzleError, match="'on the left of' may mean next to or anywhere"):
         clue("The green house is on the left of the white house.")
+
+
+def test_verify_takes_the_answer_as_solve_prints_it(tmp_path) -> None:
+    runner = CliRunner()
+    printed = runner.invoke(app, ["solve", str(EINSTEIN), "--solver", "strategy"]).stdout
+    answer = tmp_path / "answer.txt"
+    answer.write_text(printed.lower())  # one line a house; values in any case
+    result = runner.invoke(app, ["verify", str(EINSTEIN), "--answer", str(answer)])
+    assert result.exit_code == 0, result.output
+    swapped = printed.replace("green, zebra", "green, HORSE").replace("blue, horse", "blue, zebra")
+    answer.write_text(swapped)
+    result = runner.invoke(app, ["verify", str(EINSTEIN), "--answer", str(answer)])
+    assert result.exit_code == 1 and "the answer is wrong: clue" in result.stdout

@@ -55,12 +55,17 @@ class ZebraKind(KindPackage):
         return parse_any(text, source)
 
     def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
-        """`{attribute: [value of house 1, ...]}` in JSON, or `solve --json`'s row."""
+        """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, or one line a
+        house as `solve` prints wide answers ("house 1: Norwegian, yellow, fox, ...")."""
+        from puzzlemdm.puzzles.zebra.render import read_house_lines
+
         is_json, value = answer_json(text)
         if not is_json:
+            value = read_house_lines(puzzle, text)
+        if value is None:
             raise PuzzleError(
                 "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve --json "
-                "writes it",
+                "writes it, or one line a house: 'house 1: <its values in attribute order>'",
                 source=source,
             )
         try:
