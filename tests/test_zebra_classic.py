@@ -122,8 +122,14 @@ def test_houses_by_their_place_in_the_row() -> None:
         1, "same", ((Ref(POSITION, 1),), (Ref(2, 2),))
     )
     even = "nationality: Brit, Swede\ncolour: red, green\n\n"
-    with pytest.raises(PuzzleError, match="cannot read the clue"):  # two houses: no middle one
+    with pytest.raises(PuzzleError, match="2 houses have no middle one"):
         clue("The Brit lives in the middle house.", even)
+    assert clue("The Brit lives in the first house on the left.") == Clue(
+        1, "same", ((Ref(0, 0),), (Ref(POSITION, 0),))
+    )
+    assert clue("The horse is kept in the house next to the dog.") == Clue(
+        1, "next_to", ((Ref(2, 2),), (Ref(2, 0),))
+    )
 
 
 def test_a_puzzle_s_own_phrase_wins_over_a_classic_word() -> None:

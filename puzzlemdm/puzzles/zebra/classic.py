@@ -30,6 +30,7 @@ MORE_NOUNS: dict[str, tuple[str, ...]] = {
     "pet": (
         "the person with the {}", "the man with the {}", "the woman with the {}",
         "the owner of the {}", "the {} keeper", "the house with the {}", "the house with {}",
+        "the {}",  # "... in the house next to the horse"
     ),
     # "The Norwegian lives next to the blue house.", "The owner of the green house ..."
     "colour": ("the {} house", "the owner of the {} house", "the {} house's owner"),

@@ -228,7 +228,9 @@ class _Grammar:
         words = [ORDINALS[house]] if house < len(ORDINALS) else []
         words += ["last"] if house == count - 1 else []
         words += list(MIDDLE) if count % 2 == 1 and house == count // 2 else []
-        return [f"the {word} house" for word in words]
+        houses = [f"the {word} house" for word in words]
+        ends = {0: " on the left", count - 1: " on the right"}  # "the first house on the left"
+        return houses + [h + ends[house] for h in houses if house in ends]
 
     def _extra(self, table: str, phrase: str, ref: Ref) -> None:
         # a phrase two people share names neither (None): an extra word never refuses a puzzle
@@ -477,6 +479,13 @@ def _puzzle(block: _Block, source: str) -> Zebra:
             raise PuzzleError(
                 f"attribute line {line!r} after the clues: attribute lines come first, and a "
                 "line '---' ends one puzzle before the next",
+                source=source,
+                line=number,
+            )
+        middle = any(f"the {word} house" in body.lower() for word in MIDDLE)
+        if clue is None and middle and bare.houses % 2 == 0:
+            raise PuzzleError(
+                f"cannot read the clue {body!r}: {bare.houses} houses have no middle one",
                 source=source,
                 line=number,
             )
