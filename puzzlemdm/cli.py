@@ -613,8 +613,16 @@ def generate(
         int, typer.Option(min=0, help="Seed; puzzle i uses rng(\\[seed, i]) alone.")
     ] = 0,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="JSONL file (stdout if omitted).")
+        Path | None, typer.Option("-o", "--output", help="Output file (stdout if omitted).")
     ] = None,
+    out_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl (a corpus line a puzzle, with its solution and grade) or text (the "
+            "puzzles as people write them: Sudoku lines, Zebra English, PDDL problems).",
+        ),
+    ] = "jsonl",
     workers: Annotated[
         int, typer.Option(min=1, help="Processes; the output does not depend on it.")
     ] = 1,
@@ -652,6 +660,7 @@ def generate(
     try:
         check_request(kind, level, options)
         check_writable(output, "--output")
+        written_as = text_writer(kind, out_format)
     except UsageError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -659,7 +668,7 @@ def generate(
     try:
         with CountProgress(err, n, "generating", quiet, solving=False) as bar:
             for line in generate_records(kind, level, n, seed, workers, options):
-                sink.write(json.dumps(line) + "\n")
+                sink.write(written_as(line))
                 written += 1
                 bar.advance()
     except (TypeError, ValueError) as exc:
@@ -670,6 +679,19 @@ def generate(
     finally:
         if output:
             sink.close()
+
+
+def text_writer(kind_name: str, out_format: str) -> Any:
+    """How `generate` writes a corpus line: as JSON, or as the kind's own text."""
+    from puzzlemdm.puzzles.registry import get_kind
+    from puzzlemdm.solving import UsageError
+
+    if out_format == "jsonl":
+        return lambda line: json.dumps(line) + "\n"
+    if out_format != "text":
+        raise UsageError(f"--format {out_format!r}: choose jsonl or text")
+    kind = get_kind(kind_name)
+    return lambda line: kind.puzzle_text(kind.parse_text(json.dumps(line))[0])
 
 
 def main() -> None:

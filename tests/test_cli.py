@@ -378,3 +378,18 @@ def test_interrupted_before_any_answer_reports_no_pace_or_solver(monkeypatch):
     assert result.exit_code == 130
     said = "interrupted after 0 of 6 puzzles: 0/0 solved and verified; 0 unsolved, 0 invalid"
     assert said in result.stderr and "ms/puzzle" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["sudoku", "zebra", "blocksworld"])
+def test_generate_as_text_writes_the_same_puzzles_in_the_kind_s_own_format(kind, tmp_path):
+    from puzzlemdm.puzzles.registry import detect_kind
+
+    args = ["generate", kind, "--n", "2", "--level", "easy", "--seed", "3", "-q"]
+    corpus = run(*args).stdout
+    text = run(*args, "--format", "text").stdout
+    assert not text.lstrip().startswith("{")
+    read = detect_kind(text, "generated.txt")
+    assert read.name == kind
+    from_text = [r.puzzle for r in read.parse_text(text, "generated.txt")]
+    assert from_text == [r.puzzle for r in read.parse_text(corpus, "corpus.jsonl")]
+    assert run(*args, "--format", "csv").exit_code == 2

@@ -160,6 +160,12 @@ class PuzzleKind(Protocol):
         """Rules + agreement with the givens; an empty verdict means the answer is right."""
         ...
 
+    def puzzle_text(self, record: PuzzleRecord) -> str:
+        """One puzzle as people write it (a Sudoku line, a Zebra in English, a PDDL problem),
+        ending so that a file of them reads back through parse_text (`generate --format
+        text`)."""
+        ...
+
     def parse_answer(self, puzzle: Any, text: str, source: str = "<text>") -> Any:
         """An answer to `puzzle` from a file (`verify --answer`): the kind's own text, or
         JSON as `solve --json` writes it (a whole row, or its `answer`); PuzzleError when it

@@ -32,6 +32,7 @@ from puzzlemdm.puzzles.blocksworld.pddl import (
     parse_pddl,
     parse_plan,
     plan_to_text,
+    problem_to_pddl,
 )
 from puzzlemdm.puzzles.blocksworld.plan_files import plan_file_steps
 from puzzlemdm.puzzles.blocksworld.problem import (
@@ -97,6 +98,11 @@ class BlocksworldKind(KindPackage):
                 record.id = stem if len(records) == 1 else f"{stem}-{i + 1}"
             return records
         return parse_lines(text, source)
+
+    def puzzle_text(self, record: PuzzleRecord) -> str:
+        """A PDDL problem in PlanBench's layout, named by the record's id (a file may hold
+        several)."""
+        return problem_to_pddl(record.puzzle, name=record.id or None)
 
     def parse_answer(self, puzzle: Blocksworld, text: str, source: str = "<text>") -> Any:
         """A plan file (action lines as planners write them, or PlanBench's English:

@@ -19,7 +19,7 @@ from puzzlemdm.puzzles.base import (
 )
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
-from puzzlemdm.puzzles.sudoku.formats import parse_text, render_grid
+from puzzlemdm.puzzles.sudoku.formats import format_line, parse_text, render_grid
 from puzzlemdm.puzzles.sudoku.verify import check_givens, verify
 
 SIZES = (4, 6, 9, 16)  # sides the generator makes (square-ish boxes; README)
@@ -57,6 +57,10 @@ class SudokuKind(KindPackage):
 
     def verify(self, puzzle: Sudoku, answer: Sudoku) -> Verdict:
         return verify(puzzle, answer)
+
+    def puzzle_text(self, record: PuzzleRecord) -> str:
+        """The one-line form: a line of cells, '.' for a blank."""
+        return format_line(record.puzzle) + "\n"
 
     def parse_answer(self, puzzle: Sudoku, text: str, source: str = "<text>") -> Sudoku:
         """A filled grid in any puzzle format (a line, a grid), or `solve --json`'s line."""

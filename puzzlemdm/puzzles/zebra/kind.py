@@ -54,6 +54,13 @@ class ZebraKind(KindPackage):
         """Every puzzle of a project or BBEH JSONL file, or of a zebra text file."""
         return parse_any(text, source)
 
+    def puzzle_text(self, record: PuzzleRecord) -> str:
+        """Attribute lines and English clues (text.py's format), then the '---' that ends a
+        puzzle."""
+        from puzzlemdm.puzzles.zebra.text import SEPARATOR_LINE, format_text
+
+        return format_text(record.puzzle) + SEPARATOR_LINE + "\n"
+
     def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
         """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, or one line a
         house as `solve` prints wide answers ("house 1: Norwegian, yellow, fox, ...")."""
