@@ -72,3 +72,6 @@ def test_only_the_first_marked_plan_is_read_and_comments_stay_comments() -> None
     assert plan_file_steps("(unstack b c) ; the first move\n; cost = 1\n", NAMES) == [
         "(unstack b c)"
     ]
+    # a commented-out action is not carried out (VAL would not), nor a comment in English
+    commented = "(unstack c d)\n; (put-down c)\n(pick-up a) ; put down c next\n"
+    assert plan_file_steps(commented, NAMES) == ["(unstack c d)", "(pick-up a)"]

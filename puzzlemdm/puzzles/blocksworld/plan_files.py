@@ -94,21 +94,24 @@ def _marker(line: str) -> str | None:
 
 
 def _parts(line: str) -> list[str]:
-    """A line's steps: ';' starts a comment (PDDL's), unless an action follows it ("put down
-    the blue block; pick up the red block", a plan written on one line)."""
+    """A line's steps: ';' starts a comment (PDDL's), except between English steps ("put down
+    the blue block; pick up the red block", a plan written on one line): a commented-out
+    action is never carried out."""
     parts = line.split(";")
+    if not _english_step(parts[0]):
+        return parts[:1]
     steps = [parts[0]]
     for part in parts[1:]:
-        words = part.strip().strip("(").lower().split()
-        if not words or not (words[0] in OPS or words[0] in OP_ALIASES or _verb(words)):
+        if not _english_step(part):
             break
         steps.append(part)
     return steps
 
 
-def _verb(words: list[str]) -> bool:
-    """Whether words start like one of the actions in English ("pick up", "stack", ...)."""
-    return words[0] in ("stack", "unstack", "put") or words[:2] == ["pick", "up"]
+def _english_step(text: str) -> bool:
+    """Whether text starts like one of the actions in English ("pick up", "stack", ...)."""
+    words = _STEP_NUMBER.sub("", text.strip()).lower().split()
+    return bool(words) and (words[0] in ("stack", "unstack", "put") or words[:2] == ["pick", "up"])
 
 
 def _as_pddl(step: str) -> str:
