@@ -458,6 +458,7 @@ def test_underscore_and_star_blanks_bang_comments_and_tsv_read_as_the_same_puzzl
     variants = {
         "spaced _": spaced,
         "line *": EXAMPLE.replace(".", "*") + "\n",
+        "line _ rated": EXAMPLE.replace(".", "_") + "  ED=7.1/1.2/1.2\n",
         "! comment": "! from a collection's header\n" + EXAMPLE + "\n",
         "tsv": f"id\tpuzzle\n7\t{EXAMPLE}\n",
         "tsv quoted": f'"id"\t"puzzle"\n7\t"{EXAMPLE}"\n',
@@ -498,3 +499,17 @@ def test_a_six_by_six_grid_says_its_box_shape_by_its_spacing_or_its_bands():
         assert record.puzzle.shape == Shape(3, 2), text
     plain = "\n".join(rows) + "\n"  # nothing says otherwise: the usual 2 x 3
     assert parse_text(plain)[0].puzzle.shape == Shape(2, 3)
+
+
+def test_band_edges_are_blank_lines_and_borders_never_comments_and_bands_are_even():
+    rows = ["346152", "12..46", "...4..", "..4...", "4..6.1", "6.1..4"]
+    bordered = "\n".join(rows[:3]) + "\n------\n" + "\n".join(rows[3:]) + "\n"
+    assert parse_text(bordered)[0].puzzle.shape == Shape(3, 2)
+    commented = "\n".join(rows[:3]) + "\n# the second half\n" + "\n".join(rows[3:]) + "\n"
+    assert parse_text(commented)[0].puzzle.shape == Shape(2, 3)  # a comment draws no edge
+    # spaced 4x4 one-line puzzles between blank lines stay sixteen puzzles, not one 16x16
+    spaced = " ".join("1" + "." * 15)
+    assert len(parse_text((spaced + "\n\n") * 16)) == 16
+    # 16x16 rows grouped in eights are no box shape: the usual 4x4 boxes
+    eights = "\n".join("." * 8 + " " + "." * 8 for _ in range(16)) + "\n"
+    assert parse_text(eights)[0].puzzle.shape == Shape(4, 4)

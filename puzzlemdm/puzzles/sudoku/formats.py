@@ -163,6 +163,7 @@ def _values(
 class _Line:
     number: int
     text: str
+    after_break: bool = False  # a blank line or a border before it: a band's edge
 
     @property
     def dash_blanks(self) -> bool:
@@ -207,7 +208,7 @@ class _Line:
 # A puzzle's title line, as Project Euler's sudoku.txt writes them ("Grid 01"): ends a run
 _TITLE = re.compile(r"grid\s*\d+", re.IGNORECASE)
 # A one-line puzzle followed by a note after whitespace (Sudoku Explainer's "ED=7.1/1.2/1.2")
-_NOTED = re.compile(r"(\s*[0-9A-Za-z.\-]+)\s+(\S+).*")
+_NOTED = re.compile(r"(\s*[0-9A-Za-z.\-_*]+)\s+(\S+).*")
 _LINE_LENGTHS = frozenset(n * n for n in DETECTED_SIZES if n >= 6)  # no grid row is so long
 
 
@@ -243,16 +244,15 @@ def _blocks(text: str) -> Iterator[list[_Line]]:
 
 
 def _bands_joined(blocks: Iterable[list[_Line]]) -> Iterator[list[_Line]]:
-    """Runs of lines with a grid's bands joined again: rows of a grid cut short, then rows of
-    as many cells that do not overfill it, are one grid written with blank lines between its
-    bands (rows of one-line length stay apart: they may be one-line puzzles)."""
+    """Runs of lines with a grid's bands joined again: runs of h rows of n cells each, where h
+    divides n, up to n rows, are one grid written with blank lines between its bands (rows of
+    one-line length stay apart: they may be one-line puzzles)."""
     pending: list[_Line] = []
     for block in blocks:
-        if pending and _partial_grid(pending, len(_grid_rows(block))):
-            counts = {len(row.cells) for row in _grid_rows(pending + block)}
-            if len(counts) == 1:
-                pending = pending + block
-                continue
+        if pending and _next_band(pending, block):
+            block[0].after_break = True
+            pending = pending + block
+            continue
         if pending:
             yield pending
         pending = block
@@ -261,24 +261,39 @@ def _bands_joined(blocks: Iterable[list[_Line]]) -> Iterator[list[_Line]]:
 
 
 def _grid_rows(block: list[_Line]) -> list[_Line]:
-    return [line for line in block if not line.is_separator]
+    """A block's rows without its borders, each row after a border marked as a band's edge."""
+    rows = []
+    for before, line in zip([None, *block], block, strict=False):
+        if not line.is_separator:
+            line.after_break = line.after_break or (before is not None and before.is_separator)
+            rows.append(line)
+    return rows
 
 
-def _partial_grid(block: list[_Line], more: int) -> bool:
-    """Whether `block` is rows of a grid that `more` further rows would not overfill."""
-    rows = _grid_rows(block)
-    counts = {len(row.cells) for row in rows}
+def _next_band(grid: list[_Line], block: list[_Line]) -> bool:
+    """Whether `block` is the next band of the grid begun in `grid`: as many rows as its first
+    band, of as many cells, not overfilling it."""
+    rows, band = _grid_rows(grid), _grid_rows(block)
+    counts = {len(row.cells) for row in rows + band}
     if len(counts) != 1:
         return False
     (n,) = counts
-    one_line = _shape_for(n, None) is not None and all(row.is_bare for row in rows)
-    return n in DETECTED_SIZES and not one_line and len(rows) + more <= n
+    height = next((k for k in range(1, len(rows)) if rows[k].after_break), len(rows))
+    one_line = _shape_for(n, None) is not None and all(row.is_bare for row in rows + band)
+    return (
+        n in DETECTED_SIZES
+        and not one_line
+        and 1 < height < n
+        and n % height == 0
+        and len(band) == height
+        and len(rows) + height <= n
+    )
 
 
 def _parse_plain(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
     records: list[PuzzleRecord] = []
     for block in _bands_joined(_blocks(text)):
-        rows = [line for line in block if not line.is_separator]
+        rows = _grid_rows(block)
         k = 0
         while k < len(rows):
             line = rows[k]
@@ -387,41 +402,26 @@ def _read_grid(
 
 
 def _grid_shape(n: int, rows: list[_Line]) -> Shape:
-    """The box shape a grid draws (6x6 may be 2x3 or 3x2): its box width by where the first
-    `|` falls or by how its cells are grouped ("34 61 52"), else its box height by where its
-    bands break (a border or blank line every 3 rows); else the usual shape."""
-    box_cols = _box_width(n, rows)
-    if box_cols is not None:
-        return Shape(n // box_cols, box_cols)
-    box_rows = _band_height(n, rows)
-    if box_rows is not None:
-        return Shape(box_rows, n // box_rows)
-    return Shape.for_size(n)
-
-
-def _box_width(n: int, rows: list[_Line]) -> int | None:
-    """Cells before the first `|`, or the size of the runs spaces group every row's cells in."""
+    """The box shape a grid draws (6x6 may be 2x3 or 3x2): by where the first `|` falls; else
+    the usual shape or its transpose, as its cells are grouped ("34 61 52") or its bands
+    break (a border or a blank line every 3 rows); else the usual shape."""
     for row in rows:
         bar = row.text.find("|")
         if bar >= 0:
             width = sum(1 for col, _ in row.cells if col <= bar)
-            return width if 1 < width < n and n % width == 0 else None
+            if 1 < width < n and n % width == 0:
+                return Shape(n // width, width)
+            break
+    usual = Shape.for_size(n)
+    choices = {usual.box_cols: usual, usual.box_rows: Shape(usual.box_cols, usual.box_rows)}
     runs = {len(word) for row in rows for word in row.text.split()}
-    if len(runs) == 1:
-        (width,) = runs
-        return width if 1 < width < n and n % width == 0 else None
-    return None
-
-
-def _band_height(n: int, rows: list[_Line]) -> int | None:
-    """Rows between the breaks in a grid's lines (a border or a blank line), when they are
-    even bands."""
-    breaks = [k for k in range(1, n) if rows[k].number > rows[k - 1].number + 1]
-    if not breaks:
-        return None
-    height = breaks[0]
-    even = breaks == list(range(height, n, height))
-    return height if even and 1 < height < n and n % height == 0 else None
+    if len(runs) == 1 and (width := runs.pop()) in choices:
+        return choices[width]
+    breaks = [k for k in range(1, n) if rows[k].after_break]
+    height = breaks[0] if breaks else 0
+    if breaks == list(range(height, n, height or n)) and height in (usual.box_rows, usual.box_cols):
+        return Shape(height, n // height)
+    return usual
 
 
 # --- CSV and JSONL ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 # the parser allows), or a CSV header with a puzzle column.
 _LINE = re.compile(r"^[ \t]*[0-9A-Za-z._*]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
 # an 81-cell line with a note after it (Sudoku Explainer's ratings), and a .sdk section line
-_NOTED_LINE = re.compile(r"^[ \t]*[0-9.]{81}[ \t]+\S", re.MULTILINE)
+_NOTED_LINE = re.compile(r"^[ \t]*[0-9._*]{81}[ \t]+\S", re.MULTILINE)
 SECTION = re.compile(r"\[[A-Za-z ]*\]")  # the parser skips these lines too
 # a header naming a puzzle column, of a CSV or TSV (or of a table of that column alone)
 _CSV_HEADER = re.compile(
