@@ -239,3 +239,34 @@ def test_verify_takes_the_answer_as_solve_prints_it(tmp_path) -> None:
     answer.write_text(swapped)
     result = runner.invoke(app, ["verify", str(EINSTEIN), "--answer", str(answer)])
     assert result.exit_code == 1 and "the answer is wrong: clue" in result.stdout
+
+
+def test_review_findings_stay_fixed(tmp_path) -> None:
+    # a numbered question reads like a numbered clue
+    (record,) = parse_text(HEADER + "1. The Brit owns the dog.\n2. Who owns the bird?\n")
+    assert record.puzzle.questions == ((Ref(2, 1),),)
+    # an attribute line with no values is refused, not skipped as a heading
+    with pytest.raises(PuzzleError, match="'pets' has an empty value"):
+        parse_text("nationality: Brit, Swede\npets:\ncolour: red, green\n\nThe Brit owns...\n")
+    # a real attribute of numbers stays one
+    numbers = "number: 1, 2\ncolour: red, green\n\n"
+    (numbered,) = parse_text(numbers + "The person in the red house does not live in house 1.\n")
+    assert numbered.puzzle.attributes == ("number", "colour")
+    # a colour attribute named otherwise speaks of its houses, as "colour" does
+    (renamed,) = parse_text(
+        "Color: red, green\nnationality: Brit, Swede\n\n"
+        "The red house is directly to the left of the green house.\n"
+    )
+    assert "1. The red house is directly to the left of the green house." in format_text(
+        renamed.puzzle
+    )
+    # an answer one line a house gives houses 1..n once, a value of every attribute each
+    printed = CliRunner().invoke(app, ["solve", str(EINSTEIN), "--solver", "strategy"]).stdout
+    answer = tmp_path / "a.txt"
+    for broken, said in (
+        (printed.replace("house 1:", "house 11:"), "houses 1 to 5"),
+        (printed.replace("Kools", "Kools, extra"), "has 6 values"),
+    ):
+        answer.write_text(broken)
+        result = CliRunner().invoke(app, ["verify", str(EINSTEIN), "--answer", str(answer)])
+        assert result.exit_code == 1 and said in result.output, result.output

@@ -351,6 +351,8 @@ def answer_json(text: str) -> tuple[bool, Any]:
         except json.JSONDecodeError:
             continue
         if isinstance(value, dict) and "answer" in value and "kind" in value:
+            if value["answer"] is None:
+                raise PuzzleError(f"the solve --json row holds no answer ({value.get('status')})")
             value = value["answer"]
         return True, value
     return False, None

@@ -149,7 +149,7 @@ def _house_nouns(puzzle: Zebra, clue: Clue) -> list[str] | None:
     if len(attrs) != 1 or POSITION in attrs:
         return None
     (a,) = attrs
-    noun = HOUSE_NOUNS.get(puzzle.attributes[a])
+    noun = HOUSE_NOUNS.get(classic_attribute(puzzle.attributes[a]) or "")
     if noun is None:
         return None
     return [noun.format(puzzle.values[a][alts[0].value]) for alts in clue.args]

@@ -12,6 +12,8 @@ Plain text (attribute lines, then English clues) is zebra/text.py's; `parse_any`
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
@@ -60,7 +62,7 @@ def _clue(obj: Any, index: dict[str, dict[str, int]], houses: int, number: int) 
 
 
 def puzzle_from_json(
-    attributes: dict[str, list[str]], clues: list[Any], questions: list[Any] = ()
+    attributes: dict[str, list[str]], clues: list[Any], questions: Sequence[Any] = ()
 ) -> Zebra:
     """A Zebra from attribute -> values, clue objects and the args its questions ask."""
     if not isinstance(attributes, dict) or not attributes:
@@ -92,6 +94,38 @@ def _asked(obj: dict[str, Any], one: str) -> list[Any]:
     if one in obj and obj[one] is not None:
         return [obj[one]]
     return obj.get("questions", [])
+
+
+HOUSE_LINE = re.compile(r"^\s*house\s+(\d+)\s*:\s*(.+)$", re.IGNORECASE)
+
+
+def answer_from_house_lines(puzzle: Zebra, text: str) -> dict[str, list[str]] | None:
+    """An answer as `solve` prints wide ones, one line a house ("house 1: Norwegian, yellow,
+    ..."), as `{attribute: [value of house 1, ...]}` (values in any case); None when the text
+    holds no such line. Every house 1..n once, each with a value of every attribute."""
+    houses: dict[int, list[str]] = {}
+    for line in text.splitlines():
+        match = HOUSE_LINE.match(line)
+        if match:
+            house = int(match.group(1))
+            if house in houses:
+                raise ZebraFormatError(f"house {house} is given twice")
+            houses[house] = [v.strip() for v in match.group(2).split(",")]
+    if not houses:
+        return None
+    if sorted(houses) != list(range(1, puzzle.houses + 1)):
+        raise ZebraFormatError(f"the answer must give houses 1 to {puzzle.houses}, each once")
+    answer: dict[str, list[str]] = {name: [] for name in puzzle.attributes}
+    for house, said in sorted(houses.items()):
+        if len(said) != len(puzzle.attributes):
+            raise ZebraFormatError(
+                f"house {house} has {len(said)} values; each house has one of each of the "
+                f"{len(puzzle.attributes)} attributes, in their order"
+            )
+        for a, value in enumerate(said):
+            named = {v.lower(): v for v in puzzle.values[a]}
+            answer[puzzle.attributes[a]].append(named.get(value.lower(), value))
+    return answer
 
 
 def grid_from_json(puzzle: Zebra, obj: Any) -> Grid:

@@ -27,6 +27,7 @@ from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.zebra.english import puzzle_text
 from puzzlemdm.puzzles.zebra.formats import (
     ZebraFormatError,
+    answer_from_house_lines,
     grid_from_json,
     grid_to_json,
     parse_any,
@@ -64,18 +65,15 @@ class ZebraKind(KindPackage):
     def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
         """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, or one line a
         house as `solve` prints wide answers ("house 1: Norwegian, yellow, fox, ...")."""
-        from puzzlemdm.puzzles.zebra.render import read_house_lines
-
         is_json, value = answer_json(text)
-        if not is_json:
-            value = read_house_lines(puzzle, text)
-        if value is None:
-            raise PuzzleError(
-                "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve --json "
-                "writes it, or one line a house: 'house 1: <its values in attribute order>'",
-                source=source,
-            )
         try:
+            value = value if is_json else answer_from_house_lines(puzzle, text)
+            if value is None:
+                raise ZebraFormatError(
+                    "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve "
+                    "--json writes it, or one line a house: 'house 1: <its values in attribute "
+                    "order>'"
+                )
             return grid_from_json(puzzle, value)
         except ZebraFormatError as err:
             raise PuzzleError(str(err), source=source) from None

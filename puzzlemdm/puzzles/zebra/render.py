@@ -7,7 +7,6 @@ house (BBEH's question) is printed as the answer it is.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from typing import Any
 
@@ -78,28 +77,6 @@ def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
     if not answers:
         return None
     return f"Answer: {answers[0]}." if len(answers) == 1 else f"Answers: {'; '.join(answers)}."
-
-
-HOUSE_LINE = re.compile(r"^\s*house\s+(\d+)\s*:\s*(.+)$", re.IGNORECASE)
-
-
-def read_house_lines(puzzle: Zebra, text: str) -> dict[str, list[str]] | None:
-    """The answer `render_answer` prints one line a house ("house 1: Norwegian, yellow, ..."),
-    as `{attribute: [value of house 1, ...]}`, values in any case; None when the text holds
-    no such lines (other lines are ignored; grid_from_json judges what is read)."""
-    houses: dict[int, list[str]] = {}
-    for line in text.splitlines():
-        match = HOUSE_LINE.match(line)
-        if match:
-            houses[int(match.group(1))] = [v.strip() for v in match.group(2).split(",")]
-    if not houses:
-        return None
-    answer: dict[str, list[str]] = {name: [] for name in puzzle.attributes}
-    for house in sorted(houses):
-        for a, said in enumerate(houses[house][: len(puzzle.attributes)]):
-            named = {v.lower(): v for v in puzzle.values[a]}
-            answer[puzzle.attributes[a]].append(named.get(said.lower(), said))
-    return answer
 
 
 def wrapped(line: str) -> str:

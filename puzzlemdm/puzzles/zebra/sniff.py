@@ -22,7 +22,11 @@ _NUMBERED = _NUMBER.replace("(\\d+)", "\\d+")  # the same, capturing nothing
 ATTRIBUTE_LINE = re.compile(
     rf"^(?!{_NUMBERED})([^\s:,#;{{}}\[\]()\"'][^:,{{}}\[\]\"]*?)\s*:\s*(.*)$", re.IGNORECASE
 )
-HEADING = re.compile(r"^[A-Za-z][A-Za-z ]*:$")  # "Clues:", "Hints:" before the clues: skipped
+# "Clues:", "Hints:" before the clues: skipped (an attribute with no values is refused instead)
+HEADING = re.compile(
+    r"^(?:the\s+)?(?:clues?|hints?|constraints|rules|facts|statements|questions?)\s*:$",
+    re.IGNORECASE,
+)
 SEPARATOR = re.compile(r"^-{3,}$")  # "---" ends a puzzle
 # a clue (or the question): words, optionally numbered; what it says is text.py's business
 _SENTENCE = re.compile(rf"^(?:{_NUMBERED})?[^\s{{}}\[\]()<>;]+\s+\S", re.IGNORECASE)

@@ -388,7 +388,7 @@ def _blocks(text: str) -> list[_Block]:
     return [b for b in blocks if not b.empty]
 
 
-HOUSE_NUMBERS = ("house", "houses", "house number", "position", "number")
+HOUSE_NUMBERS = ("house", "houses", "house number", "position")
 
 
 def _numbers_the_houses(name: str, values: tuple[str, ...]) -> bool:
@@ -511,6 +511,8 @@ def _puzzle(block: _Block, source: str) -> Zebra:
     questions = []
     for number, line in block.questions:
         for text in QUESTION_BREAK.split(line):  # "Who drinks water? Who owns the zebra?"
+            numbered = NUMBER.match(text)  # "16. Who owns the zebra?"
+            text = text[numbered.end() :] if numbered else text
             asked = grammar.asked(text)
             if asked is None:
                 last = Ref(len(bare.attributes) - 1, bare.houses - 1)
