@@ -16,21 +16,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import zlib
 from pathlib import Path
 
-from puzzlemdm.bench.measured import load_measured
+from puzzlemdm.bench.measured import Measured, load_measured
 from puzzlemdm.bench.methods import run_batch
-from puzzlemdm.bench.models import parse_method, summarise
+from puzzlemdm.bench.models import ModelsConfig, chunk_seed, parse_method, summarise
 from puzzlemdm.bench.splits import load_split, names_in, split_label
 from puzzlemdm.model.checkpoint import provenance
 
 SAME = ("solved", "nfe", "cell_accuracy")
-BATCH = 250  # bench models' default --batch-size, which made the chunks and their seeds
+BATCH = ModelsConfig.batch_size  # bench models' default, which made the chunks and seeds
 
 
 def recount(
-    out: Path, name: str, measured, split: str, method: str, seed: int, allowed: int
+    out: Path, name: str, measured: Measured, split: str, method: str, seed: int, allowed: int
 ) -> tuple[int, int]:
     """Rewrite one rows file's forced shares; returns how many rows changed and how many
     decoded differently here."""
@@ -39,16 +38,18 @@ def recount(
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     everything = load_split(split, kind)
     by_id = {item.id: item for item in everything}
+    missing = [row["id"] for row in rows if row["id"] not in by_id]
+    if missing:
+        raise SystemExit(f"{path}: puzzles no longer in the {split} split, e.g. {missing[:3]}")
     items = [by_id[row["id"]] for row in rows]
     config = parse_method(method)
     fresh = []
     for start in range(0, len(items), BATCH):
         chunk = items[start : start + BATCH]
-        label = f"{seed}/{split_label(split, kind)}/{method}/{chunk[0].index}"
-        chunk_seed = zlib.crc32(label.encode())
+        decoded_with = chunk_seed(seed, split_label(split, kind), method, chunk[0].index)
         fresh += run_batch(
-            measured.model, kind, measured.spec, chunk, config, chunk_seed, measured.device,
-            forced=True,
+            measured.model, kind, measured.spec, chunk, config, decoded_with, measured.device,
+            forced=kind.order_facts() is not None,
         )  # fmt: skip
     differ = [r["id"] for r, f in zip(rows, fresh, strict=True) if any(r[k] != f[k] for k in SAME)]
     if len(differ) > allowed:
@@ -81,7 +82,9 @@ def main() -> None:
     args = parser.parse_args()
     name, _, checkpoint = args.model.partition("=")
     headers = json.loads((args.out / "models.json").read_text())
-    header = next(h for h in headers if h["model"] == name)
+    header = next((h for h in headers if h["model"] == name), None)
+    if header is None:
+        raise SystemExit(f"{args.out} has no model {name!r}: {[h['model'] for h in headers]}")
     measured = load_measured(checkpoint, "cpu", 1)
     weights = provenance(checkpoint, measured.model, measured.device, header["seed"])
     if weights["weights_sha256"] != header["weights_sha256"]:

@@ -239,7 +239,7 @@ def run_split(
         with path.open("w") as fh, CountProgress(STDERR, len(items), label) as bar:
             for start in range(0, len(items), config.batch_size):
                 chunk = items[start : start + config.batch_size]
-                seed = zlib.crc32(f"{config.seed}/{split}/{name}/{chunk[0].index}".encode())
+                seed = chunk_seed(config.seed, split, name, chunk[0].index)
                 rows = run_batch(
                     measured.model,
                     kind,
@@ -258,6 +258,11 @@ def run_split(
             f"({time.perf_counter() - began:.1f}s)",
             flush=True,
         )
+
+
+def chunk_seed(seed: int, split: str, method: str, first_index: int) -> int:
+    """The decoding seed of a chunk of rows: a table's rows decode again the same from it."""
+    return zlib.crc32(f"{seed}/{split}/{method}/{first_index}".encode())
 
 
 def _mean_of(rows: list[dict], key: str) -> float | None:
