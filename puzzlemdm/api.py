@@ -219,7 +219,19 @@ def _is_file(name: str) -> bool:
 def _looks_like_path(text: str) -> bool:
     """Whether a one-line string is more likely a file's name than a puzzle."""
     name = text.strip()
+    if name.startswith(("{", "[")):  # JSON (a solve --json row names its file with a '/')
+        return False
     return "/" in name or "\\" in name or name.lower().endswith(FILE_SUFFIXES)
 
 
-__all__ = ["Outcome", "PuzzleError", "Solver", "UsageError", "Verdict", "load", "parse", "verify"]
+__all__ = [
+    "Outcome",
+    "PuzzleError",
+    "Solver",
+    "UsageError",
+    "Verdict",
+    "load",
+    "parse",
+    "parse_answer",
+    "verify",
+]

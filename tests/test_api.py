@@ -1,6 +1,7 @@
 """The Python API (`puzzlemdm.load / parse / verify`): the README's example runs verbatim, and
 each call does what its docstring says."""
 
+import json
 import os
 import re
 from pathlib import Path
@@ -134,5 +135,7 @@ def test_an_answer_given_apart_is_read_for_the_verifier():
     (solved,) = solver.solve(sudoku)
     line = solved.answer.to_line()
     assert puzzlemdm.verify(sudoku, puzzlemdm.parse_answer(sudoku, line)).ok
+    row = json.dumps({"id": "examples/sudoku.txt:3", "kind": "sudoku", "answer": line})
+    assert puzzlemdm.parse_answer(sudoku, row) == solved.answer  # a row is text, not a path
     with pytest.raises(PuzzleError, match="cells blank"):
         puzzlemdm.parse_answer(sudoku, sudoku.puzzle.to_line())

@@ -206,6 +206,12 @@ def test_verify_checks_an_answer_given_apart_in_the_forms_people_have(tmp_path):
         run("verify", str(tmp_path / "p.txt"), "--answer", str(tmp_path / "row.json")).exit_code
         == 0
     )
+    printout = run("solve", str(tmp_path / "p.txt"), "--solver", "search").stdout
+    (tmp_path / "printed.txt").write_text(printout)  # the grid as solve draws it
+    assert (
+        run("verify", str(tmp_path / "p.txt"), "--answer", str(tmp_path / "printed.txt")).exit_code
+        == 0
+    )
     (tmp_path / "s.txt").write_text(row["puzzle"] + "\n")  # the puzzle itself: blanks left
     result = run("verify", str(tmp_path / "p.txt"), "--answer", str(tmp_path / "s.txt"))
     assert result.exit_code == 1 and "cells blank" in result.stderr

@@ -270,3 +270,18 @@ def test_review_findings_stay_fixed(tmp_path) -> None:
         answer.write_text(broken)
         result = CliRunner().invoke(app, ["verify", str(EINSTEIN), "--answer", str(answer)])
         assert result.exit_code == 1 and said in result.output, result.output
+
+
+def test_verify_reads_solve_s_table_and_refuses_a_changed_one(tmp_path) -> None:
+    zebra = str(EINSTEIN.parent / "zebra.txt")
+    runner = CliRunner()
+    printed = runner.invoke(app, ["solve", zebra, "--solver", "strategy"]).stdout
+    assert "\u2502" in printed  # a table: it fits 80 columns
+    answer = tmp_path / "table.txt"
+    answer.write_text(printed)
+    assert runner.invoke(app, ["verify", zebra, "--answer", str(answer)]).exit_code == 0
+    answer.write_text(
+        printed.replace(" dog ", " @ ").replace(" bird ", " dog ").replace(" @ ", " bird ")
+    )
+    result = runner.invoke(app, ["verify", zebra, "--answer", str(answer)])
+    assert result.exit_code == 1 and "the answer is wrong" in result.stdout

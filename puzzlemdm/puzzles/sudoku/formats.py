@@ -23,12 +23,16 @@ from puzzlemdm.puzzles.sudoku.sniff import SECTION as _SECTION  # SadMan's "[Puz
 # Sizes recognised without an explicit shape; others need `shape=` (a wider set would turn a
 # mistyped 9x9 row of 8 cells into a silently accepted 8x8 grid).
 DETECTED_SIZES = (4, 6, 9, 12, 16, 25)
-_SEPARATORS = "|+-"
+# box borders: ASCII, and the box-drawing characters `solve` prints grids with
+_BARS = "|\u2502\u2503"  # | │ ┃
+_SEPARATORS = "+-" + _BARS + "\u2500\u2501\u253c\u254b\u251c\u2524\u252c\u2534"  # ─ ━ ┼ ╋ ├ ┤ ┬ ┴
 _VALUE_OF = {ch: i + 1 for i, ch in enumerate(ALPHABET)}
 _PUZZLE_COLUMNS = ("puzzle", "quizzes", "quiz")
 _SOLUTION_COLUMNS = ("solution", "solutions")
 _ID_COLUMNS = ("id", "idx")
-_COMMENTS = ("#", "!")  # a line starting so is a comment ('!': some collections' headers)
+# a line starting so is a comment ('!': some collections' headers; a check mark or a cross:
+# the status lines of `solve`'s printout, whose grids read back)
+_COMMENTS = ("#", "!", "\u2713", "\u2717")
 _TSV_HEADER = re.compile(
     r'^"?(puzzle|quizzes|quiz)"?\t|\t"?(puzzle|quizzes|quiz)"?(\t|$)', re.IGNORECASE
 )
@@ -406,8 +410,8 @@ def _grid_shape(n: int, rows: list[_Line]) -> Shape:
     the usual shape or its transpose, as its cells are grouped ("34 61 52") or its bands
     break (a border or a blank line every 3 rows); else the usual shape."""
     for row in rows:
-        bar = row.text.find("|")
-        if bar >= 0:
+        bar = next((at for at, ch in enumerate(row.text, 1) if ch in _BARS), 0)
+        if bar:
             width = sum(1 for col, _ in row.cells if col <= bar)
             if 1 < width < n and n % width == 0:
                 return Shape(n // width, width)

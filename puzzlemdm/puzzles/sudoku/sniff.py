@@ -30,7 +30,7 @@ def sniff(text: str, source: str) -> bool:
         ln
         for ln in head.splitlines()
         if ln.strip()
-        and not ln.lstrip().startswith(("#", "!"))  # comments, as the parser skips them
+        and not ln.lstrip().startswith(("#", "!", "\u2713", "\u2717"))  # as the parser skips
         and not SECTION.fullmatch(ln.strip())
     ]
     if not grid_lines:
@@ -40,5 +40,5 @@ def sniff(text: str, source: str) -> bool:
     if _CSV_HEADER.search(grid_lines[0]):  # a header, not a comment that names puzzles
         return True
     return bool(_LINE.search(head) or _NOTED_LINE.search(head)) or all(
-        re.fullmatch(r"[0-9A-Za-z._*|+\- \t]+", ln) for ln in grid_lines
+        re.fullmatch(r"[0-9A-Za-z._*|+\- \t\u2500-\u257f]+", ln) for ln in grid_lines
     )

@@ -99,10 +99,31 @@ def _asked(obj: dict[str, Any], one: str) -> list[Any]:
 HOUSE_LINE = re.compile(r"^\s*house\s+(\d+)\s*:\s*(.+)$", re.IGNORECASE)
 
 
-def answer_from_house_lines(puzzle: Zebra, text: str) -> dict[str, list[str]] | None:
-    """An answer as `solve` prints wide ones, one line a house ("house 1: Norwegian, yellow,
-    ..."), as `{attribute: [value of house 1, ...]}` (values in any case); None when the text
-    holds no such line. Every house 1..n once, each with a value of every attribute."""
+TABLE_BAR = "\u2502"  # │, between the cells of a row of the table `solve` prints
+
+
+def answer_from_printout(puzzle: Zebra, text: str) -> dict[str, list[str]] | None:
+    """An answer as `solve` prints it, as `{attribute: [value of house 1, ...]}` (values in
+    any case): its table (a row an attribute) or, for wide puzzles, one line a house ("house
+    1: Norwegian, yellow, ..."); None when the text holds neither."""
+    rows = [line.strip().strip(TABLE_BAR).split(TABLE_BAR) for line in text.splitlines()]
+    table = {cells[0].strip(): [c.strip() for c in cells[1:]] for cells in rows if len(cells) > 1}
+    if table:
+        return {
+            name: [_named(puzzle, a, v) for v in table.get(name, [])]
+            for a, name in enumerate(puzzle.attributes)
+        }
+    return _answer_from_house_lines(puzzle, text)
+
+
+def _named(puzzle: Zebra, attribute: int, said: str) -> str:
+    """A value as the puzzle spells it, when `said` differs only in case."""
+    return {v.lower(): v for v in puzzle.values[attribute]}.get(said.lower(), said)
+
+
+def _answer_from_house_lines(puzzle: Zebra, text: str) -> dict[str, list[str]] | None:
+    """One line a house ("house 1: Norwegian, yellow, ..."): every house 1..n once, each
+    with a value of every attribute; None when the text holds no such line."""
     houses: dict[int, list[str]] = {}
     for line in text.splitlines():
         match = HOUSE_LINE.match(line)
@@ -123,8 +144,7 @@ def answer_from_house_lines(puzzle: Zebra, text: str) -> dict[str, list[str]] | 
                 f"{len(puzzle.attributes)} attributes, in their order"
             )
         for a, value in enumerate(said):
-            named = {v.lower(): v for v in puzzle.values[a]}
-            answer[puzzle.attributes[a]].append(named.get(value.lower(), value))
+            answer[puzzle.attributes[a]].append(_named(puzzle, a, value))
     return answer
 
 

@@ -27,7 +27,7 @@ from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.zebra.english import puzzle_text
 from puzzlemdm.puzzles.zebra.formats import (
     ZebraFormatError,
-    answer_from_house_lines,
+    answer_from_printout,
     grid_from_json,
     grid_to_json,
     parse_any,
@@ -63,16 +63,16 @@ class ZebraKind(KindPackage):
         return format_text(record.puzzle) + SEPARATOR_LINE + "\n"
 
     def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
-        """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, or one line a
-        house as `solve` prints wide answers ("house 1: Norwegian, yellow, fox, ...")."""
+        """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, or the answer
+        as `solve` prints it (its table, or one line a house for wide puzzles)."""
         is_json, value = answer_json(text)
         try:
-            value = value if is_json else answer_from_house_lines(puzzle, text)
+            value = value if is_json else answer_from_printout(puzzle, text)
             if value is None:
                 raise ZebraFormatError(
                     "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve "
-                    "--json writes it, or one line a house: 'house 1: <its values in attribute "
-                    "order>'"
+                    "--json writes it, or as solve prints it (a table, or one line a house: "
+                    "'house 1: <its values in attribute order>')"
                 )
             return grid_from_json(puzzle, value)
         except ZebraFormatError as err:
