@@ -442,6 +442,11 @@ def test_a_note_after_a_line_and_a_section_line_are_skipped():
     rows = [line[i : i + 9] for i in range(0, 81, 9)]
     sdk = "[Puzzle]\n" + "\n".join(rows) + "\n"  # SadMan's .sdk
     assert sniff(sdk, "x") and parse_text(sdk)[0].puzzle == Sudoku.from_line(line)
+    # a saved [State] is no second puzzle; [Properties] before the puzzle is no puzzle
+    saved = sdk + "[State]\n" + "\n".join(rows) + "\n"
+    assert len(parse_text(saved)) == 1
+    described = "[Properties]\nTitle=Hard, very\nAuthor=me\n\n" + sdk
+    assert sniff(described, "x") and parse_text(described)[0].puzzle == Sudoku.from_line(line)
     from puzzlemdm.puzzles.sudoku.search import solve_search
 
     answer = solve_search(Sudoku.from_line(EXAMPLE)).answer.to_line()

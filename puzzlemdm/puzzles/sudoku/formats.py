@@ -15,6 +15,7 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, BLANKS, Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.sniff import PUZZLE_SECTION, outside_other_sections
 from puzzlemdm.puzzles.sudoku.sniff import SECTION as _SECTION  # SadMan's "[Puzzle]": skipped
 
 # ---------------------------------------------------------------------------------------------
@@ -47,9 +48,9 @@ _FORMATS_HELP = (
 def detect_format(text: str) -> str:
     """'jsonl', 'csv', 'tsv' or 'text', judged from the first line that is not blank or a
     comment."""
-    for raw in text.splitlines():
-        line = raw.strip().lstrip("\ufeff")
-        if not line or line.startswith(_COMMENTS) or _SECTION.fullmatch(line):
+    for raw in outside_other_sections(text.removeprefix("\ufeff").splitlines()):
+        line = raw.strip()
+        if not line or line.startswith(_COMMENTS):
             continue
         if line.startswith(("{", "[")):  # a JSON array is refused there, by name
             return "jsonl"
@@ -233,9 +234,16 @@ def _blocks(text: str) -> Iterator[list[_Line]]:
     a title line ("Grid 01") does; a section line ("[Puzzle]") and a note after a one-line
     puzzle are skipped."""
     block: list[_Line] = []
+    skipping = False  # in a section other than [Puzzle]
     for number, raw in enumerate(text.splitlines(), 1):
         body = raw.strip()
         if _SECTION.fullmatch(body):
+            skipping = body.lower() != PUZZLE_SECTION
+            if block:
+                yield block
+            block = []
+            continue
+        if skipping:
             continue
         if not body or _TITLE.fullmatch(body):
             if block:

@@ -10,6 +10,21 @@ _LINE = re.compile(r"^[ \t]*[0-9A-Za-z._*]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
 # an 81-cell line with a note after it (Sudoku Explainer's ratings), and a .sdk section line
 _NOTED_LINE = re.compile(r"^[ \t]*[0-9._*]{81}[ \t]+\S", re.MULTILINE)
 SECTION = re.compile(r"\[[A-Za-z ]*\]")  # the parser skips these lines too
+PUZZLE_SECTION = "[puzzle]"  # SadMan's .sdk: the other sections ([State], [Properties]) are not
+
+
+def outside_other_sections(lines: list[str]) -> list[str]:
+    """Lines that are no section line and in no section but [Puzzle] (a saved [State] is no
+    second puzzle, [Properties] no puzzle at all)."""
+    kept, skipping = [], False
+    for line in lines:
+        if SECTION.fullmatch(line.strip()):
+            skipping = line.strip().lower() != PUZZLE_SECTION
+        elif not skipping:
+            kept.append(line)
+    return kept
+
+
 # a header naming a puzzle column, of a CSV or TSV (or of a table of that column alone)
 _CSV_HEADER = re.compile(
     r'^(?:(?=[^\n]*[,\t])[^\n]*\b(puzzle|quizzes)\b|"?(puzzle|quizzes)"?\s*$)', re.IGNORECASE
@@ -28,10 +43,9 @@ def sniff(text: str, source: str) -> bool:
         return False
     grid_lines = [
         ln
-        for ln in head.splitlines()
+        for ln in outside_other_sections(head.splitlines())
         if ln.strip()
         and not ln.lstrip().startswith(("#", "!", "\u2713", "\u2717"))  # as the parser skips
-        and not SECTION.fullmatch(ln.strip())
     ]
     if not grid_lines:
         return False
@@ -39,6 +53,7 @@ def sniff(text: str, source: str) -> bool:
         return bool(_JSON_PUZZLE.search(head))
     if _CSV_HEADER.search(grid_lines[0]):  # a header, not a comment that names puzzles
         return True
-    return bool(_LINE.search(head) or _NOTED_LINE.search(head)) or all(
+    kept = "\n".join(grid_lines)
+    return bool(_LINE.search(kept) or _NOTED_LINE.search(kept)) or all(
         re.fullmatch(r"[0-9A-Za-z._*|+\- \t\u2500-\u257f]+", ln) for ln in grid_lines
     )
