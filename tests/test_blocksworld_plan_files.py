@@ -42,6 +42,14 @@ STYLES = {
         + "\n```\n**[PLAN END]**\nThis plan reaches the goal.\n"
     ),
     "one line": lambda plan: "; ".join(map(english, plan)),
+    "ff output": lambda plan: (
+        "ff: parsing domain file\nff: found legal plan as follows\n\n"
+        + "\n".join(
+            f"{'step' if i == 0 else '    '} {i}: {a.strip('()').upper()}"
+            for i, a in enumerate(plan)
+        )
+        + "\n     \n\ntime spent:    0.00 seconds instantiating 24 easy, 0 hard action templates\n"
+    ),
     "calls": lambda plan: "\n".join(
         "{}({})".format(
             a.strip("()").split()[0].replace("-", "_"), ", ".join(a.strip("()").split()[1:])

@@ -1,7 +1,7 @@
 """Plans as people hand them in: planners' plan files and PlanBench's English, as action lines.
 
 Planners write `(unstack b c)` a line (VAL, Fast Downward, with `; cost = 6` comments), "step 0:
-UNSTACK B C" (FF) or "0.000: (unstack b c) [1]" (timed planners). PlanBench prompts a language
+UNSTACK B C" (FF, among its other output) or "0.000: (unstack b c) [1]" (timed planners). PlanBench prompts a language
 model in English ("unstack the blue block from on top of the orange block"), naming its PDDL
 objects a..l by colour, and reads the answer between "[PLAN]" and "[PLAN END]"; models number
 their steps and end them with full stops. `plan_file_steps` turns any of these into the
@@ -50,6 +50,8 @@ _STEP_NUMBER = re.compile(
 _AFTER = re.compile(r"\s*(\[[\d.]+\]|[.,])$")
 _MARKER = re.compile(r"^[*_\s]*\[(plan|plan end)\][*_:\s]*", re.IGNORECASE)  # "**[PLAN]**:"
 _FENCE = "```"
+_FF_FOUND = "found legal plan"  # FF's line before its plan
+_FF_STEP = re.compile(r"^\s*(?:step\s+)?\d+:\s", re.IGNORECASE)
 _ARTICLE = re.compile(r"\bthe\s+")
 
 
@@ -69,7 +71,7 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     blocks = {f"{name} block": name for name in names}  # "the a block"
     blocks.update({name: name for name in names})
     blocks.update({f"{PLANBENCH_COLOURS[n]} block": n for n in names if n in PLANBENCH_COLOURS})
-    lines = text.removeprefix("\ufeff").splitlines()
+    lines = _ff_plan(text.removeprefix("\ufeff").splitlines())
     marked = [k for k, line in enumerate(lines) if _marker(line) == "plan"]
     if marked:
         first = marked[0]
@@ -84,6 +86,21 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
             body = _AFTER.sub("", _STEP_NUMBER.sub("", part.strip()))
             if body:
                 steps.append(_from_english(body, blocks) or _as_pddl(body))
+    return steps
+
+
+def _ff_plan(lines: list[str]) -> list[str]:
+    """FF's whole output ("ff: found legal plan as follows", the numbered steps, then its
+    timings) as its steps alone; any other text as it is."""
+    found = next((k for k, line in enumerate(lines) if _FF_FOUND in line.lower()), None)
+    if found is None:
+        return lines
+    steps: list[str] = []
+    for line in lines[found + 1 :]:
+        if _FF_STEP.match(line):
+            steps.append(line)
+        elif line.strip() and steps:
+            break
     return steps
 
 
