@@ -1,12 +1,12 @@
 """Plans as people hand them in: planners' plan files and PlanBench's English, as action lines.
 
 Planners write `(unstack b c)` a line (VAL, Fast Downward, with `; cost = 6` comments), "step 0:
-UNSTACK B C" (FF, among its other output) or "0.000: (unstack b c) [1]" (timed planners). PlanBench prompts a language
-model in English ("unstack the blue block from on top of the orange block"), naming its PDDL
-objects a..l by colour, and reads the answer between "[PLAN]" and "[PLAN END]"; models number
-their steps and end them with full stops. `plan_file_steps` turns any of these into the
-`(op block ...)` strings pddl.parse_plan reads, so that a plan in any of them is judged by the
-same verifier.
+UNSTACK B C" (FF, among its other output) or "0.000: (unstack b c) [1]" (timed planners).
+PlanBench prompts a language model in English ("unstack the blue block from on top of the orange
+block"), naming its PDDL objects a..l by colour, and reads the answer between "[PLAN]" and
+"[PLAN END]"; models number their steps and end them with full stops. `plan_file_steps` turns
+any of these into the `(op block ...)` strings pddl.parse_plan reads, so that a plan in any of
+them is judged by the same verifier.
 """
 
 from __future__ import annotations
