@@ -518,3 +518,8 @@ def test_band_edges_are_blank_lines_and_borders_never_comments_and_bands_are_eve
     # 16x16 rows grouped in eights are no box shape: the usual 4x4 boxes
     eights = "\n".join("." * 8 + " " + "." * 8 for _ in range(16)) + "\n"
     assert parse_text(eights)[0].puzzle.shape == Shape(4, 4)
+
+
+def test_a_grid_with_spaces_for_blanks_is_refused_with_the_reason():
+    rows = ["53  7    ", "6  195   ", " 98    6 "]  # spaces as blanks cannot be told from spacing
+    assert "spaces are not read as blanks" in str(error_of("\n".join(rows) + "\n"))

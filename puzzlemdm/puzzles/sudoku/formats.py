@@ -272,6 +272,13 @@ def _bands_joined(blocks: Iterable[list[_Line]]) -> Iterator[list[_Line]]:
         yield pending
 
 
+def _space_hint(line: _Line) -> str:
+    """Why a row came out short, when its spaces look like blanks ("53  7    ")."""
+    if "  " in line.text.strip() or line.text != line.text.lstrip():
+        return "; spaces are not read as blanks: write '.' or '0' for an empty cell"
+    return ""
+
+
 def _grid_rows(block: list[_Line]) -> list[_Line]:
     """A block's rows without its borders, each row after a border marked as a band's edge."""
     rows = []
@@ -362,7 +369,7 @@ def _read_one_line(
         n = shape.n if shape else done[-1].puzzle.n if done else _nearest_size(count)
         column = parts[0][n * n][0] if count > n * n else len(line.text) + 1
         raise PuzzleError(
-            f"line has {count} cells; a {n}x{n} sudoku needs {n * n}",
+            f"line has {count} cells; a {n}x{n} sudoku needs {n * n}{_space_hint(line)}",
             source=source,
             line=line.number,
             column=column,
@@ -383,7 +390,7 @@ def _read_grid(
         size = _nearest_size(n, per_row=True)
         raise PuzzleError(
             f"line has {n} cells; a {size}x{size} grid row needs {size} "
-            f"(a one-line puzzle {size * size})",
+            f"(a one-line puzzle {size * size}){_space_hint(first)}",
             source=source,
             line=first.number,
             column=1,
@@ -394,7 +401,7 @@ def _read_grid(
         if count != n:
             column = row.cells[n][0] if count > n else len(row.text) + 1
             raise PuzzleError(
-                f"grid row has {count} cells; a {n}x{n} sudoku needs {n} per row",
+                f"grid row has {count} cells; a {n}x{n} sudoku needs {n} per row{_space_hint(row)}",
                 source=source,
                 line=row.number,
                 column=column,
