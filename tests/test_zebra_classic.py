@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from puzzlemdm.cli import app
@@ -285,3 +288,49 @@ def test_verify_reads_solve_s_table_and_refuses_a_changed_one(tmp_path) -> None:
     )
     result = runner.invoke(app, ["verify", zebra, "--answer", str(answer)])
     assert result.exit_code == 1 and "the answer is wrong" in result.stdout
+
+
+def classic_noun(puzzle, ref: Ref, draw) -> str:
+    """A person in one of the classic wordings: the puzzle's own noun, or who they are."""
+    from puzzlemdm.puzzles.zebra.english import ref_phrases
+
+    noun, predicate, _ = ref_phrases(puzzle, ref)
+    return draw(st.sampled_from([noun, f"the man who {predicate}", f"the one who {predicate}"]))
+
+
+def classic_sentence(puzzle, clue_: Clue, draw) -> str:
+    """One generated clue reworded as copies of the classic puzzle word it (or as written)."""
+    from puzzlemdm.puzzles.zebra.english import clue_text
+
+    if any(len(alts) != 1 for alts in clue_.args) or clue_.rel not in (
+        "left_of", "left_of_imm", "next_to",
+    ):  # fmt: skip
+        return clue_text(puzzle, clue_)
+    x, y = (classic_noun(puzzle, alts[0], draw) for alts in clue_.args)
+    forms = {
+        "left_of": [f"{y} lives somewhere to the right of {x}"],
+        "left_of_imm": [
+            f"{x} lives immediately to the left of {y}", f"{y} lives directly to the right of {x}",
+        ],
+        "next_to": [
+            f"{x} lives next door to {y}", f"{x} lives in the house next to {y}",
+            f"{x} is the neighbour of {y}",
+        ],
+    }  # fmt: skip
+    sentence = draw(st.sampled_from(forms[clue_.rel]))
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**16), level=st.sampled_from(["easy", "medium", "hard"]), data=st.data()
+)
+def test_generated_clues_in_classic_words_read_as_the_same_clues(seed, level, data) -> None:
+    from puzzlemdm.puzzles.registry import get_kind
+
+    record = get_kind("zebra").generate(np.random.default_rng([seed, 17]), level)
+    puzzle = record.puzzle
+    header = format_text(puzzle).split("\n\n")[0]
+    sentences = [f"{c.id}. {classic_sentence(puzzle, c, data.draw)}" for c in puzzle.clues]
+    (read,) = parse_text(header + "\n\n" + "\n".join(sentences) + "\n")
+    assert read.puzzle.clues == puzzle.clues
