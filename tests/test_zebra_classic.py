@@ -99,6 +99,8 @@ def test_solve_answers_each_question_with_the_person_the_clues_decide() -> None:
     result = runner.invoke(app, ["solve", str(EINSTEIN), "--solver", "strategy", "--json"])
     row = json.loads(result.stdout.splitlines()[0])
     assert [[asked["houses"] for asked in q] for q in row["questions"]] == [[[1]], [[5]]]
+    residents = [[asked["resident"] for asked in q] for q in row["questions"]]
+    assert residents == [["the Norwegian"], ["the Japanese"]]
 
 
 @pytest.mark.parametrize(

@@ -159,14 +159,20 @@ class ZebraKind(KindPackage):
 
     def answer_facts(self, puzzle: Zebra, answer: Grid) -> dict[str, Any]:
         """A question's answer: `{"question": [{"person", "houses" (1-based, every one the
-        clues allow), "decided"}]}` (one entry per reading of an ambiguous name);
+        clues allow), "decided", "resident"? (who lives there, when the clues decide it)}]}`
+        (one entry per reading of an ambiguous name);
         `{"questions": [[...], ...]}` for a puzzle that asks several."""
         from puzzlemdm.puzzles.zebra.render import asked_houses
 
         asked = [
             [
-                {"person": who, "houses": [h + 1 for h in houses], "decided": len(houses) == 1}
-                for who, houses in question
+                {
+                    "person": who,
+                    "houses": [h + 1 for h in houses],
+                    "decided": len(houses) == 1,
+                    **({"resident": resident} if resident else {}),
+                }
+                for who, houses, resident in question
             ]
             for question in asked_houses(puzzle, answer)
         ]

@@ -8,7 +8,7 @@ house (BBEH's question) is printed as the answer it is.
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import Any, NamedTuple
 
 from puzzlemdm.puzzles.zebra.english import classic_attribute, ref_phrases
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, Grid, Ref, Zebra, house_of
@@ -27,9 +27,18 @@ def table_width(puzzle: Zebra, answer: Grid) -> int:
     return sum(widths) + 3 * len(widths) + 1
 
 
-def asked_houses(puzzle: Zebra, answer: Grid) -> list[list[tuple[str, list[int]]]]:
-    """Per question, each asked person (alternatives of an ambiguous name) and every house
-    (0-based) the clues allow them, not only `answer`'s; [] without a question."""
+class Asked(NamedTuple):
+    """One asked person: how the answer names them, every house (0-based) the clues allow
+    them, and who lives there when the clues decide it ("the Japanese"), else None."""
+
+    person: str
+    houses: list[int]
+    resident: str | None
+
+
+def asked_houses(puzzle: Zebra, answer: Grid) -> list[list[Asked]]:
+    """Per question, each asked person (alternatives of an ambiguous name), with every house
+    the clues allow them, not only `answer`'s; [] without a question."""
     from puzzlemdm.puzzles.zebra.search import possible_houses
 
     questions = []
@@ -39,24 +48,26 @@ def asked_houses(puzzle: Zebra, answer: Grid) -> list[list[tuple[str, list[int]]
             who = puzzle.values[ref.attribute][ref.value] if ref.attribute != POSITION else None
             if who is None or classic_attribute(puzzle.attributes[ref.attribute]) is not None:
                 who = ref_phrases(puzzle, ref)[0]  # good English for the classic attributes
-            asked.append((who, possible_houses(puzzle, (ref,)) or [house_of(answer, ref)]))
+            houses = possible_houses(puzzle, (ref,)) or [house_of(answer, ref)]
+            resident = _resident(puzzle, answer, houses[0], ref) if len(houses) == 1 else None
+            asked.append(Asked(who, houses, resident))
         questions.append(asked)
     return questions
 
 
-def _resident(puzzle: Zebra, answer: Grid, house: int, asked: Ref) -> str:
-    """ ": the Japanese": who lives in `house` by the first attribute (the answer to "Who owns
-    the zebra?"), when it is a classic one that names people, not the one asked about, and the
-    clues decide it (another answer could house someone else there)."""
+def _resident(puzzle: Zebra, answer: Grid, house: int, asked: Ref) -> str | None:
+    """Who lives in `house` by the first attribute ("the Japanese": the answer to "Who owns the
+    zebra?"), when it is a classic one that names people, not the one asked about, and the
+    clues decide it (another answer could house someone else there); else None."""
     from puzzlemdm.puzzles.zebra.search import possible_houses
 
     name = puzzle.attributes[0]
     if classic_attribute(name) not in PEOPLE or asked.attribute == 0:
-        return ""
+        return None
     resident = Ref(0, answer[0][house])
     if possible_houses(puzzle, (resident,)) != [house]:
-        return ""
-    return ": " + ref_phrases(puzzle, resident)[0]
+        return None
+    return ref_phrases(puzzle, resident)[0]
 
 
 def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
@@ -64,12 +75,12 @@ def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
     for several), else None. Where the clues leave a house open, the line names every house
     they allow and says so."""
     answers = []
-    for refs, asked in zip(puzzle.questions, asked_houses(puzzle, answer), strict=True):
+    for asked in asked_houses(puzzle, answer):
         said = []
-        for ref, (who, houses) in zip(refs, asked, strict=True):
+        for who, houses, resident in asked:
             if len(houses) == 1:
-                resident = _resident(puzzle, answer, houses[0], ref)
-                said.append(f"house {houses[0] + 1} ({who}{resident})")
+                named = f": {resident}" if resident else ""
+                said.append(f"house {houses[0] + 1} ({who}{named})")
             else:
                 listed = ", ".join(str(h + 1) for h in houses[:-1]) + f" or {houses[-1] + 1}"
                 said.append(f"not decided by the clues: house {listed} ({who})")
