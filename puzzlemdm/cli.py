@@ -300,6 +300,14 @@ def solve(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Echo each puzzle (a Zebra's clues) too.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="After each solved puzzle, how a person could solve it: the strategy "
+            "solver's steps (Sudoku, Zebra) or an optimal plan (Blocksworld).",
+        ),
+    ] = False,
 ) -> None:
     """Solve puzzles; every answer is checked by the verifier before it is called solved."""
     from puzzlemdm.solving import (
@@ -352,10 +360,14 @@ def solve(
             for puzzle_kind, records in loaded:
                 try:
                     for outcome in solve_records(puzzle_kind, records, config):
+                        steps = explained(puzzle_kind, outcome) if explain else None
                         if as_json:
-                            print(json.dumps(outcome_json(puzzle_kind, outcome)), flush=True)
+                            row = outcome_json(puzzle_kind, outcome)
+                            row.update({} if steps is None else {"explanation": steps})
+                            print(json.dumps(row), flush=True)
                         else:
                             show_outcome(puzzle_kind, outcome, verbose)
+                            show_explanation(steps)
                         # counted once printed: an interrupted summary counts what was shown
                         counts[outcome.status] += 1
                         several += outcome.unique is False
@@ -373,6 +385,20 @@ def solve(
         raise typer.Exit(EXIT_INVALID)
     if counts[UNSOLVED]:
         raise typer.Exit(EXIT_UNSOLVED)
+
+
+def explained(kind: PuzzleKind, outcome: Any) -> list[str] | None:
+    """How a person could solve a solved puzzle (`--explain`), or None."""
+    return kind.explain(outcome.record.puzzle) if outcome.verified else None
+
+
+def show_explanation(steps: list[str] | None) -> None:
+    """`--explain`'s steps under the answer, numbered (a plan numbers its own)."""
+    if steps is None:
+        return
+    out.print("[bold]How to solve it:[/]")
+    for k, step in enumerate(steps, start=1):
+        out.print(f"  {escape(step)}" if step[:1].isdigit() else f"  {k}. {escape(step)}")
 
 
 def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:

@@ -399,3 +399,22 @@ def test_generate_as_text_writes_the_same_puzzles_in_the_kind_s_own_format(kind,
     from_text = [r.puzzle for r in read.parse_text(text, "generated.txt")]
     assert from_text == [r.puzzle for r in read.parse_text(corpus, "corpus.jsonl")]
     assert run(*args, "--format", "csv").exit_code == 2
+
+
+def test_explain_tells_how_a_person_could_solve_each_kind(tmp_path):
+    einstein = str(ROOT / "examples" / "einstein.txt")
+    result = run("solve", einstein, "--solver", "strategy", "--explain")
+    assert result.exit_code == 0 and "How to solve it:" in result.stdout
+    assert "The Norwegian lives in house 1 (clue 10)" in result.stdout
+    row = json.loads(run("solve", einstein, "--solver", "strategy", "--explain", "--json").stdout)
+    assert len(row["explanation"]) == 25  # every person's house, once
+    sudoku = tmp_path / "s.txt"
+    sudoku.write_text(first_lines(EASY, 1))
+    row = json.loads(run("solve", str(sudoku), "--solver", "search", "--json", "--explain").stdout)
+    assert row["explanation"][0].startswith(("naked_single", "hidden_single"))
+    assert not row["explanation"][-1].startswith("stuck")  # an easy puzzle: singles suffice
+    plan = run(
+        "solve", str(ROOT / "examples" / "blocksworld.pddl"), "--solver", "astar", "--explain"
+    )
+    assert "  1. (unstack c d)" in plan.stdout
+    assert "explanation" not in run("solve", str(sudoku), "--solver", "search", "--json").stdout

@@ -190,6 +190,11 @@ class PuzzleKind(Protocol):
         (answers that are never unique, such as plans) or its search budget ran out."""
         ...
 
+    def explain(self, puzzle: Any) -> list[str]:
+        """How a person could solve the puzzle, one line a step: the kind's strategy solver's
+        deductions (or plan) in words, saying where it must guess or gives up."""
+        ...
+
     def grade(self, puzzle: Any) -> dict[str, Any]:
         """Difficulty: at least `level`, plus the kind's counters (techniques, guesses...)."""
         ...

@@ -170,6 +170,16 @@ class BlocksworldKind(KindPackage):
         }
         return SolveResult(plan, _trace(puzzle, moves, solver), solver, info)
 
+    def explain(self, puzzle: Blocksworld) -> list[str]:
+        """An optimal plan (A*), one action a line."""
+        result = self.solve(puzzle, "astar")
+        if result.answer is None:
+            return ["A* gave up within its state limit"]
+        plan = plan_to_text(puzzle, result.answer)
+        return [f"{step}. {action}" for step, action in enumerate(plan, start=1)] or [
+            "the initial state already meets the goal: no action"
+        ]
+
     def grade(self, puzzle: Blocksworld) -> dict[str, Any]:
         """Level (by blocks), optimal plan length in actions, goal size, A* effort."""
         result = self.solve(puzzle, "astar")

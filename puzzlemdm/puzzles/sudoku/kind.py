@@ -102,6 +102,21 @@ class SudokuKind(KindPackage):
             return solve_python_constraint(puzzle)
         raise ValueError(f"unknown sudoku solver {solver!r}; choose from {', '.join(self.solvers)}")
 
+    def explain(self, puzzle: Sudoku) -> list[str]:
+        """The strategy solver's steps ("hidden_single in row 3: r3c4=7"), easiest technique
+        first; where the techniques run out, how many cells are left to search."""
+        from puzzlemdm.puzzles.sudoku.strategy import run_strategy
+        from puzzlemdm.puzzles.sudoku.techniques import CandidateState
+
+        run = run_strategy(CandidateState.from_puzzle(puzzle))
+        lines = [step.describe(puzzle.shape) for step in run.steps]
+        if run.contradiction:
+            lines.append("contradiction: the givens allow no solution")
+        elif not run.solved:
+            left = run.state.open_cells
+            lines.append(f"stuck: the techniques fix no more; {left} cells are left to search")
+        return lines
+
     def grade(self, puzzle: Sudoku) -> dict[str, Any]:
         """The technique level (strategy.grade), except that a 9x9 puzzle whose singles + MRV
         search makes at least extreme.EXTREME_GUESSES guesses is "extreme", the measure the

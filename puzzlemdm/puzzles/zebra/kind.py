@@ -40,6 +40,13 @@ from puzzlemdm.puzzles.zebra.propagate import Contradiction, initial_domains, pr
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra, verify_grid
 from puzzlemdm.puzzles.zebra.search import find_solutions, strategy_solve
 
+# the strategy solver's reasons (zebra/propagate.py, search.py) in words for `explain`
+REASONS = {
+    "only_house": "no other house is left for it",
+    "only_value": "no other value is left for that house",
+    "lookahead": "any other house leads to a contradiction",
+}
+
 
 class ZebraKind(KindPackage):
     """Zebra (Einstein) puzzles."""
@@ -120,6 +127,26 @@ class ZebraKind(KindPackage):
 
             return constraint_solve(puzzle)
         raise PuzzleError(f"unknown zebra solver {solver!r} (known: {', '.join(self.solvers)})")
+
+    def explain(self, puzzle: Zebra) -> list[str]:
+        """Each person's house as the strategy solver fixes it ("the Norwegian lives in house
+        1 (propagation)"): clue by clue, then lookahead, then guesses (marked with their
+        depth)."""
+        from puzzlemdm.puzzles.zebra.english import ref_phrases
+        from puzzlemdm.puzzles.zebra.puzzle import Ref
+
+        result = strategy_solve(puzzle)
+        if result.answer is None:
+            return ["contradiction: the clues allow no solution"]
+        attributes = len(puzzle.attributes)
+        lines = []
+        for decision in result.trace:
+            value, attribute = divmod(decision.cell, attributes)
+            noun = ref_phrases(puzzle, Ref(attribute, value))[0]
+            how = REASONS.get(decision.reason, decision.reason).replace("clue:", "clue ")
+            how += f", guess at depth {decision.depth}" if decision.depth else ""
+            lines.append(f"{noun[0].upper()}{noun[1:]} lives in house {decision.value + 1} ({how})")
+        return lines
 
     def grade(self, puzzle: Zebra) -> dict[str, Any]:
         """Level, size and the strategy solver's counters."""
