@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -393,12 +394,12 @@ def explained(kind: PuzzleKind, outcome: Any) -> list[str] | None:
 
 
 def show_explanation(steps: list[str] | None) -> None:
-    """`--explain`'s steps under the answer, numbered (a plan numbers its own)."""
+    """`--explain`'s steps under the answer, numbered."""
     if steps is None:
         return
     out.print("[bold]How to solve it:[/]")
     for k, step in enumerate(steps, start=1):
-        out.print(f"  {escape(step)}" if step[:1].isdigit() else f"  {k}. {escape(step)}")
+        out.print(f"  {k}. {escape(step)}")
 
 
 def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
@@ -707,7 +708,7 @@ def generate(
             sink.close()
 
 
-def text_writer(kind_name: str, out_format: str) -> Any:
+def text_writer(kind_name: str, out_format: str) -> Callable[[dict[str, Any]], str]:
     """How `generate` writes a corpus line: as JSON, or as the kind's own text."""
     from puzzlemdm.puzzles.registry import get_kind
     from puzzlemdm.solving import UsageError

@@ -83,3 +83,8 @@ def test_only_the_first_marked_plan_is_read_and_comments_stay_comments() -> None
     # a commented-out action is not carried out (VAL would not), nor a comment in English
     commented = "(unstack c d)\n; (put-down c)\n(pick-up a) ; put down c next\n"
     assert plan_file_steps(commented, NAMES) == ["(unstack c d)", "(pick-up a)"]
+
+
+def test_ff_s_words_in_a_comment_do_not_hide_the_plan() -> None:
+    plan = "; ff: found legal plan as follows\n(unstack b c)\n(put-down b)\n"
+    assert plan_file_steps(plan, NAMES) == ["(unstack b c)", "(put-down b)"]

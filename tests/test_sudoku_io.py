@@ -523,3 +523,27 @@ def test_band_edges_are_blank_lines_and_borders_never_comments_and_bands_are_eve
 def test_a_grid_with_spaces_for_blanks_is_refused_with_the_reason():
     rows = ["53  7    ", "6  195   ", " 98    6 "]  # spaces as blanks cannot be told from spacing
     assert "spaces are not read as blanks" in str(error_of("\n".join(rows) + "\n"))
+
+
+def test_bracketed_headings_outside_sdk_files_skip_only_themselves_and_box_drawn_grids_read():
+    # "[Hard]" between puzzles of a plain file is a heading: both puzzles stay
+    headed = f"[Easy]\n{EXAMPLE}\n[Hard]\n{EXAMPLE}\n"
+    assert len(parse_text(headed)) == 2
+    rows = [EXAMPLE[i : i + 9] for i in range(0, 81, 9)]
+
+    def drawn(left: str, bar: str, right: str, rule: str) -> str:
+        lines = []
+        for r, row in enumerate(rows):
+            if r and r % 3 == 0:
+                lines.append(rule)
+            cells = [" ".join(row[c : c + 3]) for c in (0, 3, 6)]
+            lines.append(f"{left} " + f" {bar} ".join(cells) + f" {right}")
+        return "\n".join(lines) + "\n"
+
+    for text in (
+        "┌───────┬───────┬───────┐\n" + drawn("│", "│", "│", "├───────┼───────┼───────┤")
+        + "└───────┴───────┴───────┘\n",
+        drawn("", "║", "", "═══════╬═══════╬═══════"),
+    ):  # fmt: skip
+        (record,) = parse_text(text)
+        assert record.puzzle == Sudoku.from_line(EXAMPLE)

@@ -336,3 +336,19 @@ def test_generated_clues_in_classic_words_read_as_the_same_clues(seed, level, da
     sentences = [f"{c.id}. {classic_sentence(puzzle, c, data.draw)}" for c in puzzle.clues]
     (read,) = parse_text(header + "\n\n" + "\n".join(sentences) + "\n")
     assert read.puzzle.clues == puzzle.clues
+
+
+def test_wrapped_house_lines_and_an_attributes_heading_read() -> None:
+    from puzzlemdm.puzzles.zebra.formats import answer_from_printout
+
+    (record,) = parse_text("Attributes:\n" + HEADER + "The Brit owns the dog.\n")
+    assert record.puzzle.attributes == ("nationality", "colour", "pet")
+    printout = (
+        "house 1: Brit, red,\n  dog\nhouse 2: Swede, green, bird\nhouse 3: Dane, white, horse\n"
+    )
+    answer = answer_from_printout(record.puzzle, printout)
+    assert answer == {
+        "nationality": ["Brit", "Swede", "Dane"],
+        "colour": ["red", "green", "white"],
+        "pet": ["dog", "bird", "horse"],
+    }

@@ -176,9 +176,7 @@ class BlocksworldKind(KindPackage):
         if result.answer is None:
             return ["A* gave up within its state limit"]
         plan = plan_to_text(puzzle, result.answer)
-        return [f"{step}. {action}" for step, action in enumerate(plan, start=1)] or [
-            "the initial state already meets the goal: no action"
-        ]
+        return plan or ["the initial state already meets the goal: no action"]
 
     def grade(self, puzzle: Blocksworld) -> dict[str, Any]:
         """Level (by blocks), optimal plan length in actions, goal size, A* effort."""

@@ -92,7 +92,14 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
 def _ff_plan(lines: list[str]) -> list[str]:
     """FF's whole output ("ff: found legal plan as follows", the numbered steps, then its
     timings) as its steps alone; any other text as it is."""
-    found = next((k for k, line in enumerate(lines) if _FF_FOUND in line.lower()), None)
+    found = next(
+        (
+            k
+            for k, line in enumerate(lines)
+            if _FF_FOUND in line.lower() and not line.lstrip().startswith(";")
+        ),
+        None,
+    )
     if found is None:
         return lines
     steps: list[str] = []
@@ -101,7 +108,7 @@ def _ff_plan(lines: list[str]) -> list[str]:
             steps.append(line)
         elif line.strip() and steps:
             break
-    return steps
+    return steps or lines  # no step after the marker: the text is some other plan file
 
 
 def _marker(line: str) -> str | None:

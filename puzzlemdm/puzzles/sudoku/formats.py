@@ -15,7 +15,12 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, BLANKS, Shape, Sudoku
-from puzzlemdm.puzzles.sudoku.sniff import PUZZLE_SECTION, outside_other_sections
+from puzzlemdm.puzzles.sudoku.sniff import (
+    BOX_DRAWING,
+    COMMENTS,
+    PUZZLE_SECTION,
+    outside_other_sections,
+)
 from puzzlemdm.puzzles.sudoku.sniff import SECTION as _SECTION  # SadMan's "[Puzzle]": skipped
 
 # ---------------------------------------------------------------------------------------------
@@ -24,16 +29,13 @@ from puzzlemdm.puzzles.sudoku.sniff import SECTION as _SECTION  # SadMan's "[Puz
 # Sizes recognised without an explicit shape; others need `shape=` (a wider set would turn a
 # mistyped 9x9 row of 8 cells into a silently accepted 8x8 grid).
 DETECTED_SIZES = (4, 6, 9, 12, 16, 25)
-# box borders: ASCII, and the box-drawing characters `solve` prints grids with
-_BARS = "|\u2502\u2503"  # | │ ┃
-_SEPARATORS = "+-" + _BARS + "\u2500\u2501\u253c\u254b\u251c\u2524\u252c\u2534"  # ─ ━ ┼ ╋ ├ ┤ ┬ ┴
+# box borders: ASCII, and box-drawing characters (`solve` prints its grids with them)
+_BARS = "|\u2502\u2503\u2551"  # | │ ┃ ║: where a box's column ends
+_SEPARATORS = "+-|" + BOX_DRAWING
 _VALUE_OF = {ch: i + 1 for i, ch in enumerate(ALPHABET)}
 _PUZZLE_COLUMNS = ("puzzle", "quizzes", "quiz")
 _SOLUTION_COLUMNS = ("solution", "solutions")
 _ID_COLUMNS = ("id", "idx")
-# a line starting so is a comment ('!': some collections' headers; a check mark or a cross:
-# the status lines of `solve`'s printout, whose grids read back)
-_COMMENTS = ("#", "!", "\u2713", "\u2717")
 _TSV_HEADER = re.compile(
     r'^"?(puzzle|quizzes|quiz)"?\t|\t"?(puzzle|quizzes|quiz)"?(\t|$)', re.IGNORECASE
 )
@@ -50,7 +52,7 @@ def detect_format(text: str) -> str:
     comment."""
     for raw in outside_other_sections(text.removeprefix("\ufeff").splitlines()):
         line = raw.strip()
-        if not line or line.startswith(_COMMENTS):
+        if not line or line.startswith(COMMENTS):
             continue
         if line.startswith(("{", "[")):  # a JSON array is refused there, by name
             return "jsonl"
@@ -234,11 +236,13 @@ def _blocks(text: str) -> Iterator[list[_Line]]:
     a title line ("Grid 01") does; a section line ("[Puzzle]") and a note after a one-line
     puzzle are skipped."""
     block: list[_Line] = []
-    skipping = False  # in a section other than [Puzzle]
-    for number, raw in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    sdk = any(line.strip().lower() == PUZZLE_SECTION for line in lines)
+    skipping = False  # in a section of a .sdk file other than [Puzzle]
+    for number, raw in enumerate(lines, 1):
         body = raw.strip()
         if _SECTION.fullmatch(body):
-            skipping = body.lower() != PUZZLE_SECTION
+            skipping = sdk and body.lower() != PUZZLE_SECTION
             if block:
                 yield block
             block = []
@@ -249,8 +253,10 @@ def _blocks(text: str) -> Iterator[list[_Line]]:
             if block:
                 yield block
             block = []
-        elif not body.startswith(_COMMENTS):
-            block.append(_Line(number, _without_note(raw.split("#", 1)[0].rstrip())))
+        elif not body.startswith(COMMENTS):
+            after_border = bool(block) and block[-1].is_separator  # a band's edge
+            text_ = _without_note(raw.split("#", 1)[0].rstrip())
+            block.append(_Line(number, text_, after_break=after_border))
     if block:
         yield block
 
@@ -273,20 +279,16 @@ def _bands_joined(blocks: Iterable[list[_Line]]) -> Iterator[list[_Line]]:
 
 
 def _space_hint(line: _Line) -> str:
-    """Why a row came out short, when its spaces look like blanks ("53  7    ")."""
-    if "  " in line.text.strip() or line.text != line.text.lstrip():
+    """Why a row came out short, when spaces inside it look like blanks ("53  7  6"; not the
+    indentation of a printed grid, whose cells one space apart)."""
+    if "  " in line.text.strip():
         return "; spaces are not read as blanks: write '.' or '0' for an empty cell"
     return ""
 
 
 def _grid_rows(block: list[_Line]) -> list[_Line]:
-    """A block's rows without its borders, each row after a border marked as a band's edge."""
-    rows = []
-    for before, line in zip([None, *block], block, strict=False):
-        if not line.is_separator:
-            line.after_break = line.after_break or (before is not None and before.is_separator)
-            rows.append(line)
-    return rows
+    """A block's rows without its borders."""
+    return [line for line in block if not line.is_separator]
 
 
 def _next_band(grid: list[_Line], block: list[_Line]) -> bool:
@@ -438,7 +440,8 @@ def _grid_shape(n: int, rows: list[_Line]) -> Shape:
         return choices[width]
     breaks = [k for k in range(1, n) if rows[k].after_break]
     height = breaks[0] if breaks else 0
-    if breaks == list(range(height, n, height or n)) and height in (usual.box_rows, usual.box_cols):
+    even = bool(breaks) and breaks == list(range(height, n, height))
+    if even and height in (usual.box_rows, usual.box_cols):
         return Shape(height, n // height)
     return usual
 

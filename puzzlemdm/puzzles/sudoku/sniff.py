@@ -11,15 +11,21 @@ _LINE = re.compile(r"^[ \t]*[0-9A-Za-z._*]{16,256}[ \t]*(#.*)?$", re.MULTILINE)
 _NOTED_LINE = re.compile(r"^[ \t]*[0-9._*]{81}[ \t]+\S", re.MULTILINE)
 SECTION = re.compile(r"\[[A-Za-z ]*\]")  # the parser skips these lines too
 PUZZLE_SECTION = "[puzzle]"  # SadMan's .sdk: the other sections ([State], [Properties]) are not
+# a line starting so is a comment ('!': some collections' headers; a check mark or a cross:
+# the status lines of `solve`'s printout, whose grids read back)
+COMMENTS = ("#", "!", "\u2713", "\u2717")
+BOX_DRAWING = "".join(chr(c) for c in range(0x2500, 0x2580))  # the grids `solve` prints
 
 
 def outside_other_sections(lines: list[str]) -> list[str]:
-    """Lines that are no section line and in no section but [Puzzle] (a saved [State] is no
-    second puzzle, [Properties] no puzzle at all)."""
+    """Lines that are no section line; in a SadMan .sdk file (one with a [Puzzle] section),
+    only those of its [Puzzle] section (a saved [State] is no second puzzle, [Properties] no
+    puzzle at all). Elsewhere a bracketed line ("[Hard]") is a heading, skipped alone."""
+    sdk = any(line.strip().lower() == PUZZLE_SECTION for line in lines)
     kept, skipping = [], False
     for line in lines:
         if SECTION.fullmatch(line.strip()):
-            skipping = line.strip().lower() != PUZZLE_SECTION
+            skipping = sdk and line.strip().lower() != PUZZLE_SECTION
         elif not skipping:
             kept.append(line)
     return kept
@@ -44,8 +50,7 @@ def sniff(text: str, source: str) -> bool:
     grid_lines = [
         ln
         for ln in outside_other_sections(head.splitlines())
-        if ln.strip()
-        and not ln.lstrip().startswith(("#", "!", "\u2713", "\u2717"))  # as the parser skips
+        if ln.strip() and not ln.lstrip().startswith(COMMENTS)  # as the parser skips them
     ]
     if not grid_lines:
         return False
@@ -55,5 +60,5 @@ def sniff(text: str, source: str) -> bool:
         return True
     kept = "\n".join(grid_lines)
     return bool(_LINE.search(kept) or _NOTED_LINE.search(kept)) or all(
-        re.fullmatch(r"[0-9A-Za-z._*|+\- \t\u2500-\u257f]+", ln) for ln in grid_lines
+        re.fullmatch(rf"[0-9A-Za-z._*|+\- \t{BOX_DRAWING}]+", ln) for ln in grid_lines
     )

@@ -125,7 +125,7 @@ def _answer_from_house_lines(puzzle: Zebra, text: str) -> dict[str, list[str]] |
     """One line a house ("house 1: Norwegian, yellow, ..."): every house 1..n once, each
     with a value of every attribute; None when the text holds no such line."""
     houses: dict[int, list[str]] = {}
-    for line in text.splitlines():
+    for line in _unwrapped(text.splitlines()):
         match = HOUSE_LINE.match(line)
         if match:
             house = int(match.group(1))
@@ -146,6 +146,17 @@ def _answer_from_house_lines(puzzle: Zebra, text: str) -> dict[str, list[str]] |
         for a, value in enumerate(said):
             answer[puzzle.attributes[a]].append(_named(puzzle, a, value))
     return answer
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Lines with the indented continuations `solve` wraps long house lines into joined back."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and line.startswith(" ") and line.strip() and HOUSE_LINE.match(joined[-1]):
+            joined[-1] += " " + line.strip()
+        else:
+            joined.append(line)
+    return joined
 
 
 def grid_from_json(puzzle: Zebra, obj: Any) -> Grid:

@@ -45,6 +45,7 @@ REASONS = {
     "only_house": "no other house is left for it",
     "only_value": "no other value is left for that house",
     "lookahead": "any other house leads to a contradiction",
+    "guess": "a guess",
 }
 
 

@@ -13,18 +13,21 @@ from puzzlemdm.puzzles.base import first_json_object
 BBEH_KEYS = frozenset({"categories", "values", "clues"})
 
 # "colour: red, green, white": an attribute line. The name may not start like JSON, PDDL, a
-# comment or a numbered clue, nor hold a comma (a CSV header is never an attribute line).
+# comment, a numbered clue or a solver's status line (a check mark), nor hold a comma (a CSV
+# header is never an attribute line).
 # What may stand before a clue: its number ("12.", "12)", "12:", "(12)", "Clue 12:"), else a
 # bullet ("-", "*"); group 1 or 2 is the number.
 _NUMBER = r"(?:clue\s*)?(?:\((\d+)\)|(\d+)\s*[.):])\s*|[-*\u2022]\s+"
 NUMBER = re.compile(rf"^(?:{_NUMBER})", re.IGNORECASE)
 _NUMBERED = _NUMBER.replace("(\\d+)", "\\d+")  # the same, capturing nothing
 ATTRIBUTE_LINE = re.compile(
-    rf"^(?!{_NUMBERED})([^\s:,#;{{}}\[\]()\"'][^:,{{}}\[\]\"]*?)\s*:\s*(.*)$", re.IGNORECASE
+    rf"^(?!{_NUMBERED})([^\s:,#;{{}}\[\]()\"'\u2713\u2717][^:,{{}}\[\]\"]*?)\s*:\s*(.*)$",
+    re.IGNORECASE,
 )
 # "Clues:", "Hints:" before the clues: skipped (an attribute with no values is refused instead)
 HEADING = re.compile(
-    r"^(?:the\s+)?(?:clues?|hints?|constraints|rules|facts|statements|questions?)\s*:$",
+    r"^(?:the\s+)?(?:clues?|hints?|constraints|rules|facts|statements|questions?|attributes|"
+    r"categories|houses|people|puzzle)\s*:$",
     re.IGNORECASE,
 )
 SEPARATOR = re.compile(r"^-{3,}$")  # "---" ends a puzzle
