@@ -6,6 +6,7 @@ The Python API (puzzlemdm/api.py; README, "Python"):
     outcomes = solver.solve("examples/sudoku.txt", search="none")   # decoding as keywords
     records = puzzlemdm.parse(text_or_path)    # kind detected from the contents
     puzzlemdm.verify(records[0], outcomes[0].answer)                # the kind's verifier
+    answer = puzzlemdm.parse_answer(records[0], "answer.txt")        # an answer given apart
 
 Importing the package stays light: torch is imported only when a model is loaded.
 """
