@@ -88,3 +88,9 @@ def test_only_the_first_marked_plan_is_read_and_comments_stay_comments() -> None
 def test_ff_s_words_in_a_comment_do_not_hide_the_plan() -> None:
     plan = "; ff: found legal plan as follows\n(unstack b c)\n(put-down b)\n"
     assert plan_file_steps(plan, NAMES) == ["(unstack b c)", "(put-down b)"]
+
+
+def test_a_raw_response_continuing_the_prompt_ends_at_its_plan_end() -> None:
+    # PlanBench's prompt ends with "[PLAN]": the model's raw response starts with the plan
+    raw = "unstack the blue block from on top of the orange block\n[PLAN END]\n\n[STATEMENT]\n"
+    assert plan_file_steps(raw + "As initial conditions I have ...\n", NAMES) == ["(unstack b c)"]

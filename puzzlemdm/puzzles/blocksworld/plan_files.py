@@ -66,8 +66,9 @@ _PATTERNS += [(op, _pattern(phrase)) for op, phrases in OTHER_PHRASES.items() fo
 
 def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     """The action lines of a plan file, English steps written as `(op block ...)` with the
-    problem's block `names` (PlanBench's colours for a..l, or the names themselves). Where a
-    "[PLAN]" marker is, only its first plan is read (up to "[PLAN END]"), as PlanBench does."""
+    problem's block `names` (PlanBench's colours for a..l, or the names themselves). Only the
+    first plan is read: from the first "[PLAN]", if any, up to the next "[PLAN END]", as
+    PlanBench does."""
     blocks = {f"{name} block": name for name in names}  # "the a block"
     blocks.update({name: name for name in names})
     blocks.update({f"{PLANBENCH_COLOURS[n]} block": n for n in names if n in PLANBENCH_COLOURS})
@@ -76,8 +77,10 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     if marked:
         first = marked[0]
         lines = [_MARKER.sub("", lines[first]), *lines[first + 1 :]]
-        ends = [k for k, line in enumerate(lines) if _marker(line) == "plan end"]
-        lines = lines[: ends[0]] if ends else lines
+    # the plan ends at the first "[PLAN END]", also in a raw response that continues the
+    # prompt's "[PLAN]" (PlanBench's llm_raw_response) and so does not repeat it
+    ends = [k for k, line in enumerate(lines) if _marker(line) == "plan end"]
+    lines = lines[: ends[0]] if ends else lines
     steps = []
     for line in lines:
         if line.strip().startswith(_FENCE):
