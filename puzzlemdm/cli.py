@@ -477,13 +477,26 @@ def verify(
             "plan file (Blocksworld), a grid (Sudoku), or solve --json's row.",
         ),
     ] = None,
+    answers_file: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            help="A file of answers to the puzzles given, each checked by the verifier: JSON "
+            'lines of {"id", "answer"} (as solve --json prints) or PlanBench\'s results.',
+        ),
+    ] = None,
 ) -> None:
     """Check puzzles: consistent givens, a solution, and the file's own solution if it has one.
 
     Solutions are counted (unique or several) where the kind can count them."""
+    if answer_file is not None and answers_file is not None:
+        raise fail("give --answer (one puzzle's) or --answers (many), not both", EXIT_USAGE)
     try:
         loaded = load_records(files, kind)
         answer = read_answer(loaded, answer_file) if answer_file is not None else None
+        if answers_file is not None:
+            verify_answers(loaded, answers_file, as_json)
+            return
     except PuzzleError as exc:
         raise fail(str(exc)) from None
     from puzzlemdm.validity import check_record
@@ -524,6 +537,48 @@ def verify(
         soft_wrap=True,
     )
     if counts["bad"]:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def verify_answers(
+    loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str, as_json: bool
+) -> None:
+    """`verify --answers`: every puzzle's answer judged, a line for each wrong one (a JSON row
+    for each with --json), then the counts; exit 1 unless every puzzle's answer is right."""
+    from puzzlemdm.answers import answers_in, judge_answers, unmatched
+
+    text, source = read_source(path)
+    answers = answers_in(text, source)
+    counts: Counter[str] = Counter()
+    for kind, records in loaded:
+        for judged in judge_answers(kind, records, answers, source):
+            counts["total"] += 1
+            counts["right"] += judged.ok
+            counts["optimal"] += judged.optimal is True
+            counts["judged optimality"] += judged.optimal is not None
+            if as_json:
+                row = {"id": judged.record.name, "kind": kind.name, "ok": judged.ok}
+                row.update({"problem": judged.problem or None, "optimal": judged.optimal})
+                print(json.dumps(row), flush=True)
+            elif not judged.ok:
+                out.print(f"[red]✗ {escape(judged.record.name)}: {escape(judged.problem)}[/]")
+    stray = unmatched([r for _, records in loaded for r in records], answers)
+    optimal = (
+        f" ({counts['optimal']} of optimal length, of the {counts['judged optimality']} right "
+        "ones whose optimum is known)"
+        if counts["judged optimality"]
+        else ""
+    )
+    err.print(
+        f"{counts['right']}/{counts['total']} answers right{optimal}"
+        + (
+            f"; {len(stray)} answers for no puzzle given (ids such as {stray[0]!r})"
+            if stray
+            else ""
+        ),
+        soft_wrap=True,
+    )
+    if counts["right"] < counts["total"]:
         raise typer.Exit(EXIT_INVALID)
 
 

@@ -418,3 +418,42 @@ def test_explain_tells_how_a_person_could_solve_each_kind(tmp_path):
     )
     assert "  1. (unstack c d)" in plan.stdout
     assert "explanation" not in run("solve", str(sudoku), "--solver", "search", "--json").stdout
+
+
+def test_verify_answers_judges_a_file_of_answers_by_id(tmp_path):
+    instances = tmp_path / "instances.jsonl"
+    instance = {
+        "set": "basic", "objects": ["a", "b"], "init": ["handempty", "ontable a", "on b a",
+        "clear b"], "goal": ["on a b"], "plan_length": 4,
+    }  # fmt: skip
+    rows = [{**instance, "instance_id": k} for k in (1, 2, 3)]
+    instances.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    plan = [
+        "unstack the blue block from on top of the red block", "put down the blue block",
+        "pick up the red block", "stack the red block on top of the blue block",
+    ]  # fmt: skip
+    longer = [*plan[:2], "pick up the blue block", "put down the blue block", *plan[2:]]
+    results = {  # PlanBench's results file: a language model's raw responses
+        "instances": [
+            {"instance_id": 1, "llm_raw_response": "\n".join(plan) + "\n[PLAN END]\n"},
+            {"instance_id": 2, "llm_raw_response": "\n".join(plan[:3])},
+            {"instance_id": 3, "llm_raw_response": "\n".join(longer)},
+            {"instance_id": 9, "llm_raw_response": ""},
+        ]
+    }
+    answers = tmp_path / "results.json"
+    answers.write_text(json.dumps(results))
+    result = run("verify", str(instances), "--answers", str(answers), "--json")
+    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(v["id"], v["ok"], v["optimal"]) for v in verdicts] == [
+        ("basic-1", True, True), ("basic-2", False, None), ("basic-3", True, False),
+    ]  # fmt: skip
+    assert result.exit_code == 1 and "2/3 answers right (1 of optimal length" in result.stderr
+    assert "1 answers for no puzzle given" in result.stderr
+    # solve --json's rows are answers too, matched by the names solve gives
+    solved = run("solve", str(instances), "--solver", "astar", "--json").stdout
+    (tmp_path / "rows.jsonl").write_text(solved)
+    result = run("verify", str(instances), "--answers", str(tmp_path / "rows.jsonl"))
+    assert result.exit_code == 0 and "3/3 answers right" in result.stderr
+    both = run("verify", str(instances), "--answers", str(answers), "--answer", str(answers))
+    assert both.exit_code == 2

@@ -31,7 +31,11 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
     if obj.keys() >= PLANBENCH_KEYS:
         puzzle = problem_from_facts(obj["objects"], obj["init"], obj["goal"])
         plan = obj.get("optimal_plan")
-        meta = {"optimal_length": obj.get("plan_length"), "format": "planbench"}
+        meta = {
+            "optimal_length": obj.get("plan_length"),
+            "format": "planbench",
+            "instance_id": obj.get("instance_id"),  # how PlanBench's results name it
+        }
         ident = f"{obj.get('set', 'planbench')}-{obj.get('instance_id', '')}"
         return PuzzleRecord(puzzle, parse_plan(puzzle, plan) if plan else None, ident, None, meta)
     body = obj.get("puzzle")

@@ -1,0 +1,109 @@
+"""Answers given apart from their puzzles, many at once (`verify --answers`): each matched to its
+puzzle, read by the puzzle's kind and judged by the kind's verifier. Pure: the CLI prints.
+
+A file of answers is JSON lines of `{"id": ..., "answer": ...}` (what `solve --json` prints, or
+rows written so by anyone) or PlanBench's results file (`{"instances": [{"instance_id": ...,
+"llm_raw_response": ...}]}`, a language model's answers). An answer goes to the puzzle whose
+name (`file:line`), id or recorded `instance_id` its id gives; text is read as the kind reads
+an answer file (`PuzzleKind.parse_answer`), a JSON value as its JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
+
+ROWS = 'JSON lines of {"id": ..., "answer": ...} (as solve --json prints) or PlanBench\'s results'
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One puzzle's answer judged: `problem` is empty when it is right."""
+
+    record: PuzzleRecord
+    problem: str = ""
+    optimal: bool | None = None  # of a right answer, where the kind and the record can tell
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def answers_in(text: str, source: str) -> dict[str, Any]:
+    """Answer by id, from a file of many answers (see the module doc)."""
+    body = text.strip().removeprefix("\ufeff")
+    try:
+        whole = json.loads(body)
+    except json.JSONDecodeError:
+        whole = None
+    if isinstance(whole, dict) and isinstance(whole.get("instances"), list):  # PlanBench's
+        return {
+            str(item["instance_id"]): item.get("llm_raw_response")
+            for item in whole["instances"]
+            if isinstance(item, dict) and "instance_id" in item
+        }
+    if whole is not None:
+        rows = whole if isinstance(whole, list) else [whole]
+        return _by_id(rows, source, [1] * len(rows))
+    rows, numbers = [], []
+    for number, line in enumerate(body.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            raise PuzzleError(f"expected {ROWS}", source=source, line=number) from None
+        numbers.append(number)
+    return _by_id(rows, source, numbers)
+
+
+def _by_id(rows: list[Any], source: str, numbers: list[int]) -> dict[str, Any]:
+    answers = {}
+    for row, number in zip(rows, numbers, strict=True):
+        if not isinstance(row, dict) or "id" not in row or "answer" not in row:
+            raise PuzzleError(f"expected {ROWS}", source=source, line=number)
+        answers[str(row["id"])] = row["answer"]
+    return answers
+
+
+def keys_of(record: PuzzleRecord) -> list[str]:
+    """The ids an answer may give its puzzle by: its name, its id, its benchmark instance."""
+    instance = record.meta.get("instance_id")
+    keys = [record.name, record.id, "" if instance is None else str(instance)]
+    return [key for key in keys if key]
+
+
+def judge_answers(
+    kind: PuzzleKind, records: Sequence[PuzzleRecord], answers: dict[str, Any], source: str
+) -> Iterator[Judged]:
+    """Each puzzle's answer judged (a puzzle without one is judged unanswered)."""
+    for record in records:
+        key = next((key for key in keys_of(record) if key in answers), None)
+        if key is None:
+            yield Judged(record, "no answer given")
+            continue
+        given = answers[key]
+        if given is None:
+            yield Judged(record, "the answer is empty")
+            continue
+        text = given if isinstance(given, str) else json.dumps(given)
+        try:
+            answer = kind.parse_answer(record.puzzle, text, f"{source} ({key})")
+        except PuzzleError as exc:
+            yield Judged(record, f"the answer cannot be read: {exc}")
+            continue
+        verdict = kind.verify(record.puzzle, answer)
+        if not verdict.ok:
+            yield Judged(record, f"the answer is wrong: {first_violations(verdict.violations)}")
+            continue
+        yield Judged(record, optimal=kind.optimal(record, answer))
+
+
+def unmatched(records: Sequence[PuzzleRecord], answers: dict[str, Any]) -> list[str]:
+    """Ids of answers no puzzle took (a wrong file, or ids written otherwise)."""
+    taken = {key for record in records for key in keys_of(record)}
+    return [key for key in answers if key not in taken]
