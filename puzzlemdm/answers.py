@@ -1,5 +1,6 @@
-"""Answers given apart from their puzzles, many at once (`verify --answers`): each matched to its
-puzzle, read by the puzzle's kind and judged by the kind's verifier. Pure: the CLI prints.
+"""Answers given apart from their puzzles: one (`verify --answer`), or many at once (`verify
+--answers`), each matched to its puzzle, read by the puzzle's kind and judged by the kind's
+verifier. Pure: the CLI reads the files and prints.
 
 A file of answers is JSON lines of `{"id": ..., "answer": ...}` (what `solve --json` prints, or
 rows written so by anyone) or PlanBench's results file (`{"instances": [{"instance_id": ...,
@@ -31,6 +32,21 @@ class Judged:
     @property
     def ok(self) -> bool:
         return not self.problem
+
+
+def the_one_puzzle(
+    loaded: Sequence[tuple[PuzzleKind, Sequence[PuzzleRecord]]],
+) -> tuple[PuzzleKind, PuzzleRecord]:
+    """The one puzzle a single answer is for (with its kind); UsageError when there are more."""
+    from puzzlemdm.solving import UsageError
+
+    puzzles = [(kind, record) for kind, records in loaded for record in records]
+    if len(puzzles) != 1:
+        raise UsageError(
+            f"--answer checks the answer to one puzzle; the files hold {len(puzzles)}: give a file "
+            "that holds that puzzle alone"
+        )
+    return puzzles[0]
 
 
 def answers_in(text: str, source: str) -> dict[str, Any]:

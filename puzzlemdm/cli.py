@@ -584,14 +584,14 @@ def verify_answers(
 
 def read_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) -> Any:
     """The answer `verify --answer` checks, read by the kind of the one puzzle given."""
-    puzzles = [(kind, record) for kind, records in loaded for record in records]
-    if len(puzzles) != 1:
-        raise fail(
-            f"--answer checks the answer to one puzzle; the files hold {len(puzzles)}: give a file "
-            "that holds that puzzle alone",
-            EXIT_USAGE,
-        )
-    (kind, record), (text, source) = puzzles[0], read_source(path)
+    from puzzlemdm.answers import the_one_puzzle
+    from puzzlemdm.solving import UsageError
+
+    try:
+        kind, record = the_one_puzzle(loaded)
+    except UsageError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
+    text, source = read_source(path)
     return kind.parse_answer(record.puzzle, text, source)
 
 
