@@ -3,8 +3,9 @@
 verifier. Pure: the CLI reads the files and prints.
 
 A file of answers is JSON lines of `{"id": ..., "answer": ...}` (what `solve --json` prints, or
-rows written so by anyone) or PlanBench's results file (`{"instances": [{"instance_id": ...,
-"llm_raw_response": ...}]}`, a language model's answers). An answer goes to the puzzle whose
+rows written so by anyone), PlanBench's results file (`{"instances": [{"instance_id": ...,
+"llm_raw_response": ...}]}`) or ZeroEval's (`[{"session_id": ..., "output": [...]}]`, as it
+runs ZebraLogic): a language model's answers. An answer goes to the puzzle whose
 name (`file:line`), id or recorded `instance_id` its id gives; text is read as the kind reads
 an answer file (`PuzzleKind.parse_answer`), a JSON value as its JSON.
 """
@@ -18,7 +19,10 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
 
-ROWS = 'JSON lines of {"id": ..., "answer": ...} (as solve --json prints) or PlanBench\'s results'
+ROWS = (
+    'JSON lines of {"id": ..., "answer": ...} (as solve --json prints), or PlanBench\'s or '
+    "ZeroEval's results"
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,12 @@ def answers_in(text: str, source: str) -> dict[str, Any]:
             for item in whole["instances"]
             if isinstance(item, dict) and "instance_id" in item
         }
+    if (
+        isinstance(whole, list)
+        and whole
+        and all(isinstance(row, dict) and "session_id" in row for row in whole)
+    ):  # ZeroEval's results: each puzzle's id and the model's outputs
+        return {str(row["session_id"]): _first(row.get("output")) for row in whole}
     if whole is not None:
         rows = whole if isinstance(whole, list) else [whole]
         return _by_id(rows, source, [1] * len(rows))
@@ -75,6 +85,11 @@ def answers_in(text: str, source: str) -> dict[str, Any]:
             raise PuzzleError(f"expected {ROWS}", source=source, line=number) from None
         numbers.append(number)
     return _by_id(rows, source, numbers)
+
+
+def _first(output: Any) -> Any:
+    """A model's answer: its first output when it gave several."""
+    return output[0] if isinstance(output, list) and output else output
 
 
 def _by_id(rows: list[Any], source: str, numbers: list[int]) -> dict[str, Any]:

@@ -102,10 +102,13 @@ def test_propagation_only_puzzle_is_graded_without_lookahead() -> None:
         ("not_next_to", (0b111, 0b010), (0b010, 0b010)),
         ("between", (0b1111, 0b1111, 0b1111), (0b0110, 0b0011, 0b1100)),
         ("end", (0b0110,), None),
+        ("one_between", (0b0001, 0b1111), (0b0001, 0b0100)),
+        ("one_between", (0b0110, 0b0110), None),
+        ("two_between", (0b1111, 0b0001), (0b1000, 0b0001)),
     ],
 )
 def test_narrow_keeps_exactly_the_supported_houses(rel, masks, expected) -> None:
-    houses = 4 if rel in ("between", "end") else 3
+    houses = 4 if rel in ("between", "end", "one_between", "two_between") else 3
     assert narrow(rel, masks, houses) == expected
 
 
@@ -250,7 +253,15 @@ def _all_grids(houses: int, attributes: int) -> list[tuple[tuple[int, ...], ...]
     return [tuple(g) for g in product(rows, repeat=attributes)]
 
 
-WITHIN_RELATIONS = ["left_of", "left_of_imm", "next_to", "not_next_to", "between"]
+WITHIN_RELATIONS = [
+    "left_of",
+    "left_of_imm",
+    "next_to",
+    "not_next_to",
+    "between",
+    "one_between",
+    "two_between",
+]
 
 
 @given(

@@ -113,6 +113,8 @@ PERSON_PHRASES: dict[str, str] = {
     "not_next_to": "{} does not live next to {}",
     "between": "{} lives somewhere between {} and {}, in that order",
     "end": "{} lives in the first or the last house",
+    "one_between": "there is one house between {} and {}",
+    "two_between": "there are two houses between {} and {}",
 }
 
 

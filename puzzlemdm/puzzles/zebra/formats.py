@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
+from puzzlemdm.puzzles.zebra import zebralogic
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Clue, Grid, Ref, Zebra
 from puzzlemdm.puzzles.zebra.sniff import BBEH_KEYS
 from puzzlemdm.puzzles.zebra.text import parse_text
@@ -167,7 +168,13 @@ def grid_from_json(puzzle: Zebra, obj: Any) -> Grid:
     for a, name in enumerate(puzzle.attributes):
         row = obj[name]
         if not isinstance(row, list) or sorted(row) != sorted(puzzle.values[a]):
-            raise ZebraFormatError(f"solution for {name!r} must list each of its values once")
+            unknown = (
+                [v for v in dict.fromkeys(row) if v not in puzzle.values[a]]
+                if isinstance(row, list)
+                else []
+            )
+            said = f" ({', '.join(map(repr, unknown))} is none of them)" if unknown else ""
+            raise ZebraFormatError(f"solution for {name!r} must list each of its values once{said}")
         grid.append(tuple(puzzle.values[a].index(v) for v in row))
     return tuple(grid)
 
@@ -208,6 +215,8 @@ def grid_to_json(puzzle: Zebra, grid: Grid | None) -> dict[str, list[str]] | Non
 
 
 def _record(obj: dict[str, Any]) -> PuzzleRecord:
+    if isinstance(obj.get("puzzle"), str) and zebralogic.sniff(obj["puzzle"]):
+        return zebralogic.record(obj)
     if obj.keys() >= BBEH_KEYS:
         values = obj["values"]
         attributes = {c: values.get(c) for c in obj["categories"]}
@@ -239,4 +248,6 @@ def parse_any(text: str, source: str = "<text>") -> list[PuzzleRecord]:
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()[:1] not in ("", "#")), "")
     if first.removeprefix("\ufeff").startswith("{"):
         return parse_lines(text, source)
+    if zebralogic.sniff(text):
+        return zebralogic.parse_text(text, source)
     return parse_text(text, source)

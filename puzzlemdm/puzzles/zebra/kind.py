@@ -39,6 +39,7 @@ from puzzlemdm.puzzles.zebra.levels import grade as grade_zebra
 from puzzlemdm.puzzles.zebra.propagate import Contradiction, initial_domains, propagate
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra, verify_grid
 from puzzlemdm.puzzles.zebra.search import find_solutions, strategy_solve
+from puzzlemdm.puzzles.zebra.zebralogic import houses_answer, response_answer
 
 # the strategy solver's reasons (zebra/propagate.py, search.py) in words for `explain`
 REASONS = {
@@ -71,19 +72,24 @@ class ZebraKind(KindPackage):
         return format_text(record.puzzle) + SEPARATOR_LINE + "\n"
 
     def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
-        """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, or the answer
-        as `solve` prints it (its table, or one line a house for wide puzzles)."""
+        """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, ZebraLogic's
+        `{"House 1": {attribute: value}, ...}` (alone, or in a language model's response), or
+        the answer as `solve` prints it (its table, or one line a house for wide puzzles)."""
         is_json, value = answer_json(text)
         try:
-            value = value if is_json else answer_from_printout(puzzle, text)
+            if is_json:
+                value = houses_answer(puzzle, value) or value
+            else:
+                value = response_answer(puzzle, text) or answer_from_printout(puzzle, text)
             if value is None:
                 raise ZebraFormatError(
                     "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve "
-                    "--json writes it, or as solve prints it (a table, or one line a house: "
-                    "'house 1: <its values in attribute order>')"
+                    '--json writes it, or ZebraLogic\'s {"House 1": {attribute: value}, ...}, '
+                    "or as solve prints it (a table, or one line a house: 'house 1: <its values "
+                    "in attribute order>')"
                 )
             return grid_from_json(puzzle, value)
-        except ZebraFormatError as err:
+        except (ZebraFormatError, ValueError) as err:
             raise PuzzleError(str(err), source=source) from None
 
     def verify(self, puzzle: Zebra, answer: Any) -> Verdict:

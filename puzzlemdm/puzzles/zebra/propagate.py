@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import product
 
-from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Ref, Zebra
+from puzzlemdm.puzzles.zebra.puzzle import DISTANCES, POSITION, Clue, Ref, Zebra
 
 Domains = list[list[int]]
 
@@ -78,9 +78,10 @@ def narrow(rel: str, masks: tuple[int, ...], houses: int) -> tuple[int, ...] | N
         elif rel == "left_of_imm":
             x &= y >> 1
             y &= x << 1
-        elif rel == "next_to":
-            x &= ((y << 1) | (y >> 1)) & full
-            y &= ((x << 1) | (x >> 1)) & full
+        elif rel in DISTANCES:
+            d = DISTANCES[rel]
+            x &= ((y << d) | (y >> d)) & full
+            y &= ((x << d) | (x >> d)) & full
         elif rel == "not_next_to":
             if _single(y):
                 x &= ~((y << 1) | (y >> 1))

@@ -32,7 +32,11 @@ RELATIONS: dict[str, int] = {
     "not_next_to": 2,  # |x - y| != 1
     "between": 3,  # y < x < z (x somewhere between y and z, in that order; BBEH)
     "end": 1,  # x is the first or the last house
+    "one_between": 2,  # |x - y| == 2 (one house between them; ZebraLogic)
+    "two_between": 2,  # |x - y| == 3 (two houses between them; ZebraLogic)
 }
+# relations that hold when two people live this many houses apart, either way round
+DISTANCES: dict[str, int] = {"next_to": 1, "one_between": 2, "two_between": 3}
 
 Grid = tuple[tuple[int, ...], ...]
 
@@ -89,8 +93,8 @@ def relation_holds(rel: str, pos: Sequence[int], houses: int) -> bool:
         return pos[0] < pos[1]
     if rel == "left_of_imm":
         return pos[0] + 1 == pos[1]
-    if rel == "next_to":
-        return abs(pos[0] - pos[1]) == 1
+    if rel in DISTANCES:
+        return abs(pos[0] - pos[1]) == DISTANCES[rel]
     if rel == "not_next_to":
         return abs(pos[0] - pos[1]) != 1
     if rel == "between":

@@ -31,6 +31,8 @@ HEADING = re.compile(
     re.IGNORECASE,
 )
 SEPARATOR = re.compile(r"^-{3,}$")  # "---" ends a puzzle
+# ZebraLogic's opening line (zebra/zebralogic.py reads its puzzles)
+HOUSES_LINE = re.compile(r"there are (\d+) houses, numbered 1 to (\d+)\b", re.IGNORECASE)
 # a clue (or the question): words, optionally numbered; what it says is text.py's business
 _SENTENCE = re.compile(rf"^(?:{_NUMBERED})?[^\s{{}}\[\]()<>;]+\s+\S", re.IGNORECASE)
 
@@ -53,9 +55,12 @@ def sniff_text(text: str) -> bool:
 
 
 def sniff(text: str, source: str) -> bool:
-    """A JSONL file whose first object says kind zebra or has BBEH's zebra structure, or the
-    plain-text format: attribute lines (`colour: red, green, white`) then English clues."""
+    """A JSONL file whose first object says kind zebra, has BBEH's zebra structure or
+    ZebraLogic's puzzle text, or the plain-text format: attribute lines (`colour: red, green,
+    white`) then English clues, or ZebraLogic's text."""
     obj = first_json_object(text)
     if obj is not None:
-        return obj.get("kind") == "zebra" or obj.keys() >= BBEH_KEYS
-    return sniff_text(text)
+        puzzle = obj.get("puzzle")
+        zebralogic = isinstance(puzzle, str) and HOUSES_LINE.search(puzzle) is not None
+        return obj.get("kind") == "zebra" or obj.keys() >= BBEH_KEYS or zebralogic
+    return sniff_text(text) or HOUSES_LINE.search(text[:4096]) is not None

@@ -26,11 +26,27 @@ import numpy as np
 
 from puzzlemdm.puzzles.base import PuzzleError
 from puzzlemdm.puzzles.grid import MASK, GridSpec, Links, TokenGrid, allowed_rows
-from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Grid, Zebra
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Clue, Grid, Zebra
 
+# The relations a clue token can name, in token order: fixed, so that a checkpoint keeps reading
+# the relations it was trained on when the puzzles learn more.
+TOKEN_RELATIONS = (
+    "same",
+    "not_same",
+    "left_of",
+    "left_of_imm",
+    "next_to",
+    "not_next_to",
+    "between",
+    "end",
+)
+# Relations the tokens cannot name are read by the model in a weaker form they imply ("one house
+# between" means "not next to"): the model still sees who the clue is about, and the verifier
+# and the search, which keep the clue as it is, are what make an answer right.
+WEAKER: dict[str, str] = {"one_between": "not_next_to", "two_between": "not_next_to"}
 ARGUMENTS = max(RELATIONS.values())
 SLOTS = 1 + ARGUMENTS  # relation + one token per argument
-RELATION_INDEX = {name: i for i, name in enumerate(RELATIONS)}
+RELATION_INDEX = {name: i for i, name in enumerate(TOKEN_RELATIONS)}
 STATIC_RELATIONS = 4  # none, same attribute, self, same clue
 LAYOUT = "people"  # cells are people holding houses (checkpoints of other layouts mismatch)
 
@@ -44,7 +60,7 @@ def max_clues(houses: int, attributes: int) -> int:
 
 def pad_base(houses: int, attributes: int) -> int:
     """PAD: the first token past every house, relation and argument token."""
-    return max(houses, (attributes + 1) * houses, len(RELATIONS))
+    return max(houses, (attributes + 1) * houses, len(TOKEN_RELATIONS))
 
 
 def shape(spec: GridSpec) -> tuple[int, int]:
@@ -103,7 +119,7 @@ def _zebra_spec(houses: int, attributes: int, clues: int) -> GridSpec:
         role=np.tile(np.arange(ARGUMENTS), clues),
         segments=segments,
         head=segments[:, 0],
-        heads=len(RELATIONS),
+        heads=len(TOKEN_RELATIONS),
         roles=ARGUMENTS,
         first=STATIC_RELATIONS,
     )
@@ -152,6 +168,11 @@ def cell_positions(puzzle: Zebra, spec: GridSpec) -> np.ndarray:
     return value * attributes + attribute
 
 
+def token_relation(clue: Clue) -> str:
+    """The relation a clue's token names: its own, or the weaker one it implies."""
+    return WEAKER.get(clue.rel, clue.rel)
+
+
 def encode(puzzle: Zebra, solution: Grid | None = None, spec: GridSpec | None = None) -> TokenGrid:
     """Clue tokens and pad cells as conditions, the puzzle's cells masked; the solution grid
     (if given) is the target. `spec` defaults to the puzzle's own shape."""
@@ -168,7 +189,7 @@ def encode(puzzle: Zebra, solution: Grid | None = None, spec: GridSpec | None = 
             raise PuzzleError(
                 f"clue {clue.id} names alternatives, which the token grid cannot hold"
             )
-        segment = [RELATION_INDEX[clue.rel]]
+        segment = [RELATION_INDEX[token_relation(clue)]]
         segment += [
             argument_token(ref.attribute, ref.value, houses, attributes) for (ref,) in clue.args
         ]

@@ -1,0 +1,194 @@
+"""ZebraLogic's puzzles read in their own words (zebra/zebralogic.py)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from zebralogic_style import ATTRIBUTES, puzzle_text, random_puzzle, solution_json
+
+from puzzlemdm.puzzles.base import PuzzleError
+from puzzlemdm.puzzles.registry import detect_kind
+from puzzlemdm.puzzles.zebra.formats import parse_any
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Ref, verify_grid
+from puzzlemdm.puzzles.zebra.search import find_solutions
+from puzzlemdm.puzzles.zebra.zebralogic import parse_text
+
+EXAMPLE = """\
+There are 3 houses, numbered 1 to 3 from left to right, as seen from across the street. \
+Each house is occupied by a different person. Each house has a unique attribute for each of \
+the following characteristics:
+ - Each person has a unique name: `Peter`, `Eric`, `Arnold`.
+ - Each person has a unique favorite drink: `tea`, `water`, `milk`
+
+## Clues:
+
+1. Peter is in the second house.
+2. Arnold is directly left of the one who only drinks water.
+3. There is one house between Arnold and the person who likes milk.
+"""
+
+
+def _shared(puzzle, ref: Ref) -> bool:
+    """Whether another attribute of the puzzle has a value spelt as this one."""
+    said = puzzle.values[ref.attribute][ref.value].lower()
+    return any(
+        said in (v.lower() for v in vals)
+        for a, vals in enumerate(puzzle.values)
+        if a != ref.attribute
+    )
+
+
+@given(
+    st.integers(2, 6),
+    st.lists(st.integers(0, len(ATTRIBUTES) - 1), min_size=2, max_size=6, unique=True),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=60, deadline=None)
+def test_clues_in_the_generators_words_read_back_as_written(houses, attributes, seed) -> None:
+    rng = np.random.default_rng(seed)
+    puzzle, grid = random_puzzle(rng, houses, attributes, clues=12)
+    flips = [bool(f) for f in rng.integers(2, size=len(puzzle.clues))]
+    (record,) = parse_text(puzzle_text(puzzle, attributes, flips), "x")
+    read = record.puzzle
+    assert read.values == puzzle.values
+    assert verify_grid(read, grid).ok  # the true grid satisfies every clue as read
+    for written, said in zip(puzzle.clues, read.clues, strict=True):
+        assert said.rel == written.rel
+        for (truth,), alternatives in zip(written.args, said.args, strict=True):
+            assert truth in alternatives
+            if truth.attribute == POSITION or not _shared(puzzle, truth):
+                assert alternatives == (truth,)
+
+
+def test_a_value_two_attributes_share_is_read_by_the_wording_around_it() -> None:
+    # Name and Children both hold Alice, Color and HairColor both red
+    attributes = [0, 6, 4, 5]
+    rng = np.random.default_rng(3)
+    puzzle, _ = random_puzzle(rng, 3, attributes, clues=0)
+    text = puzzle_text(puzzle.with_clues(()), attributes, []) + "\n".join(
+        [
+            "1. Alice is in the first house.",
+            "2. Eric is the person's child is named Alice.",
+            "3. The person who has red hair is somewhere to the right of Peter.",
+            "4. The person whose favorite color is red is not in the third house.",
+            "5. The person who has black hair is the person's child is named Bella.",
+        ]
+    )
+    (record,) = parse_text(text, "x")
+    clues = record.puzzle.clues
+    assert clues[0].args[0] == (Ref(0, 0),)  # bare "Alice": the Name, as Eric and Peter are
+    assert clues[1].args[1] == (Ref(1, 0),)  # "child is named Alice": the Children one
+    assert clues[2].args[1] == (Ref(3, 0),)  # "red hair": HairColor
+    assert clues[3].args[0] == (Ref(2, 0),)  # "favorite color is red": Color
+
+
+def test_a_dataset_line_keeps_its_id_names_and_solution() -> None:
+    rng = np.random.default_rng(0)
+    attributes = [0, 1, 2, 3, 7]
+    puzzle, grid = random_puzzle(rng, 5, attributes, clues=30)
+    line = {
+        "id": "lgp-test-5x5-1",
+        "size": "5*5",
+        "puzzle": puzzle_text(puzzle, attributes, [False] * 30),
+        "solution": solution_json(puzzle, grid),
+    }
+    text = json.dumps(line) + "\n"
+    assert detect_kind(text, "zebralogic.jsonl").name == "zebra"
+    (record,) = parse_any(text, "zebralogic.jsonl")
+    assert record.id == "lgp-test-5x5-1"
+    assert record.puzzle.attributes == ("Name", "Nationality", "Animal", "Drink", "Height")
+    assert record.solution == grid
+    assert record.meta == {"format": "zebralogic", "size": "5*5"}
+
+
+def test_the_example_is_solved_with_its_one_house_between_clue() -> None:
+    assert detect_kind(EXAMPLE, "puzzle.txt").name == "zebra"
+    (record,) = parse_any(EXAMPLE, "puzzle.txt")
+    puzzle = record.puzzle
+    assert puzzle.attributes == ("name", "favorite drink")
+    assert puzzle.clues[2].rel == "one_between"
+    solutions, _ = find_solutions(puzzle, 2)
+    assert solutions == [((2, 0, 1), (0, 1, 2))]  # Arnold, Peter, Eric; tea, water, milk
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("3. There is one house between", "3. There is a house near"), "clue 3 is no sentence"),
+        (("`tea`, `water`, `milk`", "`tea`, `water`"), "lists 2 values"),
+        (("1. Peter is in the second house.", "1. Peter is in the fifth house."), "clue 1"),
+        (("## Clues:", "## Clues:\n4. Bob is in the first house."), "clue 4"),
+    ],
+)
+def test_what_cannot_be_read_is_named_with_its_line(change, message) -> None:
+    text = EXAMPLE.replace(*change)
+    with pytest.raises(PuzzleError, match=message) as err:
+        parse_text(text, "puzzle.txt")
+    assert "puzzle.txt" in str(err.value)
+
+
+def test_several_puzzles_in_one_text_each_start_at_their_opening_line() -> None:
+    records = parse_text(EXAMPLE + "\n" + EXAMPLE.replace("second", "first"), "two.txt")
+    assert [r.line for r in records] == [1, 11]
+    houses = [r.puzzle.clues[0].args[1] for r in records]
+    assert houses == [(Ref(POSITION, 1),), (Ref(POSITION, 0),)]
+
+
+def test_a_language_models_answer_is_read_from_its_response_and_judged() -> None:
+    from puzzlemdm.answers import answers_in, judge_answers
+    from puzzlemdm.puzzles.zebra.kind import KIND
+
+    (record,) = parse_any(EXAMPLE, "puzzle.txt")  # attributes named "name", "favorite drink"
+    grid = ((2, 0, 1), (0, 1, 2))
+    houses = {
+        f"House {h + 1}": {
+            "Name": ("Peter", "Eric", "Arnold")[grid[0][h]].upper(),
+            "Drink": ("tea", "water", "milk")[grid[1][h]],
+        }
+        for h in range(3)
+    }  # columns named otherwise than the puzzle's attributes, names in capitals
+    draft = {"House 1": {"Name": "Peter", "Drink": "tea"}}
+    response = (
+        f"First a draft: {json.dumps(draft)} ...\nHouse 1: Arnold.\n```json\n"
+        + json.dumps({"reasoning": "Clue 1 puts Peter in house 2.", "solution": houses}, indent=2)
+        + "\n```"
+    )
+    assert KIND.parse_answer(record.puzzle, response) == grid
+    wrong = {**houses, "House 1": houses["House 2"], "House 2": houses["House 1"]}
+    results = [
+        {"session_id": "puzzle.txt:1", "output": [response]},
+        {"session_id": "other", "output": [json.dumps({"solution": wrong})]},
+    ]
+    answers = answers_in(json.dumps(results), "results.json")
+    assert [j.ok for j in judge_answers(KIND, [record], answers, "results.json")] == [True]
+    record_other = parse_any(EXAMPLE, "other.txt")[0]
+    record_other.id = "other"
+    (judged,) = judge_answers(KIND, [record_other], answers, "results.json")
+    assert "the answer is wrong" in judged.problem
+
+
+def test_a_template_left_unfilled_is_named() -> None:
+    from puzzlemdm.puzzles.zebra.kind import KIND
+
+    (record,) = parse_any(EXAMPLE, "puzzle.txt")
+    blank = {f"House {h}": {"Name": "___", "Drink": "___"} for h in (1, 2, 3)}
+    with pytest.raises(PuzzleError, match="___"):
+        KIND.parse_answer(record.puzzle, json.dumps({"solution": blank}))
+    with pytest.raises(PuzzleError, match="houses 1 to 3"):
+        KIND.parse_answer(record.puzzle, json.dumps({"House 1": {"Name": "Peter"}}))
+
+
+def test_the_model_reads_a_house_between_clue_as_not_next_to() -> None:
+    from puzzlemdm.puzzles.zebra.tokens import encode, zebra_spec
+
+    (record,) = parse_any(EXAMPLE, "puzzle.txt")
+    puzzle = record.puzzle
+    weaker = puzzle.with_clues(
+        [c if c.rel != "one_between" else Clue(c.id, "not_next_to", c.args) for c in puzzle.clues]
+    )
+    spec = zebra_spec(6, 6, 32)
+    assert (encode(puzzle, spec=spec).tokens == encode(weaker, spec=spec).tokens).all()
