@@ -192,3 +192,76 @@ def test_the_model_reads_a_house_between_clue_as_not_next_to() -> None:
     )
     spec = zebra_spec(6, 6, 32)
     assert (encode(puzzle, spec=spec).tokens == encode(weaker, spec=spec).tokens).all()
+
+
+TWO_HOUSES = """\
+There are 2 houses, numbered 1 to 2 from left to right, as seen from across the street.
+ - Each person has a unique name: `Alice`, `Eric`
+ - Each mother is accompanied by their child: `Bella`, `Alice`
+ - People have unique favorite music genres: `hip hop`, `jazz`
+ - The people are of nationalities: `brit`, `swede`
+ - Each person has a unique birthday month: `jan`, `sept`
+ - Everyone has a unique hobby: `painting`, `gardening`
+ - Each person lives in a unique style of house: `victorian`, `colonial`
+
+## Clues:
+1. Alice is not in the second house.
+2. The person's child is named Bella is the person who loves hip\u2011hop music.
+3. The person whose birthday is in September is the Swedish person.
+4. The person who paints as a hobby is the person whose birthday is in January.
+5. The British person is in the first house.
+6. The person living in a colonial-style house is the person who loves jazz music.
+7. The person who paints as a hobby is not in the second house.
+8. The person's child is named Bella is in the second house.
+9. Eric is the person in a Victorian-style house.
+"""
+
+
+def test_values_named_in_other_words_and_a_bare_name_are_read() -> None:
+    (record,) = parse_text(TWO_HOUSES, "two.txt")
+    puzzle = record.puzzle
+    assert puzzle.attributes[-1] == "style of house"
+    said = [tuple(alts for alts in c.args) for c in puzzle.clues]
+    assert said[0][0] == (Ref(0, 0),)  # "Alice" alone: the Name, Children are worded otherwise
+    assert said[1] == ((Ref(1, 0),), (Ref(2, 0),))  # hip‑hop with a non-breaking hyphen
+    assert said[2] == ((Ref(4, 1),), (Ref(3, 1),))  # September for `sept`, Swedish for `swede`
+    assert said[3] == ((Ref(5, 0),), (Ref(4, 0),))  # "paints" for `painting`, January for `jan`
+    assert find_solutions(puzzle, 2)[0] == [
+        ((0, 1), (1, 0), (1, 0), (0, 1), (0, 1), (0, 1), (1, 0))
+    ]
+
+
+def test_an_answer_may_name_values_as_the_clues_do() -> None:
+    from puzzlemdm.puzzles.zebra.kind import KIND
+
+    (record,) = parse_text(TWO_HOUSES, "two.txt")
+    houses = {
+        "House 1": {
+            "Name": "Alice",
+            "Children": "Alice",
+            "MusicGenre": "jazz",
+            "Nationality": "British",
+            "Birthday": "jan",
+            "Hobby": "painting",
+            "HouseStyle": "colonial",
+        },
+        "House 2": {
+            "Name": "Eric",
+            "Children": "Bella",
+            "MusicGenre": "hip hop",
+            "Nationality": "Swedish",
+            "Birthday": "sept",
+            "Hobby": "gardening",
+            "HouseStyle": "victorian",
+        },
+    }
+    grid = KIND.parse_answer(record.puzzle, json.dumps({"solution": houses}))
+    assert grid == ((0, 1), (1, 0), (1, 0), (0, 1), (0, 1), (0, 1), (1, 0))
+    assert KIND.verify(record.puzzle, grid).ok
+
+
+def test_an_unreadable_dataset_line_is_named_by_file_and_line() -> None:
+    good = json.dumps({"id": "a", "puzzle": EXAMPLE}) + "\n"
+    bad = json.dumps({"id": "b", "puzzle": EXAMPLE.replace("is in the second", "lives near")})
+    with pytest.raises(PuzzleError, match=r"^set\.jsonl:2: in its puzzle text: clue 1"):
+        parse_any(good + bad + "\n", "set.jsonl")

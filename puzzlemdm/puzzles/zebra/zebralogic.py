@@ -66,6 +66,21 @@ DEMONYMS = {
     "dane": ("danish",),
     "norwegian": ("norway",),
 }
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+MONTHS = {month[:3]: (month,) for month in MONTH_NAMES} | {"sept": ("september",)}
 # words that say nothing of which attribute a phrase is about
 FILLER = frozenset(
     re.findall(
@@ -75,6 +90,7 @@ FILLER = frozenset(
     )
 )
 
+HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013", "-"))  # as "-"
 Reading = tuple[Ref, str]  # a phrase's person and its wording: the phrase with "{}" for the value
 
 
@@ -84,15 +100,21 @@ def sniff(text: str) -> bool:
 
 
 def _forms(value: str) -> set[str]:
-    """The words a phrase may name a value by: itself, plural or singular, a demonym."""
+    """The words a phrase may name a value by: itself, hyphenated ("hip-hop", "f-150"), plural
+    or singular, a demonym, a month in full ("jan": "january"), a verb ("painting": "paints")."""
     word = value.lower()
-    forms = {word, word + "s", word + "es", *DEMONYMS.get(word, ())}
-    if word.endswith("y"):
-        forms.add(word[:-1] + "ies")
-    if len(word) > 4 and word.endswith("ies"):
-        forms.add(word[:-3] + "y")
-    if len(word) > 3 and word.endswith("s"):
-        forms.add(word[:-1])
+    spellings = {word, word.replace(" ", "-"), re.sub(r"([a-z])(\d)", r"\1-\2", word)}
+    forms = set(spellings) | set(DEMONYMS.get(word, ())) | set(MONTHS.get(word, ()))
+    for spelt in spellings:
+        forms |= {spelt + "s", spelt + "es"}
+        if spelt.endswith("y"):
+            forms.add(spelt[:-1] + "ies")
+        if len(spelt) > 4 and spelt.endswith("ies"):
+            forms.add(spelt[:-3] + "y")
+        if len(spelt) > 3 and spelt.endswith("s"):
+            forms.add(spelt[:-1])
+        if len(spelt) > 5 and spelt.endswith("ing"):
+            forms |= {spelt[:-3], spelt[:-3] + "s"}
     return forms
 
 
@@ -139,13 +161,17 @@ def _choose(
     readings: tuple[Reading, ...], usage: Counter, descriptions: Sequence[str]
 ) -> tuple[Ref, ...]:
     """The person an arg names: its one reading, else the attribute whose wording the puzzle
-    uses for this phrase elsewhere, else whose characteristic line shares its words, else
-    every reading."""
+    uses for this phrase elsewhere, else the one attribute the puzzle names in no other words,
+    else whose characteristic line shares its words, else every reading."""
     refs = tuple(ref for ref, _ in readings)
     if len(refs) == 1:
         return refs
+    worded = {a for a, _ in usage}  # attributes whose wording the puzzle shows elsewhere
     for score in (
         lambda ref, wording: usage[ref.attribute, wording],
+        # an attribute shown in other words only is not this one ("Alice" alone is no Child
+        # when Children are "the person's child is named Bella")
+        lambda ref, wording: int(ref.attribute not in worded),
         lambda ref, wording: len(_words(wording) & _words(descriptions[ref.attribute])),
     ):
         scores = [score(ref, wording) for ref, wording in readings]
@@ -157,15 +183,19 @@ def _choose(
 
 def _attribute_name(description: str) -> str:
     """A short name from a characteristic line: "Each person has a unique type of pet" ->
-    "pet", "The mothers' names in different houses are unique" -> "mothers' names"."""
+    "pet", "The mothers' names in different houses are unique" -> "mothers' names", "Each
+    person lives in a unique style of house" -> "style of house"."""
     text = " ".join(description.split())
     subject = re.match(r"^(?:the\s+)?(.+?)\s+(?:in different houses\s+)?are unique$", text, re.I)
     if subject:
         return subject.group(1)
     words = text.split()
     markers = {"unique", "a", "an", "their", "for", "of", "different", "favourite"}
-    last = max((i for i, w in enumerate(words[:-1]) if w.lower() in markers), default=-1)
-    return " ".join(words[last + 1 :]) or text
+    cuts = [i for i, w in enumerate(words[:-1]) if w.lower() in markers]
+    name = " ".join(words[cuts[-1] + 1 :]) if cuts else text
+    if name.lower() in ("house", "houses") and len(cuts) > 1:  # "a unique style of house"
+        name = " ".join(words[cuts[-2] + 1 :])
+    return name
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -226,7 +256,7 @@ def parse_puzzle(
     slots = {"person": people, "ordinal": _ordinal(houses)}
     said: list[tuple[int, int, str, list[tuple[Reading, ...]]]] = []
     for number, clue_id, sentence in clue_lines:
-        body = " ".join(sentence.lower().split()).removesuffix(".")
+        body = " ".join(sentence.lower().translate(HYPHENS).split()).removesuffix(".")
         for template, rel, order in TEMPLATES:
             kinds = [
                 "ordinal" if "the {} house" in template and k == 1 else "person"
@@ -279,12 +309,15 @@ def _solution(puzzle: Zebra, solution: Any) -> Grid:
     return tuple(grid)
 
 
-def record(obj: dict[str, Any], source: str = "<text>", line: int = 1) -> PuzzleRecord:
+def record(obj: dict[str, Any]) -> PuzzleRecord:
     """A dataset line: `id`, `size`, `puzzle` (the text) and, when given, `solution`."""
     solution = obj.get("solution")
     header = solution.get("header") if isinstance(solution, dict) else None
     names = [str(h) for h in header[1:]] if isinstance(header, list) and header else None
-    puzzle = parse_puzzle(str(obj["puzzle"]), source, line, names)
+    try:
+        puzzle = parse_puzzle(str(obj["puzzle"]), names=names)
+    except PuzzleError as err:  # the JSON lines reader names the file and line
+        raise ValueError(f"in its puzzle text: {err.reason}") from None
     grid = _solution(puzzle, solution) if solution is not None else None
     meta = {"format": "zebralogic", **({"size": obj["size"]} if "size" in obj else {})}
     return PuzzleRecord(puzzle, grid, str(obj.get("id", "")), None, meta)
@@ -335,10 +368,14 @@ def houses_answer(puzzle: Zebra, obj: Any) -> dict[str, list[str]] | None:
     columns = {str(c): [str(rows[h].get(c, "")) for h in sorted(rows)] for c in rows[1]}
     answer: dict[str, list[str]] = {}
     for a, name in enumerate(puzzle.attributes):
-        values = {v.lower(): v for v in puzzle.values[a]}
+        values = {form: v for v in puzzle.values[a] for form in _forms(v)}
+        values |= {v.lower(): v for v in puzzle.values[a]}  # a value's own name first
         named = [c for c in columns if _key(c) == _key(name)]
+        own = sorted(puzzle.values[a])
         by_values = [
-            c for c, said in columns.items() if sorted(s.lower() for s in said) == sorted(values)
+            c
+            for c, said in columns.items()
+            if sorted(values.get(s.lower(), s) for s in said) == own
         ]
         by_words = [c for c in columns if _name_words(c) <= _name_words(name)]
         column = (named or by_values or by_words or [None])[0]
