@@ -482,7 +482,8 @@ def verify(
         typer.Option(
             "--answers",
             help="A file of answers to the puzzles given, each checked by the verifier: JSON "
-            'lines of {"id", "answer"} (as solve --json prints) or PlanBench\'s results.',
+            'lines of {"id", "answer"} (as solve --json prints), or PlanBench\'s or ZeroEval\'s '
+            "results (a language model's responses).",
         ),
     ] = None,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -265,3 +266,28 @@ def test_an_unreadable_dataset_line_is_named_by_file_and_line() -> None:
     bad = json.dumps({"id": "b", "puzzle": EXAMPLE.replace("is in the second", "lives near")})
     with pytest.raises(PuzzleError, match=r"^set\.jsonl:2: in its puzzle text: clue 1"):
         parse_any(good + bad + "\n", "set.jsonl")
+
+
+def test_a_mention_in_a_comment_is_no_zebralogic_puzzle_and_the_last_answer_counts() -> None:
+    from puzzlemdm.puzzles.zebra.kind import KIND
+
+    note = "# There are 5 houses, numbered 1 to 5 in my notes\n"
+    root = Path(__file__).resolve().parents[1] / "examples"
+    for name in ("sudoku.txt", "zebra.txt"):
+        text = note + (root / name).read_text()
+        assert detect_kind(text, name).name == name.removesuffix(".txt")
+    zebra = note + (root / "zebra.txt").read_text()
+    assert {r.meta["format"] for r in parse_any(zebra, "zebra.txt")} == {"text"}
+    with pytest.raises(PuzzleError, match="numbers 3 houses 1 to 7"):
+        parse_text(EXAMPLE.replace("numbered 1 to 3", "numbered 1 to 7"), "x")
+    (record,) = parse_any(EXAMPLE, "puzzle.txt")
+    right = {
+        "House 1": {"Name": "Arnold", "Drink": "tea"},
+        "House 2": {"Name": "Peter", "Drink": "water"},
+        "House 3": {"Name": "Eric", "Drink": "milk"},
+    }
+    wrong = {**right, "House 1": right["House 2"], "House 2": right["House 1"]}
+    grid = KIND.parse_answer(record.puzzle, json.dumps(right) + "\nactually:\n" + json.dumps(wrong))
+    assert not KIND.verify(record.puzzle, grid).ok
+    draft = json.dumps({"House 1": {}}) + "\n" + json.dumps(right)
+    assert KIND.verify(record.puzzle, KIND.parse_answer(record.puzzle, draft)).ok

@@ -39,7 +39,7 @@ from puzzlemdm.puzzles.zebra.levels import grade as grade_zebra
 from puzzlemdm.puzzles.zebra.propagate import Contradiction, initial_domains, propagate
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra, verify_grid
 from puzzlemdm.puzzles.zebra.search import find_solutions, strategy_solve
-from puzzlemdm.puzzles.zebra.zebralogic import houses_answer, response_answer
+from puzzlemdm.puzzles.zebra.zebralogic import response_answer
 
 # the strategy solver's reasons (zebra/propagate.py, search.py) in words for `explain`
 REASONS = {
@@ -75,12 +75,11 @@ class ZebraKind(KindPackage):
         """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, ZebraLogic's
         `{"House 1": {attribute: value}, ...}` (alone, or in a language model's response), or
         the answer as `solve` prints it (its table, or one line a house for wide puzzles)."""
-        is_json, value = answer_json(text)
         try:
-            if is_json:
-                value = houses_answer(puzzle, value) or value
-            else:
-                value = response_answer(puzzle, text) or answer_from_printout(puzzle, text)
+            value = response_answer(puzzle, text)  # ZebraLogic's: the last one a response holds
+            if value is None:
+                is_json, value = answer_json(text)
+                value = value if is_json else answer_from_printout(puzzle, text)
             if value is None:
                 raise ZebraFormatError(
                     "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve "

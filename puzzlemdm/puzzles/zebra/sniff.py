@@ -32,7 +32,9 @@ HEADING = re.compile(
 )
 SEPARATOR = re.compile(r"^-{3,}$")  # "---" ends a puzzle
 # ZebraLogic's opening line (zebra/zebralogic.py reads its puzzles)
-HOUSES_LINE = re.compile(r"there are (\d+) houses, numbered 1 to (\d+)\b", re.IGNORECASE)
+HOUSES_LINE = re.compile(
+    r"^\s*there are (\d+) houses, numbered 1 to (\d+)\b", re.IGNORECASE | re.MULTILINE
+)
 # a clue (or the question): words, optionally numbered; what it says is text.py's business
 _SENTENCE = re.compile(rf"^(?:{_NUMBERED})?[^\s{{}}\[\]()<>;]+\s+\S", re.IGNORECASE)
 

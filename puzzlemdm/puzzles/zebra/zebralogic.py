@@ -221,7 +221,14 @@ def parse_puzzle(
     start = next((i for i, row in enumerate(lines) if HOUSES_LINE.search(row)), None)
     if start is None:
         raise PuzzleError("no 'There are N houses, numbered 1 to N' line", source=source, line=line)
-    houses = int(HOUSES_LINE.search(lines[start]).group(1))  # type: ignore[union-attr]
+    opening = HOUSES_LINE.search(lines[start])
+    houses = int(opening.group(1))  # type: ignore[union-attr]
+    if opening.group(2) != opening.group(1):  # type: ignore[union-attr]
+        raise PuzzleError(
+            f"the opening line numbers {houses} houses 1 to {opening.group(2)}",  # type: ignore[union-attr]
+            source=source,
+            line=line + start,
+        )
     descriptions: list[str] = []
     values: list[tuple[str, ...]] = []
     clue_lines: list[tuple[int, int, str]] = []
