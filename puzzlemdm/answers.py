@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
@@ -32,6 +32,9 @@ class Judged:
     record: PuzzleRecord
     problem: str = ""
     optimal: bool | None = None  # of a right answer, where the kind and the record can tell
+    # (cells equal to the record's solution's, open cells) where the record gives a solution
+    # and the answer is a grid; an answer that cannot be read has none right
+    cells: tuple[int, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -111,27 +114,48 @@ def keys_of(record: PuzzleRecord) -> list[str]:
 def judge_answers(
     kind: PuzzleKind, records: Sequence[PuzzleRecord], answers: dict[str, Any], source: str
 ) -> Iterator[Judged]:
-    """Each puzzle's answer judged (a puzzle without one is judged unanswered)."""
+    """Each puzzle's answer judged (a puzzle without one is judged unanswered), with its cells
+    counted against the record's solution where there is one."""
     for record in records:
-        key = next((key for key in keys_of(record) if key in answers), None)
-        if key is None:
-            yield Judged(record, "no answer given")
-            continue
-        given = answers[key]
-        if given is None:
-            yield Judged(record, "the answer is empty")
-            continue
-        text = given if isinstance(given, str) else json.dumps(given)
-        try:
-            answer = kind.parse_answer(record.puzzle, text, f"{source} ({key})")
-        except PuzzleError as exc:
-            yield Judged(record, f"the answer cannot be read: {exc}")
-            continue
-        verdict = kind.verify(record.puzzle, answer)
-        if not verdict.ok:
-            yield Judged(record, f"the answer is wrong: {first_violations(verdict.violations)}")
-            continue
-        yield Judged(record, optimal=kind.optimal(record, answer))
+        judged, answer = _judge(kind, record, answers, source)
+        yield replace(judged, cells=cell_counts(kind, record, answer))
+
+
+def cell_counts(
+    kind: PuzzleKind, record: PuzzleRecord, answer: Any | None
+) -> tuple[int, int] | None:
+    """(cells of `answer` equal to the record's solution's, open cells); None without a
+    solution or where answers are no grid. No answer has none right."""
+    if record.solution is None:
+        return None
+    truth = kind.open_cells(record.puzzle, record.solution)
+    if truth is None:
+        return None
+    said = () if answer is None else kind.open_cells(record.puzzle, answer) or ()
+    return sum(a == b for a, b in zip(said, truth, strict=False)), len(truth)
+
+
+def _judge(
+    kind: PuzzleKind, record: PuzzleRecord, answers: dict[str, Any], source: str
+) -> tuple[Judged, Any | None]:
+    """A puzzle's answer judged, and the answer as read (None when there is none to read)."""
+    key = next((key for key in keys_of(record) if key in answers), None)
+    if key is None:
+        return Judged(record, "no answer given"), None
+    given = answers[key]
+    if given is None:
+        return Judged(record, "the answer is empty"), None
+    text = given if isinstance(given, str) else json.dumps(given)
+    try:
+        answer = kind.parse_answer(record.puzzle, text, f"{source} ({key})")
+    except PuzzleError as exc:
+        return Judged(record, f"the answer cannot be read: {exc}"), None
+    verdict = kind.verify(record.puzzle, answer)
+    if not verdict.ok:
+        return Judged(
+            record, f"the answer is wrong: {first_violations(verdict.violations)}"
+        ), answer
+    return Judged(record, optimal=kind.optimal(record, answer)), answer
 
 
 def unmatched(records: Sequence[PuzzleRecord], answers: dict[str, Any]) -> list[str]:

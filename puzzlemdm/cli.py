@@ -557,9 +557,15 @@ def verify_answers(
             counts["right"] += judged.ok
             counts["optimal"] += judged.optimal is True
             counts["judged optimality"] += judged.optimal is not None
+            if judged.cells is not None:
+                counts["cells right"] += judged.cells[0]
+                counts["cells"] += judged.cells[1]
+                counts["with solution"] += 1
             if as_json:
                 row = {"id": judged.record.name, "kind": kind.name, "ok": judged.ok}
                 row.update({"problem": judged.problem or None, "optimal": judged.optimal})
+                if judged.cells is not None:
+                    row.update({"cells_right": judged.cells[0], "cells": judged.cells[1]})
                 print(json.dumps(row), flush=True)
             elif not judged.ok:
                 out.print(f"[red]✗ {escape(judged.record.name)}: {escape(judged.problem)}[/]")
@@ -570,8 +576,16 @@ def verify_answers(
         if counts["judged optimality"]
         else ""
     )
+    cells = (
+        f"; cells right {counts['cells right']}/{counts['cells']} "
+        f"({100 * counts['cells right'] / counts['cells']:.1f}%, over the "
+        f"{counts['with solution']} puzzles whose solution the file gives; an unreadable "
+        "answer has none right)"
+        if counts["cells"]
+        else ""
+    )
     err.print(
-        f"{counts['right']}/{counts['total']} answers right{optimal}"
+        f"{counts['right']}/{counts['total']} answers right{optimal}{cells}"
         + (
             f"; {len(stray)} answers for no puzzle given (ids such as {stray[0]!r})"
             if stray

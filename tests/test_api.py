@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import puzzlemdm
@@ -139,3 +140,23 @@ def test_an_answer_given_apart_is_read_for_the_verifier():
     assert puzzlemdm.parse_answer(sudoku, row) == solved.answer  # a row is text, not a path
     with pytest.raises(PuzzleError, match="cells blank"):
         puzzlemdm.parse_answer(sudoku, sudoku.puzzle.to_line())
+
+
+def test_cells_are_counted_in_a_sudokus_blanks_against_its_solution() -> None:
+    from puzzlemdm.answers import cell_counts
+    from puzzlemdm.puzzles.registry import get_kind
+
+    kind = get_kind("sudoku")
+    record = kind.generate(np.random.default_rng(5), "easy")
+    blanks = sum(1 for v in record.puzzle.cells if not v)
+    assert cell_counts(kind, record, record.solution) == (blanks, blanks)
+    assert cell_counts(kind, record, None) == (0, blanks)
+    first, second = [i for i, v in enumerate(record.puzzle.cells) if not v][:2]
+    cells = list(record.solution.cells)
+    cells[first], cells[second] = cells[second], cells[first]
+    swapped = type(record.solution)(record.solution.shape, tuple(cells))
+    right = blanks - 2 * (cells[first] != cells[second])
+    assert cell_counts(kind, record, swapped) == (right, blanks)
+    no_grid = get_kind("blocksworld")
+    plans = no_grid.generate(np.random.default_rng(5), "easy")
+    assert cell_counts(no_grid, plans, plans.solution) is None

@@ -457,3 +457,28 @@ def test_verify_answers_judges_a_file_of_answers_by_id(tmp_path):
     assert result.exit_code == 0 and "3/3 answers right" in result.stderr
     both = run("verify", str(instances), "--answers", str(answers), "--answer", str(answers))
     assert both.exit_code == 2
+
+
+def test_verify_answers_judges_zeroevals_results_and_counts_cells(tmp_path) -> None:
+    # the shipped ZebraLogic-format example: its solution gives the cells to count
+    example = ROOT / "examples" / "zebralogic.jsonl"
+    line = json.loads(example.read_text())
+    header, rows = line["solution"]["header"], line["solution"]["rows"]
+    houses = {f"House {row[0]}": dict(zip(header[1:], row[1:], strict=True)) for row in rows}
+    swapped = {**houses, "House 1": houses["House 2"], "House 2": houses["House 1"]}
+    wrong = f"Reasoning...\n```json\n{json.dumps({'solution': swapped})}\n```"
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([{"session_id": line["id"], "output": [wrong]}]))
+    result = run("verify", str(example), "--answers", str(results), "--json")
+    (verdict,) = [json.loads(row) for row in result.stdout.splitlines()]
+    cells = len(header[1:]) * len(rows)
+    assert verdict["ok"] is False and verdict["cells"] == cells
+    assert verdict["cells_right"] == cells - 2 * len(header[1:])  # two houses' cells wrong
+    assert (
+        result.exit_code == 1 and f"cells right {verdict['cells_right']}/{cells}" in result.stderr
+    )
+    results.write_text(json.dumps([{"session_id": line["id"], "output": [json.dumps(houses)]}]))
+    result = run("verify", str(example), "--answers", str(results))
+    assert result.exit_code == 0 and f"1/1 answers right; cells right {cells}/{cells}" in (
+        result.stderr
+    )

@@ -212,6 +212,12 @@ class PuzzleKind(Protocol):
         """The `answer` field of `solve --json`."""
         ...
 
+    def open_cells(self, puzzle: Any, answer: Any) -> tuple[Any, ...] | None:
+        """An answer's values at the cells the puzzle leaves open, in a fixed order (two
+        answers compared cell by cell: ZebraLogic's cell accuracy); None where answers are no
+        grid (a plan)."""
+        ...
+
     def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
         """Whether a verified answer (None: no answer) is as good as the best known (a plan of
         optimal length); None where right answers are all as good, or the best is unknown."""
@@ -424,6 +430,9 @@ class KindPackage:
         self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None
     ) -> SolveResult | None:
         return None  # no propagation of its own: decode.guided branches plainly
+
+    def open_cells(self, puzzle: Any, answer: Any) -> tuple[Any, ...] | None:
+        return None  # no cells to compare
 
     def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
         return None  # every answer that verifies is as good as another

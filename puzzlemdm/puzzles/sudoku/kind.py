@@ -195,6 +195,10 @@ class SudokuKind(KindPackage):
             "meta": record.meta,
         }
 
+    def open_cells(self, puzzle: Sudoku, answer: Sudoku) -> tuple[int, ...]:
+        """The answer's digits in the puzzle's blanks, row by row."""
+        return tuple(a for given, a in zip(puzzle.cells, answer.cells, strict=True) if not given)
+
     def answer_to_json(self, puzzle: Sudoku, answer: Sudoku | None) -> str | None:
         return None if answer is None else answer.to_line()
 

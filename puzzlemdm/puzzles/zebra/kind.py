@@ -186,6 +186,10 @@ class ZebraKind(KindPackage):
             "meta": record.meta,
         }
 
+    def open_cells(self, puzzle: Zebra, answer: Grid) -> tuple[int, ...]:
+        """Every attribute's value in every house (no cell is given)."""
+        return tuple(value for row in answer for value in row)
+
     def answer_to_json(self, puzzle: Zebra, answer: Grid | None) -> Any:
         """`{attribute: [value of house 1, ...]}`, or None."""
         return grid_to_json(puzzle, answer)
