@@ -291,3 +291,65 @@ def test_a_mention_in_a_comment_is_no_zebralogic_puzzle_and_the_last_answer_coun
     assert not KIND.verify(record.puzzle, grid).ok
     draft = json.dumps({"House 1": {}}) + "\n" + json.dumps(right)
     assert KIND.verify(record.puzzle, KIND.parse_answer(record.puzzle, draft)).ok
+
+
+def test_a_multiple_choice_question_is_answered_with_the_value_asked() -> None:
+    from puzzlemdm.puzzles.zebra.kind import KIND
+    from puzzlemdm.puzzles.zebra.render import asked_line
+
+    line = {
+        "id": "lgp-test-3x2-1#mc-1",
+        "puzzle": EXAMPLE,
+        "question": "What is Drink of the person who lives in House 3?",
+        "choices": ["tea", "water", "milk"],
+        "answer": "milk",
+    }
+    (record,) = parse_any(json.dumps(line) + "\n", "mc.jsonl")
+    assert record.puzzle.asked_values == ((1, 2),)  # "Drink": the favorite drink, house 3
+    assert record.meta["choices"] == ["tea", "water", "milk"] and record.meta["answer"] == "milk"
+    (grid,) = find_solutions(record.puzzle, 2)[0]
+    facts = KIND.answer_facts(record.puzzle, grid)
+    assert facts["asked_values"] == [
+        {"attribute": "favorite drink", "house": 3, "value": "milk", "decided": True}
+    ]
+    assert asked_line(record.puzzle, grid) == "Answer: favorite drink of house 3: milk."
+    # an open question says so: without clue 3, house 3 may drink water or milk
+    loose = record.puzzle.with_clues(record.puzzle.clues[:2])
+    loose_grid = find_solutions(loose, 1)[0][0]
+    assert "not decided by the clues" in asked_line(loose, loose_grid)
+
+
+def test_value_questions_round_trip_through_the_projects_text_and_json() -> None:
+    from puzzlemdm.puzzles.zebra.formats import puzzle_from_json, puzzle_to_json
+    from puzzlemdm.puzzles.zebra.text import format_text
+    from puzzlemdm.puzzles.zebra.text import parse_text as parse_project_text
+
+    (record,) = parse_any(EXAMPLE + "\nWhat is name of the person who lives in House 1?\n", "x")
+    puzzle = record.puzzle
+    assert puzzle.asked_values == ((0, 0),)
+    (again,) = parse_project_text(format_text(puzzle), "y")
+    assert again.puzzle.asked_values == puzzle.asked_values
+    body = puzzle_to_json(puzzle)
+    assert body["asked_values"] == [["name", 1]]
+    assert puzzle_from_json(body["attributes"], body["clues"], (), body["asked_values"]) == puzzle
+    with pytest.raises(PuzzleError, match="asks for none of the attributes"):
+        parse_any(EXAMPLE + "\nWhat is Pet of the person who lives in House 1?\n", "x")
+
+
+def test_reasoning_gyms_copy_of_the_generator_is_read() -> None:
+    text = (
+        "This is a logic puzzle. There are 3 houses (numbered 1 on the left, 3 on the right), "
+        "from the perspective of someone standing across the street from them. Each has a "
+        "different person in them. They have different characteristics:\n"
+        " - Each person has a unique name: peter, eric, arnold\n"
+        " - Each person has a unique favorite drink: tea, water, milk\n\n"
+        "1. Peter is in the second house.\n"
+        "2. Arnold is directly left of the one who only drinks water.\n"
+        "3. There is one house between Arnold and the person who likes milk.\n\n"
+        "What is Name of the person who lives in House 1?\n"
+    )
+    assert detect_kind(text, "rg.txt").name == "zebra"
+    (record,) = parse_any(text, "rg.txt")
+    (grid,) = find_solutions(record.puzzle, 2)[0]
+    assert record.puzzle.values[0][grid[0][0]] == "arnold"
+    assert record.puzzle.asked_values == ((0, 0),)

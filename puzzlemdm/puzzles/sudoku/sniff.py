@@ -31,9 +31,10 @@ def outside_other_sections(lines: list[str]) -> list[str]:
     return kept
 
 
-# a header naming a puzzle column, of a CSV or TSV (or of a table of that column alone)
+# a header naming a puzzle column, of a CSV or TSV (or of a table of that column alone): the
+# name is a whole cell, so that a sentence with a comma that mentions a puzzle is no header
 _CSV_HEADER = re.compile(
-    r'^(?:(?=[^\n]*[,\t])[^\n]*\b(puzzle|quizzes)\b|"?(puzzle|quizzes)"?\s*$)', re.IGNORECASE
+    r'^(?:[^\n]*[,\t])?\s*"?(puzzle|quizzes)"?\s*(?:[,\t][^\n]*)?$', re.IGNORECASE
 )
 # JSON lines without a "kind": Sudoku's give the puzzle as a string of cells or as a list
 # (another kind's, such as ZebraLogic's text, is no Sudoku for a "puzzle" key and a comma)

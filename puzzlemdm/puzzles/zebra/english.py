@@ -102,6 +102,8 @@ POSITION_PHRASES = ("the person in house {}", "lives in house {}", "does not liv
 # an attribute outside BANK: "the person whose <attribute> is <value>"; predicates "is <noun>"
 OTHER_NOUN = "the person whose {} is {}"
 OR = " or "  # between the alternatives of an ambiguous arg
+# a question asking one attribute's value in one house (1-based), ZebraLogic's words
+VALUE_QUESTION = "What is {} of the person who lives in House {}?"
 # relation -> sentence over the args' nouns; "same" and "not_same" take this form only when the
 # second arg has alternatives, else "<noun> <predicate>" ("The Brit lives in the red house.")
 PERSON_PHRASES: dict[str, str] = {

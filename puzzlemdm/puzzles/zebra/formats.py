@@ -63,9 +63,13 @@ def _clue(obj: Any, index: dict[str, dict[str, int]], houses: int, number: int) 
 
 
 def puzzle_from_json(
-    attributes: dict[str, list[str]], clues: list[Any], questions: Sequence[Any] = ()
+    attributes: dict[str, list[str]],
+    clues: list[Any],
+    questions: Sequence[Any] = (),
+    asked_values: Sequence[Any] = (),
 ) -> Zebra:
-    """A Zebra from attribute -> values, clue objects and the args its questions ask."""
+    """A Zebra from attribute -> values, clue objects, the args its questions ask and the
+    `[attribute, house]` whose values it asks."""
     if not isinstance(attributes, dict) or not attributes:
         raise ZebraFormatError("'attributes' must map each attribute to its list of values")
     sizes = {len(v) for v in attributes.values() if isinstance(v, list)}
@@ -87,7 +91,33 @@ def puzzle_from_json(
     if not isinstance(questions, list | tuple):
         raise ZebraFormatError("'questions' must be a list of the people asked about")
     asked = tuple(_ref(q, index, houses) for q in questions)
-    return Zebra(tuple(attributes), tuple(tuple(v) for v in attributes.values()), parsed, asked)
+    return Zebra(
+        tuple(attributes),
+        tuple(tuple(v) for v in attributes.values()),
+        parsed,
+        asked,
+        _asked_values(asked_values, list(attributes), houses),
+    )
+
+
+def _asked_values(asked: Any, names: list[str], houses: int) -> tuple[tuple[int, int], ...]:
+    """`[[attribute, house (1-based)], ...]` as (attribute index, house index) pairs."""
+    if not isinstance(asked, list | tuple):
+        raise ZebraFormatError("'asked_values' must be a list of [attribute, house]")
+    pairs = []
+    for item in asked:
+        if (
+            not isinstance(item, list)
+            or len(item) != 2
+            or item[0] not in names
+            or not isinstance(item[1], int)
+            or not 1 <= item[1] <= houses
+        ):
+            raise ZebraFormatError(
+                f"an asked value {item!r} must be [attribute, house in 1..{houses}]"
+            )
+        pairs.append((names.index(item[0]), item[1] - 1))
+    return tuple(pairs)
 
 
 def _asked(obj: dict[str, Any], one: str) -> list[Any]:
@@ -202,6 +232,8 @@ def puzzle_to_json(puzzle: Zebra) -> dict[str, Any]:
         out["question"] = asked[0]
     elif asked:
         out["questions"] = asked
+    if puzzle.asked_values:
+        out["asked_values"] = [[puzzle.attributes[a], h + 1] for a, h in puzzle.asked_values]
     return out
 
 
@@ -231,7 +263,12 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
         raise ZebraFormatError(
             "expected a 'puzzle' object with 'attributes' and 'clues' (or a BBEH line)"
         )
-    puzzle = puzzle_from_json(body["attributes"], body["clues"], _asked(body, "question"))
+    puzzle = puzzle_from_json(
+        body["attributes"],
+        body["clues"],
+        _asked(body, "question"),
+        body.get("asked_values", ()),
+    )
     solution = obj.get("solution")
     grid = grid_from_json(puzzle, solution) if solution is not None else None
     meta = obj.get("meta") or {}

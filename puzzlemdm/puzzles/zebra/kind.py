@@ -198,8 +198,16 @@ class ZebraKind(KindPackage):
         """A question's answer: `{"question": [{"person", "houses" (1-based, every one the
         clues allow), "decided", "resident"? (who lives there, when the clues decide it)}]}`
         (one entry per reading of an ambiguous name);
-        `{"questions": [[...], ...]}` for a puzzle that asks several."""
-        from puzzlemdm.puzzles.zebra.render import asked_houses
+        `{"questions": [[...], ...]}` for a puzzle that asks several; `{"asked_values":
+        [{"attribute", "house" (1-based), "value", "decided"}]}` for ZebraLogic's questions of
+        one attribute's value in one house."""
+        from puzzlemdm.puzzles.zebra.render import asked_houses, asked_values
+
+        values = [
+            {"attribute": a.attribute, "house": a.house + 1, "value": a.value, "decided": a.decided}
+            for a in asked_values(puzzle, answer)
+        ]
+        facts = {"asked_values": values} if values else {}
 
         asked = [
             [
@@ -214,8 +222,8 @@ class ZebraKind(KindPackage):
             for question in asked_houses(puzzle, answer)
         ]
         if len(asked) == 1:
-            return {"question": asked[0]}
-        return {"questions": asked} if asked else {}
+            return {"question": asked[0], **facts}
+        return {"questions": asked, **facts} if asked else facts
 
     def render(self, puzzle: Zebra, answer: Grid | None, verbose: bool = False) -> Any:
         """The answer (and the asked person's house) in 80 columns; the clues in English when

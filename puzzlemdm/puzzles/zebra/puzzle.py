@@ -67,6 +67,9 @@ class Zebra:
     values: tuple[tuple[str, ...], ...]
     clues: tuple[Clue, ...]
     questions: tuple[tuple[Ref, ...], ...] = ()
+    # (attribute, house) whose value is asked: "What is Smoothie of the person who lives in
+    # House 3?" (ZebraLogic's multiple-choice questions)
+    asked_values: tuple[tuple[int, int], ...] = ()
 
     @property
     def houses(self) -> int:
@@ -80,7 +83,7 @@ class Zebra:
 
     def with_clues(self, clues: Sequence[Clue]) -> Zebra:
         """The same puzzle with another clue list."""
-        return Zebra(self.attributes, self.values, tuple(clues), self.questions)
+        return Zebra(self.attributes, self.values, tuple(clues), self.questions, self.asked_values)
 
 
 def relation_holds(rel: str, pos: Sequence[int], houses: int) -> bool:

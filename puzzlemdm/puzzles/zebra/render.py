@@ -55,6 +55,29 @@ def asked_houses(puzzle: Zebra, answer: Grid) -> list[list[Asked]]:
     return questions
 
 
+class AskedValue(NamedTuple):
+    """One asked value: the attribute, the house (0-based), the answer's value there, and
+    whether the clues decide it (every answer has that value there)."""
+
+    attribute: str
+    house: int
+    value: str
+    decided: bool
+
+
+def asked_values(puzzle: Zebra, answer: Grid) -> list[AskedValue]:
+    """Each value question's answer ("What is Smoothie of the person who lives in House 3?")."""
+    from puzzlemdm.puzzles.zebra.search import possible_houses
+
+    said = []
+    for attribute, house in puzzle.asked_values:
+        value = answer[attribute][house]
+        decided = possible_houses(puzzle, (Ref(attribute, value),)) == [house]
+        name = puzzle.values[attribute][value]
+        said.append(AskedValue(puzzle.attributes[attribute], house, name, decided))
+    return said
+
+
 def _resident(puzzle: Zebra, answer: Grid, house: int, asked: Ref) -> str | None:
     """Who lives in `house` by the first attribute ("the Japanese": the answer to "Who owns the
     zebra?"), when it is a classic one that names people, not the one asked about, and the
@@ -85,6 +108,13 @@ def asked_line(puzzle: Zebra, answer: Grid) -> str | None:
                 listed = ", ".join(str(h + 1) for h in houses[:-1]) + f" or {houses[-1] + 1}"
                 said.append(f"not decided by the clues: house {listed} ({who})")
         answers.append(" or ".join(said))
+    for asked in asked_values(puzzle, answer):
+        where = f"{asked.attribute} of house {asked.house + 1}"
+        answers.append(
+            f"{where}: {asked.value}"
+            if asked.decided
+            else f"not decided by the clues: {where} (this answer's: {asked.value})"
+        )
     if not answers:
         return None
     return f"Answer: {answers[0]}." if len(answers) == 1 else f"Answers: {'; '.join(answers)}."

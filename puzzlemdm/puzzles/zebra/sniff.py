@@ -31,9 +31,12 @@ HEADING = re.compile(
     re.IGNORECASE,
 )
 SEPARATOR = re.compile(r"^-{3,}$")  # "---" ends a puzzle
-# ZebraLogic's opening line (zebra/zebralogic.py reads its puzzles)
+# ZebraLogic's opening line, or reasoning-gym's copy of its generator's (zebra/zebralogic.py
+# reads their puzzles); group 1 counts the houses, group 2 or 3 numbers the last
 HOUSES_LINE = re.compile(
-    r"^\s*there are (\d+) houses, numbered 1 to (\d+)\b", re.IGNORECASE | re.MULTILINE
+    r"^\s*(?:question:\s*)?(?:this is a logic puzzle\.\s*)?there are (\d+) houses"
+    r"(?:, numbered 1 to (\d+)\b| \(numbered 1 on the left, (\d+) on the right\))",
+    re.IGNORECASE | re.MULTILINE,
 )
 # a clue (or the question): words, optionally numbered; what it says is text.py's business
 _SENTENCE = re.compile(rf"^(?:{_NUMBERED})?[^\s{{}}\[\]()<>;]+\s+\S", re.IGNORECASE)

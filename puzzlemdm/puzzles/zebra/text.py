@@ -78,6 +78,7 @@ from puzzlemdm.puzzles.zebra.english import (
     ORDER_PHRASES,
     OTHER_NOUN,
     PERSON_PHRASES,
+    VALUE_QUESTION,
     classic_attribute,
     clue_text,
     puzzle_text,
@@ -508,11 +509,21 @@ def _puzzle(block: _Block, source: str) -> Zebra:
             )
         clues.append(clue)
         next_id = clue_id + 1
-    questions = []
+    questions, asked_values = [], []
     for number, line in block.questions:
         for text in QUESTION_BREAK.split(line):  # "Who drinks water? Who owns the zebra?"
             numbered = NUMBER.match(text)  # "16. Who owns the zebra?"
             text = text[numbered.end() :] if numbered else text
+            value = fill(text.lower(), VALUE_QUESTION.lower(), [_attribute_of(bare), _count])
+            if value is not None:
+                if not 1 <= value[1] <= bare.houses:
+                    raise PuzzleError(
+                        f"the question asks of house {value[1]}; there are {bare.houses}",
+                        source=source,
+                        line=number,
+                    )
+                asked_values.append((value[0], value[1] - 1))
+                continue
             asked = grammar.asked(text)
             if asked is None:
                 last = Ref(len(bare.attributes) - 1, bare.houses - 1)
@@ -527,7 +538,13 @@ def _puzzle(block: _Block, source: str) -> Zebra:
                     line=number,
                 )
             questions.append(asked)
-    return Zebra(bare.attributes, bare.values, tuple(clues), tuple(questions))
+    return Zebra(bare.attributes, bare.values, tuple(clues), tuple(questions), tuple(asked_values))
+
+
+def _attribute_of(puzzle: Zebra) -> Slot:
+    """Reads an attribute's name (in any case) as its index, or None."""
+    names = [name.lower() for name in puzzle.attributes]
+    return lambda text: names.index(text) if text in names else None
 
 
 def parse_text(text: str, source: str = "<text>") -> list[PuzzleRecord]:
@@ -565,6 +582,8 @@ def format_text(puzzle: Zebra) -> str:
     lines += ["", *puzzle_text(puzzle)]
     for asked in puzzle.questions:
         lines.append(QUESTION.format(OR.join(ref_phrases(puzzle, r)[0] for r in asked)))
+    for attribute, house in puzzle.asked_values:
+        lines.append(VALUE_QUESTION.format(puzzle.attributes[attribute], house + 1))
     return "\n".join(lines) + "\n"
 
 

@@ -38,6 +38,10 @@ from puzzlemdm.puzzles.zebra.text import fill
 
 CHARACTERISTIC = re.compile(r"^\s*[-*]\s*([^:`]+?)\s*:\s*(.+?)\s*\.?\s*$")
 CLUE = re.compile(r"^\s*(\d+)\s*[.)]\s*(.+?)\s*$")
+# the multiple-choice mode's question (and reasoning-gym's): one attribute's value in one house
+ASKED_VALUE = re.compile(
+    r"what is (?:the )?(.+?) of the person who lives in house (\d+)\s*\?", re.IGNORECASE
+)
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 # (template, relation, which "{}" is each of the relation's args); a "{}" is a person, but
@@ -223,9 +227,10 @@ def parse_puzzle(
         raise PuzzleError("no 'There are N houses, numbered 1 to N' line", source=source, line=line)
     opening = HOUSES_LINE.search(lines[start])
     houses = int(opening.group(1))  # type: ignore[union-attr]
-    if opening.group(2) != opening.group(1):  # type: ignore[union-attr]
+    last = opening.group(2) or opening.group(3)  # type: ignore[union-attr]
+    if int(last) != houses:
         raise PuzzleError(
-            f"the opening line numbers {houses} houses 1 to {opening.group(2)}",  # type: ignore[union-attr]
+            f"the opening line numbers {houses} houses 1 to {last}",
             source=source,
             line=line + start,
         )
@@ -289,7 +294,31 @@ def parse_puzzle(
         Clue(clue_id, rel, tuple(_choose(r, usage, descriptions) for r in args))
         for _, clue_id, rel, args in said
     )
-    return Zebra(tuple(attributes), tuple(values), clues)
+    asked = tuple(
+        _asked_value(match, attributes, houses, source, line + i)
+        for i, row in enumerate(lines)
+        for match in ASKED_VALUE.finditer(row)
+    )
+    return Zebra(tuple(attributes), tuple(values), clues, (), asked)
+
+
+def _asked_value(
+    match: re.Match, attributes: Sequence[str], houses: int, source: str, line: int
+) -> tuple[int, int]:
+    """(attribute, house) a question asks: the attribute by its name ("Smoothie"), else the
+    one whose name holds its words ("BookGenre": "favorite book genres")."""
+    said, house = match.group(1), int(match.group(2))
+    named = [a for a, name in enumerate(attributes) if _key(name) == _key(said)]
+    worded = [a for a, name in enumerate(attributes) if _name_words(said) <= _name_words(name)]
+    found = named or (worded if len(worded) == 1 else [])
+    if not found or not 1 <= house <= houses:
+        raise PuzzleError(
+            f"the question {match.group(0)!r} asks for none of the attributes "
+            f"({', '.join(attributes)}) or houses 1-{houses}",
+            source=source,
+            line=line,
+        )
+    return found[0], house - 1
 
 
 def _solution(puzzle: Zebra, solution: Any) -> Grid:
@@ -321,12 +350,19 @@ def record(obj: dict[str, Any]) -> PuzzleRecord:
     solution = obj.get("solution")
     header = solution.get("header") if isinstance(solution, dict) else None
     names = [str(h) for h in header[1:]] if isinstance(header, list) and header else None
+    text = str(obj["puzzle"])
+    question = obj.get("question")
+    if isinstance(question, str) and question.strip() not in text:  # the multiple-choice mode
+        text += "\n" + question
     try:
-        puzzle = parse_puzzle(str(obj["puzzle"]), names=names)
+        puzzle = parse_puzzle(text, names=names)
     except PuzzleError as err:  # the JSON lines reader names the file and line
         raise ValueError(f"in its puzzle text: {err.reason}") from None
     grid = _solution(puzzle, solution) if solution is not None else None
-    meta = {"format": "zebralogic", **({"size": obj["size"]} if "size" in obj else {})}
+    meta = {
+        "format": "zebralogic",
+        **{k: obj[k] for k in ("size", "choices", "answer") if k in obj},
+    }
     return PuzzleRecord(puzzle, grid, str(obj.get("id", "")), None, meta)
 
 
