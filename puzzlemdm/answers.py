@@ -124,14 +124,14 @@ def judge_answers(
 def cell_counts(
     kind: PuzzleKind, record: PuzzleRecord, answer: Any | None
 ) -> tuple[int, int] | None:
-    """(cells of `answer` equal to the record's solution's, open cells); None without a
-    solution or where answers are no grid. No answer has none right."""
+    """(cells of `answer` equal to the record's solution's, cells); None without a solution or
+    where answers are no grid. No answer has none right."""
     if record.solution is None:
         return None
-    truth = kind.open_cells(record.puzzle, record.solution)
+    truth = kind.answer_cells(record.puzzle, record.solution)
     if truth is None:
         return None
-    said = () if answer is None else kind.open_cells(record.puzzle, answer) or ()
+    said = () if answer is None else kind.answer_cells(record.puzzle, answer) or ()
     return sum(a == b for a, b in zip(said, truth, strict=False)), len(truth)
 
 

@@ -142,21 +142,24 @@ def test_an_answer_given_apart_is_read_for_the_verifier():
         puzzlemdm.parse_answer(sudoku, sudoku.puzzle.to_line())
 
 
-def test_cells_are_counted_in_a_sudokus_blanks_against_its_solution() -> None:
+def test_cells_are_counted_against_a_sudokus_solution_givens_too() -> None:
     from puzzlemdm.answers import cell_counts
     from puzzlemdm.puzzles.registry import get_kind
 
     kind = get_kind("sudoku")
     record = kind.generate(np.random.default_rng(5), "easy")
-    blanks = sum(1 for v in record.puzzle.cells if not v)
-    assert cell_counts(kind, record, record.solution) == (blanks, blanks)
-    assert cell_counts(kind, record, None) == (0, blanks)
-    first, second = [i for i, v in enumerate(record.puzzle.cells) if not v][:2]
+    size = len(record.solution.cells)
+    assert cell_counts(kind, record, record.solution) == (size, size)
+    assert cell_counts(kind, record, None) == (0, size)
+    blank, given = (
+        next(i for i, v in enumerate(record.puzzle.cells) if (v == 0) == want)
+        for want in (True, False)
+    )
     cells = list(record.solution.cells)
-    cells[first], cells[second] = cells[second], cells[first]
-    swapped = type(record.solution)(record.solution.shape, tuple(cells))
-    right = blanks - 2 * (cells[first] != cells[second])
-    assert cell_counts(kind, record, swapped) == (right, blanks)
+    cells[blank] = cells[given] = cells[blank] % 9 + 1  # one blank and one given made wrong
+    changed = type(record.solution)(record.solution.shape, tuple(cells))
+    wrong = sum(a != b for a, b in zip(cells, record.solution.cells, strict=True))
+    assert wrong >= 1 and cell_counts(kind, record, changed) == (size - wrong, size)
     no_grid = get_kind("blocksworld")
     plans = no_grid.generate(np.random.default_rng(5), "easy")
     assert cell_counts(no_grid, plans, plans.solution) is None

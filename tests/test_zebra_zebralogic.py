@@ -334,6 +334,12 @@ def test_value_questions_round_trip_through_the_projects_text_and_json() -> None
     assert puzzle_from_json(body["attributes"], body["clues"], (), body["asked_values"]) == puzzle
     with pytest.raises(PuzzleError, match="asks for none of the attributes"):
         parse_any(EXAMPLE + "\nWhat is Pet of the person who lives in House 1?\n", "x")
+    said = format_text(puzzle).replace("What is name", "What is the NAME")  # any case, "the"
+    assert parse_project_text(said, "y")[0].puzzle.asked_values == ((0, 0),)
+    upper = puzzle_from_json(body["attributes"], body["clues"], (), [["NAME", 1]])
+    assert upper.asked_values == ((0, 0),)
+    with pytest.raises(ValueError, match="must be"):
+        puzzle_from_json(body["attributes"], body["clues"], (), [["name", True]])
 
 
 def test_reasoning_gyms_copy_of_the_generator_is_read() -> None:
@@ -353,3 +359,24 @@ def test_reasoning_gyms_copy_of_the_generator_is_read() -> None:
     (grid,) = find_solutions(record.puzzle, 2)[0]
     assert record.puzzle.values[0][grid[0][0]] == "arnold"
     assert record.puzzle.asked_values == ((0, 0),)
+
+
+@pytest.mark.parametrize(
+    ("asked", "choices", "attribute"),
+    [
+        ("Nationality", [], 1),  # "The people are of nationalities"
+        ("Color", [], 4),  # "favorite color", not "hair colors"
+        ("HairColor", [], 5),
+        ("Food", ["tea", "milk"], 3),  # no name in common: the choices are drinks
+    ],
+)
+def test_a_question_finds_its_attribute_without_the_solutions_names(
+    asked, choices, attribute
+) -> None:
+    line = json.loads(
+        (Path(__file__).resolve().parents[1] / "examples/zebralogic.jsonl").read_text()
+    )
+    mc = {"id": "mc", "puzzle": line["puzzle"], "choices": choices,
+          "question": f"What is {asked} of the person who lives in House 2?"}  # fmt: skip
+    (record,) = parse_any(json.dumps(mc) + "\n", "mc.jsonl")
+    assert record.puzzle.asked_values == ((attribute, 1),)

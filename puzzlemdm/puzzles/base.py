@@ -212,10 +212,9 @@ class PuzzleKind(Protocol):
         """The `answer` field of `solve --json`."""
         ...
 
-    def open_cells(self, puzzle: Any, answer: Any) -> tuple[Any, ...] | None:
-        """An answer's values at the cells the puzzle leaves open, in a fixed order (two
-        answers compared cell by cell: ZebraLogic's cell accuracy); None where answers are no
-        grid (a plan)."""
+    def answer_cells(self, puzzle: Any, answer: Any) -> tuple[Any, ...] | None:
+        """An answer's values cell by cell, in a fixed order (two answers compared cell by
+        cell: ZebraLogic's cell accuracy); None where answers are no grid (a plan)."""
         ...
 
     def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
@@ -431,7 +430,7 @@ class KindPackage:
     ) -> SolveResult | None:
         return None  # no propagation of its own: decode.guided branches plainly
 
-    def open_cells(self, puzzle: Any, answer: Any) -> tuple[Any, ...] | None:
+    def answer_cells(self, puzzle: Any, answer: Any) -> tuple[Any, ...] | None:
         return None  # no cells to compare
 
     def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:

@@ -195,9 +195,9 @@ class SudokuKind(KindPackage):
             "meta": record.meta,
         }
 
-    def open_cells(self, puzzle: Sudoku, answer: Sudoku) -> tuple[int, ...]:
-        """The answer's digits in the puzzle's blanks, row by row."""
-        return tuple(a for given, a in zip(puzzle.cells, answer.cells, strict=True) if not given)
+    def answer_cells(self, puzzle: Sudoku, answer: Sudoku) -> tuple[int, ...]:
+        """Every digit of the grid, row by row (an answer that changes a given loses it)."""
+        return answer.cells
 
     def answer_to_json(self, puzzle: Sudoku, answer: Sudoku | None) -> str | None:
         return None if answer is None else answer.to_line()

@@ -105,18 +105,19 @@ def _asked_values(asked: Any, names: list[str], houses: int) -> tuple[tuple[int,
     if not isinstance(asked, list | tuple):
         raise ZebraFormatError("'asked_values' must be a list of [attribute, house]")
     pairs = []
+    lowered = [name.lower() for name in names]  # as the text format reads them, in any case
     for item in asked:
         if (
             not isinstance(item, list)
             or len(item) != 2
-            or item[0] not in names
-            or not isinstance(item[1], int)
+            or str(item[0]).lower() not in lowered
+            or type(item[1]) is not int
             or not 1 <= item[1] <= houses
         ):
             raise ZebraFormatError(
                 f"an asked value {item!r} must be [attribute, house in 1..{houses}]"
             )
-        pairs.append((names.index(item[0]), item[1] - 1))
+        pairs.append((lowered.index(str(item[0]).lower()), item[1] - 1))
     return tuple(pairs)
 
 

@@ -186,8 +186,8 @@ class ZebraKind(KindPackage):
             "meta": record.meta,
         }
 
-    def open_cells(self, puzzle: Zebra, answer: Grid) -> tuple[int, ...]:
-        """Every attribute's value in every house (no cell is given)."""
+    def answer_cells(self, puzzle: Zebra, answer: Grid) -> tuple[int, ...]:
+        """Every attribute's value in every house."""
         return tuple(value for row in answer for value in row)
 
     def answer_to_json(self, puzzle: Zebra, answer: Grid | None) -> Any:

@@ -514,7 +514,11 @@ def _puzzle(block: _Block, source: str) -> Zebra:
         for text in QUESTION_BREAK.split(line):  # "Who drinks water? Who owns the zebra?"
             numbered = NUMBER.match(text)  # "16. Who owns the zebra?"
             text = text[numbered.end() :] if numbered else text
-            value = fill(text.lower(), VALUE_QUESTION.lower(), [_attribute_of(bare), _count])
+            value = fill(  # "What is (the) drink of the person who lives in house 2?"
+                text.lower().replace("what is the ", "what is ", 1),
+                VALUE_QUESTION.lower(),
+                [_attribute_of(bare), _count],
+            )
             if value is not None:
                 if not 1 <= value[1] <= bare.houses:
                     raise PuzzleError(

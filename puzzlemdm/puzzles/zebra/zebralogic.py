@@ -217,10 +217,15 @@ def _values(listed: str) -> tuple[str, ...]:
 
 
 def parse_puzzle(
-    text: str, source: str = "<text>", line: int = 1, names: Sequence[str] | None = None
+    text: str,
+    source: str = "<text>",
+    line: int = 1,
+    names: Sequence[str] | None = None,
+    choices: Sequence[Any] = (),
 ) -> Zebra:
     """One puzzle's text (from its opening line); `names` (a solution's header, without
-    "House") names the attributes, else they are named from their characteristic lines."""
+    "House") names the attributes, else they are named from their characteristic lines;
+    `choices` (a multiple-choice question's) tell which attribute its question asks."""
     lines = text.splitlines()
     start = next((i for i, row in enumerate(lines) if HOUSES_LINE.search(row)), None)
     if start is None:
@@ -295,7 +300,7 @@ def parse_puzzle(
         for _, clue_id, rel, args in said
     )
     asked = tuple(
-        _asked_value(match, attributes, houses, source, line + i)
+        _asked_value(match, attributes, values, choices, source, line + i)
         for i, row in enumerate(lines)
         for match in ASKED_VALUE.finditer(row)
     )
@@ -303,22 +308,25 @@ def parse_puzzle(
 
 
 def _asked_value(
-    match: re.Match, attributes: Sequence[str], houses: int, source: str, line: int
+    match: re.Match,
+    attributes: Sequence[str],
+    values: Sequence[Sequence[str]],
+    choices: Sequence[Any],
+    source: str,
+    line: int,
 ) -> tuple[int, int]:
-    """(attribute, house) a question asks: the attribute by its name ("Smoothie"), else the
-    one whose name holds its words ("BookGenre": "favorite book genres")."""
+    """(attribute, house) a question asks, the attribute found by `_attribute_named`."""
     said, house = match.group(1), int(match.group(2))
-    named = [a for a, name in enumerate(attributes) if _key(name) == _key(said)]
-    worded = [a for a, name in enumerate(attributes) if _name_words(said) <= _name_words(name)]
-    found = named or (worded if len(worded) == 1 else [])
-    if not found or not 1 <= house <= houses:
+    found = _attribute_named(said, attributes, values, choices)
+    houses = len(values[0])
+    if found is None or not 1 <= house <= houses:
         raise PuzzleError(
             f"the question {match.group(0)!r} asks for none of the attributes "
             f"({', '.join(attributes)}) or houses 1-{houses}",
             source=source,
             line=line,
         )
-    return found[0], house - 1
+    return found, house - 1
 
 
 def _solution(puzzle: Zebra, solution: Any) -> Grid:
@@ -355,7 +363,10 @@ def record(obj: dict[str, Any]) -> PuzzleRecord:
     if isinstance(question, str) and question.strip() not in text:  # the multiple-choice mode
         text += "\n" + question
     try:
-        puzzle = parse_puzzle(text, names=names)
+        choices = obj.get("choices")
+        puzzle = parse_puzzle(
+            text, names=names, choices=choices if isinstance(choices, list) else ()
+        )
     except PuzzleError as err:  # the JSON lines reader names the file and line
         raise ValueError(f"in its puzzle text: {err.reason}") from None
     grid = _solution(puzzle, solution) if solution is not None else None
@@ -385,11 +396,52 @@ def _key(name: str) -> str:
     return re.sub(r"[\s_]+", "", name.lower())
 
 
+IRREGULAR = {"children": "child", "people": "person"}
+# words of an attribute's name that do not tell it from another ("favorite color" is Color)
+NAME_FILLER = frozenset({"favorite", "favourite", "type", "kind", "of", "unique", "different"})
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _name_words(name: str) -> set[str]:
     """A column's or attribute's words, singular: "BookGenre" and "favorite book genres" share
-    {"book", "genre"}."""
-    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)
-    return {w.lower().removesuffix("s") for w in words}
+    {"book", "genre"}, "Nationality" and "nationalities" {"nationality"}."""
+    return {_singular(w) for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
+
+
+def _attribute_named(
+    said: str,
+    attributes: Sequence[str],
+    values: Sequence[Sequence[str]] = (),
+    choices: Sequence[Any] = (),
+) -> int | None:
+    """The attribute a column name or a question names: by its name; else the one whose name
+    holds its words with the fewest others ("Color": "favorite color", not "hair colors");
+    else the one whose values hold `choices` (a question's, "Food" for "lunch"); else None."""
+    named = [a for a, name in enumerate(attributes) if _key(name) == _key(said)]
+    if named:
+        return named[0]
+    words = _name_words(said)
+    others = {
+        a: len(_name_words(name) - words - NAME_FILLER)
+        for a, name in enumerate(attributes)
+        if words <= _name_words(name)
+    }
+    fewest = [a for a, n in others.items() if n == min(others.values(), default=0)]
+    if len(fewest) == 1:
+        return fewest[0]
+    chosen = {str(c).lower() for c in choices}
+    holding = [
+        a for a, names in enumerate(values) if chosen and chosen <= {v.lower() for v in names}
+    ]
+    return holding[0] if len(holding) == 1 else None
 
 
 def houses_answer(puzzle: Zebra, obj: Any) -> dict[str, list[str]] | None:
