@@ -716,8 +716,9 @@ def generate(
         str,
         typer.Option(
             "--format",
-            help="jsonl (a corpus line a puzzle, with its solution and grade) or text (the "
-            "puzzles as people write them: Sudoku lines, Zebra English, PDDL problems).",
+            help="jsonl (a corpus line a puzzle, with its solution and grade), text (the "
+            "puzzles as people write them: Sudoku lines, Zebra English, PDDL problems), or a "
+            "kind's other format: zebralogic (ZebraLogic's dataset lines, for language models).",
         ),
     ] = "jsonl",
     workers: Annotated[
@@ -785,10 +786,12 @@ def text_writer(kind_name: str, out_format: str) -> Callable[[dict[str, Any]], s
 
     if out_format == "jsonl":
         return lambda line: json.dumps(line) + "\n"
-    if out_format != "text":
-        raise UsageError(f"--format {out_format!r}: choose jsonl or text")
     kind = get_kind(kind_name)
-    return lambda line: kind.puzzle_text(kind.parse_text(json.dumps(line))[0])
+    writers = {"text": kind.puzzle_text, **kind.writers()}
+    if out_format not in writers:
+        raise UsageError(f"--format {out_format!r}: choose jsonl or {' or '.join(writers)}")
+    write = writers[out_format]
+    return lambda line: write(kind.parse_text(json.dumps(line))[0])
 
 
 def main() -> None:

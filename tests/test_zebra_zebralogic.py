@@ -380,3 +380,36 @@ def test_a_question_finds_its_attribute_without_the_solutions_names(
           "question": f"What is {asked} of the person who lives in House 2?"}  # fmt: skip
     (record,) = parse_any(json.dumps(mc) + "\n", "mc.jsonl")
     assert record.puzzle.asked_values == ((attribute, 1),)
+
+
+@given(st.sampled_from(["easy", "medium", "hard"]), st.integers(0, 10_000))
+@settings(max_examples=8, deadline=None)
+def test_generated_puzzles_written_as_zebralogics_read_back_the_same(level, seed) -> None:
+    from puzzlemdm.puzzles.zebra.kind import KIND
+    from puzzlemdm.puzzles.zebra.zebralogic import dataset_line
+
+    record = KIND.generate(np.random.default_rng(seed), level)
+    record.id = f"{level}-{seed}"
+    (again,) = parse_any(dataset_line(record), "set.jsonl")
+    assert again.puzzle.clues == record.puzzle.clues
+    assert again.puzzle.attributes == record.puzzle.attributes
+    assert again.solution == record.solution and again.id == record.id
+
+
+def test_generate_writes_zebralogics_format_for_zebra_only() -> None:
+    from typer.testing import CliRunner
+
+    from puzzlemdm.cli import app
+
+    runner = CliRunner()
+    args = ["generate", "zebra", "--level", "easy", "--n", "2", "--format", "zebralogic"]
+    result = runner.invoke(app, args)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and [line["id"] for line in lines] == [
+        "zebra-easy-s0-000000",
+        "zebra-easy-s0-000001",
+    ]
+    assert all(line["puzzle"].startswith("There are ") for line in lines)
+    assert all(line["solution"]["header"][0] == "House" for line in lines)
+    wrong = runner.invoke(app, ["generate", "sudoku", "--level", "easy", "--format", "zebralogic"])
+    assert wrong.exit_code == 2 and "choose jsonl or text" in wrong.stderr

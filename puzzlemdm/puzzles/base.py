@@ -166,6 +166,11 @@ class PuzzleKind(Protocol):
         text`)."""
         ...
 
+    def writers(self) -> dict[str, Callable[[PuzzleRecord], str]]:
+        """Formats of others the kind also writes, by name (`generate --format NAME`): each
+        turns a record into its text, which parse_text reads back."""
+        ...
+
     def parse_answer(self, puzzle: Any, text: str, source: str = "<text>") -> Any:
         """An answer to `puzzle` from a file (`verify --answer`): the kind's own text, or
         JSON as `solve --json` writes it (a whole row, or its `answer`); PuzzleError when it
@@ -432,6 +437,9 @@ class KindPackage:
 
     def answer_cells(self, puzzle: Any, answer: Any) -> tuple[Any, ...] | None:
         return None  # no cells to compare
+
+    def writers(self) -> dict[str, Callable[[PuzzleRecord], str]]:
+        return {}  # its JSON lines and its text are all it writes
 
     def optimal(self, record: PuzzleRecord, answer: Any | None) -> bool | None:
         return None  # every answer that verifies is as good as another

@@ -71,6 +71,13 @@ class ZebraKind(KindPackage):
 
         return format_text(record.puzzle) + SEPARATOR_LINE + "\n"
 
+    def writers(self) -> dict[str, Any]:
+        """`zebralogic`: ZebraLogic's dataset lines (its text, and the solution as its header
+        and rows), for evaluating language models on fresh puzzles."""
+        from puzzlemdm.puzzles.zebra.zebralogic import dataset_line
+
+        return {"zebralogic": dataset_line}
+
     def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
         """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, ZebraLogic's
         `{"House 1": {attribute: value}, ...}` (alone, or in a language model's response), or
