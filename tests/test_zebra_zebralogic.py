@@ -386,7 +386,7 @@ def test_a_question_finds_its_attribute_without_the_solutions_names(
 @settings(max_examples=8, deadline=None)
 def test_generated_puzzles_written_as_zebralogics_read_back_the_same(level, seed) -> None:
     from puzzlemdm.puzzles.zebra.kind import KIND
-    from puzzlemdm.puzzles.zebra.zebralogic import dataset_line
+    from puzzlemdm.puzzles.zebra.zebralogic_write import dataset_line
 
     record = KIND.generate(np.random.default_rng(seed), level)
     record.id = f"{level}-{seed}"

@@ -39,7 +39,7 @@ from puzzlemdm.puzzles.zebra.levels import grade as grade_zebra
 from puzzlemdm.puzzles.zebra.propagate import Contradiction, initial_domains, propagate
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra, verify_grid
 from puzzlemdm.puzzles.zebra.search import find_solutions, strategy_solve
-from puzzlemdm.puzzles.zebra.zebralogic import response_answer
+from puzzlemdm.puzzles.zebra.zebralogic_answers import response_answer
 
 # the strategy solver's reasons (zebra/propagate.py, search.py) in words for `explain`
 REASONS = {
@@ -74,7 +74,7 @@ class ZebraKind(KindPackage):
     def writers(self) -> dict[str, Any]:
         """`zebralogic`: ZebraLogic's dataset lines (its text, and the solution as its header
         and rows), for evaluating language models on fresh puzzles."""
-        from puzzlemdm.puzzles.zebra.zebralogic import dataset_line
+        from puzzlemdm.puzzles.zebra.zebralogic_write import dataset_line
 
         return {"zebralogic": dataset_line}
 

@@ -25,7 +25,6 @@ accept either), never one guessed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Grid, Ref, Zebra
 from puzzlemdm.puzzles.zebra.sniff import HOUSES_LINE
 from puzzlemdm.puzzles.zebra.text import fill
+from puzzlemdm.puzzles.zebra.zebralogic_names import attribute_named, name_from_description
 
 CHARACTERISTIC = re.compile(r"^\s*[-*]\s*([^:`]+?)\s*:\s*(.+?)\s*\.?\s*$")
 CLUE = re.compile(r"^\s*(\d+)\s*[.)]\s*(.+?)\s*$")
@@ -108,7 +108,7 @@ def sniff(text: str) -> bool:
     return HOUSES_LINE.search(text[:4096]) is not None
 
 
-def _forms(value: str) -> set[str]:
+def value_forms(value: str) -> set[str]:
     """The words a phrase may name a value by: itself, hyphenated ("hip-hop", "f-150"), plural
     or singular, a demonym, a month in full ("jan": "january"), a verb ("painting": "paints")."""
     word = value.lower()
@@ -134,7 +134,7 @@ class _People:
         self.refs: dict[str, list[Ref]] = {}
         for a, names in enumerate(values):
             for v, name in enumerate(names):
-                for form in _forms(name):
+                for form in value_forms(name):
                     self.refs.setdefault(form, []).append(Ref(a, v))
         # longest first: "blue master" before "blue", "very tall" before "tall"
         alternation = "|".join(re.escape(f) for f in sorted(self.refs, key=len, reverse=True))
@@ -188,23 +188,6 @@ def _choose(
         if best > 0 and scores.count(best) == 1:
             return (refs[scores.index(best)],)
     return refs
-
-
-def _attribute_name(description: str) -> str:
-    """A short name from a characteristic line: "Each person has a unique type of pet" ->
-    "pet", "The mothers' names in different houses are unique" -> "mothers' names", "Each
-    person lives in a unique style of house" -> "style of house"."""
-    text = " ".join(description.split())
-    subject = re.match(r"^(?:the\s+)?(.+?)\s+(?:in different houses\s+)?are unique$", text, re.I)
-    if subject:
-        return subject.group(1)
-    words = text.split()
-    markers = {"unique", "a", "an", "their", "for", "of", "different", "favourite"}
-    cuts = [i for i, w in enumerate(words[:-1]) if w.lower() in markers]
-    name = " ".join(words[cuts[-1] + 1 :]) if cuts else text
-    if name.lower() in ("house", "houses") and len(cuts) > 1:  # "a unique style of house"
-        name = " ".join(words[cuts[-2] + 1 :])
-    return name
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -273,7 +256,7 @@ def parse_puzzle(
         raise PuzzleError(
             f"the solution names {len(names)} attributes, the puzzle lists {len(values)}", **where
         )
-    attributes = _unique_names(list(names or [_attribute_name(d) for d in descriptions]))
+    attributes = _unique_names(list(names or [name_from_description(d) for d in descriptions]))
     people = _People(values)
     slots = {"person": people, "ordinal": _ordinal(houses)}
     said: list[tuple[int, int, str, list[tuple[Reading, ...]]]] = []
@@ -320,9 +303,9 @@ def _asked_value(
     source: str,
     line: int,
 ) -> tuple[int, int]:
-    """(attribute, house) a question asks, the attribute found by `_attribute_named`."""
+    """(attribute, house) a question asks, the attribute found by `attribute_named`."""
     said, house = match.group(1), int(match.group(2))
-    found = _attribute_named(said, attributes, values, choices)
+    found = attribute_named(said, attributes, values, choices)
     houses = len(values[0])
     if found is None or not 1 <= house <= houses:
         raise PuzzleError(
@@ -392,187 +375,3 @@ def parse_text(text: str, source: str = "<text>") -> list[PuzzleRecord]:
         meta = {"format": "zebralogic"}
         records.append(PuzzleRecord(puzzle, None, "", None, meta, source, start + 1))
     return records
-
-
-HOUSE_KEY = re.compile(r"^\s*house\s*(\d+)\s*$", re.IGNORECASE)
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[\s_]+", "", name.lower())
-
-
-IRREGULAR = {"children": "child", "people": "person"}
-# words of an attribute's name that do not tell it from another ("favorite color" is Color)
-NAME_FILLER = frozenset({"favorite", "favourite", "type", "kind", "of", "unique", "different"})
-
-
-def _singular(word: str) -> str:
-    word = word.lower()
-    if word in IRREGULAR:
-        return IRREGULAR[word]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
-def _name_words(name: str) -> set[str]:
-    """A column's or attribute's words, singular: "BookGenre" and "favorite book genres" share
-    {"book", "genre"}, "Nationality" and "nationalities" {"nationality"}."""
-    return {_singular(w) for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
-
-
-def _attribute_named(
-    said: str,
-    attributes: Sequence[str],
-    values: Sequence[Sequence[str]] = (),
-    choices: Sequence[Any] = (),
-) -> int | None:
-    """The attribute a column name or a question names: by its name; else the one whose name
-    holds its words with the fewest others ("Color": "favorite color", not "hair colors");
-    else the one whose values hold `choices` (a question's, "Food" for "lunch"); else None."""
-    named = [a for a, name in enumerate(attributes) if _key(name) == _key(said)]
-    if named:
-        return named[0]
-    words = _name_words(said)
-    others = {
-        a: len(_name_words(name) - words - NAME_FILLER)
-        for a, name in enumerate(attributes)
-        if words <= _name_words(name)
-    }
-    fewest = [a for a, n in others.items() if n == min(others.values(), default=0)]
-    if len(fewest) == 1:
-        return fewest[0]
-    chosen = {str(c).lower() for c in choices}
-    holding = [
-        a for a, names in enumerate(values) if chosen and chosen <= {v.lower() for v in names}
-    ]
-    return holding[0] if len(holding) == 1 else None
-
-
-def houses_answer(puzzle: Zebra, obj: Any) -> dict[str, list[str]] | None:
-    """ZebraLogic's answer, `{"House 1": {"Name": "Arnold", ...}, ...}` (alone, or as the
-    `solution` of a response's JSON), as `{attribute: [value of house 1, ...]}`; None when
-    `obj` is no such object. A column is the attribute of its name, else of its values."""
-    if isinstance(obj, dict) and isinstance(obj.get("solution"), dict):
-        obj = obj["solution"]
-    if not isinstance(obj, dict) or not obj or not all(HOUSE_KEY.match(str(k)) for k in obj):
-        return None
-    rows = {int(HOUSE_KEY.match(str(k)).group(1)): row for k, row in obj.items()}  # type: ignore[union-attr]
-    if sorted(rows) != list(range(1, puzzle.houses + 1)) or not all(
-        isinstance(row, dict) for row in rows.values()
-    ):
-        raise ValueError(
-            f"the answer gives houses {sorted(rows)}; expected houses 1 to {puzzle.houses}, each "
-            "an object {attribute: value}"
-        )
-    columns = {str(c): [str(rows[h].get(c, "")) for h in sorted(rows)] for c in rows[1]}
-    answer: dict[str, list[str]] = {}
-    for a, name in enumerate(puzzle.attributes):
-        values = {form: v for v in puzzle.values[a] for form in _forms(v)}
-        values |= {v.lower(): v for v in puzzle.values[a]}  # a value's own name first
-        named = [c for c in columns if _key(c) == _key(name)]
-        own = sorted(puzzle.values[a])
-        by_values = [
-            c
-            for c, said in columns.items()
-            if sorted(values.get(s.lower(), s) for s in said) == own
-        ]
-        by_words = [c for c in columns if _name_words(c) <= _name_words(name)]
-        column = (named or by_values or by_words or [None])[0]
-        if column is None:
-            raise ValueError(f"the answer has no column for {name!r} (it has {', '.join(columns)})")
-        answer[name] = [values.get(s.lower(), s) for s in columns.pop(column)]
-    return answer
-
-
-def response_answer(puzzle: Zebra, text: str) -> dict[str, list[str]] | None:
-    """The last ZebraLogic answer a language model's response holds as JSON (in fences or
-    amid its reasoning, as ZeroEval's prompt asks for it), or None. A draft that cannot be
-    read is passed over for a later one; when none can be read, the last one's problem is
-    raised (ValueError)."""
-    decoder = json.JSONDecoder()
-    found, problem, at = None, None, text.find("{")
-    while at != -1:
-        try:
-            obj, end = decoder.raw_decode(text, at)
-            answer = houses_answer(puzzle, obj)
-        except json.JSONDecodeError:
-            answer, end = None, at + 1  # no JSON here: look inside
-        except ValueError as err:
-            answer, problem = None, err  # an answer, unreadable: look past it
-        else:
-            found = answer if answer is not None else found
-            end = end if answer is not None else at + 1  # not an answer: look inside it
-        at = text.find("{", end)
-    if found is None and problem is not None:
-        raise problem
-    return found
-
-
-def _written(rel: str, positional: bool) -> str:
-    """The template a relation is written in: its first, args in order (a house as an
-    ordinal for `positional` same / not_same)."""
-    return next(
-        template
-        for template, said, order in TEMPLATES
-        if said == rel
-        and order == tuple(range(len(order)))
-        and ("the {} house" in template) == positional
-    )
-
-
-def puzzle_text(puzzle: Zebra) -> str:
-    """A puzzle in ZebraLogic's words (its opening, characteristic lines, numbered clues), which
-    `parse_puzzle` reads back; a person is named as the project's English names them."""
-    from puzzlemdm.puzzles.zebra.english import ref_phrases
-
-    n = puzzle.houses
-    if n > len(ORDINALS):
-        raise ValueError(f"ZebraLogic's text names houses up to the {ORDINALS[-1]}")
-    lines = [
-        f"There are {n} houses, numbered 1 to {n} from left to right, as seen from across the "
-        "street. Each house is occupied by a different person. Each house has a unique "
-        "attribute for each of the following characteristics:"
-    ]
-    lines += [
-        f" - Each person has a unique {name}: " + ", ".join(f"`{v}`" for v in values)
-        for name, values in zip(puzzle.attributes, puzzle.values, strict=True)
-    ]
-    lines += ["", "## Clues:"]
-    for clue in puzzle.clues:
-        if any(len(alternatives) != 1 for alternatives in clue.args):
-            raise ValueError(f"clue {clue.id} names alternatives, which ZebraLogic's text cannot")
-        refs = [alternatives[0] for alternatives in clue.args]
-        positional = refs[-1].attribute == POSITION
-        said = [
-            ORDINALS[ref.value] if ref.attribute == POSITION else ref_phrases(puzzle, ref)[0]
-            for ref in refs
-        ]
-        sentence = _written(clue.rel, positional).format(*said)
-        lines.append(f"{clue.id}. {sentence[0].upper()}{sentence[1:]}.")
-    for attribute, house in puzzle.asked_values:
-        lines += [
-            "",
-            f"What is {puzzle.attributes[attribute]} of the person who lives in House {house + 1}?",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def dataset_line(record: PuzzleRecord) -> str:
-    """A record as a line of ZebraLogic's dataset: `id`, `size`, `puzzle` (its text) and the
-    `solution` as `{"header": ["House", ...], "rows": [...]}` (JSON, one line)."""
-    puzzle, grid = record.puzzle, record.solution
-    line: dict[str, Any] = {
-        "id": record.id,
-        "size": f"{puzzle.houses}*{len(puzzle.attributes)}",
-        "puzzle": puzzle_text(puzzle),
-    }
-    if grid is not None:
-        line["solution"] = {
-            "header": ["House", *puzzle.attributes],
-            "rows": [
-                [str(h + 1), *(puzzle.values[a][grid[a][h]] for a in range(len(grid)))]
-                for h in range(puzzle.houses)
-            ],
-        }
-    return json.dumps(line) + "\n"
