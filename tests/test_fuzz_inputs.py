@@ -36,6 +36,8 @@ SUDOKU_LINES = [
 ]
 ZEBRA_JSON = json.loads((ROOT / "datasets/zebra/easy/validation.jsonl").read_text().splitlines()[0])
 ZEBRA_TEXT = (ROOT / "examples" / "zebra.txt").read_text().splitlines()
+ZEBRALOGIC_JSON = json.loads((ROOT / "examples" / "zebralogic.jsonl").read_text())
+ZEBRALOGIC_TEXT = ZEBRALOGIC_JSON["puzzle"].splitlines()
 BLOCKS_JSON = json.loads(
     (ROOT / "datasets/blocksworld/easy/validation.jsonl").read_text().splitlines()[0]
 )
@@ -249,6 +251,14 @@ def test_near_valid_zebra_clue_sets(text, tmp_path):
 
 
 @FUZZ
+@given(text=st.one_of(mutated_json(ZEBRALOGIC_JSON), mutated_lines(ZEBRALOGIC_TEXT)))
+def test_near_valid_zebralogic_puzzles(text, tmp_path):
+    check_library(text)
+    check_cli(tmp_path / "fuzz.txt", text.encode(), "solve", "--solver", "strategy", "--json")
+    check_cli(tmp_path / "fuzz.txt", text.encode(), "verify")
+
+
+@FUZZ
 @given(text=st.one_of(mutated_json(BLOCKS_JSON), mutated_lines(blocks_pddl())))
 def test_near_valid_blocksworld_problems_and_plans(text, tmp_path):
     check_library(text)
@@ -283,8 +293,19 @@ def answers_to_fuzz() -> dict[str, tuple[str, list[str]]]:
         f"\u2502 {name} \u2502 " + " \u2502 ".join(values) + " \u2502"
         for name, values in grid.items()
     ]
+    line = ZEBRALOGIC_JSON
+    header, solution_rows = line["solution"]["header"], line["solution"]["rows"]
+    response = ["Reasoning first.", "```json", '{"solution": {']
+    response += [
+        f'  "House {row[0]}": '
+        + json.dumps(dict(zip(header[1:], row[1:], strict=True)))
+        + ("," if row is not solution_rows[-1] else "")
+        for row in solution_rows
+    ]
+    response += ["}}", "```"]
     return {
         "sudoku": (sudoku_line + "\n", rows),
+        "zebralogic": (json.dumps(line) + "\n", response),
         "sudoku drawn": (sudoku_line + "\n", drawn),
         "blocksworld": (pddl, ["[PLAN]", *plan, "[PLAN END]"]),
         "zebra": (einstein, houses),
@@ -301,7 +322,7 @@ def test_near_right_answers_given_apart(form, data, tmp_path):
     # an answer with lines dropped, repeated, cut or a word swapped: a one-line error or a
     # verdict, never a traceback; a Sudoku grid judged right is right by an independent check
     puzzle_text, lines = ANSWERS[form]
-    kind_name = form.split()[0]
+    kind_name = {"zebralogic": "zebra"}.get(form.split()[0], form.split()[0])
     answer = data.draw(mutated_lines(lines))
     kind = get_kind(kind_name)
     (record,) = kind.parse_text(puzzle_text, "<fuzz>")
