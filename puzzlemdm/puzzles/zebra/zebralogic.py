@@ -73,7 +73,6 @@ DEMONYMS = {
     "brit": ("british",),
     "swede": ("swedish",),
     "dane": ("danish",),
-    "norwegian": ("norway",),
 }
 MONTH_NAMES = (
     "january",
