@@ -234,36 +234,36 @@ def test_random_text_of_puzzle_characters(text, tmp_path):
     check_cli(tmp_path / "fuzz.txt", text.encode(), "verify")
 
 
+def check_everywhere(text: str, tmp_path: Path, solver: str) -> None:
+    """A near-valid file through every parser, then `solve` (with a classical `solver`) and
+    `verify` on it."""
+    check_library(text)
+    check_cli(tmp_path / "fuzz.txt", text.encode(), "solve", "--solver", solver, "--json")
+    check_cli(tmp_path / "fuzz.txt", text.encode(), "verify")
+
+
 @FUZZ
 @given(text=near_sudoku())
 def test_near_valid_sudoku_grids(text, tmp_path):
-    check_library(text)
-    check_cli(tmp_path / "fuzz.txt", text.encode(), "solve", "--solver", "search", "--json")
-    check_cli(tmp_path / "fuzz.txt", text.encode(), "verify")
+    check_everywhere(text, tmp_path, "search")
 
 
 @FUZZ
 @given(text=st.one_of(mutated_json(ZEBRA_JSON), mutated_lines(ZEBRA_TEXT)))
 def test_near_valid_zebra_clue_sets(text, tmp_path):
-    check_library(text)
-    check_cli(tmp_path / "fuzz.txt", text.encode(), "solve", "--solver", "strategy", "--json")
-    check_cli(tmp_path / "fuzz.txt", text.encode(), "verify")
+    check_everywhere(text, tmp_path, "strategy")
 
 
 @FUZZ
 @given(text=st.one_of(mutated_json(ZEBRALOGIC_JSON), mutated_lines(ZEBRALOGIC_TEXT)))
 def test_near_valid_zebralogic_puzzles(text, tmp_path):
-    check_library(text)
-    check_cli(tmp_path / "fuzz.txt", text.encode(), "solve", "--solver", "strategy", "--json")
-    check_cli(tmp_path / "fuzz.txt", text.encode(), "verify")
+    check_everywhere(text, tmp_path, "strategy")
 
 
 @FUZZ
 @given(text=st.one_of(mutated_json(BLOCKS_JSON), mutated_lines(blocks_pddl())))
 def test_near_valid_blocksworld_problems_and_plans(text, tmp_path):
-    check_library(text)
-    check_cli(tmp_path / "fuzz.txt", text.encode(), "solve", "--solver", "astar", "--json")
-    check_cli(tmp_path / "fuzz.txt", text.encode(), "verify")
+    check_everywhere(text, tmp_path, "astar")
 
 
 # --- answers given apart (verify --answer) ---------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 from puzzlemdm.puzzles.base import PuzzleRecord, read_json_lines
 from puzzlemdm.puzzles.zebra import zebralogic
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, RELATIONS, Clue, Grid, Ref, Zebra
-from puzzlemdm.puzzles.zebra.sniff import BBEH_KEYS
+from puzzlemdm.puzzles.zebra.sniff import BBEH_KEYS, zebralogic_text
 from puzzlemdm.puzzles.zebra.text import parse_text
 
 
@@ -248,7 +248,7 @@ def grid_to_json(puzzle: Zebra, grid: Grid | None) -> dict[str, list[str]] | Non
 
 
 def _record(obj: dict[str, Any]) -> PuzzleRecord:
-    if isinstance(obj.get("puzzle"), str) and zebralogic.sniff(obj["puzzle"]):
+    if isinstance(obj.get("puzzle"), str) and zebralogic_text(obj["puzzle"]):
         return zebralogic.record(obj)
     if obj.keys() >= BBEH_KEYS:
         values = obj["values"]
@@ -286,6 +286,6 @@ def parse_any(text: str, source: str = "<text>") -> list[PuzzleRecord]:
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()[:1] not in ("", "#")), "")
     if first.removeprefix("\ufeff").startswith("{"):
         return parse_lines(text, source)
-    if zebralogic.sniff(text):
+    if zebralogic_text(text):
         return zebralogic.parse_text(text, source)
     return parse_text(text, source)

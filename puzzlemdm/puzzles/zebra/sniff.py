@@ -59,6 +59,11 @@ def sniff_text(text: str) -> bool:
     return bool(_SENTENCE.match(rows[count]))
 
 
+def zebralogic_text(text: str) -> bool:
+    """Whether a text holds ZebraLogic's opening line (in its first 4 KiB)."""
+    return HOUSES_LINE.search(text[:4096]) is not None
+
+
 def sniff(text: str, source: str) -> bool:
     """A JSONL file whose first object says kind zebra, has BBEH's zebra structure or
     ZebraLogic's puzzle text, or the plain-text format: attribute lines (`colour: red, green,
@@ -66,6 +71,6 @@ def sniff(text: str, source: str) -> bool:
     obj = first_json_object(text)
     if obj is not None:
         puzzle = obj.get("puzzle")
-        zebralogic = isinstance(puzzle, str) and HOUSES_LINE.search(puzzle) is not None
+        zebralogic = isinstance(puzzle, str) and zebralogic_text(puzzle)
         return obj.get("kind") == "zebra" or obj.keys() >= BBEH_KEYS or zebralogic
-    return sniff_text(text) or HOUSES_LINE.search(text[:4096]) is not None
+    return sniff_text(text) or zebralogic_text(text)

@@ -102,11 +102,6 @@ HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013", "-"))  # as "-
 Reading = tuple[Ref, str]  # a phrase's person and its wording: the phrase with "{}" for the value
 
 
-def sniff(text: str) -> bool:
-    """Whether a text holds ZebraLogic's opening line (first 4 KiB, or inside a JSON line)."""
-    return HOUSES_LINE.search(text[:4096]) is not None
-
-
 def value_forms(value: str) -> set[str]:
     """The words a phrase may name a value by: itself, hyphenated ("hip-hop", "f-150"), plural
     or singular, a demonym, a month in full ("jan": "january"), a verb ("painting": "paints")."""
