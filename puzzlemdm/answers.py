@@ -7,7 +7,9 @@ rows written so by anyone), PlanBench's results file (`{"instances": [{"instance
 "llm_raw_response": ...}]}`) or ZeroEval's (`[{"session_id": ..., "output": [...]}]`, as it
 runs ZebraLogic): a language model's answers. An answer goes to the puzzle whose
 name (`file:line`), id or recorded `instance_id` its id gives; text is read as the kind reads
-an answer file (`PuzzleKind.parse_answer`), a JSON value as its JSON.
+an answer file (`PuzzleKind.parse_answer`), a JSON value as its JSON; where that reads no
+answer, as a short answer to the puzzle's question (`PuzzleKind.judge_short_answer`: a
+ZebraLogic multiple-choice answer, a BBEH house number).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Judged:
     # (cells equal to the record's solution's, open cells) where the record gives a solution
     # and the answer is a grid; an answer that cannot be read has none right
     cells: tuple[int, int] | None = None
+    short: bool = False  # a short answer to the puzzle's question, not a whole answer
 
     @property
     def ok(self) -> bool:
@@ -118,7 +121,7 @@ def judge_answers(
     counted against the record's solution where there is one."""
     for record in records:
         judged, answer = _judge(kind, record, answers, source)
-        yield replace(judged, cells=cell_counts(kind, record, answer))
+        yield judged if judged.short else replace(judged, cells=cell_counts(kind, record, answer))
 
 
 def cell_counts(
@@ -149,6 +152,9 @@ def _judge(
     try:
         answer = kind.parse_answer(record.puzzle, text, f"{source} ({key})")
     except PuzzleError as exc:
+        short = kind.judge_short_answer(record, text)
+        if short is not None:  # a value or a house, for a puzzle that asks for one
+            return Judged(record, short, short=True), None
         return Judged(record, f"the answer cannot be read: {exc}"), None
     verdict = kind.verify(record.puzzle, answer)
     if not verdict.ok:

@@ -474,7 +474,8 @@ def verify(
         typer.Option(
             "--answer",
             help="A file with an answer to the one puzzle given, checked by the verifier: a "
-            "plan file (Blocksworld), a grid (Sudoku), or solve --json's row.",
+            "plan file (Blocksworld), a grid (Sudoku), or solve --json's row; for a puzzle "
+            "asking one question, a short answer (a value, a choice's letter, a house).",
         ),
     ] = None,
     answers_file: Annotated[
@@ -494,7 +495,7 @@ def verify(
         raise fail("give --answer (one puzzle's) or --answers (many), not both", EXIT_USAGE)
     try:
         loaded = load_records(files, kind)
-        answer = read_answer(loaded, answer_file) if answer_file is not None else None
+        answer = read_answer(loaded, answer_file, as_json) if answer_file is not None else None
         if answers_file is not None:
             verify_answers(loaded, answers_file, as_json)
             return
@@ -551,19 +552,27 @@ def verify_answers(
     text, source = read_source(path)
     answers = answers_in(text, source)
     counts: Counter[str] = Counter()
+    by_level: dict[str, Counter[str]] = {}
     for kind, records in loaded:
         for judged in judge_answers(kind, records, answers, source):
             counts["total"] += 1
             counts["right"] += judged.ok
+            if judged.record.level is not None:
+                level = by_level.setdefault(judged.record.level, Counter())
+                level.update(total=1, right=int(judged.ok))
             counts["optimal"] += judged.optimal is True
             counts["judged optimality"] += judged.optimal is not None
+            counts["short"] += judged.short
             if judged.cells is not None:
                 counts["cells right"] += judged.cells[0]
                 counts["cells"] += judged.cells[1]
                 counts["with solution"] += 1
             if as_json:
-                row = {"id": judged.record.name, "kind": kind.name, "ok": judged.ok}
+                row = {"id": judged.record.name, "kind": kind.name, "level": judged.record.level}
+                row["ok"] = judged.ok
                 row.update({"problem": judged.problem or None, "optimal": judged.optimal})
+                if judged.short:
+                    row["short_answer"] = True
                 if judged.cells is not None:
                     row.update({"cells_right": judged.cells[0], "cells": judged.cells[1]})
                 print(json.dumps(row), flush=True)
@@ -584,8 +593,24 @@ def verify_answers(
         if counts["cells"]
         else ""
     )
+    short = (
+        f"; {counts['short']} of them short answers to the puzzle's question (a value, a house)"
+        if counts["short"]
+        else ""
+    )
+    known = [level for kind, _ in loaded for level in kind.levels]
+    order = sorted(
+        by_level, key=lambda name: (known.index(name) if name in known else len(known), name)
+    )
+    levels = (
+        " ("
+        + ", ".join(f"{name} {by_level[name]['right']}/{by_level[name]['total']}" for name in order)
+        + ")"
+        if len(by_level) > 1
+        else ""
+    )
     err.print(
-        f"{counts['right']}/{counts['total']} answers right{optimal}{cells}"
+        f"{counts['right']}/{counts['total']} answers right{levels}{short}{optimal}{cells}"
         + (
             f"; {len(stray)} answers for no puzzle given (ids such as {stray[0]!r})"
             if stray
@@ -597,8 +622,11 @@ def verify_answers(
         raise typer.Exit(EXIT_INVALID)
 
 
-def read_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) -> Any:
-    """The answer `verify --answer` checks, read by the kind of the one puzzle given."""
+def read_answer(
+    loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str, as_json: bool
+) -> Any:
+    """The answer `verify --answer` checks, read by the kind of the one puzzle given; a short
+    answer to the puzzle's question (a value, a house) is judged and reported here."""
     from puzzlemdm.answers import the_one_puzzle
     from puzzlemdm.solving import UsageError
 
@@ -607,7 +635,20 @@ def read_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) 
     except UsageError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     text, source = read_source(path)
-    return kind.parse_answer(record.puzzle, text, source)
+    try:
+        return kind.parse_answer(record.puzzle, text, source)
+    except PuzzleError:
+        problem = kind.judge_short_answer(record, text)
+        if problem is None:
+            raise
+    if as_json:
+        row = {"id": record.name, "kind": kind.name, "ok": not problem}
+        print(json.dumps({**row, "problem": problem or None, "short_answer": True}), flush=True)
+    elif problem:
+        out.print(f"[red]✗ {escape(record.name)}: {escape(problem)}[/]")
+    else:
+        out.print(f"[green]✓ {escape(record.name)}: the answer to its question is right[/]")
+    raise typer.Exit(EXIT_INVALID if problem else 0)
 
 
 def verdict_json(kind: PuzzleKind, where: str, validity: Any) -> dict[str, Any]:

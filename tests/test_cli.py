@@ -482,3 +482,62 @@ def test_verify_answers_judges_zeroevals_results_and_counts_cells(tmp_path) -> N
     assert result.exit_code == 0 and f"1/1 answers right; cells right {cells}/{cells}" in (
         result.stderr
     )
+
+
+def test_verify_answers_judges_multiple_choice_answers_and_reports_zeroevals_levels(
+    tmp_path,
+) -> None:
+    # ZebraLogic's multiple-choice mode: the example's puzzle asked for one value; a model
+    # answers with the value or its letter, in ZeroEval's JSON or a last "Answer:" line
+    line = json.loads((ROOT / "examples" / "zebralogic.jsonl").read_text())
+    header, rows = line["solution"]["header"], line["solution"]["rows"]
+    animal = header.index("Animal")
+    choices = sorted(row[animal] for row in rows)
+    right = rows[2][animal]  # house 3's
+    wrong = next(c for c in choices if c != right)
+    three = "There are 3 houses, numbered 1 to 3 from left to right, as seen from across the "
+    small = (
+        three + "street. Each house is occupied by a different person. Each house has a unique "
+        "attribute for each of the following characteristics:\n - Each person has a unique name: "
+        "`Peter`, `Eric`, `Arnold`\n - Each person has a unique favorite drink: `tea`, `water`, "
+        "`milk`\n\n## Clues:\n1. Peter is in the second house.\n2. Arnold is directly left of the "
+        "one who only drinks water.\n3. There is one house between Arnold and the person who "
+        "likes milk.\n"
+    )
+    question = "What is {} of the person who lives in House {}?"
+    puzzles = [
+        {"id": "mc-1", "puzzle": line["puzzle"], "question": question.format("Animal", 3),
+         "choices": choices},
+        {"id": "mc-2", "puzzle": line["puzzle"], "question": question.format("Animal", 3),
+         "choices": choices},
+        {"id": "mc-3", "puzzle": small, "question": question.format("Drink", 3),
+         "choices": ["tea", "water", "milk"]},
+    ]  # fmt: skip
+    file = tmp_path / "mc.jsonl"
+    file.write_text("".join(json.dumps(p) + "\n" for p in puzzles))
+    letter = "ABCDE"[choices.index(right)]
+    outputs = {
+        "mc-1": json.dumps({"reasoning": "...", "answer": letter}),
+        "mc-2": f"House 3 keeps the {wrong}.\nAnswer: {wrong}",
+        "mc-3": "Answer: milk",
+    }
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([{"session_id": k, "output": [v]} for k, v in outputs.items()]))
+    result = run("verify", str(file), "--answers", str(results), "--json")
+    verdicts = {v["id"]: v for v in map(json.loads, result.stdout.splitlines())}
+    assert [verdicts[k]["ok"] for k in outputs] == [True, False, True]
+    assert all(v["short_answer"] for v in verdicts.values())
+    assert f"is {right}, not {wrong}" in verdicts["mc-2"]["problem"]
+    assert [verdicts[k]["level"] for k in outputs] == ["hard", "hard", "easy"]
+    assert (
+        result.exit_code == 1
+        and "2/3 answers right (easy 1/1, hard 1/2); 3 of them short" in result.stderr
+    )
+    # one answer alone, through --answer
+    (tmp_path / "one.jsonl").write_text(json.dumps(puzzles[2]) + "\n")
+    (tmp_path / "said.txt").write_text("C")
+    one = run("verify", str(tmp_path / "one.jsonl"), "--answer", str(tmp_path / "said.txt"))
+    assert one.exit_code == 0 and "right" in one.stdout
+    (tmp_path / "said.txt").write_text("The answer is: tea")
+    one = run("verify", str(tmp_path / "one.jsonl"), "--answer", str(tmp_path / "said.txt"))
+    assert one.exit_code == 1 and "is milk, not tea" in one.stdout

@@ -177,6 +177,13 @@ class PuzzleKind(Protocol):
         cannot be read. Whether it is right is `verify`'s to say."""
         ...
 
+    def judge_short_answer(self, record: PuzzleRecord, text: str) -> str | None:
+        """A short answer to the puzzle's one question (a value, a house, a choice's letter,
+        as a language model's response states it) judged against what the puzzle decides: ''
+        when right, the problem when not; None where the puzzle asks no such question or `text`
+        states no short answer (then `text` is read as a whole answer)."""
+        ...
+
     def check_givens(self, puzzle: Any) -> Verdict:
         """Cheap consistency of the givens alone (no search)."""
         ...
@@ -446,6 +453,9 @@ class KindPackage:
 
     def answer_facts(self, puzzle: Any, answer: Any) -> dict[str, Any]:
         return {}  # the answer is all there is
+
+    def judge_short_answer(self, record: PuzzleRecord, text: str) -> str | None:
+        return None  # its puzzles ask for the whole answer
 
     def order_facts(self) -> Any | None:
         """The kind's `orders` module for the order analysis, or None if it has none. It

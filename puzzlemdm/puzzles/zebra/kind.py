@@ -232,6 +232,24 @@ class ZebraKind(KindPackage):
             return {"question": asked[0], **facts}
         return {"questions": asked, **facts} if asked else facts
 
+    def judge_short_answer(self, record: PuzzleRecord, text: str) -> str | None:
+        """ZebraLogic's multiple-choice answer (the value, or its letter among the record's
+        `choices`) or the house a question asks for (BBEH's number, or who lives there),
+        judged against the record's solution, else the one the clues allow."""
+        from puzzlemdm.puzzles.zebra.short_answers import judge_short
+
+        puzzle = record.puzzle
+        if not (puzzle.questions or puzzle.asked_values):
+            return None
+        truth = record.solution
+        if truth is None:
+            grids = find_solutions(puzzle, 1)[0]
+            if not grids:
+                return "not judged: no grid satisfies every clue"
+            truth = grids[0]
+        choices = record.meta.get("choices")
+        return judge_short(puzzle, truth, text, choices if isinstance(choices, list) else ())
+
     def render(self, puzzle: Zebra, answer: Grid | None, verbose: bool = False) -> Any:
         """The answer (and the asked person's house) in 80 columns; the clues in English when
         there is no answer or with `verbose`."""

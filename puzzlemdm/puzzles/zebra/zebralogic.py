@@ -20,7 +20,9 @@ Where two attributes share a value (a Name and a Child both `Alice`, a Color and
 `red`), the phrase's other words decide: the puzzle's unambiguous phrases show which wording
 each attribute uses ("the person who has {} hair"), then the characteristic line's own words;
 a phrase still undecided keeps both readings as alternatives (the verifier and the search
-accept either), never one guessed.
+accept either), never one guessed. The multiple-choice mode's lines (`question`, `choices`)
+are read too, and each puzzle's level is ZeroEval's size group (`zeroeval_level`), so that
+`verify --answers` reports its easy and hard accuracy.
 """
 
 from __future__ import annotations
@@ -335,6 +337,13 @@ def _solution(puzzle: Zebra, solution: Any) -> Grid:
     return tuple(grid)
 
 
+def zeroeval_level(puzzle: Zebra) -> str:
+    """ZeroEval's grouping of ZebraLogic's puzzles by size (its "Easy" and "Hard" puzzle
+    accuracy): easy up to 2 houses, or 3 houses of at most 3 attributes."""
+    houses, attributes = puzzle.houses, len(puzzle.attributes)
+    return "easy" if houses <= 2 or (houses == 3 and attributes <= 3) else "hard"
+
+
 def record(obj: dict[str, Any]) -> PuzzleRecord:
     """A dataset line: `id`, `size`, `puzzle` (the text) and, when given, `solution`."""
     solution = obj.get("solution")
@@ -356,7 +365,7 @@ def record(obj: dict[str, Any]) -> PuzzleRecord:
         "format": "zebralogic",
         **{k: obj[k] for k in ("size", "choices", "answer") if k in obj},
     }
-    return PuzzleRecord(puzzle, grid, str(obj.get("id", "")), None, meta)
+    return PuzzleRecord(puzzle, grid, str(obj.get("id", "")), zeroeval_level(puzzle), meta)
 
 
 def parse_text(text: str, source: str = "<text>") -> list[PuzzleRecord]:
@@ -367,5 +376,6 @@ def parse_text(text: str, source: str = "<text>") -> list[PuzzleRecord]:
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         puzzle = parse_puzzle("\n".join(lines[start:end]), source, start + 1)
         meta = {"format": "zebralogic"}
-        records.append(PuzzleRecord(puzzle, None, "", None, meta, source, start + 1))
+        level = zeroeval_level(puzzle)
+        records.append(PuzzleRecord(puzzle, None, "", level, meta, source, start + 1))
     return records

@@ -1,0 +1,66 @@
+"""The short answer a response states (puzzles/stated.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from puzzlemdm.puzzles.stated import choice_letter, stated_answer
+
+
+@pytest.mark.parametrize(
+    ("response", "said"),
+    [
+        ('{"reasoning": "House 3 keeps the snake.", "answer": "snake"}', "snake"),
+        ('Thinking...\n```json\n{"reasoning": "...", "answer": "D"}\n```\nDone.', "D"),
+        ('{"answer": "cat"} was a draft; {"reasoning": "x", "answer": "dog"}', "dog"),
+        ('{"outer": {"Answer": 3}}', "3"),
+        ("I think so.\nANSWER: 6", "6"),
+        ("The answer is: **dog**.", "dog"),
+        ("Let me answer carefully.\nHouse 2 fits.\nFinal answer: `House 2`", "House 2"),
+        ("  snake  ", "snake"),
+        ('"B"', "B"),
+    ],
+)
+def test_the_answer_a_response_states_is_found(response: str, said: str) -> None:
+    assert stated_answer(response) == said
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        "",
+        "   \n  ",
+        "This response reasons at length about the puzzle without ever stating anything.\nNo.",
+        "x" * 81,  # one line, but too long to be an answer by itself
+        '{"answer": true}',  # a boolean names nothing
+        "**",
+    ],
+)
+def test_a_response_stating_no_answer_gives_none(response: str) -> None:
+    assert stated_answer(response) is None
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_any_value_put_in_zeroevals_json_is_read_back(value: str) -> None:
+    response = "Reasoning first.\n" + json.dumps({"reasoning": "r", "answer": value})
+    said = stated_answer(response)
+    expected = value.strip(" \t*_`\"'.,;!")
+    assert said == (expected or None)
+
+
+@pytest.mark.parametrize(
+    ("said", "index"),
+    [("B", 1), ("(B)", 1), ("B)", 1), ("B.", 1), ("B. cherry", 1), ("A", 0)],
+)
+def test_a_choices_letter_names_it(said: str, index: int) -> None:
+    assert choice_letter(said, ["apple", "cherry", "plum"]) == index
+
+
+@pytest.mark.parametrize("said", ["D", "b", "B. plum", "A cat", "apple", "AB"])
+def test_what_is_no_letter_of_a_choice_is_not_read_as_one(said: str) -> None:
+    assert choice_letter(said, ["apple", "cherry", "plum"]) is None

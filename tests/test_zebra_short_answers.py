@@ -1,0 +1,78 @@
+"""Short answers to a zebra puzzle's question judged (zebra/short_answers.py, through the
+kind's `judge_short_answer`): ZebraLogic's multiple-choice answers and BBEH's house numbers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from puzzlemdm.puzzles.base import PuzzleRecord
+from puzzlemdm.puzzles.zebra.kind import KIND
+from puzzlemdm.puzzles.zebra.puzzle import Ref, house_of
+from puzzlemdm.puzzles.zebra.text import parse_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _generated(seed: int) -> PuzzleRecord:
+    return KIND.generate(np.random.default_rng(seed), "easy")
+
+
+@given(st.integers(0, 10_000), st.data())
+@settings(max_examples=25, deadline=None)
+def test_a_value_question_is_judged_by_value_and_by_letter(seed: int, data) -> None:
+    record = _generated(seed)
+    puzzle, grid = record.puzzle, record.solution
+    a = data.draw(st.integers(0, len(puzzle.attributes) - 1))
+    h = data.draw(st.integers(0, puzzle.houses - 1))
+    choices = data.draw(st.permutations(list(puzzle.values[a])))
+    asked = replace(record, puzzle=replace(puzzle, asked_values=((a, h),)), solution=None)
+    asked.meta = {"choices": choices}
+    right = puzzle.values[a][grid[a][h]]
+    letter = "ABCDEFGH"[choices.index(right)]
+    for said in (right, right.upper(), f"Answer: {letter}", f'{{"answer": "{letter}"}}'):
+        assert KIND.judge_short_answer(asked, said) == "", said
+    for other in puzzle.values[a]:
+        if other != right:
+            problem = KIND.judge_short_answer(asked, f"The answer is {other}.")
+            assert problem.startswith("the answer is wrong") and right in problem
+    assert "none of the values" in KIND.judge_short_answer(asked, "Answer: zebra-unicorn")
+
+
+@given(st.integers(0, 10_000), st.data())
+@settings(max_examples=25, deadline=None)
+def test_a_house_question_is_judged_by_its_number(seed: int, data) -> None:
+    record = _generated(seed)
+    puzzle, grid = record.puzzle, record.solution
+    a = data.draw(st.integers(0, len(puzzle.attributes) - 1))
+    v = data.draw(st.integers(0, puzzle.houses - 1))
+    asked = replace(record, puzzle=replace(puzzle, questions=((Ref(a, v),),)))
+    house = house_of(grid, Ref(a, v)) + 1
+    for said in (str(house), f"ANSWER: {house}", f"House {house}", f"house #{house}"):
+        assert KIND.judge_short_answer(asked, said) == "", said
+    wrong = KIND.judge_short_answer(asked, f"ANSWER: {house % puzzle.houses + 1}")
+    assert wrong.startswith("the answer is wrong") and f"house {house}" in wrong
+
+
+def test_whose_house_may_be_answered_by_who_lives_there() -> None:
+    (record,) = parse_text((ROOT / "examples" / "einstein.txt").read_text(), "einstein.txt")
+    _water, zebra = record.puzzle.questions  # "Who drinks water? Who owns the zebra?"
+    one = replace(record, puzzle=replace(record.puzzle, questions=(zebra,)))
+    for said in ("Japanese", "the Japanese", "Answer: 5", "5"):
+        assert KIND.judge_short_answer(one, said) == "", said
+    assert KIND.judge_short_answer(one, "Norwegian").startswith("the answer is wrong")
+    # both questions asked: one short answer cannot say which it answers
+    assert KIND.judge_short_answer(record, "Japanese") is None
+
+
+def test_a_question_the_clues_leave_open_is_not_judged_and_a_grid_is_no_short_answer() -> None:
+    record = _generated(5)
+    puzzle = replace(record.puzzle, clues=(), asked_values=((0, 0),))
+    loose = replace(record, puzzle=puzzle, solution=None)
+    assert KIND.judge_short_answer(loose, puzzle.values[0][0]).startswith("not judged")
+    assert KIND.judge_short_answer(loose, '{"House 1": {"Name": "x"}}') is None
+    assert KIND.judge_short_answer(record, puzzle.values[0][0]) is None  # it asks nothing
