@@ -547,3 +547,55 @@ def test_bracketed_headings_outside_sdk_files_skip_only_themselves_and_box_drawn
     ):  # fmt: skip
         (record,) = parse_text(text)
         assert record.puzzle == Sudoku.from_line(EXAMPLE)
+
+
+def _delimited(puzzle: Sudoku, delimiter: str, blank: str, quoted: bool, numbers: bool) -> str:
+    """A grid as a spreadsheet saves it: a row a line, cells between `delimiter`."""
+    n = puzzle.shape.n
+    rows = []
+    for r in range(n):
+        cells = []
+        for v in puzzle.cells[r * n : (r + 1) * n]:
+            cell = blank if v == 0 else (str(v) if numbers else ALPHABET[v - 1])
+            cells.append(f'"{cell}"' if quoted else cell)
+        rows.append(delimiter.join(cells))
+    return "\n".join(rows)
+
+
+@given(
+    st.sampled_from(SHAPES).flatmap(lambda shape: st.lists(grids([shape]), min_size=1, max_size=3)),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["", "0", "."]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["\n", "\n\n", "\r\n"]),
+)
+def test_a_spreadsheets_grids_round_trip(pairs, delimiter, blank, quoted, numbers, between):
+    # Excel's or a Google sheet's export of a grid: cells between commas (or ';' or tabs),
+    # empty cells blank, 16x16's values as numbers 10-16 or letters, grids one after another
+    text = between.join(_delimited(p, delimiter, blank, quoted, numbers) for p, _ in pairs)
+    if delimiter == "\t" and blank != "":
+        text = text.replace("\t", " \t")  # a tab-spaced grid with every cell written, too
+    from puzzlemdm.puzzles.registry import detect_kind
+
+    assert detect_kind(text, "grid.csv").name == "sudoku"
+    records = parse_text(text, "grid.csv")
+    assert [r.puzzle for r in records] == [p for p, _ in pairs]
+
+
+def test_a_spreadsheets_grid_names_its_faults() -> None:
+    rows = ["5,3,,,7,,,,"] * 9
+    assert detect_format("\n".join(rows)) == "cells"
+    cut = error_of("\n".join(rows[:8]))
+    assert "8 grid rows" in str(cut) and cut.line == 8
+    bad = error_of("\n".join([*rows[:4], "5,3,,,x,,,,", *rows[5:]]))
+    assert (bad.line, bad.column) == (5, 7) and "unexpected character 'x'" in str(bad)
+    assert detect_format("\n".join([*rows[:4], "5,3,,,7,,,", *rows[5:]])) != "cells"
+    # a long file is told by its first lines, whole
+    from puzzlemdm.puzzles.registry import detect_kind
+
+    many = "\n".join(rows * 40)
+    assert len(many) > 4096 and detect_kind(many, "grids.csv").name == "sudoku"
+    assert len(parse_text(many)) == 40
+    # a CSV with a puzzle column is no grid
+    assert detect_format("id,puzzle\n1," + "." * 81) == "csv"

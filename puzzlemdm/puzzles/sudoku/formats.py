@@ -19,6 +19,8 @@ from puzzlemdm.puzzles.sudoku.sniff import (
     BOX_DRAWING,
     COMMENTS,
     PUZZLE_SECTION,
+    cell_rows,
+    cells_delimiter,
     outside_other_sections,
 )
 from puzzlemdm.puzzles.sudoku.sniff import SECTION as _SECTION  # SadMan's "[Puzzle]": skipped
@@ -49,8 +51,11 @@ _FORMATS_HELP = (
 
 def detect_format(text: str) -> str:
     """'jsonl', 'csv', 'tsv' or 'text', judged from the first line that is not blank or a
-    comment."""
-    for raw in outside_other_sections(text.removeprefix("\ufeff").splitlines()):
+    comment; 'cells' for grids whose cells are between delimiters (a spreadsheet's)."""
+    lines = outside_other_sections(text.removeprefix("\ufeff").splitlines())
+    if cells_delimiter(cell_rows(lines)):
+        return "cells"
+    for raw in lines:
         line = raw.strip()
         if not line or line.startswith(COMMENTS):
             continue
@@ -76,6 +81,8 @@ def parse_text(text: str, source: str = "<text>", shape: Shape | None = None) ->
         records = _parse_jsonl(text, source, shape)
     elif fmt in ("csv", "tsv"):
         records = _parse_csv(text, source, shape, "\t" if fmt == "tsv" else ",")
+    elif fmt == "cells":
+        records = _parse_cells(text, source, shape)
     else:
         records = _parse_plain(text, source, shape)
     if not records:
@@ -444,6 +451,59 @@ def _grid_shape(n: int, rows: list[_Line]) -> Shape:
     if even and height in (usual.box_rows, usual.box_cols):
         return Shape(height, n // height)
     return usual
+
+
+# --- grids of delimited cells (a spreadsheet's) -------------------------------------------------
+
+
+def _parse_cells(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
+    """Grids a row a line, cells between one delimiter, empty cells blank ("5,3,,,7,,,,", as a
+    spreadsheet saves a grid), one after another; values 10-25 may be written as numbers."""
+    lines = text.removeprefix("\ufeff").splitlines()
+    delimiter = cells_delimiter(cell_rows(outside_other_sections(lines)))
+    rows = set(cell_rows(lines))
+    numbered = [
+        (number, line)
+        for number, line in enumerate(lines, start=1)
+        if line in rows and not _SECTION.fullmatch(line.strip())
+    ]
+    n = len(numbered[0][1].split(delimiter))
+    grid_shape = shape or Shape.for_size(n)
+    if grid_shape.n != n:
+        raise PuzzleError(
+            f"a grid row of {n} cells; a {grid_shape.n}x{grid_shape.n} sudoku needs {grid_shape.n}",
+            source=source,
+            line=numbered[0][0],
+        )
+    if len(numbered) % n:
+        raise PuzzleError(
+            f"{len(numbered)} grid rows: a {n}x{n} sudoku has {n}, so the last grid is cut short",
+            source=source,
+            line=numbered[-1][0],
+        )
+    records = []
+    for start in range(0, len(numbered), n):
+        rows = numbered[start : start + n]
+        values: list[int] = []
+        for number, line in rows:
+            values += _values(_delimited_cells(line, delimiter, n), n, source, number)
+        record = PuzzleRecord(Sudoku(grid_shape, tuple(values)), source=source, line=rows[0][0])
+        record.id = str(len(records))
+        records.append(record)
+    return records
+
+
+def _delimited_cells(line: str, delimiter: str, n: int) -> list[tuple[int, str]]:
+    """(column, cell character) of a delimited row: an empty cell is '.', a number 10-25 the
+    letter that writes it."""
+    cells, column = [], 1
+    for field in line.split(delimiter):
+        said = field.strip().strip('"').strip()
+        if said.isdigit() and len(said) == 2 and 10 <= int(said) <= n:
+            said = ALPHABET[int(said) - 1]
+        cells.append((column + len(field) - len(field.lstrip()), said or "."))
+        column += len(field) + len(delimiter)
+    return cells
 
 
 # --- CSV and JSONL ---------------------------------------------------------------------------

@@ -41,8 +41,45 @@ _CSV_HEADER = re.compile(
 _JSON_PUZZLE = re.compile(r'"(puzzle|quizzes)"\s*:\s*("[0-9A-Za-z.\-]{16,}"|\[)')
 
 
+# a grid a row a line, its cells between delimiters and an empty cell blank, as a spreadsheet
+# saves one ("5,3,,,7,,,,"); sizes as the parser detects them
+CELL_DELIMITERS = (",", ";", "\t")
+_ROW_SIZES = (4, 6, 9, 12, 16, 25)
+_CELL = re.compile(r'\s*"?\s*[0-9A-Za-z.]{0,2}\s*"?\s*')
+
+
+def cell_rows(lines: list[str]) -> list[str]:
+    """The lines that may be rows of delimited cells: not comments, and not blank, but for a
+    row of empty cells between tabs (which is only whitespace)."""
+    return [
+        ln
+        for ln in lines
+        if (ln.strip() or ln.count("\t") >= min(_ROW_SIZES) - 1)
+        and not ln.lstrip().startswith(COMMENTS)
+    ]
+
+
+def cells_delimiter(lines: list[str]) -> str | None:
+    """The delimiter when every line of `lines` (`cell_rows`) is a grid row of cells between
+    it, the same number a line; None otherwise. Tabs must leave a cell empty
+    somewhere: a grid spaced by tabs, every cell written, is read as spaced cells."""
+    for delimiter in CELL_DELIMITERS:
+        counts = set()
+        for line in lines:
+            fields = line.split(delimiter)
+            if len(fields) not in _ROW_SIZES or not all(_CELL.fullmatch(f) for f in fields):
+                break
+            counts.add(len(fields))
+        else:
+            empty = any(not f.strip(' "') for line in lines for f in line.split(delimiter))
+            if len(counts) == 1 and (delimiter != "\t" or empty):
+                return delimiter
+    return None
+
+
 def sniff(text: str, source: str) -> bool:
-    """81-character lines, n-line grids, a CSV with a puzzle column, or JSONL of kind sudoku."""
+    """81-character lines, n-line grids (a spreadsheet's too), a CSV with a puzzle column, or
+    JSONL of kind sudoku."""
     head = text[:4096].removeprefix("\ufeff")  # a byte-order mark, as editors on Windows write
     if '"kind"' in head:
         return '"kind": "sudoku"' in head or '"kind":"sudoku"' in head
@@ -53,6 +90,9 @@ def sniff(text: str, source: str) -> bool:
         for ln in outside_other_sections(head.splitlines())
         if ln.strip() and not ln.lstrip().startswith(COMMENTS)  # as the parser skips them
     ]
+    whole = head.splitlines()[: None if len(text) <= 4096 else -1]  # the last may be cut
+    if cells_delimiter(cell_rows(outside_other_sections(whole))):
+        return True  # a spreadsheet's grids (a row of empty cells between tabs is whitespace)
     if not grid_lines:
         return False
     if grid_lines[0].lstrip().startswith(("{", "[")):  # JSON: a puzzle as cells or a list
