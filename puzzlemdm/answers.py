@@ -15,11 +15,18 @@ ZebraLogic multiple-choice answer, a BBEH house number).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
+from puzzlemdm.puzzles.base import (
+    PuzzleError,
+    PuzzleKind,
+    PuzzleRecord,
+    first_violations,
+    json_loads,
+)
 
 ROWS = (
     'JSON lines of {"id": ..., "answer": ...} (as solve --json prints), or PlanBench\'s or '
@@ -63,7 +70,7 @@ def answers_in(text: str, source: str) -> dict[str, Any]:
     """Answer by id, from a file of many answers (see the module doc)."""
     body = text.strip().removeprefix("\ufeff")
     try:
-        whole = json.loads(body)
+        whole = json_loads(body)
     except json.JSONDecodeError:
         whole = None
     if isinstance(whole, dict) and isinstance(whole.get("instances"), list):  # PlanBench's
@@ -86,7 +93,7 @@ def answers_in(text: str, source: str) -> dict[str, Any]:
         if not line.strip():
             continue
         try:
-            rows.append(json.loads(line))
+            rows.append(json_loads(line))
         except json.JSONDecodeError:
             raise PuzzleError(f"expected {ROWS}", source=source, line=number) from None
         numbers.append(number)
@@ -162,6 +169,81 @@ def _judge(
             record, f"the answer is wrong: {first_violations(verdict.violations)}"
         ), answer
     return Judged(record, optimal=kind.optimal(record, answer)), answer
+
+
+def judged_row(kind: PuzzleKind, judged: Judged) -> dict[str, Any]:
+    """`verify --answers --json`'s row of one judged answer."""
+    row = {"id": judged.record.name, "kind": kind.name, "level": judged.record.level}
+    row.update({"ok": judged.ok, "problem": judged.problem or None, "optimal": judged.optimal})
+    if judged.short:
+        row["short_answer"] = True
+    if judged.cells is not None:
+        row.update({"cells_right": judged.cells[0], "cells": judged.cells[1]})
+    return row
+
+
+@dataclass
+class Tally:
+    """Judged answers counted for `verify --answers`' summary line, by level too (each kind's
+    own: a Sudoku's "hard" is not a Zebra's)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    by_level: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    level_order: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def add(self, kind: PuzzleKind, judged: Judged) -> None:
+        level = judged.record.level
+        key = (kind.name, "no level" if level is None else level)
+        order = kind.levels.index(level) if level in kind.levels else len(kind.levels)
+        self.level_order.setdefault(key, order)
+        self.by_level.setdefault(key, Counter()).update(total=1, right=int(judged.ok))
+        self.counts.update(
+            total=1,
+            right=int(judged.ok),
+            optimal=int(judged.optimal is True),
+            judged_optimality=int(judged.optimal is not None),
+            short=int(judged.short),
+        )
+        if judged.cells is not None:
+            self.counts.update(cells_right=judged.cells[0], cells=judged.cells[1], with_solution=1)
+
+    @property
+    def all_right(self) -> bool:
+        return self.counts["right"] == self.counts["total"]
+
+    def summary(self, stray: Sequence[str] = ()) -> str:
+        """ "N/M answers right (by level, where there are several), short answers, optimal
+        plans, cells right, answers for no puzzle"."""
+        c = self.counts
+        parts = [f"{c['right']}/{c['total']} answers right"]
+        if len(self.by_level) > 1:
+            kinds = {kind for kind, _ in self.by_level}
+            keys = sorted(self.by_level, key=lambda k: (k[0], self.level_order[k], k[1]))
+            parts[0] += (
+                " ("
+                + ", ".join(
+                    f"{kind + ' ' if len(kinds) > 1 else ''}{level} "
+                    f"{self.by_level[kind, level]['right']}/{self.by_level[kind, level]['total']}"
+                    for kind, level in keys
+                )
+                + ")"
+            )
+        if c["judged_optimality"]:
+            parts[0] += (
+                f" ({c['optimal']} of optimal length, of the {c['judged_optimality']} right ones "
+                "whose optimum is known)"
+            )
+        if c["short"]:
+            parts.append(f"{c['short']} of them short answers to the puzzle's question")
+        if c["cells"]:
+            parts.append(
+                f"cells right {c['cells_right']}/{c['cells']} "
+                f"({100 * c['cells_right'] / c['cells']:.1f}%, over the {c['with_solution']} "
+                "puzzles whose solution the file gives; an unreadable answer has none right)"
+            )
+        if stray:
+            parts.append(f"{len(stray)} answers for no puzzle given (ids such as {stray[0]!r})")
+        return "; ".join(parts)
 
 
 def unmatched(records: Sequence[PuzzleRecord], answers: dict[str, Any]) -> list[str]:

@@ -495,12 +495,20 @@ def verify(
         raise fail("give --answer (one puzzle's) or --answers (many), not both", EXIT_USAGE)
     try:
         loaded = load_records(files, kind)
-        answer = read_answer(loaded, answer_file, as_json) if answer_file is not None else None
+        answer = read_answer(loaded, answer_file) if answer_file is not None else None
         if answers_file is not None:
             verify_answers(loaded, answers_file, as_json)
             return
     except PuzzleError as exc:
         raise fail(str(exc)) from None
+    from puzzlemdm.answers import Judged
+
+    if isinstance(answer, Judged):  # a short answer, judged as it was read
+        from puzzlemdm.puzzles.registry import kind_of
+
+        short_kind = kind_of(answer.record.puzzle)
+        show_judged(short_kind, answer, as_json, right="the answer to its question is right")
+        raise typer.Exit(0 if answer.ok else EXIT_INVALID)
     from puzzlemdm.validity import check_record
 
     counts: Counter[str] = Counter()
@@ -547,87 +555,37 @@ def verify_answers(
 ) -> None:
     """`verify --answers`: every puzzle's answer judged, a line for each wrong one (a JSON row
     for each with --json), then the counts; exit 1 unless every puzzle's answer is right."""
-    from puzzlemdm.answers import answers_in, judge_answers, unmatched
+    from puzzlemdm.answers import Tally, answers_in, judge_answers, unmatched
 
     text, source = read_source(path)
     answers = answers_in(text, source)
-    counts: Counter[str] = Counter()
-    by_level: dict[str, Counter[str]] = {}
+    tally = Tally()
     for kind, records in loaded:
         for judged in judge_answers(kind, records, answers, source):
-            counts["total"] += 1
-            counts["right"] += judged.ok
-            if judged.record.level is not None:
-                level = by_level.setdefault(judged.record.level, Counter())
-                level.update(total=1, right=int(judged.ok))
-            counts["optimal"] += judged.optimal is True
-            counts["judged optimality"] += judged.optimal is not None
-            counts["short"] += judged.short
-            if judged.cells is not None:
-                counts["cells right"] += judged.cells[0]
-                counts["cells"] += judged.cells[1]
-                counts["with solution"] += 1
-            if as_json:
-                row = {"id": judged.record.name, "kind": kind.name, "level": judged.record.level}
-                row["ok"] = judged.ok
-                row.update({"problem": judged.problem or None, "optimal": judged.optimal})
-                if judged.short:
-                    row["short_answer"] = True
-                if judged.cells is not None:
-                    row.update({"cells_right": judged.cells[0], "cells": judged.cells[1]})
-                print(json.dumps(row), flush=True)
-            elif not judged.ok:
-                out.print(f"[red]✗ {escape(judged.record.name)}: {escape(judged.problem)}[/]")
+            tally.add(kind, judged)
+            show_judged(kind, judged, as_json)
     stray = unmatched([r for _, records in loaded for r in records], answers)
-    optimal = (
-        f" ({counts['optimal']} of optimal length, of the {counts['judged optimality']} right "
-        "ones whose optimum is known)"
-        if counts["judged optimality"]
-        else ""
-    )
-    cells = (
-        f"; cells right {counts['cells right']}/{counts['cells']} "
-        f"({100 * counts['cells right'] / counts['cells']:.1f}%, over the "
-        f"{counts['with solution']} puzzles whose solution the file gives; an unreadable "
-        "answer has none right)"
-        if counts["cells"]
-        else ""
-    )
-    short = (
-        f"; {counts['short']} of them short answers to the puzzle's question (a value, a house)"
-        if counts["short"]
-        else ""
-    )
-    known = [level for kind, _ in loaded for level in kind.levels]
-    order = sorted(
-        by_level, key=lambda name: (known.index(name) if name in known else len(known), name)
-    )
-    levels = (
-        " ("
-        + ", ".join(f"{name} {by_level[name]['right']}/{by_level[name]['total']}" for name in order)
-        + ")"
-        if len(by_level) > 1
-        else ""
-    )
-    err.print(
-        f"{counts['right']}/{counts['total']} answers right{levels}{short}{optimal}{cells}"
-        + (
-            f"; {len(stray)} answers for no puzzle given (ids such as {stray[0]!r})"
-            if stray
-            else ""
-        ),
-        soft_wrap=True,
-    )
-    if counts["right"] < counts["total"]:
+    err.print(tally.summary(stray), soft_wrap=True)
+    if not tally.all_right:
         raise typer.Exit(EXIT_INVALID)
 
 
-def read_answer(
-    loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str, as_json: bool
-) -> Any:
-    """The answer `verify --answer` checks, read by the kind of the one puzzle given; a short
-    answer to the puzzle's question (a value, a house) is judged and reported here."""
-    from puzzlemdm.answers import the_one_puzzle
+def show_judged(kind: PuzzleKind, judged: Any, as_json: bool, right: str = "") -> None:
+    """One judged answer: its JSON row, or a line when it is wrong (or `right` when given)."""
+    from puzzlemdm.answers import judged_row
+
+    if as_json:
+        print(json.dumps(judged_row(kind, judged)), flush=True)
+    elif not judged.ok:
+        out.print(f"[red]✗ {escape(judged.record.name)}: {escape(judged.problem)}[/]")
+    elif right:
+        out.print(f"[green]✓ {escape(judged.record.name)}: {escape(right)}[/]")
+
+
+def read_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) -> Any:
+    """The answer `verify --answer` checks, read by the kind of the one puzzle given; for a
+    short answer to the puzzle's question (a value, a house), its verdict (a `Judged`)."""
+    from puzzlemdm.answers import Judged, the_one_puzzle
     from puzzlemdm.solving import UsageError
 
     try:
@@ -641,14 +599,7 @@ def read_answer(
         problem = kind.judge_short_answer(record, text)
         if problem is None:
             raise
-    if as_json:
-        row = {"id": record.name, "kind": kind.name, "ok": not problem}
-        print(json.dumps({**row, "problem": problem or None, "short_answer": True}), flush=True)
-    elif problem:
-        out.print(f"[red]✗ {escape(record.name)}: {escape(problem)}[/]")
-    else:
-        out.print(f"[green]✓ {escape(record.name)}: the answer to its question is right[/]")
-    raise typer.Exit(EXIT_INVALID if problem else 0)
+        return Judged(record, problem, short=True)
 
 
 def verdict_json(kind: PuzzleKind, where: str, validity: Any) -> dict[str, Any]:

@@ -541,3 +541,23 @@ def test_verify_answers_judges_multiple_choice_answers_and_reports_zeroevals_lev
     (tmp_path / "said.txt").write_text("The answer is: tea")
     one = run("verify", str(tmp_path / "one.jsonl"), "--answer", str(tmp_path / "said.txt"))
     assert one.exit_code == 1 and "is milk, not tea" in one.stdout
+
+
+@pytest.mark.parametrize("nested", ["[" * 100_000, '{"a":' * 100_000])
+def test_json_nested_too_deeply_is_a_clear_one_line_error(tmp_path, nested) -> None:
+    # as a puzzle file, and as an answer to each kind: never an internal error, and a long
+    # piece of the input is named by its start
+    (tmp_path / "deep.jsonl").write_text(nested + "\n")
+    (tmp_path / "deep.txt").write_text(nested + "\n")
+    results = [run("solve", str(tmp_path / "deep.jsonl"), "--kind", "zebra")]
+    for example in ("sudoku.txt", "blocksworld.pddl", "zebralogic.jsonl"):
+        puzzle = tmp_path / example
+        text = (ROOT / "examples" / example).read_text()
+        if example == "sudoku.txt":  # its first puzzle alone
+            text = next(line for line in text.splitlines() if line and line[0] not in "#") + "\n"
+        puzzle.write_text(text)
+        results.append(run("verify", str(puzzle), "--answer", str(tmp_path / "deep.txt")))
+    for result in results:
+        assert result.exit_code == 1, result.output
+        assert "internal error" not in result.output and len(result.stderr) < 400
+        assert result.stderr.count("\n") == 1

@@ -23,6 +23,19 @@ from puzzlemdm.puzzles.stated import choice_letter, stated_answer
         ("Let me answer carefully.\nHouse 2 fits.\nFinal answer: `House 2`", "House 2"),
         ("  snake  ", "snake"),
         ('"B"', "B"),
+        # only a line that opens by stating the answer states it; the last statement counts
+        ("Answer: bird\nNote: a tempting wrong answer is snake.", "bird"),
+        ("ANSWER: 2\nA correct answer is 6.", "2"),
+        ("Answer: snake\nI am confident this answer is correct.", "snake"),
+        ('{"reasoning": "step", "answer": "snake", "check": {"answer": "bird"}}', "snake"),
+        ('I considered {"answer": "bird"} first.\nAnswer: snake', "snake"),
+        ('Answer: snake\nIn JSON: {"answer": "bird"}', "bird"),
+        ("**Final Answer**: snake", "snake"),
+        # a note in brackets after the answer, as `solve` and people write it
+        ("Answer: house 5 (the zebra owner: the Japanese).", "house 5"),
+        ("ANSWER: 6 (the Chinese)", "6"),
+        ("Answer: snake (E)", "snake"),
+        ("Answer: (B)", "(B)"),
     ],
 )
 def test_the_answer_a_response_states_is_found(response: str, said: str) -> None:
@@ -38,6 +51,9 @@ def test_the_answer_a_response_states_is_found(response: str, said: str) -> None
         "x" * 81,  # one line, but too long to be an answer by itself
         '{"answer": true}',  # a boolean names nothing
         "**",
+        "Answer:",
+        "[" * 100_000,  # nested too deep for the JSON reader
+        '{"a":' * 100_000,
     ],
 )
 def test_a_response_stating_no_answer_gives_none(response: str) -> None:

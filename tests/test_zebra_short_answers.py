@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleRecord
 from puzzlemdm.puzzles.zebra.kind import KIND
-from puzzlemdm.puzzles.zebra.puzzle import Ref, house_of
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Ref, house_of
 from puzzlemdm.puzzles.zebra.text import parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,3 +76,32 @@ def test_a_question_the_clues_leave_open_is_not_judged_and_a_grid_is_no_short_an
     assert KIND.judge_short_answer(loose, puzzle.values[0][0]).startswith("not judged")
     assert KIND.judge_short_answer(loose, '{"House 1": {"Name": "x"}}') is None
     assert KIND.judge_short_answer(record, puzzle.values[0][0]) is None  # it asks nothing
+
+
+def test_a_whole_answer_is_judged_as_one_even_with_an_answer_line() -> None:
+    # a grid with a fault and the line `solve` prints under it: the grid's fault is reported,
+    # never hidden behind a right "Answer:" line
+    (record,) = parse_text((ROOT / "examples" / "einstein.txt").read_text(), "einstein.txt")
+    _water, zebra = record.puzzle.questions
+    one = replace(record, puzzle=replace(record.puzzle, questions=(zebra,)))
+    grid = KIND.solve(one.puzzle, "strategy").answer
+    rows = [
+        f"house {h + 1}: "
+        + ", ".join(one.puzzle.values[a][grid[a][h]] for a in range(len(one.puzzle.attributes)))
+        for h in range(one.puzzle.houses)
+    ]
+    rows[0] = rows[0].replace(",", ", zebra,", 1)  # one value too many
+    text = "\n".join([*rows, "Answer: house 5 (the zebra owner: the Japanese)."])
+    assert KIND.judge_short_answer(one, text) is None
+    assert KIND.judge_short_answer(one, "Answer: house 5 (the zebra owner: the Japanese).") == ""
+
+
+def test_a_question_of_an_unsolvable_puzzle_reads_the_answer_first() -> None:
+    record = _generated(3)
+    person = (Ref(0, 0),)
+    pinned = [Clue(0, "same", (person, (Ref(POSITION, h),))) for h in (0, 1)]  # both: none
+    puzzle = replace(record.puzzle, asked_values=((0, 0),))
+    broken = replace(record, puzzle=puzzle.with_clues((*puzzle.clues, *pinned)), solution=None)
+    assert KIND.judge_short_answer(broken, "") is None  # nothing stated: nothing to judge
+    said = KIND.judge_short_answer(broken, puzzle.values[0][0])
+    assert said == "not judged: no grid satisfies every clue"

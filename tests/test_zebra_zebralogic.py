@@ -396,6 +396,26 @@ def test_generated_puzzles_written_as_zebralogics_read_back_the_same(level, seed
     assert again.solution == record.solution and again.id == record.id
 
 
+@given(st.sampled_from(["easy", "medium", "hard"]), st.integers(0, 10_000))
+@settings(max_examples=8, deadline=None)
+def test_multiple_choice_lines_read_back_and_their_answer_is_judged_right(level, seed) -> None:
+    from puzzlemdm.puzzles.zebra.kind import KIND
+    from puzzlemdm.puzzles.zebra.zebralogic_write import multiple_choice_line
+
+    record = KIND.generate(np.random.default_rng(seed), level)
+    record.id = f"{level}-{seed}"
+    line = json.loads(multiple_choice_line(record))
+    (again,) = parse_any(json.dumps(line) + "\n", "mc.jsonl")
+    ((attribute, house),) = again.puzzle.asked_values
+    assert again.puzzle.clues == record.puzzle.clues and again.id == f"{level}-{seed}#mc"
+    assert line["answer"] == record.puzzle.values[attribute][record.solution[attribute][house]]
+    letter = "ABCDEFGH"[line["choices"].index(line["answer"])]
+    for said in (line["answer"], f"Answer: {letter}"):
+        assert KIND.judge_short_answer(again, said) == ""
+    wrong = next(c for c in line["choices"] if c != line["answer"])
+    assert KIND.judge_short_answer(again, wrong).startswith("the answer is wrong")
+
+
 def test_generate_writes_zebralogics_format_for_zebra_only() -> None:
     from typer.testing import CliRunner
 

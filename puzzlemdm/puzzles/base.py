@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -100,6 +101,17 @@ class SolveResult:
         return self.answer is not None
 
 
+# a quoted piece of the input in a message ('...' or "...", as repr writes it), too long to
+# print whole: a 100,000-character line is named by its start
+_LONG_QUOTE = re.compile("'[^'\\n]{80,}'|\"[^\"\\n]{80,}\"")
+
+
+def clipped_quotes(message: str, keep: int = 60) -> str:
+    """`message` with each quoted piece of input longer than 80 characters cut to its first
+    `keep`, so that the message stays one readable line."""
+    return _LONG_QUOTE.sub(lambda m: f"{m.group()[: keep + 1]}...{m.group()[-1]}", message)
+
+
 class PuzzleError(ValueError):
     """A user-facing problem with a puzzle: malformed text, wrong size, contradiction.
 
@@ -118,7 +130,7 @@ class PuzzleError(ValueError):
         self.source = source
         self.line = line
         self.column = column
-        self.reason = message
+        self.reason = message = clipped_quotes(message)
         where = ":".join(str(p) for p in (source, line, column) if p is not None)
         super().__init__(f"{where}: {message}" if where else message)
 
@@ -340,7 +352,7 @@ def read_json_lines(
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json_loads(line)
         except json.JSONDecodeError as err:
             raise PuzzleError(
                 f"not JSON: {err.msg}", source=source, line=number, column=err.colno
@@ -360,6 +372,23 @@ def read_json_lines(
     return records
 
 
+def json_loads(text: str) -> Any:
+    """`json.loads`, but JSON nested too deeply for Python's recursion is a JSONDecodeError
+    (a file's fault to report), not a RecursionError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to read", text, 0) from None
+
+
+def json_raw_decode(text: str, at: int) -> tuple[Any, int]:
+    """`json.JSONDecoder().raw_decode` from `at`, too deep nesting a JSONDecodeError."""
+    try:
+        return json.JSONDecoder().raw_decode(text, at)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to read", text, at) from None
+
+
 def answer_json(text: str) -> tuple[bool, Any]:
     """(True, value) for an answer file in JSON (a `solve --json` row gives its "answer"),
     else (False, None): text that does not parse ("[PLAN]" lines) is the kind's to read."""
@@ -369,7 +398,7 @@ def answer_json(text: str) -> tuple[bool, Any]:
     first = next(line for line in body.splitlines() if line.strip())
     for candidate in (body, first):  # the whole file, or its first row of `solve --json`
         try:
-            value = json.loads(candidate)
+            value = json_loads(candidate)
         except json.JSONDecodeError:
             continue
         if isinstance(value, dict) and "answer" in value and "kind" in value:
@@ -386,7 +415,7 @@ def first_json_object(text: str) -> dict[str, Any] | None:
     if not first.lstrip().startswith("{"):
         return None
     try:
-        obj = json.loads(first)
+        obj = json_loads(first)
     except json.JSONDecodeError:
         return None
     return obj if isinstance(obj, dict) else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord, json_loads
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, BLANKS, Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.sniff import (
     BOX_DRAWING,
@@ -649,7 +649,7 @@ def _parse_jsonl(text: str, source: str, shape: Shape | None) -> list[PuzzleReco
         if not body or body.startswith("#"):
             continue
         try:
-            item = json.loads(body)
+            item = json_loads(body)
         except json.JSONDecodeError as err:
             column = err.colno + len(raw) - len(raw.lstrip())
             raise PuzzleError(

@@ -73,10 +73,11 @@ class ZebraKind(KindPackage):
 
     def writers(self) -> dict[str, Any]:
         """`zebralogic`: ZebraLogic's dataset lines (its text, and the solution as its header
-        and rows), for evaluating language models on fresh puzzles."""
-        from puzzlemdm.puzzles.zebra.zebralogic_write import dataset_line
+        and rows); `zebralogic-mc`: its multiple-choice mode's (a question of one value, its
+        choices and answer); for evaluating language models on fresh puzzles."""
+        from puzzlemdm.puzzles.zebra.zebralogic_write import dataset_line, multiple_choice_line
 
-        return {"zebralogic": dataset_line}
+        return {"zebralogic": dataset_line, "zebralogic-mc": multiple_choice_line}
 
     def parse_answer(self, puzzle: Zebra, text: str, source: str = "<text>") -> Grid:
         """`{attribute: [value of house 1, ...]}` in JSON, `solve --json`'s row, ZebraLogic's
@@ -236,10 +237,11 @@ class ZebraKind(KindPackage):
         """ZebraLogic's multiple-choice answer (the value, or its letter among the record's
         `choices`) or the house a question asks for (BBEH's number, or who lives there),
         judged against the record's solution, else the one the clues allow."""
-        from puzzlemdm.puzzles.zebra.short_answers import judge_short
+        from puzzlemdm.puzzles.zebra.short_answers import judge_short, short_answer
 
         puzzle = record.puzzle
-        if not (puzzle.questions or puzzle.asked_values):
+        said = short_answer(puzzle, text)
+        if said is None:
             return None
         truth = record.solution
         if truth is None:
@@ -248,7 +250,7 @@ class ZebraKind(KindPackage):
                 return "not judged: no grid satisfies every clue"
             truth = grids[0]
         choices = record.meta.get("choices")
-        return judge_short(puzzle, truth, text, choices if isinstance(choices, list) else ())
+        return judge_short(puzzle, truth, said, choices if isinstance(choices, list) else ())
 
     def render(self, puzzle: Zebra, answer: Grid | None, verbose: bool = False) -> Any:
         """The answer (and the asked person's house) in 80 columns; the clues in English when

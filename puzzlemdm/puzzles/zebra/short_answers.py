@@ -18,16 +18,30 @@ ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 HOUSE = re.compile(r"(?:house\s*(?:number\s*)?(?:#\s*)?)?(\d+)", re.IGNORECASE)
 
 
-def judge_short(puzzle: Zebra, truth: Grid, text: str, choices: Sequence[Any] = ()) -> str | None:
-    """'' when the answer `text` states is the one the clues decide (as `truth` holds it), the
-    problem when it is not; None when the puzzle asks not exactly one question or `text` states
-    no short answer (a grid, or nothing)."""
+# what a whole answer looks like, in the forms `parse_answer` reads: a line a house, a drawn
+# table, ZebraLogic's JSON; a response holding one is judged as a whole answer
+GRID_ATTEMPT = re.compile(
+    r'^\s*house\s*\d+\s*:|[\u2502\u2503|].*[\u2502\u2503|]|"house\s*\d+"\s*:',
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def short_answer(puzzle: Zebra, text: str) -> str | None:
+    """The short answer `text` states to the puzzle's one question, or None: when the puzzle
+    asks not exactly one, `text` states none, or it holds a whole answer (a grid, whose
+    problems are its own to report)."""
+    if len(puzzle.asked_values) + len(puzzle.questions) != 1 or GRID_ATTEMPT.search(text):
+        return None
     said = stated_answer(text)
-    if said is None:
-        return None
+    if said is not None and ":" in said:  # as `solve` says it: "animals of house 3: snake"
+        said = said.rsplit(":", 1)[1].strip() or None
+    return said
+
+
+def judge_short(puzzle: Zebra, truth: Grid, said: str, choices: Sequence[Any] = ()) -> str:
+    """'' when `said` (`short_answer`'s) is the answer the clues decide (as `truth` holds it),
+    else the problem."""
     values, houses = asked_values(puzzle, truth), asked_houses(puzzle, truth)
-    if len(values) + len(houses) != 1:
-        return None
     index = choice_letter(said, choices)
     said = ARTICLE.sub("", str(choices[index]) if index is not None else said).strip()
     if values:

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+from puzzlemdm.puzzles.base import json_raw_decode
 from puzzlemdm.puzzles.zebra.puzzle import Zebra
 from puzzlemdm.puzzles.zebra.zebralogic import value_forms
 from puzzlemdm.puzzles.zebra.zebralogic_names import name_key, name_words
@@ -55,11 +56,10 @@ def response_answer(puzzle: Zebra, text: str) -> dict[str, list[str]] | None:
     amid its reasoning, as ZeroEval's prompt asks for it), or None. A draft that cannot be
     read is passed over for a later one; when none can be read, the last one's problem is
     raised (ValueError)."""
-    decoder = json.JSONDecoder()
     found, problem, at = None, None, text.find("{")
     while at != -1:
         try:
-            obj, end = decoder.raw_decode(text, at)
+            obj, end = json_raw_decode(text, at)
             answer = houses_answer(puzzle, obj)
         except json.JSONDecodeError:
             answer, end = None, at + 1  # no JSON here: look inside

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleRecord
-from puzzlemdm.puzzles.zebra.puzzle import POSITION, Zebra
+from puzzlemdm.puzzles.zebra.puzzle import POSITION, Ref, Zebra, house_of
 from puzzlemdm.puzzles.zebra.zebralogic import ORDINALS, TEMPLATES
 
 
@@ -76,4 +76,27 @@ def dataset_line(record: PuzzleRecord) -> str:
                 for h in range(puzzle.houses)
             ],
         }
+    return json.dumps(line) + "\n"
+
+
+def multiple_choice_line(record: PuzzleRecord) -> str:
+    """A record as a line of ZebraLogic's multiple-choice mode: `id`, `puzzle` (its text),
+    `question` ("What is Pet of the person who lives in House 4?"), `choices` (the attribute's
+    values) and `answer`. It asks for the person the strategy solver places last, so that
+    answering takes the whole deduction."""
+    from puzzlemdm.puzzles.zebra.search import find_solutions, strategy_solve
+
+    puzzle = record.puzzle
+    grid = record.solution if record.solution is not None else find_solutions(puzzle, 1)[0][0]
+    value, attribute = divmod(strategy_solve(puzzle).trace[-1].cell, len(puzzle.attributes))
+    house = house_of(grid, Ref(attribute, value))
+    name = puzzle.attributes[attribute]
+    name = name[:1].upper() + name[1:]  # as ZebraLogic's questions name attributes ("Pet")
+    line = {
+        "id": f"{record.id}#mc",
+        "puzzle": puzzle_text(puzzle),
+        "question": f"What is {name} of the person who lives in House {house + 1}?",
+        "choices": list(puzzle.values[attribute]),
+        "answer": puzzle.values[attribute][value],
+    }
     return json.dumps(line) + "\n"
