@@ -317,6 +317,10 @@ def answers_to_fuzz() -> dict[str, tuple[str, list[str]]]:
         "zebralogic": (json.dumps(line) + "\n", response),
         "zebralogic choice": (json.dumps(asked) + "\n", chosen),
         "sudoku drawn": (sudoku_line + "\n", drawn),
+        "sudoku response": (
+            sudoku_line + "\n",
+            ["Let me work through it.", "Final answer:", "```", *rows, "```", "Each row checks."],
+        ),
         "blocksworld": (pddl, ["[PLAN]", *plan, "[PLAN END]"]),
         "zebra": (einstein, houses),
         "zebra table": (einstein, table),

@@ -63,13 +63,24 @@ class SudokuKind(KindPackage):
         return format_line(record.puzzle) + "\n"
 
     def parse_answer(self, puzzle: Sudoku, text: str, source: str = "<text>") -> Sudoku:
-        """A filled grid in any puzzle format (a line, a grid), or `solve --json`'s line."""
-        is_json, value = answer_json(text)
-        if is_json and not isinstance(value, str):
-            raise PuzzleError("a JSON answer is the grid as one string of cells", source=source)
-        records = parse_text(value + "\n" if is_json else text, source, puzzle.shape)
-        if len(records) != 1:
-            raise PuzzleError(f"{len(records)} grids where one answer was expected", source=source)
+        """A filled grid in any puzzle format (a line, a grid), `solve --json`'s line, or the
+        last grid of a language model's response (`responses.py`)."""
+        from puzzlemdm.puzzles.sudoku.responses import response_cells
+
+        try:
+            is_json, value = answer_json(text)
+            if is_json and not isinstance(value, str):
+                raise PuzzleError("a JSON answer is the grid as one string of cells", source=source)
+            records = parse_text(value + "\n" if is_json else text, source, puzzle.shape)
+            if len(records) != 1:
+                raise PuzzleError(
+                    f"{len(records)} grids where one answer was expected", source=source
+                )
+        except PuzzleError:
+            cells = response_cells(text, puzzle.shape)  # a response, its grid amid words
+            if cells is None:
+                raise
+            records = parse_text(cells + "\n", source, puzzle.shape)
         answer = records[0].puzzle
         blanks = answer.cells.count(0)
         if blanks:
