@@ -22,13 +22,19 @@ def _generated(seed: int) -> PuzzleRecord:
     return KIND.generate(np.random.default_rng(seed), "easy")
 
 
-@given(st.integers(0, 10_000), st.data())
+@st.composite
+def asked_of(draw) -> tuple[PuzzleRecord, int, int]:
+    """A generated easy puzzle, one of its attributes and a house (or value) index."""
+    record = _generated(draw(st.integers(0, 10_000)))
+    attribute = draw(st.integers(0, len(record.puzzle.attributes) - 1))
+    return record, attribute, draw(st.integers(0, record.puzzle.houses - 1))
+
+
+@given(asked_of(), st.data())
 @settings(max_examples=25, deadline=None)
-def test_a_value_question_is_judged_by_value_and_by_letter(seed: int, data) -> None:
-    record = _generated(seed)
+def test_a_value_question_is_judged_by_value_and_by_letter(drawn, data) -> None:
+    record, a, h = drawn
     puzzle, grid = record.puzzle, record.solution
-    a = data.draw(st.integers(0, len(puzzle.attributes) - 1))
-    h = data.draw(st.integers(0, puzzle.houses - 1))
     choices = data.draw(st.permutations(list(puzzle.values[a])))
     asked = replace(record, puzzle=replace(puzzle, asked_values=((a, h),)), solution=None)
     asked.meta = {"choices": choices}
@@ -43,13 +49,11 @@ def test_a_value_question_is_judged_by_value_and_by_letter(seed: int, data) -> N
     assert "none of the values" in KIND.judge_short_answer(asked, "Answer: zebra-unicorn")
 
 
-@given(st.integers(0, 10_000), st.data())
+@given(asked_of())
 @settings(max_examples=25, deadline=None)
-def test_a_house_question_is_judged_by_its_number(seed: int, data) -> None:
-    record = _generated(seed)
+def test_a_house_question_is_judged_by_its_number(drawn) -> None:
+    record, a, v = drawn
     puzzle, grid = record.puzzle, record.solution
-    a = data.draw(st.integers(0, len(puzzle.attributes) - 1))
-    v = data.draw(st.integers(0, puzzle.houses - 1))
     asked = replace(record, puzzle=replace(puzzle, questions=((Ref(a, v),),)))
     house = house_of(grid, Ref(a, v)) + 1
     for said in (str(house), f"ANSWER: {house}", f"House {house}", f"house #{house}"):
