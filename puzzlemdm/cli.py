@@ -710,7 +710,8 @@ def generate(
             "--format",
             help="jsonl (a corpus line a puzzle, with its solution and grade), text (the "
             "puzzles as people write them: Sudoku lines, Zebra English, PDDL problems), or a "
-            "kind's other format: zebralogic (ZebraLogic's dataset lines, for language models).",
+            "kind's other format: zebralogic (ZebraLogic's dataset lines, for language models), "
+            "zebralogic-mc (its multiple-choice questions).",
         ),
     ] = "jsonl",
     workers: Annotated[

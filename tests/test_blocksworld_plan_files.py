@@ -50,6 +50,12 @@ STYLES = {
         )
         + "\n     \n\ntime spent:    0.00 seconds instantiating 24 easy, 0 hard action templates\n"
     ),
+    "one line pddl": lambda plan: "; ".join(a.strip("()") for a in plan),
+    "one line parens": lambda plan: " ; ".join(plan),
+    "fenced amid words": lambda plan: (
+        "Here is my plan:\n```pddl\n" + "\n".join(plan) + "\n```\nIt reaches the goal.\n"
+    ),
+    "headed": lambda plan: "Plan:\n" + "\n".join(plan) + "\n\nThe goal now holds.\n",
     "calls": lambda plan: "\n".join(
         "{}({})".format(
             a.strip("()").split()[0].replace("-", "_"), ", ".join(a.strip("()").split()[1:])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleError
@@ -573,6 +573,7 @@ def _delimited(puzzle: Sudoku, delimiter: str, blank: str, quoted: bool, numbers
 def test_a_spreadsheets_grids_round_trip(pairs, delimiter, blank, quoted, numbers, between):
     # Excel's or a Google sheet's export of a grid: cells between commas (or ';' or tabs),
     # empty cells blank, 16x16's values as numbers 10-16 or letters, grids one after another
+    assume(any(p.givens for p, _ in pairs))  # a file of empty grids holds no puzzle
     text = between.join(_delimited(p, delimiter, blank, quoted, numbers) for p, _ in pairs)
     if delimiter == "\t" and blank != "":
         text = text.replace("\t", " \t")  # a tab-spaced grid with every cell written, too
@@ -590,7 +591,8 @@ def test_a_spreadsheets_grid_names_its_faults() -> None:
     assert "8 grid rows" in str(cut) and cut.line == 8
     bad = error_of("\n".join([*rows[:4], "5,3,,,x,,,,", *rows[5:]]))
     assert (bad.line, bad.column) == (5, 7) and "unexpected character 'x'" in str(bad)
-    assert detect_format("\n".join([*rows[:4], "5,3,,,7,,,", *rows[5:]])) != "cells"
+    short = error_of("\n".join([*rows[:4], "5,3,,,7,,,", *rows[5:]]))
+    assert short.line == 5 and "row has 8 cells between ','" in str(short)
     # a long file is told by its first lines, whole
     from puzzlemdm.puzzles.registry import detect_kind
 
@@ -599,3 +601,29 @@ def test_a_spreadsheets_grid_names_its_faults() -> None:
     assert len(parse_text(many)) == 40
     # a CSV with a puzzle column is no grid
     assert detect_format("id,puzzle\n1," + "." * 81) == "csv"
+
+
+def test_a_spreadsheets_header_row_and_margin_column_are_passed_over() -> None:
+    rows = ["5,3,,,7,,,,", *["6,,,1,9,5,,,"] * 8]
+    grid = parse_text("\n".join(rows))[0].puzzle
+    for header in ("c1,c2,c3,c4,c5,c6,c7,c8,c9", "A,B,C,D,E,F,G,H,I", "1,2,3,4,5,6,7,8,9"):
+        assert parse_text("\n".join([header, *rows]))[0].puzzle == grid
+    assert parse_text("\n".join(r + "," for r in rows))[0].puzzle == grid  # a trailing comma
+    assert parse_text("\n".join("," + r for r in rows))[0].puzzle == grid  # a margin before
+    # nine rows of "1,2,...,9" are a grid, not a header and eight rows
+    assert len(parse_text("\n".join(["1,2,3,4,5,6,7,8,9"] * 9))) == 1
+
+
+def test_tab_spaced_grids_and_short_tables_are_not_taken_for_a_spreadsheets_grid() -> None:
+    from puzzlemdm.puzzles.registry import detect_kind
+
+    # tabs between cells and two between boxes, every cell written: spaced cells, as before
+    rows = ["\t".join(["5", "3", "4", "", "6", "7", "8", "", "9", "1", "2"])] * 9
+    assert detect_format("\n".join("\t" + r for r in rows)) == "text"
+    four = ["\t1\t.\t\t3\t.", "\t.\t.\t\t1\t."] * 2
+    assert [r.puzzle.shape.n for r in parse_text("\n".join(four))] == [4]
+    # a table of letters, and tabs alone, are no sudoku
+    with pytest.raises(PuzzleError):
+        detect_kind("\n".join(["a,b,c,d"] * 6), "t.csv")
+    with pytest.raises(PuzzleError):
+        detect_kind("# notes\n" + "\n".join(["\t" * 8] * 9), "t.txt")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_sudoku_io import SHAPES, grids
@@ -76,17 +77,62 @@ def test_the_last_grid_of_a_response_is_its_answer(pair, restated, answered) -> 
             "Each row, column and box holds every digit once.",
         ]
     )
-    assert response_cells(response, solution.shape) == format_line(solution)
+    assert response_cells(response, puzzle) == format_line(solution)
     assert KIND.parse_answer(puzzle, response) == solution
 
 
 def test_a_response_without_a_whole_grid_is_refused_with_the_plain_reason() -> None:
     puzzle = Sudoku.from_line("." * 81)
     for response in ["I could not solve it.", "1 2 3\n4 5 6", "Answer: 12345"]:
-        assert response_cells(response, puzzle.shape) is None
+        assert response_cells(response, puzzle) is None
         try:
             KIND.parse_answer(puzzle, response)
         except PuzzleError as err:
             assert "\n" not in str(err)
         else:
             raise AssertionError(response)
+
+
+EXAMPLE = "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79"
+SOLVED = "534678912672195348198342567859761423426853791713924856961537284287419635345286179"
+
+
+def _grid_rows(line: str, sep: str = " ") -> list[str]:
+    return [sep.join(line[r * 9 : (r + 1) * 9]) for r in range(9)]
+
+
+def test_no_draft_is_judged_when_the_last_grid_cannot_be_read() -> None:
+    puzzle = Sudoku.from_line(EXAMPLE)
+    wrong = SOLVED[:9] + SOLVED[18:27] + SOLVED[9:18] + SOLVED[27:]  # rows 2 and 3 swapped
+    # a right draft, then a final grid with a row of 8 cells: refused, not the draft judged
+    short = _grid_rows(wrong)
+    short[4] = short[4][:-2]
+    response = "\n".join(["Draft:", *_grid_rows(SOLVED), "Final answer:", *short])
+    with pytest.raises(PuzzleError, match="looks like a grid"):
+        KIND.parse_answer(puzzle, response)
+    # ... a final grid as a numbered list is the answer judged
+    numbered = [f"{k + 1}. {row}" for k, row in enumerate(_grid_rows(wrong))]
+    answer = KIND.parse_answer(
+        puzzle, "\n".join(["Draft:", *_grid_rows(SOLVED), "Final:", *numbered])
+    )
+    assert format_line(answer) == wrong
+    # ten rows are no grid: none dropped to make one
+    with pytest.raises(PuzzleError):
+        KIND.parse_answer(puzzle, "\n".join(["Answer:", *_grid_rows(SOLVED), "1 2 3 4 5 6 7 8 9"]))
+
+
+def test_headers_full_stops_the_puzzle_restated_and_solve_rows_read_as_meant() -> None:
+    puzzle = Sudoku.from_line(EXAMPLE)
+    header = "| " + " | ".join(str(c) for c in range(1, 10)) + " |"
+    table = [header, "|--" * 9 + "|", *("| " + r + " |" for r in _grid_rows(SOLVED, " | "))]
+    for response in (
+        "\n".join(["Solution:", *table]),
+        f"The solution is {SOLVED}.",
+        f"Solution: {SOLVED}...",
+        json.dumps({"solution": [list(r) for r in _grid_rows(SOLVED, "")], "puzzle": EXAMPLE}),
+        "\n".join(["Answer:", *_grid_rows(SOLVED), "", "The puzzle was:", *_grid_rows(EXAMPLE)]),
+    ):
+        assert format_line(KIND.parse_answer(puzzle, response)) == SOLVED, response
+    row = json.dumps({"id": "p", "kind": "sudoku", "status": "unsolved", "answer": None})
+    with pytest.raises(PuzzleError, match="holds no answer"):
+        KIND.parse_answer(puzzle, row)

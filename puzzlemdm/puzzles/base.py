@@ -389,6 +389,15 @@ def json_raw_decode(text: str, at: int) -> tuple[Any, int]:
         raise json.JSONDecodeError("nested too deeply to read", text, at) from None
 
 
+def solve_row(text: str) -> bool:
+    """Whether `text` is a row `solve --json` printed (an object with its `kind` and `answer`)."""
+    try:
+        value = json_loads(text.strip().removeprefix("\ufeff").splitlines()[0])
+    except (json.JSONDecodeError, IndexError):
+        return False
+    return isinstance(value, dict) and "kind" in value and "answer" in value
+
+
 def answer_json(text: str) -> tuple[bool, Any]:
     """(True, value) for an answer file in JSON (a `solve --json` row gives its "answer"),
     else (False, None): text that does not parse ("[PLAN]" lines) is the kind's to read."""

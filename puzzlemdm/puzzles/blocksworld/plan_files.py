@@ -53,6 +53,7 @@ _FENCE = "```"
 _FF_FOUND = "found legal plan"  # FF's line before its plan
 _FF_STEP = re.compile(r"^\s*(?:step\s+)?\d+:\s", re.IGNORECASE)
 _ARTICLE = re.compile(r"\bthe\s+")
+_ACTION_WORD = re.compile(r"stack|pick|put", re.IGNORECASE)  # in a line that holds a step
 
 
 def _pattern(phrase: str) -> re.Pattern[str]:
@@ -80,16 +81,30 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     # the plan ends at the first "[PLAN END]", also in a raw response that continues the
     # prompt's "[PLAN]" (PlanBench's llm_raw_response) and so does not repeat it
     ends = [k for k, line in enumerate(lines) if _marker(line) == "plan end"]
-    lines = lines[: ends[0]] if ends else lines
+    lines = _without_prose(_first_fenced(lines[: ends[0]] if ends else lines))
     steps = []
     for line in lines:
-        if line.strip().startswith(_FENCE):
-            continue
-        for part in _parts(line):
+        for part in _parts(line, blocks):
             body = _AFTER.sub("", _STEP_NUMBER.sub("", part.strip()))
             if body:
                 steps.append(_from_english(body, blocks) or _as_pddl(body))
     return steps
+
+
+def _first_fenced(lines: list[str]) -> list[str]:
+    """The first code block's lines when the text fences one in (a model's answer amid its
+    words), else the lines without fence lines."""
+    fences = [k for k, line in enumerate(lines) if line.strip().startswith(_FENCE)]
+    if len(fences) >= 2:
+        return lines[fences[0] + 1 : fences[1]]
+    return [line for line in lines if not line.strip().startswith(_FENCE)]
+
+
+def _without_prose(lines: list[str]) -> list[str]:
+    """The lines from the first that names an action to the last that does: a model's words
+    around its plan ("Here is my plan:", "This achieves the goal.") are no steps."""
+    named = [k for k, line in enumerate(lines) if _ACTION_WORD.search(line)]
+    return lines[named[0] : named[-1] + 1] if named else lines
 
 
 def _ff_plan(lines: list[str]) -> list[str]:
@@ -120,25 +135,32 @@ def _marker(line: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def _parts(line: str) -> list[str]:
-    """A line's steps: ';' starts a comment (PDDL's), except between English steps ("put down
-    the blue block; pick up the red block", a plan written on one line): a commented-out
-    action is never carried out."""
+def _parts(line: str, blocks: dict[str, str]) -> list[str]:
+    """A line's steps: ';' starts a comment (PDDL's), except between actions ("put down the
+    blue block; pick up the red block", "unstack c d; put-down c", a plan written on one
+    line): a comment in words ("; put down c next", "; cost = 1") is never carried out."""
     parts = line.split(";")
-    if not _english_step(parts[0]):
+    if _action(parts[0], blocks) is None:  # a comment line, or a step for parse_plan to name
         return parts[:1]
     steps = [parts[0]]
     for part in parts[1:]:
-        if not _english_step(part):
+        if _action(part, blocks) is None:
             break
         steps.append(part)
     return steps
 
 
-def _english_step(text: str) -> bool:
-    """Whether text starts like one of the actions in English ("pick up", "stack", ...)."""
-    words = _STEP_NUMBER.sub("", text.strip()).lower().split()
-    return bool(words) and (words[0] in ("stack", "unstack", "put") or words[:2] == ["pick", "up"])
+def _action(part: str, blocks: dict[str, str]) -> str | None:
+    """`(op block ...)` for a step that names an action of known blocks, else None."""
+    body = _AFTER.sub("", _STEP_NUMBER.sub("", part.strip()))
+    if not body:
+        return None
+    action = _from_english(body, blocks) or _as_pddl(body)
+    words = action.strip("()").split()
+    known = action.startswith("(") and all(word in blocks for word in words[1:])
+    return (
+        action if known and len(words) == (3 if words[0] in ("stack", "unstack") else 2) else None
+    )
 
 
 def _as_pddl(step: str) -> str:

@@ -15,12 +15,11 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord, json_loads
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, BLANKS, Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.sheets import QUOTES, Layout, cell_rows, layout_of
 from puzzlemdm.puzzles.sudoku.sniff import (
     BOX_DRAWING,
     COMMENTS,
     PUZZLE_SECTION,
-    cell_rows,
-    cells_delimiter,
     outside_other_sections,
 )
 from puzzlemdm.puzzles.sudoku.sniff import SECTION as _SECTION  # SadMan's "[Puzzle]": skipped
@@ -53,7 +52,7 @@ def detect_format(text: str) -> str:
     """'jsonl', 'csv', 'tsv' or 'text', judged from the first line that is not blank or a
     comment; 'cells' for grids whose cells are between delimiters (a spreadsheet's)."""
     lines = outside_other_sections(text.removeprefix("\ufeff").splitlines())
-    if cells_delimiter(cell_rows(lines)):
+    if layout_of(cell_rows(lines, COMMENTS)):
         return "cells"
     for raw in lines:
         line = raw.strip()
@@ -160,8 +159,9 @@ def _values(
         if zero_based and ch.upper() in "0123456789ABCDEF":
             value = int(ch, 16) + 1
         if not 1 <= value <= n:
+            what = "cell" if len(ch) > 1 else "character"  # a spreadsheet's cell: "77"
             raise PuzzleError(
-                f"unexpected character {ch!r}; expected {_expected_values(n)}",
+                f"unexpected {what} {ch!r}; expected {_expected_values(n)}",
                 source=source,
                 line=line,
                 column=column,
@@ -458,23 +458,31 @@ def _grid_shape(n: int, rows: list[_Line]) -> Shape:
 
 def _parse_cells(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
     """Grids a row a line, cells between one delimiter, empty cells blank ("5,3,,,7,,,,", as a
-    spreadsheet saves a grid), one after another; values 10-25 may be written as numbers."""
+    spreadsheet saves a grid; `sheets.py`), one after another; values 10-25 may be written as
+    numbers."""
     lines = text.removeprefix("\ufeff").splitlines()
-    delimiter = cells_delimiter(cell_rows(outside_other_sections(lines)))
-    rows = set(cell_rows(lines))
-    numbered = [
-        (number, line)
-        for number, line in enumerate(lines, start=1)
-        if line in rows and not _SECTION.fullmatch(line.strip())
-    ]
-    n = len(numbered[0][1].split(delimiter))
+    kept = outside_other_sections(lines)
+    layout = layout_of(cell_rows(kept, COMMENTS))
+    assert layout is not None  # detect_format said so
+    rows = set(cell_rows(kept, COMMENTS))
+    numbered = [(k, line) for k, line in enumerate(lines, start=1) if line in rows]
+    numbered = numbered[1:] if layout.header else numbered
+    n = layout.size
     grid_shape = shape or Shape.for_size(n)
     if grid_shape.n != n:
         raise PuzzleError(
-            f"a grid row of {n} cells; a {grid_shape.n}x{grid_shape.n} sudoku needs {grid_shape.n}",
+            f"grid rows of {n} cells; a {grid_shape.n}x{grid_shape.n} sudoku needs {grid_shape.n}",
             source=source,
             line=numbered[0][0],
         )
+    for number, line in numbered:
+        if len(layout.fields(line)) != n:
+            raise PuzzleError(
+                f"row has {len(layout.fields(line))} cells between {layout.delimiter!r}; the "
+                f"grid's rows have {n}",
+                source=source,
+                line=number,
+            )
     if len(numbered) % n:
         raise PuzzleError(
             f"{len(numbered)} grid rows: a {n}x{n} sudoku has {n}, so the last grid is cut short",
@@ -483,26 +491,29 @@ def _parse_cells(text: str, source: str, shape: Shape | None) -> list[PuzzleReco
         )
     records = []
     for start in range(0, len(numbered), n):
-        rows = numbered[start : start + n]
+        rows_of_grid = numbered[start : start + n]
         values: list[int] = []
-        for number, line in rows:
-            values += _values(_delimited_cells(line, delimiter, n), n, source, number)
-        record = PuzzleRecord(Sudoku(grid_shape, tuple(values)), source=source, line=rows[0][0])
+        for number, line in rows_of_grid:
+            values += _values(_delimited_cells(line, layout, n), n, source, number)
+        first = rows_of_grid[0][0]
+        record = PuzzleRecord(Sudoku(grid_shape, tuple(values)), source=source, line=first)
         record.id = str(len(records))
         records.append(record)
     return records
 
 
-def _delimited_cells(line: str, delimiter: str, n: int) -> list[tuple[int, str]]:
-    """(column, cell character) of a delimited row: an empty cell is '.', a number 10-25 the
-    letter that writes it."""
-    cells, column = [], 1
-    for field in line.split(delimiter):
-        said = field.strip().strip('"').strip()
+def _delimited_cells(line: str, layout: Layout, n: int) -> list[tuple[int, str]]:
+    """(column, cell) of a delimited row: an empty cell is '.', a number 10-25 the letter
+    that writes it."""
+    fields = line.split(layout.delimiter)
+    column = 1 + sum(len(f) + len(layout.delimiter) for f in fields[: int(layout.lead)])
+    cells = []
+    for field in layout.fields(line):
+        said = field.strip(QUOTES)
         if said.isdigit() and len(said) == 2 and 10 <= int(said) <= n:
             said = ALPHABET[int(said) - 1]
-        cells.append((column + len(field) - len(field.lstrip()), said or "."))
-        column += len(field) + len(delimiter)
+        cells.append((column + len(field) - len(field.lstrip(QUOTES)), said or "."))
+        column += len(field) + len(layout.delimiter)
     return cells
 
 
@@ -551,6 +562,11 @@ def _scalar(text: str) -> Any:
         return text
 
 
+def _clipped(text: str, keep: int = 80) -> str:
+    """`text`, or its start and '...' when longer than `keep` characters (a message's line)."""
+    return text if len(text) <= keep else text[:keep] + "..."
+
+
 def _parse_csv(
     text: str, source: str, shape: Shape | None, delimiter: str = ","
 ) -> list[PuzzleRecord]:
@@ -567,8 +583,9 @@ def _parse_csv(
             header = [f.strip().lower() for f in fields]
             found = [name for name in _PUZZLE_COLUMNS if name in header]
             if not found:
+                named = _clipped(", ".join(header))
                 raise PuzzleError(
-                    f"CSV header has no 'puzzle' (or 'quizzes') column; found: {', '.join(header)}",
+                    f"CSV header has no 'puzzle' (or 'quizzes') column; found: {named}",
                     source=source,
                     line=number,
                     column=1,

@@ -16,6 +16,7 @@ from puzzlemdm.puzzles.base import (
     Verdict,
     Violation,
     answer_json,
+    solve_row,
 )
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
@@ -77,7 +78,12 @@ class SudokuKind(KindPackage):
                     f"{len(records)} grids where one answer was expected", source=source
                 )
         except PuzzleError:
-            cells = response_cells(text, puzzle.shape)  # a response, its grid amid words
+            if solve_row(text):  # solve --json's row says what it holds
+                raise
+            try:
+                cells = response_cells(text, puzzle)  # a response, its grid amid words
+            except ValueError as err:
+                raise PuzzleError(str(err), source=source) from None
             if cells is None:
                 raise
             records = parse_text(cells + "\n", source, puzzle.shape)

@@ -1,31 +1,62 @@
 """A Sudoku answer inside a language model's response: the last grid it writes, amid reasoning
-and code fences. A grid is a line of n*n cells ("534678912672..."), n rows (plain, spaced,
-boxed with `|` and borders, a Markdown table, "Row 1: 5 3 4 ...", a list per row) or JSON (a
-list of rows, or a string of cells, anywhere in an object). The puzzle restated before its
-answer is passed over: the last grid counts.
+and code fences. A grid is a line of n*n cells ("534678912672..."), n rows together (plain,
+spaced, boxed with `|` and borders, a Markdown table, "Row 1: 5 3 4 ...", "1. 5 3 4 ...", a
+list per row) or JSON (a list of rows, or a string of cells, anywhere in an object). The
+puzzle restated is passed over wherever it stands. A response whose last grid-like lines
+cannot be read as a whole grid is refused (ValueError), never judged by an earlier draft;
+rows are never dropped or borrowed to make up a grid.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from puzzlemdm.puzzles.base import json_raw_decode
-from puzzlemdm.puzzles.sudoku.board import ALPHABET, Shape
+from puzzlemdm.puzzles.sudoku.board import ALPHABET, Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.sniff import BOX_DRAWING
 
 BLANK_CELLS = "._0"
-ROW_LABEL = re.compile(r"^\s*(?:row\s*\d+|r\d+)\s*[:=.)-]?", re.IGNORECASE)
+ROW_LABEL = re.compile(r"^[\s|]*(?:row\s*\d+|r\d+)\s*[:=.)|-]?", re.IGNORECASE)
+NUMBERED = re.compile(r"^\s*\d+\s*[.)]\s+")  # "1. 5 3 4 ...": a numbered list of rows
 TOKEN = re.compile(r"[0-9A-Za-z._]+")
 # what may stand between a grid's cells or around its rows
 SEPARATORS = set(" \t|,;[](){}+-=:`*'\"") | set(BOX_DRAWING)
+MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*\|")  # under a Markdown table's header
+JSON_TRIES = 2000  # JSON values tried at most: a response of unclosed brackets stays quick
 
 
-def response_cells(text: str, shape: Shape) -> str | None:
-    """The last grid `text` holds, as one line of n*n cells ('.' for a blank); None if none."""
-    found = [*_lines_of_cells(text, shape), *_row_runs(text, shape), *_json_grids(text, shape)]
-    return max(found)[1] if found else None
+@dataclass(frozen=True)
+class Found:
+    """A piece of the response: a whole grid (`cells`), or grid-like lines that are none."""
+
+    start: int  # offset in the response
+    end: int
+    line: int  # 1-based, for messages
+    cells: str | None
+
+
+def response_cells(text: str, puzzle: Sudoku) -> str | None:
+    """The last grid `text` holds other than the puzzle itself, as one line of n*n cells ('.'
+    a blank); None when it holds none; ValueError when grid-like lines after it (a grid of
+    the wrong size, an unreadable row) cannot be read, so that no earlier draft is judged."""
+    shape = puzzle.shape
+    restated = "".join(ALPHABET[v - 1] if v else "." for v in puzzle.cells)
+    found = [*_lines_of_cells(text, shape), *_rows(text, shape), *_json_grids(text, shape)]
+    grids = [f for f in found if f.cells is not None and f.cells != restated]
+    if not grids:
+        return None
+    last = max(reversed(grids), key=lambda f: f.start)  # the later of a value's grids
+    after = [f for f in found if f.cells is None and f.start >= last.end]
+    if after:
+        raise ValueError(
+            f"line {after[0].line} looks like a grid but is none of {shape.n}x{shape.n} cells "
+            f"(the last whole grid is at line {last.line}): give the answer as one grid"
+        )
+    return last.cells
 
 
 def _cell(token: str, n: int) -> str | None:
@@ -38,59 +69,108 @@ def _cell(token: str, n: int) -> str | None:
 
 
 def row_cells(line: str, n: int) -> str | None:
-    """A line's n cells when it is a grid row (cells apart or run together), else None."""
-    body = ROW_LABEL.sub("", line, count=1)
-    if any(not (ch.isalnum() or ch in BLANK_CELLS or ch in SEPARATORS) for ch in body):
-        return None
-    tokens = TOKEN.findall(body)
-    if len(tokens) == n:
-        cells = [_cell(t, n) for t in tokens]
-        return "".join(cells) if all(cells) else None  # type: ignore[arg-type]
-    run = "".join(tokens)
-    if len(run) == n:  # "534 678 912", "534678912"
-        cells = [_cell(ch, n) for ch in run]
-        return "".join(cells) if all(cells) else None  # type: ignore[arg-type]
+    """A line's n cells when it is a grid row (cells apart or run together, after a "Row 1:"
+    or "1." label), else None."""
+    for body in (ROW_LABEL.sub("", line, count=1), NUMBERED.sub("", line, count=1)):
+        if any(not (ch.isalnum() or ch in BLANK_CELLS or ch in SEPARATORS) for ch in body):
+            continue
+        tokens = TOKEN.findall(body)
+        run = "".join(tokens)
+        for cells in ([_cell(t, n) for t in tokens], [_cell(ch, n) for ch in run]):
+            if len(cells) == n and all(cells):
+                return "".join(cells)  # type: ignore[arg-type]
     return None
 
 
-def _row_runs(text: str, shape: Shape) -> Iterator[tuple[int, str]]:
-    """(offset, cells) of each run of n rows; borders and blank lines may part its bands."""
-    rows: list[str] = []
-    start = offset = 0
-    for line in text.splitlines(keepends=True):
-        cells = row_cells(line.rstrip("\r\n"), shape.n)
+def _row_like(line: str, n: int) -> bool:
+    """Whether a line that is no row still reads as one meant (n - 2 or more cells, little
+    else): a row too short or too long, a cell mistyped."""
+    tokens = TOKEN.findall(NUMBERED.sub("", line, count=1))
+    cells = sum(_cell(t, n) is not None for t in tokens)
+    return cells >= n - 2 and cells >= 0.8 * len(tokens)
+
+
+def _rows(text: str, shape: Shape) -> Iterator[Found]:
+    """Grids of n rows, and grid-like runs that are none. A run of rows may hold borders and,
+    between its bands, blank lines; words, a code fence or a Markdown header end it. Blank
+    lines may also part grids written one after another, at their ends."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    run: list[tuple[int, str]] = []  # (line index, cells)
+    parts: list[int] = []  # rows before each blank line of the run
+
+    def close(upto: int) -> Iterator[Found]:
+        if run:
+            yield from _grids_of_run(run, parts, shape, starts, upto)
+        run.clear()
+        parts.clear()
+
+    for k, line in enumerate(lines):
+        body = line.strip()
+        header = k + 1 < len(lines) and MARKDOWN_RULE.match(lines[k + 1]) is not None
+        cells = None if header or body.startswith("```") else row_cells(body, shape.n)
         if cells is not None:
-            start = offset if not rows else start
-            rows.append(cells)
-            if len(rows) == shape.n:
-                yield start, "".join(rows)
-                rows = []
-        elif line.strip() and not set(line.strip()) <= SEPARATORS:
-            rows = []  # words: no grid runs through them
-        offset += len(line)
+            run.append((k, cells))
+        elif not body:
+            parts.append(len(run))
+        elif not set(body) <= SEPARATORS or body.startswith("```"):
+            yield from close(k)
+            if _row_like(body, shape.n):
+                yield Found(starts[k], starts[k + 1], k + 1, None)
+    yield from close(len(lines))
 
 
-def _lines_of_cells(text: str, shape: Shape) -> Iterator[tuple[int, str]]:
-    """(offset, cells) of each run of exactly n*n cell characters."""
+def _grids_of_run(
+    run: list[tuple[int, str]], parts: list[int], shape: Shape, starts: list[int], upto: int
+) -> Iterator[Found]:
+    """The grids of a run of rows: all of it, or grids that blank lines part; else the run is
+    one grid-like piece that is no grid."""
+    n, rows = shape.n, len(run)
+    bounds = list(range(n, rows + 1, n))
+    if rows % n == 0 and (rows == n or set(bounds[:-1]) <= set(parts)):
+        for b in bounds:
+            first, last = run[b - n][0], run[b - 1][0]
+            cells = "".join(c for _, c in run[b - n : b])
+            yield Found(starts[first], starts[last + 1], first + 1, cells)
+        return
+    first = run[0][0]
+    yield Found(starts[first], starts[min(upto, len(starts) - 1)], first + 1, None)
+
+
+def _lines_of_cells(text: str, shape: Shape) -> Iterator[Found]:
+    """Each run of exactly n*n cell characters ("534678912..."; a full stop or an ellipsis
+    may end it)."""
     cell = f"[{re.escape(ALPHABET[: shape.n])}{re.escape(ALPHABET[: shape.n].lower())}.]"
-    for match in re.finditer(rf"(?<![0-9A-Za-z.]){cell}{{{shape.cells}}}(?![0-9A-Za-z.])", text):
-        yield match.start(), match.group().upper()
+    pattern = rf"(?<![0-9A-Za-z.]){cell}{{{shape.cells}}}(?![0-9A-Za-z]|\.+[0-9A-Za-z])"
+    for match in re.finditer(pattern, text):
+        line = text.count("\n", 0, match.start()) + 1
+        yield Found(match.start(), match.end(), line, match.group().upper())
 
 
-def _json_grids(text: str, shape: Shape) -> Iterator[tuple[int, str]]:
-    """(offset, cells) of each JSON value holding a grid (the last one inside it)."""
-    at = min((i for i in (text.find("{"), text.find("[")) if i != -1), default=-1)
-    while at != -1:
+def _json_grids(text: str, shape: Shape) -> Iterator[Found]:
+    """Each grid a JSON value holds, in its order."""
+    at, tries = _next_bracket(text, 0), 0
+    while at != -1 and tries < JSON_TRIES:
+        tries += 1
         try:
             value, end = json_raw_decode(text, at)
-        except ValueError:
+        except json.JSONDecodeError as err:
+            if err.msg.startswith("nested too deeply"):
+                return
             value, end = None, at + 1
         grids = list(_grids_in(value, shape)) if value is not None else []
-        if grids:
-            yield at, grids[-1]
-        else:
+        for cells in grids:  # in order: the last (not the puzzle restated) counts
+            yield Found(at, end, text.count("\n", 0, at) + 1, cells)
+        if not grids:
             end = at + 1  # look inside
-        at = min((i for i in (text.find("{", end), text.find("[", end)) if i != -1), default=-1)
+        at = _next_bracket(text, end)
+
+
+def _next_bracket(text: str, start: int) -> int:
+    found = [i for i in (text.find("{", start), text.find("[", start)) if i != -1]
+    return min(found, default=-1)
 
 
 def _grids_in(value: Any, shape: Shape) -> Iterator[str]:
@@ -107,7 +187,7 @@ def _grids_in(value: Any, shape: Shape) -> Iterator[str]:
         and all(isinstance(row, list | str) for row in value)
     ):
         rows = [
-            "".join(c or "" for c in (_cell(str(x), n) for x in row))
+            "".join(c for c in (_cell(str(x), n) for x in row) if c)
             if isinstance(row, list) and len(row) == n
             else (row_cells(row, n) if isinstance(row, str) else None)
             for row in value

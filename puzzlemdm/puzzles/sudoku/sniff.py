@@ -1,8 +1,10 @@
-"""Is a file Sudoku? A cheap test of its first 4 KiB (no other module is imported)."""
+"""Is a file Sudoku? A cheap test of its first 4 KiB (only `sheets`, as light, is imported)."""
 
 from __future__ import annotations
 
 import re
+
+from puzzlemdm.puzzles.sudoku.sheets import cell_rows, layout_of
 
 # An 16..256-character line of puzzle characters (indented, or followed by a # comment, as
 # the parser allows), or a CSV header with a puzzle column.
@@ -41,42 +43,6 @@ _CSV_HEADER = re.compile(
 _JSON_PUZZLE = re.compile(r'"(puzzle|quizzes)"\s*:\s*("[0-9A-Za-z.\-]{16,}"|\[)')
 
 
-# a grid a row a line, its cells between delimiters and an empty cell blank, as a spreadsheet
-# saves one ("5,3,,,7,,,,"); sizes as the parser detects them
-CELL_DELIMITERS = (",", ";", "\t")
-_ROW_SIZES = (4, 6, 9, 12, 16, 25)
-_CELL = re.compile(r'\s*"?\s*[0-9A-Za-z.]{0,2}\s*"?\s*')
-
-
-def cell_rows(lines: list[str]) -> list[str]:
-    """The lines that may be rows of delimited cells: not comments, and not blank, but for a
-    row of empty cells between tabs (which is only whitespace)."""
-    return [
-        ln
-        for ln in lines
-        if (ln.strip() or ln.count("\t") >= min(_ROW_SIZES) - 1)
-        and not ln.lstrip().startswith(COMMENTS)
-    ]
-
-
-def cells_delimiter(lines: list[str]) -> str | None:
-    """The delimiter when every line of `lines` (`cell_rows`) is a grid row of cells between
-    it, the same number a line; None otherwise. Tabs must leave a cell empty
-    somewhere: a grid spaced by tabs, every cell written, is read as spaced cells."""
-    for delimiter in CELL_DELIMITERS:
-        counts = set()
-        for line in lines:
-            fields = line.split(delimiter)
-            if len(fields) not in _ROW_SIZES or not all(_CELL.fullmatch(f) for f in fields):
-                break
-            counts.add(len(fields))
-        else:
-            empty = any(not f.strip(' "') for line in lines for f in line.split(delimiter))
-            if len(counts) == 1 and (delimiter != "\t" or empty):
-                return delimiter
-    return None
-
-
 def sniff(text: str, source: str) -> bool:
     """81-character lines, n-line grids (a spreadsheet's too), a CSV with a puzzle column, or
     JSONL of kind sudoku."""
@@ -91,7 +57,7 @@ def sniff(text: str, source: str) -> bool:
         if ln.strip() and not ln.lstrip().startswith(COMMENTS)  # as the parser skips them
     ]
     whole = head.splitlines()[: None if len(text) <= 4096 else -1]  # the last may be cut
-    if cells_delimiter(cell_rows(outside_other_sections(whole))):
+    if layout_of(cell_rows(outside_other_sections(whole), COMMENTS)):
         return True  # a spreadsheet's grids (a row of empty cells between tabs is whitespace)
     if not grid_lines:
         return False
