@@ -157,6 +157,8 @@ def _action(part: str, blocks: dict[str, str]) -> str | None:
         return None
     action = _from_english(body, blocks) or _as_pddl(body)
     words = action.strip("()").split()
+    if not words:
+        return None
     known = action.startswith("(") and all(word in blocks for word in words[1:])
     return (
         action if known and len(words) == (3 if words[0] in ("stack", "unstack") else 2) else None
