@@ -110,11 +110,26 @@ def load_records(
         if not text.strip():
             raise PuzzleError("no puzzles found (the file is empty)", source=source)
         kind = get_kind(kind_name) if kind_name else detect_kind(text, source)
-        records = kind.parse_text(text, source)
+        try:
+            records = kind.parse_text(text, source)
+        except PuzzleError as exc:
+            raise PuzzleError(str(exc) + other_kind_hint(text, source, kind.name)) from None
         if not records:
             raise PuzzleError("no puzzles found", source=source)
         loaded.append((kind, records))
     return loaded
+
+
+def other_kind_hint(text: str, source: str, kind_name: str) -> str:
+    """ " (the file reads as a zebra puzzle: drop --kind)" when --kind named a kind the file
+    is not and its contents tell the kind; else nothing."""
+    from puzzlemdm.puzzles.registry import detect_kind
+
+    try:
+        detected = detect_kind(text, source).name
+    except PuzzleError:
+        return ""
+    return "" if detected == kind_name else f" (the file reads as a {detected} puzzle: drop --kind)"
 
 
 def by_kind(
@@ -299,7 +314,12 @@ def solve(
     threads: ThreadsOpt = DEFAULT_THREADS,
     quiet: QuietOpt = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Echo each puzzle (a Zebra's clues) too.")
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Echo each puzzle where its answer does not show it (a Zebra's clues).",
+        ),
     ] = False,
     explain: Annotated[
         bool,

@@ -110,6 +110,7 @@ class SolveConfig:
             "search": self.search != "auto",
             "trace": self.trace_path is not None,
             "fallback": self.fallback is not None,
+            "batch_size": self.batch_size != SolveConfig.batch_size,
         }
         return [*[name for name, on in given.items() if on], *self.method, *self.guided_options()]
 
@@ -283,6 +284,12 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
         raise UsageError(
             f"{flag_list(config.guided_options())} steer(s) guided search, which does not run "
             f"here ({no_guide}): drop them"
+        )
+    if search == "guided" and config.fallback and config.node_limit is None:
+        raise UsageError(
+            "--fallback finishes the puzzles the model misses, and guided search misses none "
+            "unless --node-limit stops it: drop --fallback, give --node-limit, or use --search "
+            "none"
         )
     fallback = config.fallback
     plain = config.solver == "auto" and config.search == "auto" and not config.method

@@ -183,6 +183,12 @@ def test_pddl_round_trip_and_export_layout() -> None:
             "missing (:goal",
             1,
         ),
+        (  # a misspelt block: the line of the fact that names it
+            "(define (problem p) (:domain blocksworld) (:objects a b)\n(:init (ontable a)\n"
+            "(ontable b))\n(:goal (on a bb)))",
+            "unknown block 'bb'",
+            4,
+        ),
     ],
 )
 def test_pddl_errors_name_the_line(text: str, message: str, line: int) -> None:

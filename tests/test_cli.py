@@ -561,3 +561,32 @@ def test_json_nested_too_deeply_is_a_clear_one_line_error(tmp_path, nested) -> N
         assert result.exit_code == 1, result.output
         assert "internal error" not in result.output and len(result.stderr) < 400
         assert result.stderr.count("\n") == 1
+
+
+def test_options_that_would_do_nothing_and_a_wrong_kind_are_said(tmp_path) -> None:
+    sudoku = str(ROOT / "examples" / "sudoku.txt")
+    unused = run("solve", sudoku, "--fallback", "search")  # guided search misses nothing
+    assert unused.exit_code == 2 and "--fallback" in unused.stderr
+    classical = run("solve", sudoku, "--batch-size", "4", "--solver", "search")
+    assert classical.exit_code == 2 and "--batch-size" in classical.stderr
+    # --kind naming another kind than the file's: the error says which the file reads as
+    wrong = run("solve", str(ROOT / "examples" / "zebra.txt"), "--kind", "blocksworld")
+    assert wrong.exit_code == 1 and "reads as a zebra puzzle: drop --kind" in wrong.stderr
+    # an answer that is another kind's solve --json row is named so
+    row = run("solve", sudoku, "--solver", "search", "--json").stdout.splitlines()[0]
+    (tmp_path / "row.json").write_text(row + "\n")
+    zebra = run(
+        "verify", str(ROOT / "examples" / "zebra.txt"), "--answer", str(tmp_path / "row.json")
+    )
+    assert zebra.exit_code == 1 and "row of a 'sudoku' puzzle" in zebra.stderr
+
+
+def test_long_quoted_input_is_cut_but_an_apostrophe_opens_no_quote() -> None:
+    from puzzlemdm.puzzles.base import clipped_quotes
+
+    long = "x" * 200
+    assert (
+        clipped_quotes(f"step 1: {long!r} is no action") == f"step 1: '{'x' * 60}...' is no action"
+    )
+    words = "ZebraLogic's answer, or as solve prints it " * 3 + "('house 1: ...')"
+    assert clipped_quotes(words) == words

@@ -2,8 +2,9 @@
 
 A split is a corpus path, or a shortcut for one of the model's kind: a level (`easy` ->
 datasets/<kind>/easy/test.jsonl) or a file of ../shared/benchmarks/<kind>/ by its stem
-(`norvig_top95` -> ../shared/benchmarks/sudoku/norvig_top95.csv); paths are relative to the
-working folder. Every split is read through the one corpus reader.
+(`norvig_top95` -> ../shared/benchmarks/sudoku/norvig_top95.csv), found in the working
+folder or else in the repository; paths are relative to the working folder. Every split is
+read through the one corpus reader.
 """
 
 from __future__ import annotations
@@ -15,8 +16,19 @@ from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord
 from puzzlemdm.puzzles.corpus import read_corpus
 from puzzlemdm.solving import UsageError
 
-DATASETS = Path("datasets")
-EXTERNAL = Path("../shared/benchmarks")
+# the repository a source checkout runs from: its datasets/ and the ../shared beside it are
+# found from any working folder (the working folder's own are looked at first)
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def _found(relative: str) -> Path:
+    """`relative` in the working folder if it is there, else in the repository."""
+    here = Path(relative)
+    return here if here.exists() or not (REPOSITORY / relative).exists() else REPOSITORY / relative
+
+
+DATASETS = _found("datasets")
+EXTERNAL = _found("../shared/benchmarks")
 CORPUS_SUFFIXES = (".jsonl", ".csv")
 # Buckets of the guesses a plain MRV search needs to prove a puzzle unique (meta.search_guesses).
 BUCKETS = [(0, 0), (1, 1), (2, 3), (4, 7), (8, 10**9)]

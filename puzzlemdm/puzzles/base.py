@@ -102,8 +102,9 @@ class SolveResult:
 
 
 # a quoted piece of the input in a message ('...' or "...", as repr writes it), too long to
-# print whole: a 100,000-character line is named by its start
-_LONG_QUOTE = re.compile("'[^'\\n]{80,}'|\"[^\"\\n]{80,}\"")
+# print whole: a 100,000-character line is named by its start (an apostrophe, as in
+# "ZebraLogic's", opens no quote)
+_LONG_QUOTE = re.compile(r"""(?<!\w)'[^'\n]{80,}'(?!\w)|(?<!\w)"[^"\n]{80,}"(?!\w)""")
 
 
 def clipped_quotes(message: str, keep: int = 60) -> str:
@@ -398,9 +399,10 @@ def solve_row(text: str) -> bool:
     return isinstance(value, dict) and "kind" in value and "answer" in value
 
 
-def answer_json(text: str) -> tuple[bool, Any]:
+def answer_json(text: str, kind: str | None = None) -> tuple[bool, Any]:
     """(True, value) for an answer file in JSON (a `solve --json` row gives its "answer"),
-    else (False, None): text that does not parse ("[PLAN]" lines) is the kind's to read."""
+    else (False, None): text that does not parse ("[PLAN]" lines) is the kind's to read. A
+    row of another `kind`'s puzzle is a PuzzleError that says so."""
     body = text.strip().removeprefix("\ufeff")
     if not body.startswith(("{", "[", '"')):
         return False, None
@@ -411,6 +413,11 @@ def answer_json(text: str) -> tuple[bool, Any]:
         except json.JSONDecodeError:
             continue
         if isinstance(value, dict) and "answer" in value and "kind" in value:
+            if kind is not None and value["kind"] != kind:
+                raise PuzzleError(
+                    f"the answer is solve --json's row of a {value['kind']!r} puzzle, and this "
+                    f"puzzle is {kind}"
+                )
             if value["answer"] is None:
                 raise PuzzleError(f"the solve --json row holds no answer ({value.get('status')})")
             value = value["answer"]

@@ -199,6 +199,19 @@ def _fact(node: _Node, source: str) -> list[str]:
     return [str(i.text) for i in node.items]
 
 
+def _named_atom(message: str, nodes: list[_Node]) -> _Node | None:
+    """The first atom among `nodes` that a fact error names in quotes ("unknown block 'cc'"),
+    so that the error points at it rather than at the problem's start; None if none."""
+    named = re.search(r"'([^']+)'", message)
+    stack = list(reversed(nodes))
+    while named and stack:
+        node = stack.pop()
+        if node.text == named.group(1).lower():
+            return node
+        stack.extend(reversed(node.items))
+    return None
+
+
 def _problem(form: _Node, source: str) -> PuzzleRecord:
     head = form.items
     if len(head) < 2 or head[0].text != "define" or head[1].text is not None:
@@ -229,7 +242,8 @@ def _problem(form: _Node, source: str) -> PuzzleRecord:
     try:
         puzzle = problem_from_facts(objects, init, goal)
     except FactError as err:
-        raise PuzzleError(str(err), source=source, line=form.line, column=form.column) from None
+        at = _named_atom(str(err), [sections[":init"], sections[":goal"]]) or form
+        raise PuzzleError(str(err), source=source, line=at.line, column=at.column) from None
     meta = {
         "problem": name,
         "domain": domain.items[1].text if domain and len(domain.items) > 1 else None,

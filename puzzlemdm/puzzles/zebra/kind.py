@@ -22,6 +22,7 @@ from puzzlemdm.puzzles.base import (
     Verdict,
     Violation,
     answer_json,
+    solve_row,
 )
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.zebra.english import puzzle_text
@@ -86,7 +87,7 @@ class ZebraKind(KindPackage):
         try:
             value = response_answer(puzzle, text)  # ZebraLogic's: the last one a response holds
             if value is None:
-                is_json, value = answer_json(text)
+                is_json, value = answer_json(text, self.name)
                 value = value if is_json else answer_from_printout(puzzle, text)
             if value is None:
                 raise ZebraFormatError(
@@ -240,6 +241,8 @@ class ZebraKind(KindPackage):
         from puzzlemdm.puzzles.zebra.short_answers import judge_short, short_answer
 
         puzzle = record.puzzle
+        if solve_row(text):  # solve --json's row holds a whole answer (or says it has none)
+            return None
         said = short_answer(puzzle, text)
         if said is None:
             return None

@@ -27,10 +27,10 @@ GRID_ATTEMPT = re.compile(
 
 
 def short_answer(puzzle: Zebra, text: str) -> str | None:
-    """The short answer `text` states to the puzzle's one question, or None: when the puzzle
-    asks not exactly one, `text` states none, or it holds a whole answer (a grid, whose
-    problems are its own to report)."""
-    if len(puzzle.asked_values) + len(puzzle.questions) != 1 or GRID_ATTEMPT.search(text):
+    """The short answer `text` states to the puzzle's question, or None: when the puzzle asks
+    none, `text` states none, or it holds a whole answer (a grid, whose problems are its own
+    to report)."""
+    if not (puzzle.asked_values or puzzle.questions) or GRID_ATTEMPT.search(text):
         return None
     said = stated_answer(text)
     if said is not None and ":" in said:  # as `solve` says it: "animals of house 3: snake"
@@ -41,6 +41,9 @@ def short_answer(puzzle: Zebra, text: str) -> str | None:
 def judge_short(puzzle: Zebra, truth: Grid, said: str, choices: Sequence[Any] = ()) -> str:
     """'' when `said` (`short_answer`'s) is the answer the clues decide (as `truth` holds it),
     else the problem."""
+    asks = len(puzzle.asked_values) + len(puzzle.questions)
+    if asks > 1:
+        return f"the puzzle asks {asks} questions, and a short answer answers one: give the grid"
     values, houses = asked_values(puzzle, truth), asked_houses(puzzle, truth)
     index = choice_letter(said, choices)
     said = ARTICLE.sub("", str(choices[index]) if index is not None else said).strip()
@@ -57,6 +60,11 @@ def _value_judged(puzzle: Zebra, asked: AskedValue, said: str) -> str:
     names = {form: v for v in puzzle.values[attribute] for form in value_forms(v)}
     names |= {v.lower(): v for v in puzzle.values[attribute]}  # a value's own name first
     named = names.get(said.lower())
+    if named is None:  # a sentence ("House 3 keeps the snake."): the one value it names
+        mentioned = named_in(said, names)
+        if len(mentioned) > 1:
+            return f"the answer names several values of {asked.attribute}: {', '.join(mentioned)}"
+        named = mentioned[0] if mentioned else None
     if named is None:
         listed = ", ".join(puzzle.values[attribute])
         return f"the answer {said!r} is none of the values of {asked.attribute} ({listed})"
@@ -72,19 +80,38 @@ def _house_judged(puzzle: Zebra, truth: Grid, asked: list[Asked], said: str) -> 
     if undecided:
         return f"not judged: the clues do not decide where {undecided[0]} lives"
     houses = {a.houses[0] for a in asked}
+    who = next((f" ({a.resident})" for a in asked if a.resident), "")
+    right = " or ".join(str(h + 1) for h in sorted(houses))
+    wrong = f"the answer is wrong: {asked[0].person} lives in house {right}{who}, not "
     number = HOUSE.fullmatch(said)
     if number is not None:
         house = int(number.group(1)) - 1
-        if house in houses:
-            return ""
-        right = " or ".join(str(h + 1) for h in sorted(houses))
-        return f"the answer is wrong: {asked[0].person} lives in house {right}, not {house + 1}"
+        return "" if house in houses else wrong + str(house + 1)
     residents = {ARTICLE.sub("", a.resident).lower() for a in asked if a.resident}
     for a in asked:
         if a.resident:  # the first attribute's value there, in any of its forms
             residents |= value_forms(puzzle.values[0][truth[0][a.houses[0]]])
     if said.lower() in residents:
         return ""
-    who = next((f" ({a.resident})" for a in asked if a.resident), "")
-    right = " or ".join(str(h + 1) for h in sorted(houses))
-    return f"the answer is wrong: {asked[0].person} lives in house {right}{who}, not {said!r}"
+    # a sentence ("The Japanese owns the zebra.", "It is house 5."): the house and the person
+    # it names, each at most one, and every one named right
+    numbers = {int(n) - 1 for n in re.findall(r"house\s*(?:number\s*)?#?\s*(\d+)", said, re.I)}
+    numbers = numbers or {int(n) - 1 for n in re.findall(r"(?<!\w)(\d+)(?!\w)", said)}
+    forms = {form: v for v in puzzle.values[0] for form in value_forms(v)} if who else {}
+    people = named_in(said, forms)
+    if len(numbers) > 1 or len(people) > 1 or not (numbers or people):
+        return wrong + repr(said)
+    right_person = {v for v in people if value_forms(v) & residents}
+    return "" if numbers <= houses and len(right_person) == len(people) else wrong + repr(said)
+
+
+def named_in(text: str, names: dict[str, str]) -> list[str]:
+    """The distinct names (`names`' values) that `text` mentions by any of their forms (the
+    keys), as whole words, a longer form first ("blue master" before "blue")."""
+    lowered, found = text.lower(), []
+    for form in sorted(names, key=len, reverse=True):
+        match = re.search(rf"(?<!\w){re.escape(form)}(?!\w)", lowered)
+        if match:
+            lowered = lowered[: match.start()] + " " * len(form) + lowered[match.end() :]
+            found.append(names[form])
+    return list(dict.fromkeys(found))
