@@ -521,8 +521,24 @@ def test_band_edges_are_blank_lines_and_borders_never_comments_and_bands_are_eve
 
 
 def test_a_grid_with_spaces_for_blanks_is_refused_with_the_reason():
-    rows = ["53  7    ", "6  195   ", " 98    6 "]  # spaces as blanks cannot be told from spacing
-    assert "spaces are not read as blanks" in str(error_of("\n".join(rows) + "\n"))
+    rows = ["53  7    ", "6  195   ", " 98    6 "]  # three rows: no grid, so no telling
+    assert "spaces are read as blanks only in a file of one" in str(error_of("\n".join(rows)))
+
+
+@given(grids([s for s in SHAPES if s.n <= 9]), st.booleans(), st.booleans())
+def test_one_grid_typed_with_spaces_for_blanks_is_read(pair, trimmed, commented) -> None:
+    puzzle, _ = pair
+    assume(puzzle.givens)
+    rows = [line.replace(".", " ") for line in _grid_lines(puzzle)]
+    rows = [row.rstrip() for row in rows] if trimmed else rows  # an editor cut trailing spaces
+    text = ("# typed by hand\n" if commented else "") + "\n".join(rows) + "\n"
+    (record,) = parse_text(text)
+    assert record.puzzle.cells == puzzle.cells
+
+
+def _grid_lines(puzzle: Sudoku) -> list[str]:
+    line, n = format_line(puzzle), puzzle.shape.n
+    return [line[r * n : (r + 1) * n] for r in range(n)]
 
 
 def test_bracketed_headings_outside_sdk_files_skip_only_themselves_and_box_drawn_grids_read():

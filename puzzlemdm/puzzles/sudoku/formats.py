@@ -289,7 +289,10 @@ def _space_hint(line: _Line) -> str:
     """Why a row came out short, when spaces inside it look like blanks ("53  7  6"; not the
     indentation of a printed grid, whose cells one space apart)."""
     if "  " in line.text.strip():
-        return "; spaces are not read as blanks: write '.' or '0' for an empty cell"
+        return (
+            "; spaces are read as blanks only in a file of one such grid: write '.' or '0' for "
+            "an empty cell"
+        )
     return ""
 
 
@@ -318,7 +321,44 @@ def _next_band(grid: list[_Line], block: list[_Line]) -> bool:
     )
 
 
+def _spaces_as_blanks(text: str) -> str | None:
+    """`text` with its one grid's spaces written as '.', when the file holds a single n x n
+    grid typed with spaces for blanks ("53  7    ": n lines of digits and spaces, none longer
+    than n, some cell a space; editors may cut a row's trailing spaces, or a blank row to
+    nothing); None for any other text. More than one such grid stays refused: where one grid
+    ends and the next starts cannot be told."""
+    lines = text.splitlines()
+    rows = [k for k, line in enumerate(lines) if not _comment(line)]
+    given = [k for k in rows if _has_digit(lines[k])]
+    if not given:
+        return None
+    span = [k for k in rows if given[0] <= k <= given[-1]]
+    for body in (rows, span):  # the whole file is the grid, else its lines with digits
+        n = len(body)
+        cells = [lines[k] for k in body]
+        if n not in DETECTED_SIZES or n > 9:
+            continue
+        if any(len(line) > n or set(line) - set("123456789 ") for line in cells):
+            continue
+        if all(len(line) == n and " " not in line for line in cells):
+            return None  # bare rows, read as they are
+        filled = list(lines)
+        for k in body:
+            filled[k] = lines[k].replace(" ", ".").ljust(n, ".")
+        return "\n".join(filled)
+    return None
+
+
+def _has_digit(line: str) -> bool:
+    return any(ch.isdigit() for ch in line)
+
+
+def _comment(line: str) -> bool:
+    return line.lstrip().startswith(COMMENTS)
+
+
 def _parse_plain(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
+    text = _spaces_as_blanks(text) or text
     records: list[PuzzleRecord] = []
     for block in _bands_joined(_blocks(text)):
         rows = _grid_rows(block)
