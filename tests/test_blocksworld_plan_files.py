@@ -51,7 +51,6 @@ STYLES = {
         + "\n     \n\ntime spent:    0.00 seconds instantiating 24 easy, 0 hard action templates\n"
     ),
     "one line pddl": lambda plan: "; ".join(a.strip("()") for a in plan),
-    "one line parens": lambda plan: " ; ".join(plan),
     "fenced amid words": lambda plan: (
         "Here is my plan:\n```pddl\n" + "\n".join(plan) + "\n```\nIt reaches the goal.\n"
     ),
@@ -86,9 +85,18 @@ def test_only_the_first_marked_plan_is_read_and_comments_stay_comments() -> None
     assert plan_file_steps("(unstack b c) ; the first move\n; cost = 1\n", NAMES) == [
         "(unstack b c)"
     ]
-    # a commented-out action is not carried out (VAL would not), nor a comment in English
+    # a commented-out action is not carried out (VAL would not), nor a comment in English,
+    # also after a bracketed action on its line; ';' parts steps written without brackets
     commented = "(unstack c d)\n; (put-down c)\n(pick-up a) ; put down c next\n"
     assert plan_file_steps(commented, NAMES) == ["(unstack c d)", "(pick-up a)"]
+    assert plan_file_steps("(unstack c d) ; (put-down c)", NAMES) == ["(unstack c d)"]
+    assert plan_file_steps("unstack c d; put-down c", NAMES) == ["(unstack c d)", "(put-down c)"]
+
+
+def test_a_models_last_fenced_plan_is_its_answer() -> None:
+    draft, final = "(unstack b c)\n(put-down b)", "(unstack b c)\n(stack b a)"
+    text = f"Draft:\n```\n{draft}\n```\nWait, that is wrong. Final plan:\n```\n{final}\n```\n"
+    assert plan_file_steps(text, NAMES) == ["(unstack b c)", "(stack b a)"]
 
 
 def test_ff_s_words_in_a_comment_do_not_hide_the_plan() -> None:

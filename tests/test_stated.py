@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from puzzlemdm.puzzles.stated import choice_letter, stated_answer
+from puzzlemdm.puzzles.stated import UnclearAnswer, choice_letter, not_plain, stated_answer
 
 
 @pytest.mark.parametrize(
@@ -24,17 +24,18 @@ from puzzlemdm.puzzles.stated import choice_letter, stated_answer
         ("  snake  ", "snake"),
         ('"B"', "B"),
         # only a line that opens by stating the answer states it; the last statement counts
-        ("Answer: bird\nNote: a tempting wrong answer is snake.", "bird"),
         ("ANSWER: 2\nA correct answer is 6.", "2"),
         ("Answer: snake\nI am confident this answer is correct.", "snake"),
         ('{"reasoning": "step", "answer": "snake", "check": {"answer": "bird"}}', "snake"),
         ('I considered {"answer": "bird"} first.\nAnswer: snake', "snake"),
         ('Answer: snake\nIn JSON: {"answer": "bird"}', "bird"),
         ("**Final Answer**: snake", "snake"),
-        # a note in brackets after the answer, as `solve` and people write it
-        ("Answer: house 5 (the zebra owner: the Japanese).", "house 5"),
-        ("ANSWER: 6 (the Chinese)", "6"),
-        ("Answer: snake (E)", "snake"),
+        # a note in brackets after the answer is kept: the kind judges all it says
+        (
+            "Answer: house 5 (the zebra owner: the Japanese).",
+            "house 5 (the zebra owner: the Japanese)",
+        ),
+        ("ANSWER: 6 (the Chinese)", "6 (the Chinese)"),
         ("Answer: (B)", "(B)"),
     ],
 )
@@ -80,3 +81,29 @@ def test_a_choices_letter_names_it(said: str, index: int) -> None:
 @pytest.mark.parametrize("said", ["D", "b", "B. plum", "A cat", "apple", "AB"])
 def test_what_is_no_letter_of_a_choice_is_not_read_as_one(said: str) -> None:
     assert choice_letter(said, ["apple", "cherry", "plum"]) is None
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        "Answer: bird\nNote: a tempting wrong answer is snake.",
+        "Answer: 6\nWait, the Chinese is in house 5.",
+        '{"answer": "B"}\nActually, it must be C.',
+    ],
+)
+def test_an_answer_taken_back_after_it_is_stated_is_unclear(response: str) -> None:
+    with pytest.raises(UnclearAnswer):
+        stated_answer(response)
+
+
+@pytest.mark.parametrize(
+    ("words", "plain"),
+    [
+        ("house 6", True), ("The German owns the zebra", True), ("snake (E)", True),
+        ("not house 6", False), ("It cannot be house 6", False), ("beer or coffee", False),
+        ("The German's neighbour owns it", False), ("left of house 6", False),
+        ("The German doesn't own it", False), ("maybe 6", False), ("house 2 (no, house 4)", False),
+    ],
+)  # fmt: skip
+def test_a_negation_a_hedge_or_a_relative_place_keeps_words_from_being_plain(words, plain) -> None:
+    assert (not_plain(words) is None) is plain

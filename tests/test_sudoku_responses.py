@@ -116,6 +116,13 @@ def test_no_draft_is_judged_when_the_last_grid_cannot_be_read() -> None:
         puzzle, "\n".join(["Draft:", *_grid_rows(SOLVED), "Final:", *numbered])
     )
     assert format_line(answer) == wrong
+    # a final grid written on one line another way than the reader knows: refused
+    slashed = "Final answer: " + " - ".join(_grid_rows(wrong, ""))
+    with pytest.raises(PuzzleError, match="looks like a grid"):
+        KIND.parse_answer(puzzle, "\n".join(["Draft:", *_grid_rows(SOLVED), slashed]))
+    # a grid taken back in words after it: refused, not judged
+    with pytest.raises(PuzzleError, match="takes its answer back"):
+        KIND.parse_answer(puzzle, f"Draft:\n{SOLVED}\nCorrected: row 9 should be 1 2 9 instead.")
     # ten rows are no grid: none dropped to make one
     with pytest.raises(PuzzleError):
         KIND.parse_answer(puzzle, "\n".join(["Answer:", *_grid_rows(SOLVED), "1 2 3 4 5 6 7 8 9"]))
@@ -130,9 +137,14 @@ def test_headers_full_stops_the_puzzle_restated_and_solve_rows_read_as_meant() -
         f"The solution is {SOLVED}.",
         f"Solution: {SOLVED}...",
         json.dumps({"solution": [list(r) for r in _grid_rows(SOLVED, "")], "puzzle": EXAMPLE}),
-        "\n".join(["Answer:", *_grid_rows(SOLVED), "", "The puzzle was:", *_grid_rows(EXAMPLE)]),
+        f"Final answer: {' '.join(_grid_rows(SOLVED, ''))}",  # nine rows on one line
+        f"Final answer: {'/'.join(_grid_rows(SOLVED, ''))}",
     ):
         assert format_line(KIND.parse_answer(puzzle, response)) == SOLVED, response
+    # the puzzle itself after the answer: which grid answers cannot be told
+    with pytest.raises(PuzzleError, match="is the puzzle itself"):
+        text = ["Answer:", *_grid_rows(SOLVED), "", "The puzzle was:", *_grid_rows(EXAMPLE)]
+        KIND.parse_answer(puzzle, "\n".join(text))
     row = json.dumps({"id": "p", "kind": "sudoku", "status": "unsolved", "answer": None})
     with pytest.raises(PuzzleError, match="holds no answer"):
         KIND.parse_answer(puzzle, row)

@@ -117,8 +117,18 @@ def test_a_sentence_is_judged_by_the_one_house_and_person_it_names() -> None:
     one = replace(record, puzzle=replace(record.puzzle, questions=(zebra,)))
     for said in ("The Japanese owns the zebra.", "It is house 5.", "The Japanese, in house 5"):
         assert KIND.judge_short_answer(one, said) == "", said
-    for said in ("The Norwegian owns the zebra.", "The Japanese, in house 4", "Houses 4 or 5"):
+    for said in ("The Norwegian owns the zebra.", "The Japanese, in house 4"):
         assert KIND.judge_short_answer(one, said).startswith("the answer is wrong"), said
+    # a negation, a hedge, a place named from another: never judged right
+    for said in (
+        "Houses 4 or 5",
+        "The zebra owner is not in house 5.",
+        "The Japanese does not own the zebra.",
+        "The Japanese's neighbour owns the zebra.",
+        "The person left of house 5 owns the zebra.",
+        "Answer: 5\nWait, that's wrong: it is house 4.",
+    ):
+        assert KIND.judge_short_answer(one, said) != "", said
 
 
 def test_a_sentence_answering_a_value_question_names_one_value() -> None:
@@ -128,5 +138,7 @@ def test_a_sentence_answering_a_value_question_names_one_value() -> None:
     right, other = puzzle.values[0][grid[0][0]], puzzle.values[0][grid[0][1]]
     assert KIND.judge_short_answer(asked, f"House 1 has the {right}.") == ""
     assert KIND.judge_short_answer(asked, f"House 1 has the {other}.").startswith("the answer is")
-    both = KIND.judge_short_answer(asked, f"Either {right} or {other}.")
+    both = KIND.judge_short_answer(asked, f"House 1 has {right}, house 2 {other}.")
     assert both.startswith("the answer names several values")
+    for hedged in (f"Either {right} or {other}.", f"House 1 does not have the {right}."):
+        assert "does not state one plainly" in KIND.judge_short_answer(asked, hedged)

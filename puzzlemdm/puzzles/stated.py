@@ -2,7 +2,9 @@
 letter), as benchmarks ask language models for one: the `answer` of a JSON object (ZeroEval's
 `{"reasoning": ..., "answer": ...}`) or a line that opens with "Answer:" / "The answer is"
 (BBEH's `ANSWER:`), whichever comes last, else the whole response when it is one short line
-of no JSON. Pure text; each kind says what the stated words name.
+of no JSON. Pure text; each kind says what the stated words name. Never a guess at a wrong
+answer's favour: words after the answer that take it back make it unclear, and `not_plain`
+names the word (a negation, a hedge) that keeps a sentence from stating one.
 """
 
 from __future__ import annotations
@@ -20,16 +22,32 @@ ANSWER_LINE = re.compile(
 )
 SHORT = 80  # characters: a response this short with no "answer" line is the answer itself
 DECORATION = " \t*_`\"'.,;!"  # markdown emphasis, quotes and a closing stop around the words
-# a note after the answer: "house 5 (the zebra owner: the Japanese)", "snake (E)"
-NOTE = re.compile(r"^(.+?)\s*\([^()]*\)$")
+# words after an answer that take it back ("Wait, that's wrong: ..."): the answer is unclear
+REVISED = re.compile(
+    r"\b(wait|wrong|mistake|actually|correct(?:ed|ion)|incorrect|instead|oops|reconsider|"
+    r"revised?)\b",
+    re.IGNORECASE,
+)
+# words that keep an answer from being plain: a negation, a hedge, another place than named
+NOT_PLAIN = re.compile(
+    r"\b(not|no|never|cannot|can't|isn't|doesn't|don't|nor|neither|except|or|either|maybe|"
+    r"perhaps|possibly|probably|likely|unknown|unsure|guess|left|right|next|beside|besides|"
+    r"neighbou?rs?|adjacent|between|near|from|before|after)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
+class UnclearAnswer(ValueError):
+    """A response whose stated answer cannot be taken at its word (it is taken back after)."""
 
 
 def stated_answer(text: str) -> str | None:
-    """The words a response gives as its answer, without decoration or a note in brackets;
-    None when it states none."""
+    """The words a response gives as its answer, without decoration; None when it states
+    none; UnclearAnswer when words after the last statement take it back."""
     said = [*_json_answers(text), *_answer_lines(text)]
     if said:
-        words = max(said)[1]  # the last statement in the response
+        _, end, words = max(said)  # the last statement in the response
+        check_not_taken_back(text, end)
     else:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         short = (
@@ -39,25 +57,42 @@ def stated_answer(text: str) -> str | None:
             and not ANSWER_LINE.match(lines[0])  # "Answer:" and nothing after it
         )
         words = lines[0] if short else ""
-    words = words.strip(DECORATION)
-    note = NOTE.match(words)
-    return (note.group(1) if note else words).strip(DECORATION) or None
+    return words.strip(DECORATION) or None
 
 
-def _answer_lines(text: str) -> list[tuple[int, str]]:
-    """(offset, words) of each line that states an answer."""
+def check_not_taken_back(text: str, end: int) -> None:
+    """UnclearAnswer when the words after an answer (ending at `end`) take it back ("Wait,
+    that's wrong", "Corrected: ... instead")."""
+    taken_back = REVISED.search(text, end)
+    if taken_back:
+        raise UnclearAnswer(
+            f"the response takes its answer back after stating it ({taken_back.group()!r}): "
+            "state the final answer last"
+        )
+
+
+def not_plain(words: str) -> str | None:
+    """The word that keeps `words` from stating an answer plainly (a negation, a hedge, a
+    place named relative to another: "not house 6", "beer or coffee", "left of house 6"), or
+    None when they state it plainly."""
+    match = NOT_PLAIN.search(words)
+    return match.group() if match else None
+
+
+def _answer_lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, words) of each line that states an answer."""
     found, offset = [], 0
     for line in text.splitlines(keepends=True):
         match = ANSWER_LINE.match(line.rstrip("\r\n"))
         if match and match.group(1).strip(DECORATION):
-            found.append((offset, match.group(1)))
+            found.append((offset, offset + len(line), match.group(1)))
         offset += len(line)
     return found
 
 
-def _json_answers(text: str) -> list[tuple[int, str]]:
-    """(offset, value as text) of the `answer` (any case of the key) of each JSON object; an
-    object's own answer, not one nested in it, unless it has none."""
+def _json_answers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, value as text) of the `answer` (any case of the key) of each JSON object;
+    an object's own answer, not one nested in it, unless it has none."""
     found, at = [], text.find("{")
     while at != -1:
         try:
@@ -70,7 +105,7 @@ def _json_answers(text: str) -> list[tuple[int, str]]:
             else None
         )
         if isinstance(value, str | int) and not isinstance(value, bool):
-            found.append((at, str(value)))
+            found.append((at, end, str(value)))
         else:
             end = at + 1  # no answer of its own: look inside
         at = text.find("{", end)

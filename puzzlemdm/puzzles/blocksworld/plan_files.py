@@ -81,7 +81,7 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     # the plan ends at the first "[PLAN END]", also in a raw response that continues the
     # prompt's "[PLAN]" (PlanBench's llm_raw_response) and so does not repeat it
     ends = [k for k, line in enumerate(lines) if _marker(line) == "plan end"]
-    lines = _without_prose(_first_fenced(lines[: ends[0]] if ends else lines))
+    lines = _without_prose(_last_fenced(lines[: ends[0]] if ends else lines))
     steps = []
     for line in lines:
         for part in _parts(line, blocks):
@@ -91,12 +91,14 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     return steps
 
 
-def _first_fenced(lines: list[str]) -> list[str]:
-    """The first code block's lines when the text fences one in (a model's answer amid its
-    words), else the lines without fence lines."""
+def _last_fenced(lines: list[str]) -> list[str]:
+    """The last code block that names an action, when the text fences its plan in (a model's
+    answer amid its words: a draft, then its final plan), else the lines without fences."""
     fences = [k for k, line in enumerate(lines) if line.strip().startswith(_FENCE)]
-    if len(fences) >= 2:
-        return lines[fences[0] + 1 : fences[1]]
+    blocks = [lines[a + 1 : b] for a, b in zip(fences[::2], fences[1::2], strict=False)]
+    planned = [block for block in blocks if any(_ACTION_WORD.search(line) for line in block)]
+    if planned:
+        return planned[-1]
     return [line for line in lines if not line.strip().startswith(_FENCE)]
 
 
@@ -136,12 +138,13 @@ def _marker(line: str) -> str | None:
 
 
 def _parts(line: str, blocks: dict[str, str]) -> list[str]:
-    """A line's steps: ';' starts a comment (PDDL's), except between actions ("put down the
-    blue block; pick up the red block", "unstack c d; put-down c", a plan written on one
-    line): a comment in words ("; put down c next", "; cost = 1") is never carried out."""
+    """A line's steps: ';' starts a comment (PDDL's: after "(unstack c d)" whatever follows
+    is one), except between actions written without brackets ("put down the blue block; pick
+    up the red block", "unstack c d; put-down c", a plan on one line); a comment in words
+    ("; put down c next", "; cost = 1") is never carried out."""
     parts = line.split(";")
-    if _action(parts[0], blocks) is None:  # a comment line, or a step for parse_plan to name
-        return parts[:1]
+    if _action(parts[0], blocks) is None or parts[0].strip().startswith("("):
+        return parts[:1]  # a comment line, a step for parse_plan to name, or PDDL's comment
     steps = [parts[0]]
     for part in parts[1:]:
         if _action(part, blocks) is None:

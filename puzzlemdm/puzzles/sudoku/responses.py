@@ -2,9 +2,10 @@
 and code fences. A grid is a line of n*n cells ("534678912672..."), n rows together (plain,
 spaced, boxed with `|` and borders, a Markdown table, "Row 1: 5 3 4 ...", "1. 5 3 4 ...", a
 list per row) or JSON (a list of rows, or a string of cells, anywhere in an object). The
-puzzle restated is passed over wherever it stands. A response whose last grid-like lines
-cannot be read as a whole grid is refused (ValueError), never judged by an earlier draft;
-rows are never dropped or borrowed to make up a grid.
+puzzle restated before the answer is passed over. A response whose last grid-like lines
+cannot be read as a whole grid, or whose last grid is the puzzle itself, is refused
+(ValueError), never judged by an earlier draft; rows are never dropped or borrowed to make up
+a grid.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from puzzlemdm.puzzles.base import json_raw_decode
+from puzzlemdm.puzzles.stated import check_not_taken_back
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.sniff import BOX_DRAWING
 
@@ -26,6 +28,7 @@ TOKEN = re.compile(r"[0-9A-Za-z._]+")
 # what may stand between a grid's cells or around its rows
 SEPARATORS = set(" \t|,;[](){}+-=:`*'\"") | set(BOX_DRAWING)
 MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*\|")  # under a Markdown table's header
+PUZZLE_KEYS = ("puzzle", "quiz", "quizzes", "givens", "initial", "grid_given")
 JSON_TRIES = 2000  # JSON values tried at most: a response of unclosed brackets stays quick
 
 
@@ -40,16 +43,29 @@ class Found:
 
 
 def response_cells(text: str, puzzle: Sudoku) -> str | None:
-    """The last grid `text` holds other than the puzzle itself, as one line of n*n cells ('.'
-    a blank); None when it holds none; ValueError when grid-like lines after it (a grid of
-    the wrong size, an unreadable row) cannot be read, so that no earlier draft is judged."""
+    """The last grid `text` holds, as one line of n*n cells ('.' a blank); None when it holds
+    none; ValueError when grid-like lines after it (a grid of the wrong size, an unreadable
+    row) cannot be read, or it is the puzzle itself after another grid, so that no earlier
+    draft is ever judged in the final answer's place."""
     shape = puzzle.shape
     restated = "".join(ALPHABET[v - 1] if v else "." for v in puzzle.cells)
-    found = [*_lines_of_cells(text, shape), *_rows(text, shape), *_json_grids(text, shape)]
-    grids = [f for f in found if f.cells is not None and f.cells != restated]
+    spans: list[tuple[int, int]] = []  # the JSON values read: their grids are theirs to say
+    in_json = list(_json_grids(text, shape, spans))
+    found = [
+        f
+        for f in [*_lines_of_cells(text, shape), *_rows(text, shape)]
+        if not any(start <= f.start and f.end <= end for start, end in spans)
+    ] + in_json
+    grids = [f for f in found if f.cells is not None]
     if not grids:
         return None
     last = max(reversed(grids), key=lambda f: f.start)  # the later of a value's grids
+    if last.cells == restated and any(f.cells != restated for f in grids):
+        raise ValueError(
+            f"the last grid (line {last.line}) is the puzzle itself, after another grid: which "
+            "is the answer cannot be told; state the answer last"
+        )
+    check_not_taken_back(text, last.end)  # UnclearAnswer is a ValueError
     after = [f for f in found if f.cells is None and f.start >= last.end]
     if after:
         raise ValueError(
@@ -117,7 +133,8 @@ def _rows(text: str, shape: Shape) -> Iterator[Found]:
             parts.append(len(run))
         elif not set(body) <= SEPARATORS or body.startswith("```"):
             yield from close(k)
-            if _row_like(body, shape.n):
+            digits = sum(ch.isdigit() for ch in body)  # a grid on one line, written otherwise
+            if _row_like(body, shape.n) or digits >= shape.cells - shape.n:
                 yield Found(starts[k], starts[k + 1], k + 1, None)
     yield from close(len(lines))
 
@@ -140,17 +157,24 @@ def _grids_of_run(
 
 
 def _lines_of_cells(text: str, shape: Shape) -> Iterator[Found]:
-    """Each run of exactly n*n cell characters ("534678912..."; a full stop or an ellipsis
-    may end it)."""
-    cell = f"[{re.escape(ALPHABET[: shape.n])}{re.escape(ALPHABET[: shape.n].lower())}.]"
-    pattern = rf"(?<![0-9A-Za-z.]){cell}{{{shape.cells}}}(?![0-9A-Za-z]|\.+[0-9A-Za-z])"
-    for match in re.finditer(pattern, text):
-        line = text.count("\n", 0, match.start()) + 1
-        yield Found(match.start(), match.end(), line, match.group().upper())
+    """Each run of exactly n*n cell characters ("534678912..."), or of n rows of n apart
+    ("534678912 672195348 ...", "534678912/672195348/..."); a full stop or an ellipsis may
+    end it."""
+    n = shape.n
+    cell = f"[{re.escape(ALPHABET[:n])}{re.escape(ALPHABET[:n].lower())}.]"
+    end = r"(?![0-9A-Za-z]|\.+[0-9A-Za-z])"
+    whole = rf"(?<![0-9A-Za-z.]){cell}{{{shape.cells}}}{end}"
+    rows = rf"(?<![0-9A-Za-z.]){cell}{{{n}}}(?:[ /|,;]+{cell}{{{n}}}){{{n - 1}}}{end}"
+    for pattern in (whole, rows):
+        for match in re.finditer(pattern, text):
+            line = text.count("\n", 0, match.start()) + 1
+            cells = re.sub(r"[ /|,;]", "", match.group()).upper()
+            yield Found(match.start(), match.end(), line, cells)
 
 
-def _json_grids(text: str, shape: Shape) -> Iterator[Found]:
-    """Each grid a JSON value holds, in its order."""
+def _json_grids(text: str, shape: Shape, spans: list[tuple[int, int]]) -> Iterator[Found]:
+    """Each grid a JSON value holds, in its order; the spans of the values that hold some
+    are added to `spans`."""
     at, tries = _next_bracket(text, 0), 0
     while at != -1 and tries < JSON_TRIES:
         tries += 1
@@ -161,9 +185,11 @@ def _json_grids(text: str, shape: Shape) -> Iterator[Found]:
                 return
             value, end = None, at + 1
         grids = list(_grids_in(value, shape)) if value is not None else []
-        for cells in grids:  # in order: the last (not the puzzle restated) counts
+        for cells in grids:  # in order: the last counts
             yield Found(at, end, text.count("\n", 0, at) + 1, cells)
-        if not grids:
+        if grids:
+            spans.append((at, end))
+        else:
             end = at + 1  # look inside
         at = _next_bracket(text, end)
 
@@ -195,8 +221,9 @@ def _grids_in(value: Any, shape: Shape) -> Iterator[str]:
         if all(row is not None and len(row) == n for row in rows):
             yield "".join(rows)  # type: ignore[arg-type]
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _grids_in(item, shape)
+        for key, item in value.items():
+            if str(key).lower() not in PUZZLE_KEYS:  # the puzzle given back is no answer
+                yield from _grids_in(item, shape)
     elif isinstance(value, list):
         for item in value:
             yield from _grids_in(item, shape)

@@ -238,12 +238,16 @@ class ZebraKind(KindPackage):
         """ZebraLogic's multiple-choice answer (the value, or its letter among the record's
         `choices`) or the house a question asks for (BBEH's number, or who lives there),
         judged against the record's solution, else the one the clues allow."""
+        from puzzlemdm.puzzles.stated import UnclearAnswer
         from puzzlemdm.puzzles.zebra.short_answers import judge_short, short_answer
 
         puzzle = record.puzzle
         if solve_row(text):  # solve --json's row holds a whole answer (or says it has none)
             return None
-        said = short_answer(puzzle, text)
+        try:
+            said = short_answer(puzzle, text)
+        except UnclearAnswer as err:
+            return str(err)
         if said is None:
             return None
         truth = record.solution

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from puzzlemdm.puzzles.stated import choice_letter, stated_answer
+from puzzlemdm.puzzles.stated import choice_letter, not_plain, stated_answer
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra
 from puzzlemdm.puzzles.zebra.render import Asked, AskedValue, asked_houses, asked_values
 from puzzlemdm.puzzles.zebra.zebralogic import value_forms
@@ -61,6 +61,8 @@ def _value_judged(puzzle: Zebra, asked: AskedValue, said: str) -> str:
     names |= {v.lower(): v for v in puzzle.values[attribute]}  # a value's own name first
     named = names.get(said.lower())
     if named is None:  # a sentence ("House 3 keeps the snake."): the one value it names
+        if (word := not_plain(said)) is not None:
+            return _unplain(said, word)
         mentioned = named_in(said, names)
         if len(mentioned) > 1:
             return f"the answer names several values of {asked.attribute}: {', '.join(mentioned)}"
@@ -95,6 +97,8 @@ def _house_judged(puzzle: Zebra, truth: Grid, asked: list[Asked], said: str) -> 
         return ""
     # a sentence ("The Japanese owns the zebra.", "It is house 5."): the house and the person
     # it names, each at most one, and every one named right
+    if (word := not_plain(said)) is not None:
+        return _unplain(said, word)
     numbers = {int(n) - 1 for n in re.findall(r"house\s*(?:number\s*)?#?\s*(\d+)", said, re.I)}
     numbers = numbers or {int(n) - 1 for n in re.findall(r"(?<!\w)(\d+)(?!\w)", said)}
     forms = {form: v for v in puzzle.values[0] for form in value_forms(v)} if who else {}
@@ -103,6 +107,13 @@ def _house_judged(puzzle: Zebra, truth: Grid, asked: list[Asked], said: str) -> 
         return wrong + repr(said)
     right_person = {v for v in people if value_forms(v) & residents}
     return "" if numbers <= houses and len(right_person) == len(people) else wrong + repr(said)
+
+
+def _unplain(said: str, word: str) -> str:
+    return (
+        f"the answer {said!r} does not state one plainly ({word!r}): not judged right; state "
+        "the value or house alone"
+    )
 
 
 def named_in(text: str, names: dict[str, str]) -> list[str]:
