@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from puzzlemdm.puzzles.blocksworld.pddl import FactError
 from puzzlemdm.puzzles.blocksworld.plan_files import (
     ACTION_PHRASES,
     PLANBENCH_COLOURS,
@@ -89,14 +91,29 @@ def test_only_the_first_marked_plan_is_read_and_comments_stay_comments() -> None
     # also after a bracketed action on its line; ';' parts steps written without brackets
     commented = "(unstack c d)\n; (put-down c)\n(pick-up a) ; put down c next\n"
     assert plan_file_steps(commented, NAMES) == ["(unstack c d)", "(pick-up a)"]
-    assert plan_file_steps("(unstack c d) ; (put-down c)", NAMES) == ["(unstack c d)"]
     assert plan_file_steps("unstack c d; put-down c", NAMES) == ["(unstack c d)", "(put-down c)"]
+    # a comment after a step that holds actions: which are steps cannot be told
+    with pytest.raises(FactError, match="comment after a step holds actions"):
+        plan_file_steps("(unstack c d) ; then (put-down c)", NAMES)
 
 
-def test_a_models_last_fenced_plan_is_its_answer() -> None:
+def test_a_response_with_more_than_one_plan_is_refused_and_words_about_moves_stay() -> None:
     draft, final = "(unstack b c)\n(put-down b)", "(unstack b c)\n(stack b a)"
-    text = f"Draft:\n```\n{draft}\n```\nWait, that is wrong. Final plan:\n```\n{final}\n```\n"
-    assert plan_file_steps(text, NAMES) == ["(unstack b c)", "(stack b a)"]
+    for text in (
+        f"Draft:\n```\n{draft}\n```\nWait, that is wrong. Final plan:\n```\n{final}\n```\n",
+        f"```\n{draft}\n```\nOn reflection, the final plan:\n{final}\n",
+    ):
+        with pytest.raises(FactError, match="more than one plan"):
+            plan_file_steps(text, NAMES)
+    # one fenced plan amid words is the answer; the same plan fenced twice is one plan
+    once = f"Plan:\n```\n{final}\n```\nIt reaches the goal.\n"
+    assert plan_file_steps(once, NAMES) == ["(unstack b c)", "(stack b a)"]
+    assert plan_file_steps(once + f"Again:\n```\n{final}\n```\n", NAMES) == plan_file_steps(
+        once, NAMES
+    )
+    # a last line in words that moves a block is a step (for parse_plan to refuse), not prose
+    steps = plan_file_steps(f"{final}\nFinally, move b back onto the table.\n", NAMES)
+    assert steps[-1] == "Finally, move b back onto the table"
 
 
 def test_ff_s_words_in_a_comment_do_not_hide_the_plan() -> None:

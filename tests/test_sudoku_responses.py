@@ -107,22 +107,28 @@ def test_no_draft_is_judged_when_the_last_grid_cannot_be_read() -> None:
     # a right draft, then a final grid with a row of 8 cells: refused, not the draft judged
     short = _grid_rows(wrong)
     short[4] = short[4][:-2]
-    response = "\n".join(["Draft:", *_grid_rows(SOLVED), "Final answer:", *short])
-    with pytest.raises(PuzzleError, match="looks like a grid"):
+    response = "\n".join(["First try:", *_grid_rows(SOLVED), "Final answer:", *short])
+    with pytest.raises(PuzzleError, match=r"looks like a grid|give digits again"):
         KIND.parse_answer(puzzle, response)
     # ... a final grid as a numbered list is the answer judged
     numbered = [f"{k + 1}. {row}" for k, row in enumerate(_grid_rows(wrong))]
     answer = KIND.parse_answer(
-        puzzle, "\n".join(["Draft:", *_grid_rows(SOLVED), "Final:", *numbered])
+        puzzle, "\n".join(["First try:", *_grid_rows(SOLVED), "Final:", *numbered])
     )
     assert format_line(answer) == wrong
     # a final grid written on one line another way than the reader knows: refused
     slashed = "Final answer: " + " - ".join(_grid_rows(wrong, ""))
-    with pytest.raises(PuzzleError, match="looks like a grid"):
-        KIND.parse_answer(puzzle, "\n".join(["Draft:", *_grid_rows(SOLVED), slashed]))
+    with pytest.raises(PuzzleError, match=r"looks like a grid|give digits again"):
+        KIND.parse_answer(puzzle, "\n".join(["First try:", *_grid_rows(SOLVED), slashed]))
     # a grid taken back in words after it: refused, not judged
     with pytest.raises(PuzzleError, match="takes its answer back"):
-        KIND.parse_answer(puzzle, f"Draft:\n{SOLVED}\nCorrected: row 9 should be 1 2 9 instead.")
+        KIND.parse_answer(
+            puzzle, f"First try:\n{SOLVED}\nCorrected: row 9 should be 1 2 9 instead."
+        )
+    # the last grid introduced as a draft: refused, whatever it holds
+    with pytest.raises(PuzzleError, match="draft"):
+        text = ["Final answer:", *_grid_rows(wrong), "My earlier draft:", *_grid_rows(SOLVED)]
+        KIND.parse_answer(puzzle, "\n".join(text))
     # ten rows are no grid: none dropped to make one
     with pytest.raises(PuzzleError):
         KIND.parse_answer(puzzle, "\n".join(["Answer:", *_grid_rows(SOLVED), "1 2 3 4 5 6 7 8 9"]))

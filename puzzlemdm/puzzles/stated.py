@@ -2,9 +2,9 @@
 letter), as benchmarks ask language models for one: the `answer` of a JSON object (ZeroEval's
 `{"reasoning": ..., "answer": ...}`) or a line that opens with "Answer:" / "The answer is"
 (BBEH's `ANSWER:`), whichever comes last, else the whole response when it is one short line
-of no JSON. Pure text; each kind says what the stated words name. Never a guess at a wrong
-answer's favour: words after the answer that take it back make it unclear, and `not_plain`
-names the word (a negation, a hedge) that keeps a sentence from stating one.
+of no JSON (a maths model's last `\\boxed{...}` too). Pure text; each kind says what the stated
+words name, and judges only words that name one answer exactly: never a guess in a wrong
+answer's favour. Words after the answer that take it back make it unclear.
 """
 
 from __future__ import annotations
@@ -12,27 +12,24 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from puzzlemdm.puzzles.base import json_raw_decode
 
 # a line that states the answer: it opens so, after markdown ("**Final answer:** snake")
 ANSWER_LINE = re.compile(
-    r"^[\s*#>_-]*(?:the\s+)?(?:final\s+)?answer\b[\s*_]*(?:is\b[\s*_]*:?|:|=)\s*(.*?)\s*$",
+    r"^[\s*#>_-]*(?:the\s+)?(?:final\s+answer|final|answer)\b[\s*_]*(?:is\b[\s*_]*:?|:|=)"
+    r"\s*(.*?)\s*$",
     re.IGNORECASE,
 )
+BOXED = re.compile(r"\\boxed\{([^{}]*)\}")  # LaTeX's \boxed{2}, as maths-tuned models answer
 SHORT = 80  # characters: a response this short with no "answer" line is the answer itself
-DECORATION = " \t*_`\"'.,;!"  # markdown emphasis, quotes and a closing stop around the words
+DECORATION = " \t*_`\"'.,;!$"  # markdown emphasis, quotes, a closing stop, TeX's $ around words
 # words after an answer that take it back ("Wait, that's wrong: ..."): the answer is unclear
 REVISED = re.compile(
     r"\b(wait|wrong|mistake|actually|correct(?:ed|ion)|incorrect|instead|oops|reconsider|"
-    r"revised?)\b",
-    re.IGNORECASE,
-)
-# words that keep an answer from being plain: a negation, a hedge, another place than named
-NOT_PLAIN = re.compile(
-    r"\b(not|no|never|cannot|can't|isn't|doesn't|don't|nor|neither|except|or|either|maybe|"
-    r"perhaps|possibly|probably|likely|unknown|unsure|guess|left|right|next|beside|besides|"
-    r"neighbou?rs?|adjacent|between|near|from|before|after)\b|n't\b",
+    r"revised?|scratch|reflection|hold on|hmm+|nope|update[ds]?|however|second thought|draft|"
+    r"earlier|previous|swap(?:ped)?|exchange[ds]?|ought)\b",
     re.IGNORECASE,
 )
 
@@ -41,13 +38,30 @@ class UnclearAnswer(ValueError):
     """A response whose stated answer cannot be taken at its word (it is taken back after)."""
 
 
+@dataclass(frozen=True)
+class Statement:
+    """The words a response states as its answer, and the text after them (for a kind to
+    see whether it names another answer)."""
+
+    words: str
+    after: str
+
+
 def stated_answer(text: str) -> str | None:
     """The words a response gives as its answer, without decoration; None when it states
     none; UnclearAnswer when words after the last statement take it back."""
-    said = [*_json_answers(text), *_answer_lines(text)]
+    found = statement(text)
+    return None if found is None else found.words
+
+
+def statement(text: str) -> Statement | None:
+    """The last statement of an answer in `text` (see the module doc), or None;
+    UnclearAnswer when words after it take it back."""
+    said = [*_json_answers(text), *_answer_lines(text), *_boxed(text)]
     if said:
         _, end, words = max(said)  # the last statement in the response
         check_not_taken_back(text, end)
+        after = text[end:]
     else:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         short = (
@@ -56,27 +70,20 @@ def stated_answer(text: str) -> str | None:
             and lines[0][0] not in "{["
             and not ANSWER_LINE.match(lines[0])  # "Answer:" and nothing after it
         )
-        words = lines[0] if short else ""
-    return words.strip(DECORATION) or None
+        words, after = (lines[0] if short else ""), ""
+    words = words.strip(DECORATION)
+    return Statement(words, after) if words else None
 
 
 def check_not_taken_back(text: str, end: int) -> None:
     """UnclearAnswer when the words after an answer (ending at `end`) take it back ("Wait,
-    that's wrong", "Corrected: ... instead")."""
+    that's wrong", "Scratch that", "my earlier draft")."""
     taken_back = REVISED.search(text, end)
     if taken_back:
         raise UnclearAnswer(
             f"the response takes its answer back after stating it ({taken_back.group()!r}): "
             "state the final answer last"
         )
-
-
-def not_plain(words: str) -> str | None:
-    """The word that keeps `words` from stating an answer plainly (a negation, a hedge, a
-    place named relative to another: "not house 6", "beer or coffee", "left of house 6"), or
-    None when they state it plainly."""
-    match = NOT_PLAIN.search(words)
-    return match.group() if match else None
 
 
 def _answer_lines(text: str) -> list[tuple[int, int, str]]:
@@ -90,9 +97,13 @@ def _answer_lines(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _boxed(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(1)) for m in BOXED.finditer(text)]
+
+
 def _json_answers(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, value as text) of the `answer` (any case of the key) of each JSON object;
-    an object's own answer, not one nested in it, unless it has none."""
+    """(start, end, value as text) of each JSON object's own `answer` (any case of the key),
+    a string or a number; an answer nested deeper is none (it may be a draft's)."""
     found, at = [], text.find("{")
     while at != -1:
         try:
@@ -106,8 +117,6 @@ def _json_answers(text: str) -> list[tuple[int, int, str]]:
         )
         if isinstance(value, str | int) and not isinstance(value, bool):
             found.append((at, end, str(value)))
-        else:
-            end = at + 1  # no answer of its own: look inside
         at = text.find("{", end)
     return found
 

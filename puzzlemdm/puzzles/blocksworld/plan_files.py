@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from puzzlemdm.puzzles.blocksworld.pddl import FactError
 from puzzlemdm.puzzles.blocksworld.problem import OPS
 
 # PlanBench's names for its objects (plan-bench/configs/blocksworld.yaml, encoded_objects)
@@ -53,7 +54,12 @@ _FENCE = "```"
 _FF_FOUND = "found legal plan"  # FF's line before its plan
 _FF_STEP = re.compile(r"^\s*(?:step\s+)?\d+:\s", re.IGNORECASE)
 _ARTICLE = re.compile(r"\bthe\s+")
-_ACTION_WORD = re.compile(r"stack|pick|put", re.IGNORECASE)  # in a line that holds a step
+_ACTION_IN_WORDS = re.compile(r"\((?:un)?stack\b|\(pick-up\b|\(put-down\b", re.IGNORECASE)
+# words of a line that may hold a step (a model's own words for a move too: "move e onto
+# the table", "take e off b"), so that it is never dropped as prose around the plan
+_MOVE_WORD = re.compile(
+    r"stack|pick|put|move|take|lay|place|lift|hold|grab|drop|set|block|table|\(", re.IGNORECASE
+)
 
 
 def _pattern(phrase: str) -> re.Pattern[str]:
@@ -81,7 +87,7 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     # the plan ends at the first "[PLAN END]", also in a raw response that continues the
     # prompt's "[PLAN]" (PlanBench's llm_raw_response) and so does not repeat it
     ends = [k for k, line in enumerate(lines) if _marker(line) == "plan end"]
-    lines = _without_prose(_last_fenced(lines[: ends[0]] if ends else lines))
+    lines = _without_prose(_fenced(lines[: ends[0]] if ends else lines, blocks))
     steps = []
     for line in lines:
         for part in _parts(line, blocks):
@@ -91,22 +97,47 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     return steps
 
 
-def _last_fenced(lines: list[str]) -> list[str]:
-    """The last code block that names an action, when the text fences its plan in (a model's
-    answer amid its words: a draft, then its final plan), else the lines without fences."""
+def _fenced(lines: list[str], blocks: dict[str, str]) -> list[str]:
+    """The code block that holds the plan, when the text fences one in (a model's answer amid
+    its words), else the lines without fences. FactError when the text holds other plans
+    too (another fenced plan, or steps outside the block): which is the answer cannot be
+    told, and a draft is never judged in its place."""
     fences = [k for k, line in enumerate(lines) if line.strip().startswith(_FENCE)]
-    blocks = [lines[a + 1 : b] for a, b in zip(fences[::2], fences[1::2], strict=False)]
-    planned = [block for block in blocks if any(_ACTION_WORD.search(line) for line in block)]
-    if planned:
-        return planned[-1]
-    return [line for line in lines if not line.strip().startswith(_FENCE)]
+    pairs = list(zip(fences[::2], fences[1::2], strict=False))
+    planned = [(a, b) for a, b in pairs if any(_action(line, blocks) for line in lines[a + 1 : b])]
+    if not planned:
+        return [line for line in lines if not line.strip().startswith(_FENCE)]
+    inside = {k for a, b in pairs for k in range(a, b + 1)}
+    outside = [line for k, line in enumerate(lines) if k not in inside and _holds(line, blocks)]
+    plans = {tuple(line.strip() for line in lines[a + 1 : b] if line.strip()) for a, b in planned}
+    if len(plans) > 1 or outside:
+        raise FactError(
+            "the response writes more than one plan (fenced or not): which is the answer "
+            "cannot be told; give one plan"
+        )
+    a, b = planned[0]
+    return lines[a + 1 : b]
+
+
+def _holds(line: str, blocks: dict[str, str]) -> bool:
+    """Whether a line holds a step (before any comment)."""
+    return _action(line.split(";")[0], blocks) is not None
 
 
 def _without_prose(lines: list[str]) -> list[str]:
-    """The lines from the first that names an action to the last that does: a model's words
-    around its plan ("Here is my plan:", "This achieves the goal.") are no steps."""
-    named = [k for k, line in enumerate(lines) if _ACTION_WORD.search(line)]
-    return lines[named[0] : named[-1] + 1] if named else lines
+    """The lines from the first that may be a step to the last: a model's words before and
+    after its plan ("Here is my plan:", "This reaches the goal.") are no steps, but a line
+    that numbers a step or speaks of moving a block is never dropped as words."""
+    kept = [k for k, line in enumerate(lines) if _may_be_step(line)]
+    return lines[kept[0] : kept[-1] + 1] if kept else lines
+
+
+def _may_be_step(line: str) -> bool:
+    body = line.strip()
+    if not body or body.endswith(":"):
+        return False
+    numbered = _STEP_NUMBER.match(body)
+    return bool(numbered and numbered.end()) or _MOVE_WORD.search(body) is not None
 
 
 def _ff_plan(lines: list[str]) -> list[str]:
@@ -144,6 +175,12 @@ def _parts(line: str, blocks: dict[str, str]) -> list[str]:
     ("; put down c next", "; cost = 1") is never carried out."""
     parts = line.split(";")
     if _action(parts[0], blocks) is None or parts[0].strip().startswith("("):
+        comment = ";".join(parts[1:])
+        if parts[0].strip() and _ACTION_IN_WORDS.search(comment):
+            raise FactError(
+                f"a comment after a step holds actions ({comment.strip()[:40]!r}): which are "
+                "steps cannot be told"
+            )
         return parts[:1]  # a comment line, a step for parse_plan to name, or PDDL's comment
     steps = [parts[0]]
     for part in parts[1:]:

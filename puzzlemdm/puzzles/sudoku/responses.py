@@ -28,6 +28,13 @@ TOKEN = re.compile(r"[0-9A-Za-z._]+")
 # what may stand between a grid's cells or around its rows
 SEPARATORS = set(" \t|,;[](){}+-=:`*'\"") | set(BOX_DRAWING)
 MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*\|")  # under a Markdown table's header
+# words that introduce a grid as other than the answer ("my earlier draft", "the grid below
+# with rows 1 and 2 exchanged"): the answer is unclear
+DRAFT = re.compile(
+    r"\b(draft|earlier|previous|wrong|incorrect|mistaken|exchanged?|swap(?:ped|s)?|except|"
+    r"instead|changed|modified|but)\b",
+    re.IGNORECASE,
+)
 PUZZLE_KEYS = ("puzzle", "quiz", "quizzes", "givens", "initial", "grid_given")
 JSON_TRIES = 2000  # JSON values tried at most: a response of unclosed brackets stays quick
 
@@ -66,6 +73,18 @@ def response_cells(text: str, puzzle: Sudoku) -> str | None:
             "is the answer cannot be told; state the answer last"
         )
     check_not_taken_back(text, last.end)  # UnclearAnswer is a ValueError
+    before = text[: last.start].splitlines()[-2:]  # the words that introduce it
+    if any(DRAFT.search(line) for line in before):
+        raise ValueError(
+            f"the last grid (line {last.line}) is called a draft or wrong where it is given: "
+            "state the final answer last"
+        )
+    digits_after = [line for line in text[last.end :].splitlines() if _digit_count(line) >= 5]
+    if digits_after:
+        raise ValueError(
+            f"the words after the last grid (line {last.line}) give digits again "
+            f"({digits_after[0].strip()[:40]!r}): which grid answers cannot be told"
+        )
     after = [f for f in found if f.cells is None and f.start >= last.end]
     if after:
         raise ValueError(
@@ -73,6 +92,10 @@ def response_cells(text: str, puzzle: Sudoku) -> str | None:
             f"(the last whole grid is at line {last.line}): give the answer as one grid"
         )
     return last.cells
+
+
+def _digit_count(line: str) -> int:
+    return sum(ch.isdigit() for ch in line)
 
 
 def _cell(token: str, n: int) -> str | None:
