@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -31,6 +32,7 @@ from puzzlemdm.puzzles.stated import UnclearAnswer, choice_letter, stated_answer
         ('I considered {"answer": "bird"} first.\nAnswer: snake', "snake"),
         ('Answer: snake\nIn JSON: {"answer": "bird"}', "bird"),
         ("**Final Answer**: snake", "snake"),
+        ("Answer: **C** Carol", "C Carol"),
         # a note in brackets after the answer is kept: the kind judges all it says
         (
             "Answer: house 5 (the zebra owner: the Japanese).",
@@ -68,7 +70,7 @@ def test_a_response_stating_no_answer_gives_none(response: str) -> None:
 def test_any_value_put_in_zeroevals_json_is_read_back(value: str) -> None:
     response = "Reasoning first.\n" + json.dumps({"reasoning": "r", "answer": value})
     said = stated_answer(response)
-    expected = value.strip(" \t*_`\"'.,;!$")
+    expected = re.sub(r"[*`]+", "", value).strip(" \t*_`\"'.,;!$")  # emphasis marks dropped
     assert said == (expected or None)
 
 

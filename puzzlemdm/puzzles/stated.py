@@ -71,7 +71,7 @@ def statement(text: str) -> Statement | None:
             and not ANSWER_LINE.match(lines[0])  # "Answer:" and nothing after it
         )
         words, after = (lines[0] if short else ""), ""
-    words = words.strip(DECORATION)
+    words = re.sub(r"[*`]+", "", words).strip(DECORATION)  # "**C** Carol": emphasis inside
     return Statement(words, after) if words else None
 
 
