@@ -19,7 +19,7 @@ from typing import Any
 from puzzlemdm.puzzles.stated import Statement, choice_letter, statement
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra
 from puzzlemdm.puzzles.zebra.render import Asked, AskedValue, asked_houses, asked_values
-from puzzlemdm.puzzles.zebra.zebralogic import value_forms
+from puzzlemdm.puzzles.zebra.zebralogic import value_names
 
 ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight")
@@ -66,18 +66,12 @@ def judge_short(puzzle: Zebra, truth: Grid, said: Statement, choices: Sequence[A
     return _house_judged(puzzle, truth, houses[0], said)
 
 
-def _value_forms(puzzle: Zebra, attribute: int) -> dict[str, str]:
-    """Every way an answer may name each of an attribute's values (lower case) -> the value."""
-    names = {form: v for v in puzzle.values[attribute] for form in value_forms(v)}
-    return names | {v.lower(): v for v in puzzle.values[attribute]}  # a value's own name first
-
-
 def _value_judged(puzzle: Zebra, asked: AskedValue, said: Statement, choices: Sequence[Any]) -> str:
     where = f"{asked.attribute} of house {asked.house + 1}"
     if not asked.decided:
         return f"not judged: the clues do not decide {where}"
     attribute = puzzle.attributes.index(asked.attribute)
-    names = _value_forms(puzzle, attribute)
+    names = value_names(puzzle.values[attribute])
     words = said.words
     own = OWN_LINE.match(words)  # "animals of house 3: snake"
     if own is not None:
@@ -113,9 +107,7 @@ def _house_judged(puzzle: Zebra, truth: Grid, asked: list[Asked], said: Statemen
     who = next((f" ({a.resident})" for a in asked if a.resident), "")
     right = " or ".join(str(h + 1) for h in sorted(houses))
     residents = {value for a in asked if a.resident for value in [truth[0][a.houses[0]]]}
-    people = {
-        form: name for name in puzzle.values[0] for form in value_forms(name) | {name.lower()}
-    }
+    people = value_names(puzzle.values[0])
     main, note = said.words, ""
     if (noted := NOTE.match(said.words)) is not None:
         main, note = noted.group(1), noted.group(2)
@@ -126,12 +118,10 @@ def _house_judged(puzzle: Zebra, truth: Grid, asked: list[Asked], said: Statemen
             f"the answer {said.words!r} is not one house or who lives there alone: not judged right"
         )
     # a note as `solve` writes one names the asked person and who lives there, nothing else
-    allowed = {"the", "a", "an"} | {
-        w for a in asked for w in re.findall(r"[\w']+", a.person.lower())
-    }
-    allowed |= {w for r in residents for w in re.findall(r"[\w']+", puzzle.values[0][r].lower())}
-    allowed |= {w for a in asked if a.resident for w in re.findall(r"[\w']+", a.resident.lower())}
-    if set(re.findall(r"[\w']+", note.lower())) - allowed:
+    allowed = {"the", "a", "an"} | {w for a in asked for w in _words(a.person)}
+    allowed |= {w for r in residents for w in _words(puzzle.values[0][r])}
+    allowed |= {w for a in asked if a.resident for w in _words(a.resident)}
+    if _words(note) - allowed:
         return f"the note {note!r} says more than the answer: not judged right"
     named = _named_in(f"{note} {said.after}", people) if who else []
     later = {
@@ -146,6 +136,10 @@ def _house_judged(puzzle: Zebra, truth: Grid, asked: list[Asked], said: Statemen
     if person is not None and puzzle.values[0].index(person) not in residents:
         return f"the answer is wrong: {asked[0].person} lives in house {right}{who}, not {person}"
     return ""
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w']+", text.lower()))
 
 
 def _house_of(words: str) -> int | None:

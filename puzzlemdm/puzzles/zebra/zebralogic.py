@@ -123,6 +123,13 @@ def value_forms(value: str) -> set[str]:
     return forms
 
 
+def value_names(values: Sequence[str]) -> dict[str, str]:
+    """Every form an answer may name each of `values` by (lower case) -> the value; a value's
+    own name wins over another's form."""
+    names = {form: v for v in values for form in value_forms(v)}
+    return names | {v.lower(): v for v in values}
+
+
 class _People:
     """Reads a phrase as the person whose value it names."""
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import json_raw_decode
 from puzzlemdm.puzzles.zebra.puzzle import Zebra
-from puzzlemdm.puzzles.zebra.zebralogic import value_forms
+from puzzlemdm.puzzles.zebra.zebralogic import value_names
 from puzzlemdm.puzzles.zebra.zebralogic_names import name_key, name_words
 
 HOUSE_KEY = re.compile(r"^\s*house\s*(\d+)\s*$", re.IGNORECASE)
@@ -34,8 +34,7 @@ def houses_answer(puzzle: Zebra, obj: Any) -> dict[str, list[str]] | None:
     columns = {str(c): [str(rows[h].get(c, "")) for h in sorted(rows)] for c in rows[1]}
     answer: dict[str, list[str]] = {}
     for a, name in enumerate(puzzle.attributes):
-        values = {form: v for v in puzzle.values[a] for form in value_forms(v)}
-        values |= {v.lower(): v for v in puzzle.values[a]}  # a value's own name first
+        values = value_names(puzzle.values[a])
         named = [c for c in columns if name_key(c) == name_key(name)]
         own = sorted(puzzle.values[a])
         by_values = [
