@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from puzzlemdm.puzzles.base import (
+    SEARCH_SPACE,
+    SEARCH_SPACE_GROUPS,
     PuzzleError,
     PuzzleKind,
     PuzzleRecord,
@@ -174,6 +176,8 @@ def _judge(
 def judged_row(kind: PuzzleKind, judged: Judged) -> dict[str, Any]:
     """`verify --answers --json`'s row of one judged answer."""
     row = {"id": judged.record.name, "kind": kind.name, "level": judged.record.level}
+    if SEARCH_SPACE in judged.record.meta:
+        row[SEARCH_SPACE] = judged.record.meta[SEARCH_SPACE]
     row.update({"ok": judged.ok, "problem": judged.problem or None, "optimal": judged.optimal})
     if judged.short:
         row["short_answer"] = True
@@ -185,11 +189,12 @@ def judged_row(kind: PuzzleKind, judged: Judged) -> dict[str, Any]:
 @dataclass
 class Tally:
     """Judged answers counted for `verify --answers`' summary line, by level too (each kind's
-    own: a Sudoku's "hard" is not a Zebra's)."""
+    own: a Sudoku's "hard" is not a Zebra's), and by search space where records carry one."""
 
     counts: Counter[str] = field(default_factory=Counter)
     by_level: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
     level_order: dict[tuple[str, str], int] = field(default_factory=dict)
+    by_space: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
 
     def add(self, kind: PuzzleKind, judged: Judged) -> None:
         level = judged.record.level
@@ -197,6 +202,10 @@ class Tally:
         order = kind.levels.index(level) if level in kind.levels else len(kind.levels)
         self.level_order.setdefault(key, order)
         self.by_level.setdefault(key, Counter()).update(total=1, right=int(judged.ok))
+        space = judged.record.meta.get(SEARCH_SPACE)
+        if space is not None:
+            counter = self.by_space.setdefault((kind.name, str(space)), Counter())
+            counter.update(total=1, right=int(judged.ok))
         self.counts.update(
             total=1,
             right=int(judged.ok),
@@ -212,22 +221,19 @@ class Tally:
         return self.counts["right"] == self.counts["total"]
 
     def summary(self, stray: Sequence[str] = ()) -> str:
-        """ "N/M answers right (by level, where there are several), short answers, optimal
-        plans, cells right, answers for no puzzle"."""
+        """ "N/M answers right (by level and by search space, where there are several), short
+        answers, optimal plans, cells right, answers for no puzzle"."""
         c = self.counts
         parts = [f"{c['right']}/{c['total']} answers right"]
+        groups = []
         if len(self.by_level) > 1:
-            kinds = {kind for kind, _ in self.by_level}
             keys = sorted(self.by_level, key=lambda k: (k[0], self.level_order[k], k[1]))
-            parts[0] += (
-                " ("
-                + ", ".join(
-                    f"{kind + ' ' if len(kinds) > 1 else ''}{level} "
-                    f"{self.by_level[kind, level]['right']}/{self.by_level[kind, level]['total']}"
-                    for kind, level in keys
-                )
-                + ")"
-            )
+            groups.append(_grouped(self.by_level, keys))
+        if len(self.by_space) > 1:
+            keys = sorted(self.by_space, key=lambda k: (k[0], _space_rank(k[1]), k[1]))
+            groups.append("by search space " + _grouped(self.by_space, keys))
+        if groups:
+            parts[0] += f" ({'; '.join(groups)})"
         if c["judged_optimality"]:
             parts[0] += (
                 f" ({c['optimal']} of optimal length, of the {c['judged_optimality']} right ones "
@@ -244,6 +250,21 @@ class Tally:
         if stray:
             parts.append(f"{len(stray)} answers for no puzzle given (ids such as {stray[0]!r})")
         return "; ".join(parts)
+
+
+def _grouped(counts: dict[tuple[str, str], Counter[str]], keys: list[tuple[str, str]]) -> str:
+    """ "easy 3/4, hard 1/2", each group named with its kind where there are several kinds."""
+    several = len({kind for kind, _ in keys}) > 1
+    return ", ".join(
+        f"{kind + ' ' if several else ''}{group} "
+        f"{counts[kind, group]['right']}/{counts[kind, group]['total']}"
+        for kind, group in keys
+    )
+
+
+def _space_rank(group: str) -> int:
+    order = SEARCH_SPACE_GROUPS
+    return order.index(group) if group in order else len(order)
 
 
 def unmatched(records: Sequence[PuzzleRecord], answers: dict[str, Any]) -> list[str]:

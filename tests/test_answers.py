@@ -34,3 +34,18 @@ def test_the_summary_counts_by_level_in_the_kinds_order_and_never_merges_kinds()
         single.summary(["x"])
         == "1/1 answers right; 1 answers for no puzzle given (ids such as 'x')"
     )
+
+
+def test_records_grouped_by_search_space_are_counted_so_in_the_groups_order() -> None:
+    zebra = get_kind("zebra")
+    tally = Tally()
+    for space, ok in [("x-large", False), ("small", True), ("large", True), ("x-large", True)]:
+        record = PuzzleRecord(None, level="hard", meta={"search_space": space})
+        tally.add(zebra, Judged(record, "" if ok else "the answer is wrong"))
+    assert (
+        tally.summary() == "3/4 answers right (by search space small 1/1, large 1/1, x-large 1/2)"
+    )
+    tally.add(zebra, _judged("easy", True))  # a record without a group counts in its level only
+    assert tally.summary().startswith(
+        "4/5 answers right (easy 1/1, hard 3/4; by search space small 1/1, large 1/1, x-large 1/2)"
+    )

@@ -529,9 +529,10 @@ def test_verify_answers_judges_multiple_choice_answers_and_reports_zeroevals_lev
     assert all(v["short_answer"] for v in verdicts.values())
     assert f"is {right}, not {wrong}" in verdicts["mc-2"]["problem"]
     assert [verdicts[k]["level"] for k in outputs] == ["hard", "hard", "easy"]
-    assert (
-        result.exit_code == 1
-        and "2/3 answers right (easy 1/1, hard 1/2); 3 of them short" in result.stderr
+    assert [verdicts[k]["search_space"] for k in outputs] == ["x-large", "x-large", "small"]
+    assert result.exit_code == 1 and (
+        "2/3 answers right (easy 1/1, hard 1/2; by search space small 1/1, x-large 1/2); "
+        "3 of them short" in result.stderr
     )
     # one answer alone, through --answer
     (tmp_path / "one.jsonl").write_text(json.dumps(puzzles[2]) + "\n")

@@ -489,6 +489,14 @@ def test_blank_lines_between_a_grid_s_bands_join_it_and_never_a_short_grid_to_th
     # 16-cell lines may be 4x4 one-line puzzles: runs of them are never joined into a grid
     fours = "1...............\n.2..............\n\n" * 8
     assert len(parse_text(fours)) == 16
+    # ... unless a value no 4x4 holds says they are a 16x16 grid's rows, bands apart
+    grid = solved(Shape(4, 4))
+    line = format_line(grid).replace("G", ".", 40)
+    bare = [line[r * 16 : (r + 1) * 16] for r in range(16)]
+    bands = "\n\n".join("\n".join(bare[b : b + 4]) for b in range(0, 16, 4)) + "\n"
+    (record,) = parse_text(bands)
+    assert record.puzzle == Sudoku.from_line(line)
+    assert record.puzzle.shape == Shape(4, 4)
 
 
 def test_a_six_by_six_grid_says_its_box_shape_by_its_spacing_or_its_bands():

@@ -103,7 +103,30 @@ def test_a_dataset_line_keeps_its_id_names_and_solution() -> None:
     assert record.id == "lgp-test-5x5-1"
     assert record.puzzle.attributes == ("Name", "Nationality", "Animal", "Drink", "Height")
     assert record.solution == grid
-    assert record.meta == {"format": "zebralogic", "size": "5*5"}
+    assert record.meta == {"format": "zebralogic", "search_space": "x-large", "size": "5*5"}
+
+
+# ZeroEval's evaluation names the sizes (houses*attributes) of each of the paper's groups
+ZEROEVAL_GROUPS = {
+    "small": "2*2 2*3 2*4 2*5 2*6 3*2 3*3 4*2",
+    "medium": "3*4 3*5 3*6 4*3 4*4 5*2 6*2",
+    "large": "4*5 5*3 4*6 5*4 6*3",
+    "x-large": "5*5 6*4 5*6 6*5 6*6",
+}
+
+
+@pytest.mark.parametrize("group", ZEROEVAL_GROUPS)
+def test_each_size_falls_in_the_search_space_group_zeroeval_lists_it_in(group) -> None:
+    for size in ZEROEVAL_GROUPS[group].split():
+        houses, attributes = map(int, size.split("*"))
+        names = ", ".join(f"`v{k}`" for k in range(houses))
+        text = (
+            f"There are {houses} houses, numbered 1 to {houses} from left to right.\n"
+            + "".join(f" - Each person has a unique trait{a}: {names}\n" for a in range(attributes))
+            + "\n## Clues:\n1. v0 is in the first house.\n"
+        )
+        (record,) = parse_text(text)
+        assert record.meta["search_space"] == group, size
 
 
 def test_the_example_is_solved_with_its_one_house_between_clue() -> None:

@@ -308,6 +308,12 @@ class PuzzleKind(Protocol):
 Augment = Callable[[Any, Any, Any, GridSpec, Any], "tuple[Any, Any, Any]"]
 
 
+# A record's meta key for its group by search space, where its format groups puzzles so (as
+# ZebraLogic's paper does), and the groups from the smallest space up.
+SEARCH_SPACE = "search_space"
+SEARCH_SPACE_GROUPS = ("small", "medium", "large", "x-large")
+
+
 @dataclass
 class PuzzleRecord:
     """A puzzle as read from a file: the puzzle, its known solution (if any), where it came from."""

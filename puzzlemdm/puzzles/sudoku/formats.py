@@ -310,15 +310,25 @@ def _next_band(grid: list[_Line], block: list[_Line]) -> bool:
         return False
     (n,) = counts
     height = next((k for k in range(1, len(rows)) if rows[k].after_break), len(rows))
-    one_line = _shape_for(n, None) is not None and all(row.is_bare for row in rows + band)
     return (
         n in DETECTED_SIZES
-        and not one_line
+        and not _could_be_one_liners(rows + band, n)
         and 1 < height < n
         and n % height == 0
         and len(band) == height
         and len(rows) + height <= n
     )
+
+
+def _could_be_one_liners(rows: list[_Line], n: int) -> bool:
+    """Whether bare rows of n cells may each be a one-line puzzle (16 cells: a 4x4), so stay
+    apart: not when a cell holds a value too large for that puzzle ('7' in a 4x4), as a
+    16x16 grid's bands written without borders always do."""
+    shape = _shape_for(n, None)
+    if shape is None or not all(row.is_bare for row in rows):
+        return False
+    fits = set(ALPHABET[: shape.n]) | set(BLANKS) | set(_EXTRA_BLANKS) | {"-"}
+    return all(ch.upper() in fits for row in rows for _, ch in row.cells)
 
 
 def _spaces_as_blanks(text: str) -> str | None:

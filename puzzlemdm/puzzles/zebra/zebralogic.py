@@ -21,18 +21,25 @@ Where two attributes share a value (a Name and a Child both `Alice`, a Color and
 each attribute uses ("the person who has {} hair"), then the characteristic line's own words;
 a phrase still undecided keeps both readings as alternatives (the verifier and the search
 accept either), never one guessed. The multiple-choice mode's lines (`question`, `choices`)
-are read too, and each puzzle's level is ZeroEval's size group (`zeroeval_level`), so that
-`verify --answers` reports its easy and hard accuracy.
+are read too, and each puzzle's level is ZeroEval's size group (`zeroeval_level`), its
+`search_space` the paper's group (`search_space_group`), so that `verify --answers` reports
+the accuracy of both groupings.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
+from puzzlemdm.puzzles.base import (
+    SEARCH_SPACE,
+    SEARCH_SPACE_GROUPS,
+    PuzzleError,
+    PuzzleRecord,
+)
 from puzzlemdm.puzzles.zebra.puzzle import POSITION, Clue, Grid, Ref, Zebra
 from puzzlemdm.puzzles.zebra.sniff import HOUSES_LINE
 from puzzlemdm.puzzles.zebra.text import fill
@@ -344,6 +351,20 @@ def _solution(puzzle: Zebra, solution: Any) -> Grid:
     return tuple(grid)
 
 
+# Where the ZebraLogic paper's search-space groups end, small to large (ZeroEval's
+# `zebra_logic_analysis`; its evaluation lists each group's sizes, and the lists agree with
+# these bounds on every size from 2*2 to 6*6); beyond the last, x-large.
+_SEARCH_SPACE_BOUNDS = (10**3, 10**6, 10**10)
+
+
+def search_space_group(puzzle: Zebra) -> str:
+    """The ZebraLogic paper's group of a puzzle by its search space, (houses!) ** attributes
+    grids: small below 10^3, medium below 10^6, large below 10^10, else x-large."""
+    space = math.factorial(puzzle.houses) ** len(puzzle.attributes)
+    below = sum(space >= bound for bound in _SEARCH_SPACE_BOUNDS)
+    return SEARCH_SPACE_GROUPS[below]
+
+
 def zeroeval_level(puzzle: Zebra) -> str:
     """ZeroEval's grouping of ZebraLogic's puzzles by size (its "Easy" and "Hard" puzzle
     accuracy): easy up to 2 houses, or 3 houses of at most 3 attributes."""
@@ -370,6 +391,7 @@ def record(obj: dict[str, Any]) -> PuzzleRecord:
     grid = _solution(puzzle, solution) if solution is not None else None
     meta = {
         "format": "zebralogic",
+        SEARCH_SPACE: search_space_group(puzzle),
         **{k: obj[k] for k in ("size", "choices", "answer") if k in obj},
     }
     return PuzzleRecord(puzzle, grid, str(obj.get("id", "")), zeroeval_level(puzzle), meta)
@@ -382,7 +404,7 @@ def parse_text(text: str, source: str = "<text>") -> list[PuzzleRecord]:
     records = []
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         puzzle = parse_puzzle("\n".join(lines[start:end]), source, start + 1)
-        meta = {"format": "zebralogic"}
+        meta = {"format": "zebralogic", SEARCH_SPACE: search_space_group(puzzle)}
         level = zeroeval_level(puzzle)
         records.append(PuzzleRecord(puzzle, None, "", level, meta, source, start + 1))
     return records
