@@ -12,11 +12,13 @@ Importing the package stays light: torch is imported only when a model is loaded
 """
 
 from puzzlemdm.api import (
+    Judged,
     Outcome,
     PuzzleError,
     Solver,
     UsageError,
     Verdict,
+    judge,
     load,
     parse,
     parse_answer,
@@ -25,11 +27,13 @@ from puzzlemdm.api import (
 
 __version__ = "0.1.0"
 __all__ = [
+    "Judged",
     "Outcome",
     "PuzzleError",
     "Solver",
     "UsageError",
     "Verdict",
+    "judge",
     "load",
     "parse",
     "parse_answer",

@@ -158,13 +158,32 @@ def _judge(
     if given is None:
         return Judged(record, "the answer is empty"), None
     text = given if isinstance(given, str) else json.dumps(given)
+    return judge_text(kind, record, text, f"{source} ({key})")
+
+
+def read_answer(kind: PuzzleKind, record: PuzzleRecord, text: str, source: str) -> Any:
+    """An answer as the kind reads it (a grid, a plan), or, where none reads and the puzzle asks
+    one question, the short answer's verdict (a `Judged`); else the kind's PuzzleError."""
     try:
-        answer = kind.parse_answer(record.puzzle, text, f"{source} ({key})")
+        return kind.parse_answer(record.puzzle, text, source)
+    except PuzzleError:
+        problem = kind.judge_short_answer(record, text)
+        if problem is None:
+            raise
+        return Judged(record, problem, short=True)
+
+
+def judge_text(
+    kind: PuzzleKind, record: PuzzleRecord, text: str, source: str
+) -> tuple[Judged, Any | None]:
+    """An answer's text judged by the kind's verifier (a short one against what the clues
+    decide), and the answer as read (None when it is short or cannot be read)."""
+    try:
+        answer = read_answer(kind, record, text, source)
     except PuzzleError as exc:
-        short = kind.judge_short_answer(record, text)
-        if short is not None:  # a value or a house, for a puzzle that asks for one
-            return Judged(record, short, short=True), None
         return Judged(record, f"the answer cannot be read: {exc}"), None
+    if isinstance(answer, Judged):
+        return answer, None
     verdict = kind.verify(record.puzzle, answer)
     if not verdict.ok:
         return Judged(

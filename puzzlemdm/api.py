@@ -1,4 +1,4 @@
-"""The Python API: `load` a solver, `parse` puzzles, `verify` answers.
+"""The Python API: `load` a solver, `parse` puzzles, `verify` or `judge` answers.
 
     import puzzlemdm
     solver = puzzlemdm.load("sudoku")                  # the shipped model; or a checkpoint folder
@@ -15,6 +15,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from puzzlemdm.answers import Judged
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, Verdict
 from puzzlemdm.solving import (
     MODEL,
@@ -47,12 +48,27 @@ def parse(text_or_path: str | Path, kind: str | None = None) -> list[PuzzleRecor
 def parse_answer(puzzle: Any, text_or_path: str | Path) -> Any:
     """Someone's answer to `puzzle` (a PuzzleRecord or the puzzle) from a file or text, as
     `verify --answer` reads it: a plan file or PlanBench's English (Blocksworld), a grid
-    (Sudoku), `solve --json`'s row or its answer (every kind); for `verify` to judge."""
+    (Sudoku), `solve --json`'s row or its answer (every kind); for `verify` to judge. A short
+    answer to a puzzle's question (a value, a house) is no answer to verify: `judge` it."""
     from puzzlemdm.puzzles.registry import kind_of
 
     puzzle = puzzle.puzzle if isinstance(puzzle, PuzzleRecord) else puzzle
     text, source = _read(text_or_path)
     return kind_of(puzzle).parse_answer(puzzle, text, source)
+
+
+def judge(puzzle: Any, text_or_path: str | Path) -> Judged:
+    """Someone's answer to `puzzle` (a PuzzleRecord or the puzzle) from a file or text, judged
+    as `verify --answers` judges it: a whole answer (a grid, a plan) by the kind's verifier,
+    or a short answer to the puzzle's one question (ZebraLogic's multiple-choice value or
+    letter, BBEH's house) against what the clues decide. `.ok`; `.problem` says what is wrong
+    ('' when right); `.short` for a short answer; `.optimal` for a plan, where known."""
+    from puzzlemdm.answers import judge_text
+    from puzzlemdm.puzzles.registry import kind_of
+
+    record = puzzle if isinstance(puzzle, PuzzleRecord) else PuzzleRecord(puzzle)
+    text, source = _read(text_or_path)
+    return judge_text(kind_of(record.puzzle), record, text, source)[0]
 
 
 def verify(puzzle: Any, answer: Any) -> Verdict:

@@ -515,7 +515,7 @@ def verify(
         raise fail("give --answer (one puzzle's) or --answers (many), not both", EXIT_USAGE)
     try:
         loaded = load_records(files, kind)
-        answer = read_answer(loaded, answer_file) if answer_file is not None else None
+        answer = read_one_answer(loaded, answer_file) if answer_file is not None else None
         if answers_file is not None:
             verify_answers(loaded, answers_file, as_json)
             return
@@ -602,10 +602,10 @@ def show_judged(kind: PuzzleKind, judged: Any, as_json: bool, right: str = "") -
         out.print(f"[green]✓ {escape(judged.record.name)}: {escape(right)}[/]")
 
 
-def read_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) -> Any:
+def read_one_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) -> Any:
     """The answer `verify --answer` checks, read by the kind of the one puzzle given; for a
     short answer to the puzzle's question (a value, a house), its verdict (a `Judged`)."""
-    from puzzlemdm.answers import Judged, the_one_puzzle
+    from puzzlemdm.answers import read_answer, the_one_puzzle
     from puzzlemdm.solving import UsageError
 
     try:
@@ -613,13 +613,7 @@ def read_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: str) 
     except UsageError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     text, source = read_source(path)
-    try:
-        return kind.parse_answer(record.puzzle, text, source)
-    except PuzzleError:
-        problem = kind.judge_short_answer(record, text)
-        if problem is None:
-            raise
-        return Judged(record, problem, short=True)
+    return read_answer(kind, record, text, source)
 
 
 def verdict_json(kind: PuzzleKind, where: str, validity: Any) -> dict[str, Any]:

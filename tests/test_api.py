@@ -1,5 +1,5 @@
-"""The Python API (`puzzlemdm.load / parse / verify`): the README's example runs verbatim, and
-each call does what its docstring says."""
+"""The Python API (`puzzlemdm.load / parse / verify / judge`): the README's example runs
+verbatim, and each call does what its docstring says."""
 
 import json
 import os
@@ -140,6 +140,29 @@ def test_an_answer_given_apart_is_read_for_the_verifier():
     assert puzzlemdm.parse_answer(sudoku, row) == solved.answer  # a row is text, not a path
     with pytest.raises(PuzzleError, match="cells blank"):
         puzzlemdm.parse_answer(sudoku, sudoku.puzzle.to_line())
+
+
+def test_judge_takes_whole_answers_and_short_answers_to_a_puzzles_question() -> None:
+    from puzzlemdm.puzzles.registry import get_kind
+    from puzzlemdm.puzzles.zebra.zebralogic_write import multiple_choice_line
+
+    record = get_kind("zebra").generate(np.random.default_rng(3), "easy")
+    record.id = "mc"
+    line = json.loads(multiple_choice_line(record))
+    (asked,) = puzzlemdm.parse(json.dumps(line) + "\n", kind="zebra")
+    wrong = next(c for c in line["choices"] if c != line["answer"])
+    right = puzzlemdm.judge(asked, f"Answer: {line['answer']}")
+    assert right.ok and right.short and right.problem == ""
+    letter = "ABCDEFGH"[line["choices"].index(wrong)]
+    said = puzzlemdm.judge(asked, letter)
+    assert not said.ok and said.short and wrong in said.problem
+    with pytest.raises(PuzzleError):  # no answer to verify: a short one is judged
+        puzzlemdm.parse_answer(asked, line["answer"])
+    sudoku = puzzlemdm.parse(EXAMPLE)[0]
+    (solved,) = puzzlemdm.load("sudoku", solver="search").solve(sudoku)
+    assert puzzlemdm.judge(sudoku.puzzle, solved.answer.to_line()).ok
+    unread = puzzlemdm.judge(sudoku, "no grid here")
+    assert not unread.ok and unread.problem.startswith("the answer cannot be read")
 
 
 def test_cells_are_counted_against_a_sudokus_solution_givens_too() -> None:
