@@ -82,6 +82,17 @@ class Shape:
         return Shape(rows, n // rows)
 
 
+def mask_values(mask: int) -> tuple[int, ...]:
+    """The values (1-based, ascending) whose bits are set in a candidate mask (value v at bit
+    v - 1, as the solvers keep a cell's candidates)."""
+    values = []
+    while mask:
+        low = mask & -mask
+        values.append(low.bit_length())
+        mask ^= low
+    return tuple(values)
+
+
 @cache
 def _units(br: int, bc: int):
     n = br * bc

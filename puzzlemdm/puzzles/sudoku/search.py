@@ -26,7 +26,7 @@ from functools import cache
 import numpy as np
 
 from puzzlemdm.puzzles.base import Choose, Decision, SolveResult
-from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku, mask_values
 
 SOLVER_NAME = "search"
 REASONS = ("naked_single", "hidden_single", "guess")
@@ -182,16 +182,6 @@ def initial_candidates(puzzle: Sudoku, log: list[LogEntry] | None = None) -> lis
     return cands if _propagate(cands, pending, geo, log, 0) else None
 
 
-def mask_values(mask: int) -> list[int]:
-    """The values (1-based, ascending) whose bits are set in `mask`."""
-    values = []
-    while mask:
-        low = mask & -mask
-        values.append(low.bit_length())
-        mask ^= low
-    return values
-
-
 def mrv(cands: list[int]) -> Choice:
     """Minimum remaining values: the first cell with the fewest candidates, values ascending."""
     best, best_count = -1, 1 << 30
@@ -204,7 +194,7 @@ def mrv(cands: list[int]) -> Choice:
                     break
     if best < 0:
         return None
-    return best, mask_values(cands[best])
+    return best, list(mask_values(cands[best]))
 
 
 class TokenChooser:

@@ -17,7 +17,7 @@ from functools import cache
 from itertools import combinations
 
 from puzzlemdm.puzzles.base import PuzzleError
-from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
+from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku, mask_values
 
 NAKED_SINGLE = "naked_single"
 HIDDEN_SINGLE = "hidden_single"
@@ -53,16 +53,6 @@ RANK = {name: i for i, name in enumerate(TECHNIQUES)}
 def bit(value: int) -> int:
     """The candidate bit of a value (1-based)."""
     return 1 << (value - 1)
-
-
-def digits_of(mask: int) -> tuple[int, ...]:
-    """The values (1-based, ascending) whose bits are set in `mask`."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length())
-        mask ^= low
-    return tuple(out)
 
 
 def unit_name(shape: Shape, unit: int) -> str:
@@ -158,7 +148,7 @@ class CandidateState:
 
     def candidates(self, cell: int) -> tuple[int, ...]:
         """The values still possible in `cell` (its value alone if placed)."""
-        return (self.values[cell],) if self.values[cell] else digits_of(self.cands[cell])
+        return (self.values[cell],) if self.values[cell] else mask_values(self.cands[cell])
 
     def to_sudoku(self) -> Sudoku:
         """The placed values as a grid (0 for open cells)."""
@@ -285,7 +275,7 @@ def find_locked_candidates(state: CandidateState) -> list[Step]:
             (mi & ~mb & ml, box_u, line_u, line_rest),
             (mi & ~ml & mb, line_u, box_u, box_rest),
         ):
-            for v in digits_of(found):
+            for v in mask_values(found):
                 b = bit(v)
                 elims = tuple((c, v) for c in rest if cands[c] & b)
                 pattern = tuple(c for c in inter if cands[c] & b)
@@ -307,10 +297,10 @@ def _naked_subsets(state: CandidateState, size: int, name: str) -> list[Step]:
             if mask.bit_count() != size:
                 continue
             elims = tuple(
-                (c, v) for c in open_cells if c not in group for v in digits_of(cands[c] & mask)
+                (c, v) for c in open_cells if c not in group for v in mask_values(cands[c] & mask)
             )
             if elims:
-                steps.append(Step(name, (), elims, group, digits_of(mask), (index,)))
+                steps.append(Step(name, (), elims, group, mask_values(mask), (index,)))
     return steps
 
 
@@ -338,7 +328,7 @@ def _hidden_subsets(state: CandidateState, size: int, name: str) -> list[Step]:
                 continue
             keep = sum(1 << d for d in group)
             cells = tuple(unit[i] for i in range(len(unit)) if spots >> i & 1)
-            elims = tuple((c, v) for c in cells for v in digits_of(cands[c] & ~keep))
+            elims = tuple((c, v) for c in cells for v in mask_values(cands[c] & ~keep))
             if elims:
                 steps.append(Step(name, (), elims, cells, tuple(d + 1 for d in group), (index,)))
     return steps
@@ -420,7 +410,7 @@ def find_xy_wing(state: CandidateState) -> list[Step]:
                         (),
                         tuple((c, v) for c in targets),
                         (pivot, a, b),
-                        digits_of(pm | z),
+                        mask_values(pm | z),
                     )
                 )
     return steps
