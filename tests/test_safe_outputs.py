@@ -9,7 +9,7 @@ import pytest
 from test_train import tiny_config, write_corpus
 from typer.testing import CliRunner
 
-from puzzlemdm.bench.outputs import fresh_folder
+from puzzlemdm.bench.outputs import command_line, fresh_folder
 from puzzlemdm.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +122,24 @@ def test_fresh_folder_names_are_not_taken(tmp_path):
     first.mkdir()
     second = fresh_folder("x", tmp_path)
     assert second != first and not second.exists()
+
+
+def test_a_tables_command_reads_back_as_the_shell_takes_it():
+    import shlex
+
+    options = {"checkpoint": "my runs/last", "limit": 5, "figures": False, "settle": True}
+    line = command_line("puzzlemdm analyze orders", options)
+    assert shlex.split(line) == [
+        "puzzlemdm",
+        "analyze",
+        "orders",
+        "--checkpoint",
+        "my runs/last",
+        "--limit",
+        "5",
+        "--no-figures",
+        "--settle",
+    ]
 
 
 @pytest.fixture

@@ -15,14 +15,12 @@ import importlib.util
 import json
 import time
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from puzzlemdm.analysis.methods import parse_methods
+from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing
 from puzzlemdm.solving import UsageError
-
-RUNS = Path("runs")
 
 
 @dataclass
@@ -42,22 +40,10 @@ class StudyConfig:
     decode: bool = True  # False: analyse OUT's traces as they are
 
 
-def fresh_folder(base: Path = RUNS) -> Path:
-    """A new run folder under `base` named by the UTC time (never an existing one)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    path, n = base / f"order-study-{stamp}", 1
-    while path.exists():
-        n += 1
-        path = base / f"order-study-{stamp}-{n}"
-    return path
-
-
 def refuse_other_traces(out: Path, measuring: dict[str, Any]) -> None:
     """UsageError when OUT's traces (or its table) came from other weights (so another kind),
     another device or seed than this run's: reused, they would be published under this run's
     name."""
-    from puzzlemdm.bench.outputs import refuse_mixing
-
     earlier = [
         json.loads(path.read_text())
         for path in (out / "traces" / "measured.json", out / "summary.json")
@@ -92,7 +78,7 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
         raise UsageError("--methods: give at least one method")
     if not config.decode and config.out is None:
         raise UsageError("--no-decode analyses a study's traces: name its folder with --out")
-    out = Path(config.out) if config.out else fresh_folder()
+    out = Path(config.out) if config.out else fresh_folder("order-study")
     measured = load_measured(config.checkpoint, config.device, config.threads)
     kind, spec = measured.kind, measured.spec
     wrong = [m.name for m in methods if (m.name == "arm") != measured.autoregressive]
@@ -155,14 +141,10 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     header = {
         **provenance(measured.checkpoint, measured.model, measured.device, config.seed),
         "kind": kind.name,
-        "command": "puzzlemdm analyze orders "
-        + " ".join(
-            f"--{k.replace('_', '-')} {v}"
-            for k, v in asdict(ran).items()
-            if v is not None and k not in ("figures", "decode")
-        )
-        + ("" if config.figures else " --no-figures")
-        + ("" if config.decode else " --no-decode"),
+        "command": command_line(  # --figures and --decode, the defaults, left unsaid
+            "puzzlemdm analyze orders",
+            {k: v for k, v in asdict(ran).items() if v is not None and v is not True},
+        ),
     }
     began = time.perf_counter()
     summary = analyse_runs(kind, spec, runs, header, out, figures=config.figures, seed=config.seed)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import math
-import shlex
 import time
 import zlib
 from dataclasses import dataclass, fields, replace
@@ -34,7 +33,7 @@ import torch
 from rich.console import Console
 
 from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
-from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing, what_measured
+from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing, what_measured
 from puzzlemdm.bench.splits import (
     Item,
     by_guesses,
@@ -174,19 +173,18 @@ def method_names(methods: str, kind: PuzzleKind) -> list[str]:
     return names
 
 
-def command_line(config: MethodsConfig) -> str:
+def method_command(config: MethodsConfig) -> str:
     """The command that defines a table's rows: the options not at their defaults, without
     --resume and --report-only, and --shard written `i/k` (they say how rows were computed,
     not which), so that a command's shards and resumed runs share one header."""
     default = MethodsConfig()
-    words = ["puzzlemdm", "bench", "methods"]
-    for item in fields(MethodsConfig):
-        value = getattr(config, item.name)
-        if item.name in ("resume", "report_only") or value == getattr(default, item.name):
-            continue
-        flag = "--" + item.name.replace("_", "-")
-        words += [flag] if value is True else [flag, "i/k" if item.name == "shard" else str(value)]
-    return shlex.join(words)
+    options = {
+        item.name: "i/k" if item.name == "shard" else getattr(config, item.name)
+        for item in fields(MethodsConfig)
+        if item.name not in ("resume", "report_only")
+        and getattr(config, item.name) != getattr(default, item.name)
+    }
+    return command_line("puzzlemdm bench methods", options)
 
 
 def parse_shard(shard: str) -> tuple[int, int]:
@@ -372,7 +370,7 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
         "kind": kind.name,
         "subset": config.subset,
         "limit": config.limit,
-        "command": command_line(config),
+        "command": method_command(config),
     }
     existing = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
     refuse_mixing(existing, header, str(out))

@@ -20,7 +20,7 @@ from typing import Any
 import torch
 
 from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
-from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing
+from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing
 from puzzlemdm.bench.splits import Item, by_guesses, level_splits, load_split, names_in
 from puzzlemdm.decode import ORDERS
 from puzzlemdm.decode.core import decode
@@ -146,8 +146,9 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
     header = {
         **provenance(checkpoint, model, device, config.seed),
         "kind": kind.name,
-        "command": "puzzlemdm bench orders "
-        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in asdict(ran).items() if v is not None),
+        "command": command_line(
+            "puzzlemdm bench orders", {k: v for k, v in asdict(ran).items() if v is not None}
+        ),
     }
     Path(config.out).parent.mkdir(parents=True, exist_ok=True)
     table.write_text(json.dumps({**header, "results": results}, indent=2) + "\n")

@@ -4,8 +4,9 @@ the committed H100 table by writing to the default folder)."""
 
 from __future__ import annotations
 
+import shlex
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,19 @@ def fresh_folder(command: str, root: Path = RUNS) -> Path:
         n += 1
         folder = root / f"{command}-{stamp}-{n}"
     return folder
+
+
+def command_line(command: str, options: Mapping[str, Any]) -> str:
+    """`command` with its options as a shell takes them back: `--name value`, a true flag
+    alone, a false one as `--no-name`; quoted where a value needs it (a path with spaces)."""
+    words = command.split()
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            words.append(flag if value else "--no-" + flag[2:])
+        else:
+            words += [flag, str(value)]
+    return shlex.join(words)
 
 
 def what_measured(header: dict[str, Any]) -> tuple[str, str]:
