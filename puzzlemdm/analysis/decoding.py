@@ -18,6 +18,7 @@ import torch
 from puzzlemdm.analysis.methods import Method
 from puzzlemdm.bench.splits import Item
 from puzzlemdm.decode.methods import run_method
+from puzzlemdm.decode.puzzles import judged_answers
 from puzzlemdm.decode.trace import trace_rows
 from puzzlemdm.puzzles.base import PuzzleKind
 from puzzlemdm.puzzles.grid import GridSpec, stack
@@ -49,12 +50,12 @@ def decode_split(
             method.config(),
             generator=generator,
         )
-        final = result.tokens.cpu().numpy()
         traced = trace_rows(result, [it.id for it in chunk], method.name)
-        for row, (item, trace) in enumerate(zip(chunk, traced, strict=True)):
-            answer = kind.decode_tokens(item.record.puzzle, final[row], spec)
+        puzzles = [it.record.puzzle for it in chunk]
+        judged = judged_answers(kind, puzzles, result.tokens, spec)
+        for item, trace, (_, solved) in zip(chunk, traced, judged, strict=True):
             trace["index"] = item.index
-            trace["solved"] = kind.verify(item.record.puzzle, answer).ok
+            trace["solved"] = solved
             rows.append(trace)
     return rows, time.perf_counter() - began
 

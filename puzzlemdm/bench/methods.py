@@ -44,6 +44,7 @@ from puzzlemdm.bench.splits import (
 )
 from puzzlemdm.bench.stats import auroc, mcnemar, paired_bootstrap, wilson
 from puzzlemdm.decode import MethodConfig, StepConfig, decode_puzzles, guided_search_batch
+from puzzlemdm.decode.puzzles import judged_answers
 from puzzlemdm.model.checkpoint import provenance
 from puzzlemdm.progress import CountProgress
 from puzzlemdm.puzzles.base import PuzzleKind
@@ -241,10 +242,9 @@ def run_batch(
     final = result.tokens.cpu().numpy()
     blanks = batch["tokens"] < 0
     rows = []
-    for b, it in enumerate(items):
-        answer = kind.decode_tokens(it.record.puzzle, final[b], spec)
+    judged = judged_answers(kind, puzzles, final, spec)
+    for b, (it, (answer, solved)) in enumerate(zip(items, judged, strict=True)):
         right = (final[b] == batch["target"][b]) & blanks[b]
-        solved = kind.verify(it.record.puzzle, answer).ok
         row = {
             "solved": solved,
             **optimality(kind, it.record, answer if solved else None),
@@ -291,11 +291,10 @@ def run_guided(
         model, kind, puzzles, spec, node_limit=node_limit, batched=False, siblings=siblings,
         branch=branch,
     )  # fmt: skip
-    final = result.tokens.cpu().numpy()
     rows = []
-    for b, (puzzle, item) in enumerate(zip(puzzles, items, strict=True)):
-        answer = kind.decode_tokens(puzzle, final[b], spec)
-        solved = bool(result.info["found"][b]) and kind.verify(puzzle, answer).ok
+    judged = judged_answers(kind, puzzles, result.tokens, spec)
+    for b, (item, (answer, verified)) in enumerate(zip(items, judged, strict=True)):
+        solved = bool(result.info["found"][b]) and verified
         row = {
             "solved": solved,
             **optimality(kind, item.record, answer if solved else None),

@@ -24,6 +24,7 @@ from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing
 from puzzlemdm.bench.splits import Item, by_guesses, level_splits, load_split, names_in
 from puzzlemdm.decode import ORDERS
 from puzzlemdm.decode.core import decode
+from puzzlemdm.decode.puzzles import judged_answers
 from puzzlemdm.model.checkpoint import provenance
 from puzzlemdm.puzzles.base import PuzzleKind
 from puzzlemdm.puzzles.grid import GridSpec, stack
@@ -80,9 +81,8 @@ def run_split(
         cells_right += int(((final == batch["target"]) & blanks).sum())
         cells_total += int(blanks.sum())
         nfe += int(result.nfe.sum())
-        for row, record in enumerate(chunk):
-            answer = kind.decode_tokens(record.puzzle, final[row], spec)
-            solved.append(kind.verify(record.puzzle, answer).ok)
+        puzzles = [record.puzzle for record in chunk]
+        solved += [ok for _, ok in judged_answers(kind, puzzles, final, spec)]
     seconds = time.perf_counter() - began
     row = {
         "split": split,

@@ -47,6 +47,16 @@ def decode_puzzles(
     )
 
 
+def judged_answers(
+    kind: PuzzleKind, puzzles: Sequence[Any], tokens: Any, spec: GridSpec
+) -> list[tuple[Any, bool]]:
+    """Each decoded row's answer as the kind reads it off its tokens ([B, L], row b answering
+    puzzles[b]), and whether the kind's verifier accepts it."""
+    final = tokens.cpu().numpy() if isinstance(tokens, torch.Tensor) else np.asarray(tokens)
+    answers = [kind.decode_tokens(p, row, spec) for p, row in zip(puzzles, final, strict=True)]
+    return [(answer, kind.verify(p, answer).ok) for p, answer in zip(puzzles, answers, strict=True)]
+
+
 def solver_ranks(
     kind: PuzzleKind, puzzles: Sequence[Any], spec: GridSpec, device: torch.device
 ) -> torch.Tensor:

@@ -18,6 +18,7 @@ import torch
 import torch.distributed as dist
 
 from puzzlemdm.decode.methods import MethodConfig, run_method
+from puzzlemdm.decode.puzzles import judged_answers
 from puzzlemdm.decode.step import StepConfig
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.checkpoint import (
@@ -177,9 +178,8 @@ def evaluate(
             data.allowed[start:end].to(device),
             MethodConfig(step=StepConfig(order=cfg.eval.order)),
         )
-        for record, row in zip(data.records[start:end], result.tokens.cpu().numpy(), strict=True):
-            answer = kind.decode_tokens(record.puzzle, row, data.spec)
-            correct.append(kind.verify(record.puzzle, answer).ok)
+        puzzles = [record.puzzle for record in data.records[start:end]]
+        correct += [ok for _, ok in judged_answers(kind, puzzles, result.tokens, data.spec)]
     model.train()
     solved = torch.tensor(correct, dtype=torch.bool)
     metrics = {"val_solve_rate": solved.float().mean().item()}
