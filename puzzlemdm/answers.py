@@ -29,6 +29,7 @@ from puzzlemdm.puzzles.base import (
     first_violations,
     json_loads,
 )
+from puzzlemdm.usage import UsageError
 
 ROWS = (
     'JSON lines of {"id": ..., "answer": ...} (as solve --json prints), or PlanBench\'s or '
@@ -57,7 +58,6 @@ def the_one_puzzle(
     loaded: Sequence[tuple[PuzzleKind, Sequence[PuzzleRecord]]],
 ) -> tuple[PuzzleKind, PuzzleRecord]:
     """The one puzzle a single answer is for (with its kind); UsageError when there are more."""
-    from puzzlemdm.solving import UsageError
 
     puzzles = [(kind, record) for kind, records in loaded for record in records]
     if len(puzzles) != 1:

@@ -27,6 +27,7 @@ from puzzlemdm.model.errors import CheckpointError
 from puzzlemdm.progress import CountProgress
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
 from puzzlemdm.solving import DEFAULT_THREADS, PATH_OPTIONS  # light: no torch until a model
+from puzzlemdm.usage import UsageError, check_writable
 
 
 class OneLineUsage(TyperGroup):
@@ -54,6 +55,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Solve constraint puzzles with small masked diffusion models and classical solvers.",
 )
+
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -336,7 +338,6 @@ def solve(
         SOLVED,
         UNSOLVED,
         SolveConfig,
-        UsageError,
         resolve,
         solve_records,
     )
@@ -606,7 +607,6 @@ def read_one_answer(loaded: list[tuple[PuzzleKind, list[PuzzleRecord]]], path: s
     """The answer `verify --answer` checks, read by the kind of the one puzzle given; for a
     short answer to the puzzle's question (a value, a house), its verdict (a `Judged`)."""
     from puzzlemdm.answers import read_answer, the_one_puzzle
-    from puzzlemdm.solving import UsageError
 
     try:
         kind, record = the_one_puzzle(loaded)
@@ -750,7 +750,6 @@ def generate(
 ) -> None:
     """Generate puzzles with unique solutions at a level, deterministically from a seed."""
     from puzzlemdm.generation import check_request, generate_records
-    from puzzlemdm.solving import UsageError, check_writable
 
     options: dict[str, Any] = {}
     if size is not None:
@@ -789,7 +788,6 @@ def generate(
 def text_writer(kind_name: str, out_format: str) -> Callable[[dict[str, Any]], str]:
     """How `generate` writes a corpus line: as JSON, or as the kind's own text."""
     from puzzlemdm.puzzles.registry import get_kind
-    from puzzlemdm.solving import UsageError
 
     if out_format == "jsonl":
         return lambda line: json.dumps(line) + "\n"
@@ -852,7 +850,6 @@ DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]
 def run_bench(run: Any, config: Any) -> None:
     """Run a benchmark; its usage errors (an unusable checkpoint among them) exit 2, bad
     puzzles 1, in one line."""
-    from puzzlemdm.solving import UsageError
 
     try:
         run(config)

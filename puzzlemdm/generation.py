@@ -15,6 +15,8 @@ from typing import Any, get_type_hints
 
 import numpy as np
 
+from puzzlemdm.usage import UsageError
+
 
 def generate_one(
     kind_name: str, level: str, seed: int, options: dict[str, Any], index: int
@@ -38,7 +40,6 @@ def check_request(kind_name: str, level: str, options: dict[str, Any]) -> None:
     option values are checked by the generator itself on its first puzzle."""
     from puzzlemdm.puzzles.base import PuzzleError
     from puzzlemdm.puzzles.registry import get_kind
-    from puzzlemdm.solving import UsageError
     from puzzlemdm.values import describe, typed
 
     try:

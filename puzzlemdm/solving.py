@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
 from puzzlemdm.puzzles.grid import MASK
+from puzzlemdm.usage import UsageError, check_writable, flag_list
 
 SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
 MODEL = "mdm"  # the solver name of the masked diffusion model
@@ -37,10 +38,6 @@ PATH_OPTIONS = (
 # cores, and a busy machine makes that many times slower; benchmarks/threads.sh measured one
 # thread fast both on an idle and on a busy 2-core machine (README, "Threads").
 DEFAULT_THREADS = 1
-
-
-class UsageError(ValueError):
-    """Options that do not go together (or name nothing); the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -129,23 +126,6 @@ def _check_types(cls: type, values: dict[str, Any]) -> None:
         if type(value) not in allowed:
             said = " or ".join("None" if t is type(None) else t.__name__ for t in allowed)
             raise UsageError(f"{flag_list([name])} must be {said}, not {value!r}")
-
-
-def flag_list(names: Iterable[str]) -> str:
-    """'--paths, --node-limit' of option names."""
-    return ", ".join(f"--{name.replace('_', '-')}" for name in names)
-
-
-def check_writable(path: str | Path | None, flag: str) -> None:
-    """UsageError unless a file can be created at `path` (None: nothing to write): its folder
-    must exist and it must not be a folder itself."""
-    if path is None:
-        return
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise UsageError(f"{flag} {path}: folder {folder} does not exist (create it first)")
-    if Path(path).is_dir():
-        raise UsageError(f"{flag} {path}: is a folder, expected a file to write")
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from puzzlemdm.bench.splits import names_in
 from puzzlemdm.decode import ORDERS, MethodConfig, StepConfig
-from puzzlemdm.solving import UsageError
+from puzzlemdm.usage import UsageError
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from puzzlemdm.analysis.methods import parse_methods
 from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing
-from puzzlemdm.solving import UsageError
+from puzzlemdm.usage import UsageError
 
 
 @dataclass

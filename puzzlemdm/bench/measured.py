@@ -12,7 +12,7 @@ from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.registry import get_kind
-from puzzlemdm.solving import UsageError
+from puzzlemdm.usage import UsageError
 
 
 @dataclass

@@ -49,7 +49,7 @@ from puzzlemdm.model.checkpoint import provenance
 from puzzlemdm.progress import CountProgress
 from puzzlemdm.puzzles.base import PuzzleKind
 from puzzlemdm.puzzles.grid import GridSpec, stack
-from puzzlemdm.solving import UsageError
+from puzzlemdm.usage import UsageError
 
 STDERR = Console(stderr=True)  # the progress bar's (shown on a terminal only)
 MED = StepConfig(schedule="med", med_lambda=0.2)

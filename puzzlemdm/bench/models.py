@@ -37,7 +37,7 @@ from puzzlemdm.decode import MethodConfig, StepConfig
 from puzzlemdm.decode.step import ORDERS
 from puzzlemdm.model.checkpoint import provenance
 from puzzlemdm.progress import CountProgress
-from puzzlemdm.solving import UsageError
+from puzzlemdm.usage import UsageError
 
 STDERR = Console(stderr=True)  # the progress bar's (shown on a terminal only)
 ARM_PATHS = {"arm": "auto", "arm-l2r": "left-to-right", "arm-oracle": "given"}

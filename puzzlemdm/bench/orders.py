@@ -28,7 +28,7 @@ from puzzlemdm.decode.puzzles import judged_answers
 from puzzlemdm.model.checkpoint import provenance
 from puzzlemdm.puzzles.base import PuzzleKind
 from puzzlemdm.puzzles.grid import GridSpec, stack
-from puzzlemdm.solving import UsageError
+from puzzlemdm.usage import UsageError
 
 PRUNES = {"off": [False], "on": [True], "both": [False, True]}
 

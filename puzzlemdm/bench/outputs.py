@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from puzzlemdm.solving import UsageError
+from puzzlemdm.usage import UsageError
 
 RUNS = Path("runs")  # git-ignored
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord
 from puzzlemdm.puzzles.corpus import read_corpus
-from puzzlemdm.solving import UsageError
+from puzzlemdm.usage import UsageError
 
 # the repository a source checkout runs from: its datasets/ and the ../shared beside it are
 # found from any working folder (the working folder's own are looked at first)
