@@ -28,6 +28,7 @@ from puzzlemdm.progress import CountProgress
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
 from puzzlemdm.solving import DEFAULT_THREADS, PATH_OPTIONS  # light: no torch until a model
 from puzzlemdm.usage import UsageError, check_writable
+from puzzlemdm.validity import check_record, grade_record
 
 
 class OneLineUsage(TyperGroup):
@@ -530,7 +531,6 @@ def verify(
         short_kind = kind_of(answer.record.puzzle)
         show_judged(short_kind, answer, as_json, right="the answer to its question is right")
         raise typer.Exit(0 if answer.ok else EXIT_INVALID)
-    from puzzlemdm.validity import check_record
 
     counts: Counter[str] = Counter()
     for puzzle_kind, records in loaded:
@@ -671,20 +671,11 @@ def grade(
     for puzzle_kind, records in loaded:
         for record in records:
             where = record.name
-            validity = puzzle_kind.check(record.puzzle)
-            if not validity.ok:
+            graded = grade_record(puzzle_kind, record)
+            if isinstance(graded, str):
                 invalid += 1
-                from puzzlemdm.puzzles.base import first_violations
-
-                err.print(
-                    f"[red]✗ {escape(where)}: invalid puzzle: "
-                    f"{escape(first_violations(validity.violations))}[/]"
-                )
+                err.print(f"[red]✗ {escape(where)}: {escape(graded)}[/]")
                 continue
-            graded = puzzle_kind.grade(record.puzzle)
-            # A level grades the way to the one solution: with several, it says little.
-            count = puzzle_kind.count_solutions(record.puzzle, 2)
-            graded["unique"] = None if count is None else count == 1
             if graded["unique"] is False:
                 err.print(f"[yellow]! {escape(where)}: several solutions; the level says little[/]")
             levels[graded["level"]] += 1

@@ -20,6 +20,7 @@ from typing import Any
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
 from puzzlemdm.puzzles.grid import MASK
 from puzzlemdm.usage import UsageError, check_writable, flag_list
+from puzzlemdm.validity import unique
 
 SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
 MODEL = "mdm"  # the solver name of the masked diffusion model
@@ -165,11 +166,10 @@ def classify(
     if answer is not None:
         verdict = kind.verify(record.puzzle, answer)
         if verdict.ok:
-            count = kind.count_solutions(record.puzzle, 2)
-            unique = None if count is None else count == 1
             best = kind.optimal(record, answer)
+            only = unique(kind, record.puzzle)
             return Outcome(
-                record, answer, SOLVED, solver, seconds, extra=extra, unique=unique, optimal=best
+                record, answer, SOLVED, solver, seconds, extra=extra, unique=only, optimal=best
             )
         message = f"answer rejected by the verifier: {first_violations(verdict.violations)}"
     else:

@@ -1,5 +1,6 @@
 """What `verify` checks of one puzzle: consistent givens, a solution exists (and how many), and
-the file's own solution when it carries one. Pure: the CLI prints what this decides."""
+the file's own solution when it carries one; and what `grade` says of it. Pure: the CLI prints
+what this decides."""
 
 from __future__ import annotations
 
@@ -20,6 +21,22 @@ class Validity:
     @property
     def ok(self) -> bool:
         return not self.problem
+
+
+def unique(kind: PuzzleKind, puzzle: Any) -> bool | None:
+    """Whether the puzzle has exactly one solution; None where the kind does not count them
+    (plans) or its budget ran out."""
+    count = kind.count_solutions(puzzle, 2)
+    return None if count is None else count == 1
+
+
+def grade_record(kind: PuzzleKind, record: PuzzleRecord) -> dict[str, Any] | str:
+    """`grade`'s row of a puzzle: its level and the counters behind it, and `unique` (a level
+    grades the way to the one solution: with several, it says little); or why it is invalid."""
+    validity = kind.check(record.puzzle)
+    if not validity.ok:
+        return f"invalid puzzle: {first_violations(validity.violations)}"
+    return {**kind.grade(record.puzzle), "unique": unique(kind, record.puzzle)}
 
 
 def check_record(kind: PuzzleKind, record: PuzzleRecord, answer: Any = None) -> Validity:
