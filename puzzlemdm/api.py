@@ -191,11 +191,12 @@ def _load_model(config: SolveConfig, kind: PuzzleKind | None = None) -> Any:
     """The checkpoint of `config` (a kind's shipped one by default) on its device."""
     import torch
 
-    from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+    from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device
+    from puzzlemdm.shipped import kind_model
 
     if config.threads > 0:
         torch.set_num_threads(config.threads)
-    folder = config.checkpoint or shipped_checkpoint(f"{kind.name}-mdm")  # type: ignore[union-attr]
+    folder = config.checkpoint or kind_model(kind.name)  # type: ignore[union-attr]
     return load_checkpoint(
         folder, resolve_device(config.device), runs=config.runs, settle=config.settle
     )

@@ -832,7 +832,11 @@ bench_app = typer.Typer(
 app.add_typer(bench_app, name="bench")
 
 CheckpointOpt = Annotated[
-    str | None, typer.Option(help="Checkpoint folder (default: the shipped sudoku-mdm).")
+    str | None,
+    typer.Option(
+        help="Checkpoint folder (default: the shipped model of the kind of the first split "
+        "given as a file; sudoku-mdm for level shortcuts)."
+    ),
 ]
 LimitOpt = Annotated[int | None, typer.Option(min=1, help="First N puzzles of each split.")]
 DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]

@@ -11,8 +11,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-# the same folder as puzzlemdm.model.checkpoint.SHIPPED, without importing torch
 SHIPPED = Path(__file__).resolve().parent / "checkpoints"
+
+
+def shipped_checkpoint(name: str) -> Path:
+    """The folder of a checkpoint shipped inside the package ("zebra-arm-l2r")."""
+    return SHIPPED / name
+
+
+def kind_model(kind_name: str) -> Path:
+    """The folder of a kind's shipped MDM, the model `solve` uses by default."""
+    return shipped_checkpoint(f"{kind_name}-mdm")
+
+
+def has_shipped_model(kind_name: str) -> bool:
+    """Whether the package ships an MDM checkpoint for this kind."""
+    return (kind_model(kind_name) / "model.safetensors").is_file()
 
 
 def last_validation(metrics: Path) -> dict[str, Any] | None:

@@ -232,7 +232,7 @@ def resolve(kind: PuzzleKind, config: SolveConfig) -> SolveConfig:
     the kind ships one, else the kind's first classical solver; `auto` search = guided where
     the kind has propagation and no path options are given, else a decoded path, which the
     classical solver backs when nothing but an answer was asked for."""
-    from puzzlemdm.puzzles.registry import has_shipped_model
+    from puzzlemdm.shipped import has_shipped_model
 
     config.check()
     solver = config.solver
@@ -432,11 +432,12 @@ def _solve_with_checkpoint(
 ) -> Iterator[Outcome]:
     """Load the checkpoint (the kind's shipped one by default; `model` if it is loaded
     already, as the Python API's solvers keep it) and decode with it."""
-    from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device, shipped_checkpoint
+    from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device
+    from puzzlemdm.shipped import kind_model
 
     dtype = _compute_dtype(config.precision)
     method = _method_config(config.method)
-    folder = config.checkpoint or shipped_checkpoint(f"{kind.name}-mdm")
+    folder = config.checkpoint or kind_model(kind.name)
     if config.threads > 0:
         import torch
 

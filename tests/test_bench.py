@@ -125,3 +125,16 @@ def test_a_name_given_twice_is_measured_once() -> None:
     from puzzlemdm.bench.splits import names_in
 
     assert names_in(" easy, hard,,easy ,margin") == ["easy", "hard", "margin"]
+
+
+def test_without_a_checkpoint_a_benchmark_measures_the_shipped_model_of_its_splits_kind(
+    tmp_path,
+) -> None:
+    from puzzlemdm.bench.measured import default_checkpoint
+
+    zebra, blocks = small_split(tmp_path, 2, ZEBRA), ROOT / "examples" / "blocksworld.pddl"
+    assert Path(default_checkpoint(f"hard,{zebra}")).name == "zebra-mdm"
+    assert Path(default_checkpoint(str(blocks))).name == "blocksworld-mdm"
+    assert Path(default_checkpoint("hard,magictour_top1465")).name == "sudoku-mdm"
+    (tmp_path / "odd.txt").write_text("no puzzle here\n")  # loading it will say what is wrong
+    assert Path(default_checkpoint(str(tmp_path / "odd.txt"))).name == "sudoku-mdm"

@@ -274,7 +274,8 @@ def test_a_gpu_recipe_on_a_machine_without_cuda_is_a_usage_error():
 
 
 def test_solve_policy_is_resolved_per_kind_by_the_library():
-    from puzzlemdm.puzzles.registry import get_kind, has_shipped_model
+    from puzzlemdm.puzzles.registry import get_kind
+    from puzzlemdm.shipped import has_shipped_model
     from puzzlemdm.solving import SolveConfig, UsageError, resolve
 
     sudoku, zebra = get_kind("sudoku"), get_kind("zebra")

@@ -11,10 +11,11 @@ import pytest
 import torch
 
 from puzzlemdm.decode import MethodConfig, decode_puzzles
-from puzzlemdm.model.checkpoint import load_checkpoint, shipped_checkpoint
+from puzzlemdm.model.checkpoint import load_checkpoint
 from puzzlemdm.puzzles.corpus import read_corpus
 from puzzlemdm.puzzles.grid import stack
 from puzzlemdm.puzzles.registry import get_kind
+from puzzlemdm.shipped import shipped_checkpoint
 from puzzlemdm.train.config import config_from_dict, load_config
 
 ROOT = Path(__file__).resolve().parent.parent

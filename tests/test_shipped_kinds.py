@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from puzzlemdm.cli import app
-from puzzlemdm.model.checkpoint import load_checkpoint, shipped_checkpoint
+from puzzlemdm.model.checkpoint import load_checkpoint
 from puzzlemdm.puzzles.registry import get_kind
+from puzzlemdm.shipped import shipped_checkpoint
 from puzzlemdm.train.config import config_from_dict, load_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,7 +27,7 @@ from puzzlemdm.usage import UsageError
 class StudyConfig:
     """The options of `puzzlemdm analyze orders` (same names, same defaults)."""
 
-    checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
+    checkpoint: str | None = None  # None: the shipped model of the splits' kind
     splits: str | None = None  # comma-separated names or paths; None: the kind's level tests
     methods: str = "margin,top-prob,entropy,random,med0.01"
     limit: int | None = None  # first N puzzles of each split
@@ -79,7 +79,7 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     if not config.decode and config.out is None:
         raise UsageError("--no-decode analyses a study's traces: name its folder with --out")
     out = Path(config.out) if config.out else fresh_folder("order-study")
-    measured = load_measured(config.checkpoint, config.device, config.threads)
+    measured = load_measured(config.checkpoint, config.device, config.threads, splits=config.splits)
     kind, spec = measured.kind, measured.spec
     wrong = [m.name for m in methods if (m.name == "arm") != measured.autoregressive]
     if wrong:  # an ARM decodes in its own order whatever the method's name says

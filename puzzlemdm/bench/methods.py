@@ -119,7 +119,7 @@ SEARCH_COUNTERS = ("nodes", "guesses", "backtracks")
 class MethodsConfig:
     """The options of `puzzlemdm bench methods` (same names, same defaults)."""
 
-    checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
+    checkpoint: str | None = None  # None: the shipped model of the splits' kind
     runs: int | None = None  # a recurrent model's runs of its blocks (None: as its config says)
     settle: bool = False  # runs is a ceiling; a puzzle stops once a run changes nothing
     splits: str | None = None  # comma-separated names or paths; None: every split of the kind
@@ -355,7 +355,7 @@ def check_baseline(config: MethodsConfig, names: list[str]) -> None:
 def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     """Write the JSONL rows of every split x method of `config` (this shard's puzzles)."""
     measured = load_measured(
-        config.checkpoint, config.device, config.threads, config.runs, config.settle
+        config.checkpoint, config.device, config.threads, config.runs, config.settle, config.splits
     )
     checkpoint, model, device = measured.checkpoint, measured.model, measured.device
     kind, spec = measured.kind, measured.spec

@@ -37,7 +37,7 @@ PRUNES = {"off": [False], "on": [True], "both": [False, True]}
 class OrdersConfig:
     """The options of `puzzlemdm bench orders` (same names, same defaults)."""
 
-    checkpoint: str | None = None  # None: the shipped model (sudoku-mdm)
+    checkpoint: str | None = None  # None: the shipped model of the splits' kind
     splits: str | None = None  # comma-separated names or paths; None: the kind's level tests
     orders: str = "margin,top-prob,entropy,random,left-to-right"
     prune: str = "off"  # off | on | both: exclude values the rules forbid (rules, no search)
@@ -108,7 +108,7 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
     unknown = [order for order in names_in(config.orders) if order not in ORDERS]
     if unknown:
         raise UsageError(f"unknown orders {unknown}; choose from {', '.join(ORDERS)}")
-    measured = load_measured(config.checkpoint, config.device, config.threads)
+    measured = load_measured(config.checkpoint, config.device, config.threads, splits=config.splits)
     require_scores_every_cell(measured, "bench orders")
     checkpoint, model, device = measured.checkpoint, measured.model, measured.device
     kind, spec = measured.kind, measured.spec

@@ -18,13 +18,6 @@ from puzzlemdm.model.errors import CheckpointError
 from puzzlemdm.model.mdm import ModelConfig, spec_from_signature
 from puzzlemdm.puzzles.base import PuzzleError
 
-SHIPPED = Path(__file__).resolve().parent.parent / "checkpoints"
-
-
-def shipped_checkpoint(name: str = "sudoku-mdm") -> Path:
-    """The folder of a checkpoint shipped inside the package."""
-    return SHIPPED / name
-
 
 def save_checkpoint(
     folder: Path,

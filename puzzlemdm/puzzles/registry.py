@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
-from pathlib import Path
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
 
@@ -52,9 +51,3 @@ def kind_of(puzzle: object) -> PuzzleKind:
             return get_kind(name)
     kinds = ", ".join(KIND_PACKAGES)
     raise PuzzleError(f"{type(puzzle).__name__} is not a puzzle of any kind ({kinds})")
-
-
-def has_shipped_model(kind_name: str) -> bool:
-    """Whether the package ships an MDM checkpoint for this kind (no torch import)."""
-    folder = Path(__file__).resolve().parent.parent / "checkpoints" / f"{kind_name}-mdm"
-    return (folder / "model.safetensors").is_file()
