@@ -11,15 +11,9 @@ from hypothesis import strategies as st
 
 from puzzlemdm.puzzles.base import PuzzleError
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, Shape, Sudoku
-from puzzlemdm.puzzles.sudoku.formats import (
-    detect_format,
-    format_grid,
-    format_line,
-    parse_file,
-    parse_text,
-    render_grid,
-)
+from puzzlemdm.puzzles.sudoku.formats import detect_format, parse_file, parse_text
 from puzzlemdm.puzzles.sudoku.verify import check_givens, verify
+from puzzlemdm.puzzles.sudoku.writing import format_grid, format_line, render_grid
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "sudoku"
 SHAPES = [Shape(2, 2), Shape(2, 3), Shape(3, 3), Shape(4, 4)]

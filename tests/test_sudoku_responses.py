@@ -11,9 +11,9 @@ from test_sudoku_io import SHAPES, grids
 
 from puzzlemdm.puzzles.base import PuzzleError
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, Sudoku
-from puzzlemdm.puzzles.sudoku.formats import format_line
 from puzzlemdm.puzzles.sudoku.kind import KIND
 from puzzlemdm.puzzles.sudoku.responses import response_cells
+from puzzlemdm.puzzles.sudoku.writing import format_line
 
 
 def _rows(grid: Sudoku) -> list[list[str]]:

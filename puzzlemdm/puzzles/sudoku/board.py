@@ -5,8 +5,8 @@ cells that must hold every value once); a cell's *peers* are the other cells of 
 Values are 1..n; 0 is a blank. In text, values are written 1-9 then A, B, ... (10, 11, ...),
 and a blank is `.` or `0`.
 
-Besides the grid itself: reading every supported text format (`parse_text`, with positions in
-every error), writing (`format_line`, `format_grid`, `render_grid`) and the verifier.
+Beside the grid, in this folder: reading every supported text format (`formats.parse_text`,
+with positions in every error), writing (`writing.py`) and the verifier (`verify.py`).
 """
 
 from __future__ import annotations

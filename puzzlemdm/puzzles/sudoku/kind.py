@@ -20,8 +20,9 @@ from puzzlemdm.puzzles.base import (
 )
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.sudoku.board import Shape, Sudoku
-from puzzlemdm.puzzles.sudoku.formats import format_line, parse_text, render_grid
+from puzzlemdm.puzzles.sudoku.formats import parse_text
 from puzzlemdm.puzzles.sudoku.verify import check_givens, verify
+from puzzlemdm.puzzles.sudoku.writing import format_line, render_grid
 
 SIZES = (4, 6, 9, 16)  # sides the generator makes (square-ish boxes; README)
 COUNT_NODE_LIMIT = 50_000  # search nodes for telling a unique puzzle from one with several
