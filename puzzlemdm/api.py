@@ -216,13 +216,9 @@ def _read(text_or_path: str | Path) -> tuple[str, str]:
         if not (one_line and (_looks_like_path(text_or_path) or _is_file(text_or_path))):
             return text_or_path, "<text>"
         text_or_path = text_or_path.strip()
-    path = Path(text_or_path)
-    if not path.exists():
-        raise PuzzleError("no such file", source=str(path))
-    try:
-        return path.read_text(encoding="utf-8-sig"), str(path)  # a byte-order mark dropped
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PuzzleError(f"cannot read: {exc}", source=str(path)) from None
+    from puzzlemdm.puzzles.corpus import read_text
+
+    return read_text(text_or_path), str(text_or_path)
 
 
 def _is_file(name: str) -> bool:

@@ -81,19 +81,11 @@ def config_from(cls: type[T], values: dict[str, Any]) -> T:
 
 def read_source(path: str) -> tuple[str, str]:
     """The text of a file (or stdin for '-') and the name to use in messages."""
+    from puzzlemdm.puzzles.corpus import read_text
+
     if path == "-":
         return sys.stdin.read().removeprefix("\ufeff"), "<stdin>"
-    file = Path(path)
-    if not file.exists():
-        raise PuzzleError("no such file", source=path)
-    if file.is_dir():
-        raise PuzzleError("is a directory, expected a puzzle file", source=path)
-    try:
-        return file.read_text(encoding="utf-8-sig"), path  # -sig: a byte-order mark is dropped
-    except UnicodeDecodeError:
-        raise PuzzleError("not a text file (not UTF-8)", source=path) from None
-    except OSError as exc:
-        raise PuzzleError(f"cannot read: {exc.strerror}", source=path) from None
+    return read_text(path), path
 
 
 def load_records(

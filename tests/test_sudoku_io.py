@@ -278,6 +278,10 @@ def test_parse_file_errors(tmp_path):
     good.write_text(EXAMPLE + "\n")
     [record] = parse_file(good)
     assert record.source == str(good) and record.puzzle.to_line() == EXAMPLE
+    for encoding in ("utf-16", "utf-8-sig"):  # Windows editors' "Unicode", and a UTF-8 BOM
+        good.write_bytes((EXAMPLE + "\r\n").encode(encoding))
+        [record] = parse_file(good)
+        assert record.puzzle.to_line() == EXAMPLE, encoding
 
 
 @pytest.mark.skipif(not BENCHMARKS.is_dir(), reason="../shared/benchmarks is not checked out here")

@@ -1,12 +1,44 @@
-"""The one reader of corpus files (JSONL made by `puzzlemdm generate`, or any file a kind
-parses): training, validation, benchmarks and dataset checks all read corpora through it."""
+"""The one reader of puzzle files: their text (`read_text`: every command, the API and the
+corpora read files through it) and corpora (JSONL made by `puzzlemdm generate`, or any file a
+kind parses): training, validation, benchmarks and dataset checks all read corpora here."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
 from puzzlemdm.puzzles.registry import detect_kind, get_kind
+
+
+def read_text(path: str | Path) -> str:
+    """A puzzle file's text (UTF-8, or UTF-16 with its byte-order mark, as Windows editors save
+    "Unicode"), a byte-order mark dropped; a PuzzleError naming the file when it is missing, a
+    folder, binary, not UTF-8 (with the line and column of the first bad byte) or unreadable."""
+    source = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PuzzleError("no such file", source=source) from None
+    except IsADirectoryError:
+        raise PuzzleError("is a directory, expected a puzzle file", source=source) from None
+    except OSError as err:
+        raise PuzzleError(f"cannot read: {err.strerror}", source=source) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PuzzleError("broken UTF-16 text; save the file as UTF-8", source=source) from None
+    if b"\0" in data[:65536]:
+        raise PuzzleError("looks like a binary file, not a puzzle file", source=source)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise PuzzleError(
+            "not UTF-8 text; save the file as UTF-8", source=source, line=line, column=column
+        ) from None
 
 
 def read_corpus(
@@ -20,10 +52,7 @@ def read_corpus(
 
     With `need_solutions`, a record without one is an error naming the file and line."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PuzzleError(f"cannot read corpus: {exc.strerror}", source=source) from None
+    text = read_text(path)
     kind = get_kind(kind_name) if kind_name else detect_kind(text, source)
     records = kind.parse_text(text, source)[:limit]
     if need_solutions:

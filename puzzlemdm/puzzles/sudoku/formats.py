@@ -68,23 +68,6 @@ def parse_text(text: str, source: str = "<text>", shape: Shape | None = None) ->
 
 def parse_file(path: str | Path, shape: Shape | None = None) -> list[PuzzleRecord]:
     """Read and parse a puzzle file; a missing, unreadable or binary file is a PuzzleError."""
-    source = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise PuzzleError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise PuzzleError("is a directory, not a puzzle file", source=source) from None
-    except OSError as err:
-        raise PuzzleError(f"cannot read the file ({err.strerror})", source=source) from None
-    if b"\0" in data[:65536]:
-        raise PuzzleError(f"looks like a binary file; {_FORMATS_HELP}", source=source)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        raise PuzzleError(
-            "not UTF-8 text; save the file as UTF-8", source=source, line=line, column=column
-        ) from None
-    return parse_text(text, source, shape)
+    from puzzlemdm.puzzles.corpus import read_text
+
+    return parse_text(read_text(path), str(path), shape)
