@@ -5,7 +5,7 @@
 For every split both outputs ran the method on, prints the puzzles both ran, each output's
 solve rate, the puzzles only one solved (new fixed / new broke), the bootstrap 95% interval of
 the difference and McNemar's exact p: the same pairing `bench methods` does between methods of
-one checkpoint (`puzzlemdm.bench.methods.pair`).
+one checkpoint (`puzzlemdm.bench.report.pair`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from puzzlemdm.bench.methods import pair, read_rows
+from puzzlemdm.bench.report import pair, read_rows
 
 
 def main() -> None:

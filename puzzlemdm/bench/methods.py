@@ -6,12 +6,13 @@ subset per set (`--subset`, the same puzzles for every method, so comparisons ar
 classical solver of the kind is a method by its name (`search` for Sudoku). Every puzzle's
 outcome is one JSONL row under OUT/<split>/<method>[.shardIofK].jsonl; `--resume` skips rows
 already written, `--shard i/k` takes puzzles with index % k == i. The report
-(OUT/summary.{json,md}) gives per method accuracy with a Wilson 95% interval, mean NFE and
-time, the AUROC of cumulative entropy as a predictor of failure, paired differences against
-`--baseline` (bootstrap 95% interval, exact McNemar test), and guided-search nodes against a
-classical solver's on the same puzzles. The kind is the checkpoint's; splits are named as in
-puzzlemdm.bench.splits. OUT is a fresh folder under runs/ unless --out names one; rows of
-other weights or another device than a table's are refused (bench.outputs).
+(OUT/summary.{json,md}, `report.py`) gives per method accuracy with a Wilson 95% interval,
+mean NFE and time, the AUROC of cumulative entropy as a predictor of failure, paired
+differences against `--baseline` (bootstrap 95% interval, exact McNemar test), and
+guided-search nodes against a classical solver's on the same puzzles. Methods are named as in
+`catalog.py`. The kind is the checkpoint's; splits are named as in puzzlemdm.bench.splits. OUT
+is a fresh folder under runs/ unless --out names one; rows of other weights or another device
+than a table's are refused (bench.outputs).
 
     puzzlemdm bench methods --splits easy,medium,hard,norvig_top95 --methods cheap,expensive \
         --out benchmarks/results/decode_methods
@@ -21,7 +22,6 @@ other weights or another device than a table's are refused (bench.outputs).
 from __future__ import annotations
 
 import json
-import math
 import time
 import zlib
 from dataclasses import dataclass, fields, replace
@@ -32,18 +32,18 @@ import numpy as np
 import torch
 from rich.console import Console
 
+from puzzlemdm.bench.catalog import GUIDED, lookup, method_names
 from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
-from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing, what_measured
+from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing
+from puzzlemdm.bench.report import markdown, read_rows, report
 from puzzlemdm.bench.splits import (
     Item,
-    by_guesses,
     load_split,
     names_in,
     shortcuts,
     split_label,
 )
-from puzzlemdm.bench.stats import auroc, mcnemar, paired_bootstrap, wilson
-from puzzlemdm.decode import MethodConfig, StepConfig, decode_puzzles, guided_search_batch
+from puzzlemdm.decode import MethodConfig, decode_puzzles, guided_search_batch
 from puzzlemdm.decode.puzzles import judged_answers
 from puzzlemdm.model.checkpoint import provenance
 from puzzlemdm.progress import CountProgress
@@ -52,55 +52,6 @@ from puzzlemdm.puzzles.grid import GridSpec, stack
 from puzzlemdm.usage import UsageError
 
 STDERR = Console(stderr=True)  # the progress bar's (shown on a terminal only)
-MED = StepConfig(schedule="med", med_lambda=0.2)
-# name -> (siblings, branch): see decode.guided.ModelChooser
-GUIDED = {
-    "guided": (False, "margin"),
-    "guided-siblings": (True, "margin"),
-    "guided-fewest": (False, "fewest"),
-}
-# name -> (method, cheap): the model's methods. Guided search works on puzzles, not token
-# batches; the kind's classical solvers join by name (see `lookup`).
-METHODS: dict[str, tuple[MethodConfig | str, bool]] = {
-    "margin": (MethodConfig(), True),
-    "steps18": (MethodConfig(step=StepConfig(schedule="steps", steps=18)), True),
-    "med": (MethodConfig(step=MED), True),
-    "med0.1": (MethodConfig(step=replace(MED, med_lambda=0.1)), True),
-    "med0.5": (MethodConfig(step=replace(MED, med_lambda=0.5)), True),
-    "tau0.9": (MethodConfig(step=StepConfig(schedule="threshold", tau=0.9)), True),
-    "margin-prune": (MethodConfig(prune=True), True),
-    "repair": (MethodConfig(repair=True), True),
-    "med-repair": (MethodConfig(step=MED, repair=True), True),
-    "guided": ("guided", True),
-    "guided-siblings": ("guided-siblings", True),
-    "guided-fewest": ("guided-fewest", True),
-    "bon8": (MethodConfig(paths=8), False),
-    "bon4-vf": (MethodConfig(paths=4, select="verified-first"), False),
-    "bon8-vf": (MethodConfig(paths=8, select="verified-first"), False),
-    "bon32-vf": (MethodConfig(paths=32, select="verified-first"), False),
-    "bon128-vf": (MethodConfig(paths=128, select="verified-first"), False),
-    # the same paths drawn 4 at a time, a puzzle stopping at its first verified one
-    "bon32-vf-rounds4": (MethodConfig(paths=32, select="verified-first", round_paths=4), False),
-    "bon128-vf-rounds4": (
-        MethodConfig(paths=128, select="verified-first", round_paths=4),
-        False,
-    ),
-    "bon8-vf-repair": (MethodConfig(paths=8, select="verified-first", repair=True), False),
-    "bon16-vf-repair": (MethodConfig(paths=16, select="verified-first", repair=True), False),
-    "remask4": (MethodConfig(remask_rounds=4), False),
-    "remask4-vf": (MethodConfig(remask_rounds=4, select="verified-first"), False),
-    "remask8-f25-vf": (
-        MethodConfig(remask_rounds=8, remask_fraction=0.25, select="verified-first"),
-        False,
-    ),
-    "remask8-f50-vf": (
-        MethodConfig(remask_rounds=8, remask_fraction=0.5, select="verified-first"),
-        False,
-    ),
-    "smc8": (MethodConfig(smc_particles=8, smc_lambda=1.0, smc_every=5), False),
-    "infogain8": (MethodConfig(info_gain=True, candidates=8), False),
-}
-
 EXTRAS = (
     "nodes",
     "guesses",
@@ -136,42 +87,6 @@ class MethodsConfig:
     baseline: str = "margin"  # the method the others are paired with
     report_only: bool = False  # only summarise OUT
     out: str | None = None  # None: a fresh folder under runs/
-
-
-def lookup(name: str, kind: PuzzleKind | None = None) -> tuple[MethodConfig | str, bool] | None:
-    """A named model method, `med<lambda>` (e.g. med0.05) for a MED schedule at any threshold,
-    or a classical solver of `kind` (cheap only when it is the kind's default)."""
-    if name in METHODS:
-        return METHODS[name]
-    if kind is not None and name in kind.solvers:
-        return name, name == kind.solvers[0]
-    if name.startswith("med"):
-        try:
-            method = MethodConfig(step=replace(MED, med_lambda=float(name[3:])))
-            method.check()  # med-1: a number, yet no threshold
-        except ValueError:
-            return None
-        return method, True
-    return None
-
-
-def is_classical(name: str) -> bool:
-    """Whether a table's method is a classical solver: the rows name every other method."""
-    return lookup(name) is None
-
-
-def method_names(methods: str, kind: PuzzleKind) -> list[str]:
-    """The methods a comma-separated list of names and groups asks for; UsageError if unknown."""
-    groups = {
-        "cheap": [k for k, (_, cheap) in METHODS.items() if cheap] + [kind.solvers[0]],
-        "expensive": [k for k, (_, cheap) in METHODS.items() if not cheap],
-    }
-    names = [m for group in names_in(methods) for m in groups.get(group, [group])]
-    unknown = [m for m in names if lookup(m, kind) is None]
-    if unknown:
-        choices = ", ".join([*METHODS, *kind.solvers])
-        raise UsageError(f"unknown methods {unknown}; choose from {choices}")
-    return names
 
 
 def method_command(config: MethodsConfig) -> str:
@@ -425,212 +340,3 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
                 f"({time.perf_counter() - began:.1f}s)",
                 flush=True,
             )
-
-
-def read_rows(out: Path) -> dict[tuple[str, str], dict[str, dict]]:
-    """(split, method) -> id -> row, merged over shards (the last row of an id wins)."""
-    table: dict[tuple[str, str], dict[str, dict]] = {}
-    for path in sorted(out.glob("*/*.jsonl")):
-        for line in path.read_text().splitlines():
-            if line.endswith("}"):  # a shard still writing may have left half a line
-                row = json.loads(line)
-                table.setdefault((row["split"], row["method"]), {})[row["id"]] = row
-    return table
-
-
-def report(out: Path, baseline: str, seed: int) -> dict[str, Any]:
-    """Summaries, paired comparisons and guided-vs-classical nodes from the JSONL rows."""
-    table = read_rows(out)
-    methods, paired, nodes = [], [], []
-    for (split, name), rows in sorted(table.items()):
-        values = list(rows.values())
-        solved = np.array([r["solved"] for r in values])
-        entropy = np.array([r["cumulative_entropy"] for r in values], dtype=float)
-        k, n = int(solved.sum()), len(values)
-        summary = {
-            "split": split,
-            "method": name,
-            "puzzles": n,
-            "accuracy": k / n if n else math.nan,
-            "accuracy_ci95": wilson(k, n),
-            "cell_accuracy": float(np.mean([r.get("cell_accuracy", r["solved"]) for r in values])),
-            "mean_nfe": float(np.mean([r["nfe"] for r in values])),
-            "seconds_per_puzzle": float(np.mean([r["seconds"] for r in values])),
-            "auroc_entropy_failure": None if is_classical(name) else auroc(entropy, ~solved),
-        }
-        if all("optimal" in r for r in values):  # kinds whose right answers differ (plans)
-            summary["optimal"] = float(np.mean([r["optimal"] for r in values]))
-        if all("data_guesses" in r for r in values):  # only data sets that record them
-            summary["by_search_guesses"] = by_guesses(
-                [r["data_guesses"] for r in values], [r["solved"] for r in values]
-            )
-        methods.append(summary)
-        base = table.get((split, baseline))
-        if base is not None and name != baseline:
-            common = sorted(set(rows) & set(base))
-            if common:
-                paired.append(pair(split, name, baseline, base, rows, common, seed))
-        if name in GUIDED:  # against every classical search of the split that counts nodes
-            for other in sorted(m for s, m in table if s == split and is_classical(m)):
-                against = table[(split, other)]
-                common = sorted(set(rows) & set(against))
-                if common and all("nodes" in against[i] for i in common):
-                    nodes.append(compare_nodes(split, name, other, rows, against, common))
-    headers = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
-    checkpoints = {what_measured(h)[0] for h in headers}
-    if len(checkpoints) > 1:
-        raise UsageError(f"{out} mixes rows of several checkpoints: {sorted(checkpoints)}")
-    summary = {"runs": headers, "methods": methods, "paired": paired, "nodes": nodes}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    (out / "summary.md").write_text(markdown(summary))
-    return summary
-
-
-def pair(
-    split: str,
-    name: str,
-    baseline: str,
-    base: dict[str, dict],
-    rows: dict[str, dict],
-    common: list[str],
-    seed: int,
-) -> dict[str, Any]:
-    """A method against the baseline on the puzzles both solved or missed (paired)."""
-    a = np.array([base[i]["solved"] for i in common])
-    b = np.array([rows[i]["solved"] for i in common])
-    nfe_a = np.mean([base[i]["nfe"] for i in common])
-    nfe_b = np.mean([rows[i]["nfe"] for i in common])
-    return {
-        "split": split,
-        "method": name,
-        "baseline": baseline,
-        "puzzles": len(common),
-        "baseline_accuracy": float(a.mean()),
-        "accuracy": float(b.mean()),
-        "difference": float(b.mean() - a.mean()),
-        "difference_ci95": paired_bootstrap(a, b, seed),
-        "only_baseline": int((a & ~b).sum()),
-        "only_method": int((b & ~a).sum()),
-        "mcnemar_p": mcnemar(int((a & ~b).sum()), int((b & ~a).sum())),
-        "nfe_ratio": float(nfe_a / nfe_b) if nfe_b else None,
-    }
-
-
-def compare_nodes(
-    split: str,
-    method: str,
-    classical: str,
-    guided: dict[str, dict],
-    against: dict[str, dict],
-    common: list[str],
-) -> dict[str, Any]:
-    """Guided search's nodes against a classical search's on the same puzzles."""
-    g = np.array([guided[i]["nodes"] for i in common])
-    m = np.array([against[i]["nodes"] for i in common])
-    return {
-        "split": split,
-        "method": method,
-        "classical": classical,
-        "puzzles": len(common),
-        "guided_mean_nodes": float(g.mean()),
-        "classical_mean_nodes": float(m.mean()),
-        "guided_median_nodes": float(np.median(g)),
-        "classical_median_nodes": float(np.median(m)),
-        "fewer": int((g < m).sum()),
-        "equal": int((g == m).sum()),
-        "more": int((g > m).sum()),
-        "geomean_ratio": float(np.exp(np.mean(np.log(g / m)))),
-    }
-
-
-def markdown(summary: dict[str, Any]) -> str:
-    """The summary as the Markdown tables of summary.md."""
-    lines = []
-    for run in summary["runs"][:1]:
-        runs = (
-            f"; its blocks run as trained, then on while a run changes a pick, up to "
-            f"{run['runs']}x a forward"
-            if run.get("settle")
-            else f"; its blocks run {run['runs']}x a forward, not as trained"
-            if "runs" in run
-            else ""
-        )
-        lines += [
-            f"Checkpoint `{run['checkpoint']}` ({run['parameters']:,} parameters{runs}), device "
-            f"{run['device']} ({run['threads']} threads, {run['machine']}), seed {run['seed']}.",
-            "",
-            "Commands (each `--shard i/k` of a command ran as a separate process):",
-            "",
-        ]
-    commands = dict.fromkeys(run["command"] for run in summary["runs"])
-    lines += [f"- `{command}`" for command in commands] + [""]
-    pct = lambda x: "n/a" if x is None or x != x else f"{100 * x:.1f}"  # noqa: E731
-    lines += [
-        "| split | method | puzzles | solved % (95% CI) | optimal % | cells % | mean NFE "
-        "| s/puzzle | AUROC(H, fail) |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for m in summary["methods"]:
-        low, high = m["accuracy_ci95"]
-        au = m["auroc_entropy_failure"]
-        lines.append(
-            f"| {m['split']} | {m['method']} | {m['puzzles']} | {pct(m['accuracy'])} "
-            f"({pct(low)}–{pct(high)}) | {pct(m.get('optimal'))} | {pct(m['cell_accuracy'])} | "
-            f"{m['mean_nfe']:.1f} | "
-            f"{m['seconds_per_puzzle']:.4f} | "
-            f"{'n/a' if au is None else f'{au:.3f}'} |"
-        )
-    if summary["paired"]:
-        lines += [
-            "",
-            "Paired against the baseline on the same puzzles (difference in points, bootstrap "
-            "95% CI; McNemar exact p; NFE ratio = baseline NFE / method NFE):",
-            "",
-            "| split | method | puzzles | baseline % | method % | diff (95% CI) | b / c | p | "
-            "NFE ratio |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        for p in summary["paired"]:
-            low, high = p["difference_ci95"]
-            ratio = "n/a" if p["nfe_ratio"] is None else f"{p['nfe_ratio']:.2f}"
-            lines.append(
-                f"| {p['split']} | {p['method']} | {p['puzzles']} | "
-                f"{pct(p['baseline_accuracy'])} | {pct(p['accuracy'])} | "
-                f"{100 * p['difference']:+.1f} ({100 * low:+.1f}, {100 * high:+.1f}) | "
-                f"{p['only_baseline']} / {p['only_method']} | {p['mcnemar_p']:.3g} | {ratio} |"
-            )
-    bucketed = [
-        m for m in summary["methods"] if "by_search_guesses" in m and not is_classical(m["method"])
-    ]
-    if bucketed:
-        lines += [
-            "",
-            "Solve rate by the number of guesses a plain MRV search needs (bucket: rate "
-            "(puzzles)):",
-            "",
-            "| split | method | by MRV guesses |",
-            "|---|---|---|",
-        ]
-        for m in bucketed:
-            cells = ", ".join(
-                f"{k}: {100 * v['solve_rate']:.0f}% ({v['n']})"
-                for k, v in m["by_search_guesses"].items()
-            )
-            lines.append(f"| {m['split']} | {m['method']} | {cells} |")
-    if summary["nodes"]:
-        lines += [
-            "",
-            "Guided search vs a classical search (the kind's propagation), nodes per puzzle:",
-            "",
-            "| split | method | classical | puzzles | guided mean / median "
-            "| classical mean / median | fewer / equal / more | geo-mean ratio |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for s in summary["nodes"]:
-            lines.append(
-                f"| {s['split']} | {s['method']} | {s['classical']} | {s['puzzles']} | "
-                f"{s['guided_mean_nodes']:.1f} / {s['guided_median_nodes']:.0f} | "
-                f"{s['classical_mean_nodes']:.1f} / {s['classical_median_nodes']:.0f} | "
-                f"{s['fewer']} / {s['equal']} / {s['more']} | {s['geomean_ratio']:.2f} |"
-            )
-    return "\n".join(lines) + "\n"

@@ -29,8 +29,9 @@ import numpy as np
 from rich.console import Console
 
 from puzzlemdm.bench.measured import Measured, load_measured
-from puzzlemdm.bench.methods import pair, run_batch, subset
+from puzzlemdm.bench.methods import run_batch, subset
 from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing, refuse_other_seed
+from puzzlemdm.bench.report import pair
 from puzzlemdm.bench.splits import load_split, names_in, split_label
 from puzzlemdm.bench.stats import wilson
 from puzzlemdm.decode import MethodConfig, StepConfig
