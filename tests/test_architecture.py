@@ -9,8 +9,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "puzzlemdm"
 KINDS = ("sudoku", "zebra", "blocksworld")
 GENERIC = (
-    "model", "train", "decode", "bench", "solving.py", "generation.py", "cli.py", "api.py",
-    "validity.py",
+    "model", "train", "decode", "bench", "analysis", "cli", "solving.py", "generation.py",
+    "api.py", "validity.py", "answers.py", "usage.py", "shipped.py",
 )  # fmt: skip
 
 

@@ -334,7 +334,7 @@ def test_the_model_asked_for_never_hands_puzzles_to_another_solver_or_runs_unfit
 def test_json_keeps_a_rejected_answer_apart_from_the_answer():
     from dataclasses import replace
 
-    from puzzlemdm.cli import outcome_json
+    from puzzlemdm.cli.solve import outcome_json
     from puzzlemdm.puzzles.registry import get_kind
     from puzzlemdm.solving import classify
 
