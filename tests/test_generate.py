@@ -219,3 +219,31 @@ def test_generation_options_are_the_generators_typed_keyword_parameters():
     ):
         with pytest.raises(UsageError, match=said):
             check_request(kind, "easy", options)
+
+
+def test_a_refused_request_leaves_the_output_file_as_it_was(tmp_path):
+    from typer.testing import CliRunner
+
+    from puzzlemdm.cli import app
+
+    kept = tmp_path / "keep.jsonl"
+    kept.write_text("earlier puzzles\n")
+    for args, said in (
+        (["sudoku", "--size", "5"], "size 5 is not one of"),
+        (["blocksworld", "--level", "easy", "-O", "blocks=1"], "blocks must be 2.."),
+        (["zebra", "--level", "easy", "-O", "houses=8"], "grade hard at least, not easy"),
+    ):
+        result = CliRunner().invoke(app, ["generate", *args, "--n", "1", "-o", str(kept)])
+        assert result.exit_code == 2 and said in result.stderr, result.stderr
+        assert kept.read_text() == "earlier puzzles\n"
+    done = CliRunner().invoke(app, ["generate", "zebra", "--level", "easy", "-o", str(kept)])
+    assert done.exit_code == 0 and len(kept.read_text().splitlines()) == 10
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.jsonl"]  # no partial file left
+
+
+def test_a_zebra_of_a_fixed_size_is_still_of_the_level_asked() -> None:
+    from puzzlemdm.puzzles.zebra.levels import generate_level
+
+    for seed in range(3):
+        _, _, info = generate_level(np.random.default_rng(seed), "medium", attributes=3)
+        assert info["level"] == "medium" and info["attributes"] == 3

@@ -82,7 +82,10 @@ def generate(
         written_as = text_writer(kind, out_format)
     except UsageError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
-    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    # Written beside the output and moved over it once done: a request the generator refuses
+    # leaves a file already there as it was (opened for writing at once, it was emptied).
+    partial = output.with_name(f".{output.name}.partial") if output else None
+    sink = partial.open("w", encoding="utf-8") if partial else sys.stdout
     written = 0
     try:
         with CountProgress(err, n, "generating", quiet, solving=False) as bar:
@@ -91,13 +94,27 @@ def generate(
                 written += 1
                 bar.advance()
     except (TypeError, ValueError) as exc:
+        _close(sink, partial, keep_as=None)
         raise fail(f"cannot generate {kind} with options {options}: {exc}", EXIT_USAGE) from None
     except KeyboardInterrupt:  # the pool's workers are terminated by now
+        _close(sink, partial, keep_as=output)  # what was written, as the message says
         err.print(f"interrupted: {written} of {n} puzzles written")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    finally:
-        if output:
-            sink.close()
+    except BaseException:
+        _close(sink, partial, keep_as=None)
+        raise
+    _close(sink, partial, keep_as=output)
+
+
+def _close(sink: Any, partial: Path | None, keep_as: Path | None) -> None:
+    """Close the partial output and move it to `keep_as`, or drop it (None)."""
+    if partial is None:
+        return
+    sink.close()
+    if keep_as is None:
+        partial.unlink(missing_ok=True)
+    else:
+        partial.replace(keep_as)
 
 
 def text_writer(kind_name: str, out_format: str) -> Callable[[dict[str, Any]], str]:

@@ -89,8 +89,9 @@ def random_problem(rng: np.random.Generator, n: int, goal: str = "partial") -> B
     """Uniform initial state and a full or partial goal it does not already satisfy."""
     if goal not in ("full", "partial"):
         raise ValueError(f"goal must be 'full' or 'partial', not {goal!r}")
-    if not 1 <= n <= len(NAMES):
-        raise ValueError(f"blocks must be 1..{len(NAMES)}")
+    if not 2 <= n <= len(NAMES):
+        # one block is on the table in every state: no goal it does not already meet
+        raise ValueError(f"blocks must be 2..{len(NAMES)} (one block has nothing to plan)")
     target = random_goal(rng, n, goal == "partial")
     while True:
         init = random_state(rng, n)

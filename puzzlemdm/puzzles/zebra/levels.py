@@ -66,19 +66,24 @@ def generate_level(
 ) -> tuple[Zebra, Grid, dict[str, Any]]:
     """A unique, clue-minimal puzzle graded `level`, its solution and its grade.
 
-    `houses` / `attributes` fix a size instead of drawing it; then the level is not enforced
-    (any size can be asked for) and the grade says what came out. `version` is the generator
-    version (see generate.py); an older one rebuilds its puzzles from the same rng.
+    `houses` / `attributes` fix a size instead of drawing it (the other side, when one is
+    left open, drawn from the level's range); the puzzle is still of `level`, and a size that
+    grades above it (a side of 6 is hard) is a ValueError naming the level to ask for.
+    `version` is the generator version (see generate.py); an older one rebuilds its puzzles
+    from the same rng.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown zebra level {level!r} (known: {', '.join(LEVELS)})")
     lo, hi = SIZES[level]
-    fixed = houses is not None or attributes is not None
+    least = size_score(houses or 0, attributes or 0)  # the grade's floor, from the size alone
+    if least > LEVELS.index(level):
+        shape = f"{houses or '?'} houses x {attributes or '?'} attributes"
+        raise ValueError(f"{shape} grade {LEVELS[least]} at least, not {level}: ask for that level")
     for _ in range(MAX_TRIES):
         h = houses if houses is not None else int(rng.integers(lo, hi + 1))
         a = attributes if attributes is not None else int(rng.integers(lo, hi + 1))
         puzzle, grid = generate_zebra(rng, h, a, version)
         info = grade(puzzle)
-        if fixed or info["level"] == level:
+        if info["level"] == level:
             return puzzle, grid, info
-    raise RuntimeError(f"no {level} zebra in {MAX_TRIES} draws")
+    raise ValueError(f"no {level} zebra came out in {MAX_TRIES} draws; ask for another level")
