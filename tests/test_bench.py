@@ -69,6 +69,15 @@ def test_methods_shards_add_up_to_one_command(tmp_path):
              "--out", str(out)],
         )  # fmt: skip
         assert result.exit_code == 0 and "--report-only" in result.output  # no half report
+        if shard == "0/2":  # a report before every shard ran says which are missing
+            half = CliRunner().invoke(app, ["bench", "methods", "--report-only", "--out", str(out)])
+            assert "**Incomplete**: no rows yet from shard 1/2 of `" in half.output
+    other_count = CliRunner().invoke(
+        app,
+        ["bench", "methods", "--splits", str(split), "--methods", "search", "--shard", "1/3",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert other_count.exit_code == 2 and "shards of another count" in other_count.stderr
     report = CliRunner().invoke(app, ["bench", "methods", "--report-only", "--out", str(out)])
     assert report.exit_code == 0
     summary = json.loads((out / "summary.json").read_text())
@@ -138,3 +147,23 @@ def test_without_a_checkpoint_a_benchmark_measures_the_shipped_model_of_its_spli
     assert Path(default_checkpoint("hard,magictour_top1465")).name == "sudoku-mdm"
     (tmp_path / "odd.txt").write_text("no puzzle here\n")  # loading it will say what is wrong
     assert Path(default_checkpoint(str(tmp_path / "odd.txt"))).name == "sudoku-mdm"
+
+
+def test_guided_nodes_are_compared_on_puzzles_both_searches_solved(tmp_path) -> None:
+    from puzzlemdm.bench.report import report
+
+    (tmp_path / "hard").mkdir()
+    for method, results in {
+        "guided": [(True, 2), (False, 1), (True, 4)],  # the second hit a node limit
+        "search": [(True, 4), (True, 9), (True, 4)],
+    }.items():
+        rows = [
+            {"split": "hard", "method": method, "id": str(i), "solved": solved, "nodes": nodes,
+             "nfe": 1, "cumulative_entropy": 0.0, "seconds": 0.1}
+            for i, (solved, nodes) in enumerate(results)
+        ]  # fmt: skip
+        (tmp_path / "hard" / f"{method}.jsonl").write_text("\n".join(map(json.dumps, rows)))
+    (nodes,) = report(tmp_path, "guided", 0)["nodes"]
+    assert nodes["puzzles"] == 2 and nodes["unsolved_left_out"] == 1
+    assert (nodes["fewer"], nodes["equal"], nodes["more"]) == (1, 1, 0)
+    assert "2 (1 unsolved by either left out)" in (tmp_path / "summary.md").read_text()

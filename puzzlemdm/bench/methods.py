@@ -299,6 +299,12 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     # One header per command (splits x methods), so that a table built by several commands
     # lists them all; the shards of a command, and its resumed runs, share one.
     label = zlib.crc32(header["command"].encode())
+    other = sorted(out.glob(f"run.{label:08x}.shard*.json"))
+    if any(not p.name.endswith(f"of{shard[1]}.json") for p in other):
+        raise UsageError(
+            f"{out} holds this command's rows in shards of another count ({other[0].name}): "
+            "run every shard with the same --shard i/k, or give a fresh --out"
+        )
     (out / f"run.{label:08x}.shard{shard[0]}of{shard[1]}.json").write_text(
         json.dumps(header, indent=2)
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,35 @@ def read_rows(out: Path) -> dict[tuple[str, str], dict[str, dict]]:
                 row = json.loads(line)
                 table.setdefault((row["split"], row["method"]), {})[row["id"]] = row
     return table
+
+
+_HEADER = re.compile(r"run\.([0-9a-f]+)\.shard(\d+)of(\d+)\.json")
+
+
+def missing_shards(out: Path) -> list[str]:
+    """The shards of OUT's commands that have not run ("1/2 of `COMMAND`"): their puzzles are
+    missing from the table. A UsageError when one command's rows were split into shards two
+    ways (--shard i/2 and i/3 leave puzzles out and count others twice)."""
+    shards: dict[str, set[tuple[int, int]]] = {}
+    commands: dict[str, str] = {}
+    for path in sorted(out.glob("run.*.json")):
+        found = _HEADER.fullmatch(path.name)
+        if found is None:
+            continue
+        label, i, k = found[1], int(found[2]), int(found[3])
+        shards.setdefault(label, set()).add((i, k))
+        commands.setdefault(label, json.loads(path.read_text()).get("command", label))
+    missing = []
+    for label, ran in shards.items():
+        counts = sorted({k for _, k in ran})
+        if len(counts) > 1:
+            raise UsageError(
+                f"{out}: `{commands[label]}` ran as shards of {' and of '.join(map(str, counts))}; "
+                "run every shard of one count (--shard i/k, the same k) in a fresh --out"
+            )
+        (k,) = counts
+        missing += [f"{i}/{k} of `{commands[label]}`" for i in range(k) if (i, k) not in ran]
+    return missing
 
 
 def report(out: Path, baseline: str, seed: int) -> dict[str, Any]:
@@ -65,14 +95,23 @@ def report(out: Path, baseline: str, seed: int) -> dict[str, Any]:
         if name in GUIDED:  # against every classical search of the split that counts nodes
             for other in sorted(m for s, m in table if s == split and is_classical(m)):
                 against = table[(split, other)]
-                common = sorted(set(rows) & set(against))
+                both = set(rows) & set(against)
+                # nodes of a search that ended without an answer (a node limit) are no cost of
+                # solving the puzzle: such puzzles are left out, and counted
+                common = sorted(i for i in both if rows[i]["solved"] and against[i]["solved"])
                 if common and all("nodes" in against[i] for i in common):
-                    nodes.append(compare_nodes(split, name, other, rows, against, common))
+                    compared = compare_nodes(split, name, other, rows, against, common)
+                    if len(both) > len(common):
+                        compared["unsolved_left_out"] = len(both) - len(common)
+                    nodes.append(compared)
     headers = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
     checkpoints = {what_measured(h)[0] for h in headers}
     if len(checkpoints) > 1:
         raise UsageError(f"{out} mixes rows of several checkpoints: {sorted(checkpoints)}")
     summary = {"runs": headers, "methods": methods, "paired": paired, "nodes": nodes}
+    gaps = missing_shards(out)
+    if gaps:  # a shard still to run (or still running, as it writes its header first)
+        summary["missing_shards"] = gaps
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     (out / "summary.md").write_text(markdown(summary))
     return summary
@@ -116,7 +155,8 @@ def compare_nodes(
     against: dict[str, dict],
     common: list[str],
 ) -> dict[str, Any]:
-    """Guided search's nodes against a classical search's on the same puzzles."""
+    """Guided search's nodes against a classical search's on the same puzzles (`common`:
+    those both solved)."""
     g = np.array([guided[i]["nodes"] for i in common])
     m = np.array([against[i]["nodes"] for i in common])
     return {
@@ -156,6 +196,12 @@ def markdown(summary: dict[str, Any]) -> str:
         ]
     commands = dict.fromkeys(run["command"] for run in summary["runs"])
     lines += [f"- `{command}`" for command in commands] + [""]
+    if summary.get("missing_shards"):
+        lines += [
+            f"**Incomplete**: no rows yet from shard {', '.join(summary['missing_shards'])}; "
+            "this table covers the other shards' puzzles only.",
+            "",
+        ]
     pct = lambda x: "n/a" if x is None or x != x else f"{100 * x:.1f}"  # noqa: E731
     lines += [
         "| split | method | puzzles | solved % (95% CI) | optimal % | cells % | mean NFE "
@@ -219,8 +265,11 @@ def markdown(summary: dict[str, Any]) -> str:
             "|---|---|---|---|---|---|---|---|",
         ]
         for s in summary["nodes"]:
+            puzzles = str(s["puzzles"])
+            if s.get("unsolved_left_out"):
+                puzzles += f" ({s['unsolved_left_out']} unsolved by either left out)"
             lines.append(
-                f"| {s['split']} | {s['method']} | {s['classical']} | {s['puzzles']} | "
+                f"| {s['split']} | {s['method']} | {s['classical']} | {puzzles} | "
                 f"{s['guided_mean_nodes']:.1f} / {s['guided_median_nodes']:.0f} | "
                 f"{s['classical_mean_nodes']:.1f} / {s['classical_median_nodes']:.0f} | "
                 f"{s['fewer']} / {s['equal']} / {s['more']} | {s['geomean_ratio']:.2f} |"
