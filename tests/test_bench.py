@@ -167,3 +167,25 @@ def test_guided_nodes_are_compared_on_puzzles_both_searches_solved(tmp_path) -> 
     assert nodes["puzzles"] == 2 and nodes["unsolved_left_out"] == 1
     assert (nodes["fewer"], nodes["equal"], nodes["more"]) == (1, 1, 0)
     assert "2 (1 unsolved by either left out)" in (tmp_path / "summary.md").read_text()
+
+
+def test_default_splits_leave_out_files_without_solutions_and_empty_lists_are_refused(tmp_path):
+    from puzzlemdm.bench.splits import EXTERNAL, default_splits, shortcuts
+    from puzzlemdm.puzzles.registry import get_kind
+
+    zebra = get_kind("zebra")
+    assert {"easy", "medium", "hard"} <= set(default_splits(zebra))
+    if (EXTERNAL / "zebra" / "bbeh_zebra_structured.jsonl").is_file():  # answers, no grids
+        assert "bbeh_zebra_structured" in shortcuts(zebra)
+        assert "bbeh_zebra_structured" not in default_splits(zebra)
+    for args, flag in (
+        (["methods", "--methods", ","], "--methods"),
+        (["methods", "--splits", " , "], "--splits"),
+        (["orders", "--orders", ","], "--orders"),
+    ):
+        result = CliRunner().invoke(app, ["bench", *args, "--out", str(tmp_path / "t")])
+        assert (
+            result.exit_code == 2
+            and f"{flag} " in result.stderr
+            and "names nothing" in (result.stderr)
+        ), result.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from puzzlemdm.bench.splits import names_in
+from puzzlemdm.bench.splits import names_given
 from puzzlemdm.decode import ORDERS, MethodConfig, StepConfig
 from puzzlemdm.usage import UsageError
 
@@ -66,4 +66,4 @@ def parse_method(name: str) -> Method:
 
 def parse_methods(names: str) -> list[Method]:
     """Comma-separated method names, in the order given."""
-    return [parse_method(name) for name in names_in(names)]
+    return [parse_method(name) for name in names_given(names, "--methods")]

@@ -66,7 +66,7 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     """Decode (or reuse traces), analyse, write; returns the summary written to summary.json."""
     from puzzlemdm.analysis.decoding import decode_split, read_rows, write_rows
     from puzzlemdm.bench.measured import load_measured
-    from puzzlemdm.bench.splits import level_splits, load_split, names_in, split_label
+    from puzzlemdm.bench.splits import level_splits, load_split, names_given, split_label
     from puzzlemdm.model.checkpoint import provenance
 
     methods = parse_methods(config.methods)
@@ -88,7 +88,7 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     measuring = provenance(measured.checkpoint, measured.model, measured.device, config.seed)
     measuring["kind"] = kind.name
     refuse_other_traces(out, measuring)
-    splits = names_in(config.splits) if config.splits else level_splits(kind)
+    splits = level_splits(kind) if config.splits is None else names_given(config.splits, "--splits")
     ran = replace(config, checkpoint=measured.checkpoint, splits=",".join(splits), out=str(out))
     traces = out / "traces"
     traces.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from puzzlemdm.bench.splits import names_in
+from puzzlemdm.bench.splits import names_given
 from puzzlemdm.decode import MethodConfig, StepConfig
 from puzzlemdm.puzzles.base import PuzzleKind
 from puzzlemdm.usage import UsageError
@@ -89,7 +89,7 @@ def method_names(methods: str, kind: PuzzleKind) -> list[str]:
         "cheap": [k for k, (_, cheap) in METHODS.items() if cheap] + [kind.solvers[0]],
         "expensive": [k for k, (_, cheap) in METHODS.items() if not cheap],
     }
-    names = [m for group in names_in(methods) for m in groups.get(group, [group])]
+    names = [m for group in names_given(methods, "--methods") for m in groups.get(group, [group])]
     unknown = [m for m in names if lookup(m, kind) is None]
     if unknown:
         choices = ", ".join([*METHODS, *kind.solvers])

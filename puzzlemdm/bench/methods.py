@@ -36,13 +36,7 @@ from puzzlemdm.bench.catalog import GUIDED, lookup, method_names
 from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
 from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing
 from puzzlemdm.bench.report import markdown, read_rows, report
-from puzzlemdm.bench.splits import (
-    Item,
-    load_split,
-    names_in,
-    shortcuts,
-    split_label,
-)
+from puzzlemdm.bench.splits import Item, default_splits, load_split, names_given, split_label
 from puzzlemdm.decode import MethodConfig, decode_puzzles, guided_search_batch
 from puzzlemdm.decode.puzzles import judged_answers
 from puzzlemdm.model.checkpoint import provenance
@@ -73,7 +67,7 @@ class MethodsConfig:
     checkpoint: str | None = None  # None: the shipped model of the splits' kind
     runs: int | None = None  # a recurrent model's runs of its blocks (None: as its config says)
     settle: bool = False  # runs is a ceiling; a puzzle stops once a run changes nothing
-    splits: str | None = None  # comma-separated names or paths; None: every split of the kind
+    splits: str | None = None  # comma-separated names or paths; None: default_splits(kind)
     methods: str = "cheap,expensive"  # names or groups (cheap, expensive)
     subset: int = 250  # puzzles per split for the expensive methods
     limit: int | None = None  # first N puzzles of each split
@@ -289,7 +283,10 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     existing = [json.loads(p.read_text()) for p in sorted(out.glob("run.*.json"))]
     refuse_mixing(existing, header, str(out))
     splits = []  # every split read before anything is written: a wrong name leaves no folder
-    for given in names_in(config.splits or ",".join(shortcuts(kind))):
+    chosen = (
+        default_splits(kind) if config.splits is None else names_given(config.splits, "--splits")
+    )
+    for given in chosen:
         split = split_label(given, kind)
         everything = load_split(given, kind, config.limit)
         splits.append((split, everything, subset(everything, config.subset, config.seed, split)))

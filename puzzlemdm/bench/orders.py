@@ -21,7 +21,14 @@ import torch
 
 from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
 from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing
-from puzzlemdm.bench.splits import Item, by_guesses, level_splits, load_split, names_in
+from puzzlemdm.bench.splits import (
+    Item,
+    by_guesses,
+    level_splits,
+    load_split,
+    names_given,
+    names_in,
+)
 from puzzlemdm.decode import ORDERS
 from puzzlemdm.decode.core import decode
 from puzzlemdm.decode.puzzles import judged_answers
@@ -105,7 +112,7 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
     folder under runs/ unless `out` is set)."""
     if config.prune not in PRUNES:
         raise UsageError(f"--prune must be one of {', '.join(PRUNES)}, not {config.prune!r}")
-    unknown = [order for order in names_in(config.orders) if order not in ORDERS]
+    unknown = [order for order in names_given(config.orders, "--orders") if order not in ORDERS]
     if unknown:
         raise UsageError(f"unknown orders {unknown}; choose from {', '.join(ORDERS)}")
     measured = load_measured(config.checkpoint, config.device, config.threads, splits=config.splits)
@@ -127,9 +134,8 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
             ) from None
         refuse_mixing([earlier], provenance(checkpoint, model, device, 0), config.out)
     # The table records the options as run, defaults resolved.
-    ran = replace(
-        config, checkpoint=checkpoint, splits=config.splits or ",".join(level_splits(kind))
-    )
+    splits = level_splits(kind) if config.splits is None else names_given(config.splits, "--splits")
+    ran = replace(config, checkpoint=checkpoint, splits=",".join(splits))
     results = []
     for split in names_in(ran.splits):
         items = load_split(split, kind, config.limit)

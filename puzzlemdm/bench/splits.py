@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
 from puzzlemdm.puzzles.corpus import read_corpus
 from puzzlemdm.usage import UsageError
 
@@ -68,6 +68,20 @@ def shortcuts(kind: PuzzleKind) -> dict[str, str]:
     return {**levels, **external_splits(kind)}
 
 
+def default_splits(kind: PuzzleKind) -> list[str]:
+    """The splits a benchmark runs when none are named: every shortcut of `kind` whose puzzles
+    all carry their solutions (BBEH's zebra file gives only each question's answer: naming it
+    is an error that says so, a default must not be)."""
+    chosen = []
+    for name, path in shortcuts(kind).items():
+        try:
+            read_corpus(path, kind.name)
+        except PuzzleError:
+            continue
+        chosen.append(name)
+    return chosen
+
+
 def split_path(given: str, kind: PuzzleKind) -> Path:
     """The file a split name or path stands for; UsageError when there is none."""
     path = Path(shortcuts(kind).get(given, given))
@@ -113,3 +127,12 @@ def names_in(listed: str) -> list[str]:
     """The names of a comma-separated option (--splits, --methods, --orders), blanks dropped,
     each once in the order given: a name given twice would be measured twice."""
     return list(dict.fromkeys(name.strip() for name in listed.split(",") if name.strip()))
+
+
+def names_given(listed: str, flag: str) -> list[str]:
+    """`names_in`, and a UsageError when the option names nothing ("--methods ,"): a table of
+    nothing would be written and called done."""
+    names = names_in(listed)
+    if not names:
+        raise UsageError(f"{flag} {listed!r} names nothing")
+    return names

@@ -134,7 +134,10 @@ def bench_methods(
     settle: SettleOpt = False,
     splits: Annotated[
         str | None,
-        typer.Option(help="Comma-separated splits (default: every split of the kind)."),
+        typer.Option(
+            help="Comma-separated splits (default: every split of the kind whose puzzles carry "
+            "their solutions)."
+        ),
     ] = None,
     methods: Annotated[
         str,
