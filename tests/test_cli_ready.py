@@ -255,7 +255,14 @@ def test_a_corrupt_resume_state_is_one_line(tmp_path):
     torch.save({"step": 1}, damaged)
     damaged.write_bytes(damaged.read_bytes()[:40])
     foreign.write_bytes(b"\x80\x04\x95" + b"garbage" * 20)
-    for path in (damaged, foreign):
+    # a long state cut past its first records, text in its place, a state lacking its parts
+    whole = {"model": {"w": torch.zeros(3000)}, "optimizer": {}, "step": 4, "generators": []}
+    long_cut, text, partial = tmp_path / "long.pt", tmp_path / "text.pt", tmp_path / "part.pt"
+    torch.save(whole, long_cut)
+    long_cut.write_bytes(long_cut.read_bytes()[:9000])
+    text.write_text("resume me\n" * 50)
+    torch.save({**whole, "step": "4"}, partial)
+    for path in (damaged, foreign, long_cut, text, partial):
         with pytest.raises(CheckpointError) as raised:
             load_resume_state(path)
         message = str(raised.value)

@@ -1,6 +1,7 @@
 """Training: a tiny run learns, resume continues exactly, checkpoints reload (or fail clearly)."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import torch
 from safetensors.torch import load_file
 
 from puzzlemdm.model.checkpoint import CheckpointError, load_checkpoint
+from puzzlemdm.puzzles.base import PuzzleError
 from puzzlemdm.train.config import config_from_dict, load_config
 from puzzlemdm.train.loop import run_training
 
@@ -387,3 +389,47 @@ def test_an_override_without_a_value_or_with_no_toml_value_is_refused(tmp_path):
     with pytest.raises(ValueError, match="'abc' is not a TOML value"):
         load_config(recipe, ["optim.steps=abc"])
     assert load_config(recipe, ["optim.steps=7"]).optim.steps == 7
+
+
+def test_recipe_mistakes_found_only_late_are_refused_when_the_recipe_is_read(corpus, tmp_path):
+    base = tiny_config(corpus, tmp_path)
+    for change, said in (
+        ({"eval": {"order": "Margin"}}, "[eval] order must be one of"),
+        ({"optim": {"lr": 1e-4, "min_lr": 1e-3}}, "min_lr (0.001) is above lr"),
+        ({"name": ""}, "name must name a run folder"),
+        ({"name": "../escaped"}, "name must name a run folder"),
+    ):
+        with pytest.raises(ValueError, match=re.escape(said)):
+            config_from_dict({**base, **change})
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('name = "x"\n[optim]\nsteps = 3\n')
+    with pytest.raises(ValueError, match=r"optim\.steps is a value, not a \[section\]"):
+        load_config(recipe, ["optim.steps.x=3"])
+
+
+def test_an_unusable_out_dir_and_a_changed_model_are_refused_before_training(corpus, tmp_path):
+    from puzzlemdm.train.loop import RunMismatch, check_start
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(ValueError, match="a file is in the way"):
+        check_start(config_from_dict(tiny_config(corpus, blocker)), False, False)
+    run_training(config_from_dict(tiny_config(corpus, tmp_path / "r")), stop_after=2)
+    changed = tiny_config(corpus, tmp_path / "r")
+    changed["model"] = {**changed["model"], "n_layers": 2}
+    with pytest.raises(RunMismatch, match=r"model\.n_layers = 1; the recipe now says 2"):
+        check_start(config_from_dict(changed), True, False)
+    longer = tiny_config(corpus, tmp_path / "r", steps=8)  # more steps: the same model
+    check_start(config_from_dict(longer), True, False)
+
+
+def test_a_corpora_entry_of_the_wrong_type_is_named(tmp_path):
+    from puzzlemdm.train.corpora import read_corpus_recipes
+
+    recipes = tmp_path / "corpora.toml"
+    recipes.write_text('["data/x.jsonl"]\nkind = "sudoku"\nlevel = "easy"\nn = "5"\nseed = 1\n')
+    with pytest.raises(PuzzleError, match=r'\["data/x.jsonl"\] n must be an integer, not "5"'):
+        read_corpus_recipes(recipes)
+    recipes.write_text('["data/x.jsonl"]\nkind = "sudoku"\nlevel = "easy"\nn = 5\n')
+    with pytest.raises(PuzzleError, match="no seed"):
+        read_corpus_recipes(recipes)

@@ -65,12 +65,12 @@ def train(
                 "GPU (--device cpu runs it here, much slower)",
                 EXIT_USAGE,
             )
-    from puzzlemdm.train.loop import NoResumeState
+    from puzzlemdm.train.loop import NoResumeState, RunMismatch
     from puzzlemdm.train.progress import train_with_progress
 
     try:
         run_dir = train_with_progress(cfg, resume=resume, overwrite=overwrite, console=err)
-    except (FileExistsError, NoResumeState) as exc:  # the flags do not fit the run folder
+    except (FileExistsError, NoResumeState, RunMismatch) as exc:  # flags and run folder disagree
         raise fail(str(exc), EXIT_USAGE) from None
     except (ValueError, FileNotFoundError) as exc:  # the recipe's data: missing, empty, bad
         raise fail(f"{config}: {exc}") from None

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from puzzlemdm.decode.step import ORDERS
 from puzzlemdm.model.arm import ARM_ORDERS, STREAMS
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.mdm import PRECISIONS
@@ -231,6 +232,19 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(f"[optim] schedule must be steps or time, not {config.optim.schedule!r}")
     if config.optim.schedule == "time" and not config.max_minutes > 0:
         raise ValueError('[optim] schedule = "time" needs max_minutes above 0')
+    if config.eval.order not in ORDERS:  # else found at the first evaluation, after training
+        raise ValueError(
+            f"[eval] order must be one of {', '.join(ORDERS)}, not {config.eval.order!r}"
+        )
+    if config.optim.min_lr > config.optim.lr:
+        raise ValueError(
+            f"[optim] min_lr ({config.optim.min_lr}) is above lr ({config.optim.lr}): the "
+            "schedule anneals from lr down to min_lr"
+        )
+    if not config.name or Path(config.name).name != config.name or config.name in (".", ".."):
+        raise ValueError(
+            f"name must name a run folder inside out_dir (no '/', not empty), not {config.name!r}"
+        )
     if config.precision not in PRECISIONS:
         raise ValueError(f"precision must be fp32 or bf16, not {config.precision!r}")
     if config.save_dtype not in ("float32", "float16", "bfloat16"):
@@ -251,7 +265,10 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> TrainCo
             raise ValueError(f"--set {item!r}: {raw!r} is not a TOML value") from None
         node = data
         *parents, leaf = key.split(".")
-        for part in parents:
+        for depth, part in enumerate(parents, 1):
             node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                section = ".".join(parents[:depth])
+                raise ValueError(f"--set {item!r}: {section} is a value, not a [section]")
         node[leaf] = parsed
     return config_from_dict(data)

@@ -7,12 +7,13 @@ import json
 import os
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from puzzlemdm.generation import generate_records
 from puzzlemdm.puzzles.base import PuzzleError
+from puzzlemdm.values import describe, typed
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,35 @@ def read_corpus_recipes(path: str | Path) -> dict[str, CorpusRecipe]:
         return {}
     try:
         table = tomllib.loads(path.read_text())
-        return {name: CorpusRecipe(**entry) for name, entry in table.items()}
-    except (tomllib.TOMLDecodeError, TypeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
         raise PuzzleError(f"not a corpora file ({exc})", source=str(path)) from None
+    return {name: _recipe(name, entry, str(path)) for name, entry in table.items()}
+
+
+def _recipe(name: str, entry: Any, source: str) -> CorpusRecipe:
+    """One entry, every value of its field's type (a PuzzleError naming the entry else)."""
+    where = f'["{name}"]'
+    if not isinstance(entry, dict):
+        raise PuzzleError(f"{where} must be a table of key = value lines", source=source)
+    hints = get_type_hints(CorpusRecipe)
+    needed = {f.name for f in fields(CorpusRecipe)} - {"options"}
+    unknown, missing = sorted(set(entry) - set(hints)), sorted(needed - set(entry))
+    if unknown or missing:
+        said = f"unknown key(s) {', '.join(unknown)}" if unknown else f"no {', '.join(missing)}"
+        raise PuzzleError(f"{where}: {said} (keys: kind, level, n, seed, options)", source=source)
+    if not isinstance(entry.get("options", {}), dict):
+        raise PuzzleError(f"{where} options must be a table (key = value)", source=source)
+    values = {"options": entry.get("options", {})}  # checked by the generator, as -O options
+    for key in sorted(needed):
+        value = entry[key]
+        try:
+            values[key] = typed(value, hints[key])
+        except TypeError:
+            shown = json.dumps(value, default=str)
+            raise PuzzleError(
+                f"{where} {key} must be {describe(hints[key])}, not {shown}", source=source
+            ) from None
+    return CorpusRecipe(**values)
 
 
 def ensure_corpora(

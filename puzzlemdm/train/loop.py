@@ -244,8 +244,15 @@ def run_training(
     init = warm_start(model, cfg.init) if cfg.init and not resume else None
     if resume:
         state = load_resume_state(run_dir / RESUME_FILE)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
+        try:
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+        except (RuntimeError, ValueError, KeyError):  # torch lists every mismatched tensor
+            raise CheckpointError(
+                "the resume state holds another model than this recipe and its data build "
+                "(another grid size?): resume with the recipe and data the run started with",
+                source=str(run_dir / RESUME_FILE),
+            ) from None
         try:
             generator.set_state(state["generators"][ddp.rank])
         except RuntimeError:
@@ -406,16 +413,53 @@ class NoResumeState(FileNotFoundError):
     """A resume asked of a run folder that holds no resume state (a usage error)."""
 
 
+class RunMismatch(ValueError):
+    """A resume whose recipe describes another model than the run's (a usage error)."""
+
+
 def check_start(cfg: TrainConfig, resume: bool, overwrite: bool) -> None:
     """What can refuse a start, checked before its corpora are built (which may take an
-    hour): the run folder (check_run_folder) and a fresh start's init checkpoint, which an
-    earlier stage makes (CheckpointError when it is not there)."""
-    check_run_folder(Path(cfg.out_dir) / cfg.name, resume, overwrite)
+    hour): out_dir (ValueError unless it is or can be made a folder), the run folder
+    (check_run_folder; RunMismatch when a resume's recipe changed the model), and a fresh
+    start's init checkpoint, which an earlier stage makes (CheckpointError when it is not
+    there)."""
+    try:
+        Path(cfg.out_dir).mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ValueError(f"out_dir {cfg.out_dir!r}: a file is in the way of the folder") from None
+    except OSError as exc:
+        raise ValueError(f"out_dir {cfg.out_dir!r}: cannot make it ({exc.strerror})") from None
+    run_dir = Path(cfg.out_dir) / cfg.name
+    check_run_folder(run_dir, resume, overwrite)
+    if resume:
+        check_same_model(cfg, run_dir / "config.json")
     if cfg.init and not resume and not (Path(cfg.init) / "config.json").is_file():
         raise CheckpointError(
             "no checkpoint there for the recipe's init: train the stage that makes it first",
             source=cfg.init,
         )
+
+
+def check_same_model(cfg: TrainConfig, saved: Path) -> None:
+    """RunMismatch when the recipe's model, objective or kind of puzzle is not the one the run
+    in `saved`'s folder started with: its resume state would not load (or would mean another
+    model under the run's name). Other fields (steps, learning rate, minutes) may change."""
+    try:
+        before = json.loads(saved.read_text())
+    except (OSError, ValueError):
+        return  # no readable record of the start: the resume state's own checks remain
+    now = json.loads(json.dumps(cfg.to_dict()))  # tuples as lists, as the record holds them
+    for section, keys in (("model", None), ("objective", None), ("data", ("kind",))):
+        for key, value in now[section].items():
+            if keys is not None and key not in keys:
+                continue
+            was = before.get(section, {}).get(key, value)
+            if was != value:
+                raise RunMismatch(
+                    f"{saved.parent} started with {section}.{key} = {json.dumps(was)}; the recipe "
+                    f"now says {json.dumps(value)}: resume with the recipe the run started with, "
+                    "or --overwrite to start it afresh"
+                )
 
 
 def check_run_folder(run_dir: Path, resume: bool, overwrite: bool) -> None:
@@ -469,14 +513,15 @@ def load_resume_state(path: Path) -> dict[str, Any]:
     which advises loading it with weights_only=False (running whatever it holds)."""
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError) as exc:
+    except Exception as exc:  # torch's reader fails in many ways on damaged bytes
         foreign = isinstance(exc, pickle.UnpicklingError)  # objects besides tensors
-        reason = "not a resume state saved by puzzlemdm" if foreign else "damaged (cut short)"
+        reason = "not a resume state saved by puzzlemdm" if foreign else "damaged or cut short"
         raise CheckpointError(
             f"{reason}: cannot resume from it; move it away to start the run afresh",
             source=str(path),
         ) from None
-    if not isinstance(state, dict) or not {"model", "optimizer", "step"} <= state.keys():
+    keys = {"model", "optimizer", "step", "generators"}
+    if not isinstance(state, dict) or not keys <= state.keys() or type(state["step"]) is not int:
         raise CheckpointError("not a resume state saved by puzzlemdm", source=str(path))
     return state
 
