@@ -307,8 +307,13 @@ def test_corrupt_and_mismatched_checkpoints_fail_clearly(corpus, tmp_path):
     config["model"]["backbone"]["d_model"] = 32
     (mismatched / "config.json").write_text(json.dumps(config))
     (mismatched / "model.safetensors").write_bytes((good / "model.safetensors").read_bytes())
-    with pytest.raises(CheckpointError, match="do not match"):
+    with pytest.raises(CheckpointError, match="do not match") as raised:
         load_checkpoint(mismatched)
+    assert len(str(raised.value)) < 400  # torch names every tensor; the message does not
+    with pytest.raises(CheckpointError, match="training run's folder, not a checkpoint: give its"):
+        load_checkpoint(run)  # the run, not its last/ or best/
+    with pytest.raises(ValueError, match="device must be auto, cpu, cuda or cuda:N, not 'gpu'"):
+        config_from_dict({**tiny_config(corpus, tmp_path), "device": "gpu"})
     (mismatched / "config.json").write_text("{not json")
     with pytest.raises(CheckpointError, match=r"config\.json"):
         load_checkpoint(mismatched)
@@ -398,6 +403,7 @@ def test_recipe_mistakes_found_only_late_are_refused_when_the_recipe_is_read(cor
         ({"optim": {"lr": 1e-4, "min_lr": 1e-3}}, "min_lr (0.001) is above lr"),
         ({"name": ""}, "name must name a run folder"),
         ({"name": "../escaped"}, "name must name a run folder"),
+        ({"data": {"train": [str(corpus), str(corpus)]}}, "more than once: [data] weights"),
     ):
         with pytest.raises(ValueError, match=re.escape(said)):
             config_from_dict({**base, **change})
@@ -421,6 +427,9 @@ def test_an_unusable_out_dir_and_a_changed_model_are_refused_before_training(cor
         check_start(config_from_dict(changed), True, False)
     longer = tiny_config(corpus, tmp_path / "r", steps=8)  # more steps: the same model
     check_start(config_from_dict(longer), True, False)
+    done = re.escape("at step 2 already; the recipe's optim.steps = 2")
+    with pytest.raises(RunMismatch, match=done):
+        run_training(config_from_dict(tiny_config(corpus, tmp_path / "r", steps=2)), resume=True)
 
 
 def test_a_corpora_entry_of_the_wrong_type_is_named(tmp_path):

@@ -66,6 +66,13 @@ def load_checkpoint(
     where = str(folder)
     if not folder.is_dir():
         raise CheckpointError("checkpoint folder not found", source=where)
+    saved = [name for name in ("last", "best") if (folder / name / "model.safetensors").is_file()]
+    if saved and not (folder / "model.safetensors").is_file():
+        raise CheckpointError(
+            f"a training run's folder, not a checkpoint: give its "
+            f"{' or '.join(name + '/' for name in saved)} folder",
+            source=where,
+        )
     try:
         config_data = json.loads((folder / "config.json").read_text())
         config = ModelConfig.from_dict(config_data["model"])
@@ -97,6 +104,7 @@ def load_checkpoint(
     except RuntimeError as exc:
         first = str(exc).strip().splitlines()
         detail = first[1].strip() if len(first) > 1 else first[0]
+        detail = detail if len(detail) <= 160 else detail[:157] + "..."  # torch names every key
         raise CheckpointError(
             f"weights do not match config.json ({detail})", source=where
         ) from None

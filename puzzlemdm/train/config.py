@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -232,6 +233,13 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(f"[optim] schedule must be steps or time, not {config.optim.schedule!r}")
     if config.optim.schedule == "time" and not config.max_minutes > 0:
         raise ValueError('[optim] schedule = "time" needs max_minutes above 0')
+    if config.device != "auto" and not re.fullmatch(r"cpu|cuda(:\d+)?", config.device):
+        raise ValueError(f"device must be auto, cpu, cuda or cuda:N, not {config.device!r}")
+    twice = sorted({path for path in config.data.train if config.data.train.count(path) > 1})
+    if twice:  # its puzzles would be drawn twice as often, unsaid
+        raise ValueError(
+            f"[data] train lists {', '.join(twice)} more than once: [data] weights weighs a file"
+        )
     if config.eval.order not in ORDERS:  # else found at the first evaluation, after training
         raise ValueError(
             f"[eval] order must be one of {', '.join(ORDERS)}, not {config.eval.order!r}"

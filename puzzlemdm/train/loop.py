@@ -262,6 +262,11 @@ def run_training(
                 source=str(run_dir / RESUME_FILE),
             ) from None
         step = state["step"]
+        if step >= cfg.optim.steps:  # else nothing trains, and last/ is rewritten as it was
+            raise RunMismatch(
+                f"{run_dir} is at step {step} already; the recipe's optim.steps = "
+                f"{cfg.optim.steps} leaves nothing to train: raise it to continue"
+            )
         if ddp.main and on_log:
             on_log({"event": "resume", "step": step})
     trained = torch.nn.parallel.DistributedDataParallel(model) if ddp.world > 1 else model
