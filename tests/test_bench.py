@@ -189,3 +189,22 @@ def test_default_splits_leave_out_files_without_solutions_and_empty_lists_are_re
             and f"{flag} " in result.stderr
             and "names nothing" in (result.stderr)
         ), result.stderr
+
+
+def test_options_that_would_be_ignored_or_overwritten_are_usage_errors(tmp_path) -> None:
+    split = small_split(tmp_path, 2)
+    lone = CliRunner().invoke(
+        app,
+        ["bench", "methods", "--splits", str(split), "--methods", "search", "--node-limit", "5",
+         "--out", str(tmp_path / "t")],
+    )  # fmt: skip
+    assert lone.exit_code == 2 and "--node-limit steers guided search" in lone.stderr
+    twice = CliRunner().invoke(
+        app, ["generate", "zebra", "-O", "houses=4", "-O", "houses=5", "--n", "1"]
+    )
+    assert twice.exit_code == 2 and "--option houses is given twice" in twice.stderr
+    models = CliRunner().invoke(
+        app,
+        ["bench", "models", "--model", "a=x", "--model", "a=y", "--out", str(tmp_path / "m")],
+    )
+    assert models.exit_code == 2 and "'a' is named twice" in models.stderr

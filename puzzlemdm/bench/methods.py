@@ -269,6 +269,8 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     checkpoint, model, device = measured.checkpoint, measured.model, measured.device
     kind, spec = measured.kind, measured.spec
     names = method_names(config.methods, kind)
+    if config.node_limit != MethodsConfig.node_limit and not any(n in GUIDED for n in names):
+        raise UsageError("--node-limit steers guided search, which none of --methods runs")
     check_baseline(config, names)
     if any(name not in kind.solvers for name in names):  # a classical table needs no model
         require_scores_every_cell(measured, "bench methods")

@@ -122,8 +122,10 @@ def pairs(items: list[str], what: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or not key or not value or key in out:
-            raise UsageError(f"{what} {item!r}: expected a new NAME=VALUE")
+        if not sep or not key or not value:
+            raise UsageError(f"{what} {item!r}: expected NAME=VALUE")
+        if key in out:
+            raise UsageError(f"{what} {item!r}: {key!r} is named twice; give each its own name")
         out[key] = value
     return out
 

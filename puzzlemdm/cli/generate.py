@@ -75,7 +75,10 @@ def generate(
         key, sep, value = item.partition("=")
         if not sep:
             raise fail(f"--option expects key=value, got {item!r}", EXIT_USAGE)
-        options[key.replace("-", "_")] = int(value) if value.lstrip("-").isdigit() else value
+        name = key.replace("-", "_")
+        if name in options:
+            raise fail(f"--option {key} is given twice; give it once", EXIT_USAGE)
+        options[name] = int(value) if value.lstrip("-").isdigit() else value
     try:
         check_request(kind, level, options)
         check_writable(output, "--output")
