@@ -144,8 +144,14 @@ def test_generate_errors():
         generate(rng, "impossible", grade_fn=_guess_grade)
     with pytest.raises(PuzzleError, match="in 3 tries"):
         generate(rng, "medium", grade_fn=_guess_grade, max_tries=3)  # the fake never says medium
-    with pytest.raises(PuzzleError, match="16 givens"):
-        generate(rng, givens=16, max_tries=2)
+    with pytest.raises(PuzzleError, match="17 givens"):
+        generate(rng, givens=17, max_tries=2)
+    # below the proven fewest givens of a unique puzzle: refused at once, not after the tries
+    for shape, fewest in ((Shape(3, 3), 17), (Shape(2, 2), 4), (Shape(2, 3), 8)):
+        with pytest.raises(ValueError, match=f"fewer than {fewest} givens has one solution"):
+            generate(rng, shape=shape, givens=fewest - 1)
+    smallest = generate(np.random.default_rng(1), shape=Shape(2, 2), givens=4, max_tries=500)
+    assert count_solutions(smallest.puzzle) == 1  # the bound is reached
 
 
 def test_generate_with_strategy_grader():

@@ -123,6 +123,11 @@ def _default_grade_fn() -> Callable[[Sudoku], Any]:
     return grade
 
 
+# The fewest givens a puzzle with one solution can have, where it is proven: 9x9, 17 (McGuire,
+# Tugemann and Civario's exhaustive search, 2012); 4x4, 4; 6x6 of 2x3 boxes, 8 (exhaustive).
+FEWEST_GIVENS = {Shape(3, 3): 17, Shape(2, 2): 4, Shape(2, 3): 8}
+
+
 def generate(
     rng: np.random.Generator,
     level: str | None = None,
@@ -144,6 +149,11 @@ def generate(
         raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
     if givens is not None and not 0 <= givens <= shape.cells:
         raise ValueError(f"givens must be in 0..{shape.cells}, got {givens}")
+    fewest = FEWEST_GIVENS.get(shape)
+    if givens is not None and fewest is not None and givens < fewest:
+        raise ValueError(
+            f"no {shape.n}x{shape.n} sudoku with fewer than {fewest} givens has one solution"
+        )
     grader = grade_fn if grade_fn is not None else (_default_grade_fn() if level else None)
     for tries in range(1, max_tries + 1):
         solution = random_solution(rng, shape)
