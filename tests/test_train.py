@@ -442,3 +442,17 @@ def test_a_corpora_entry_of_the_wrong_type_is_named(tmp_path):
     recipes.write_text('["data/x.jsonl"]\nkind = "sudoku"\nlevel = "easy"\nn = 5\n')
     with pytest.raises(PuzzleError, match="no seed"):
         read_corpus_recipes(recipes)
+
+
+def test_a_validation_puzzle_of_another_size_is_named_by_file_and_line(corpus, tmp_path):
+    from puzzlemdm.puzzles.sudoku.board import Shape
+    from puzzlemdm.puzzles.sudoku.generate import generate
+    from puzzlemdm.train.data import load_token_set
+
+    small = generate(np.random.default_rng(0), shape=Shape(2, 2))
+    other = tmp_path / "four.jsonl"
+    line = {"puzzle": small.puzzle.to_line(), "solution": small.solution.to_line()}
+    other.write_text(json.dumps(line) + "\n")
+    trained, _ = load_token_set([str(corpus)])
+    with pytest.raises(PuzzleError, match=r"four\.jsonl:1: the model reads 9x9"):
+        load_token_set([str(other)], spec=trained.spec)

@@ -8,9 +8,9 @@ import numpy as np
 import torch
 
 from puzzlemdm.model.arm import order_ranks
-from puzzlemdm.puzzles.base import PuzzleRecord
+from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
 from puzzlemdm.puzzles.corpus import read_corpora
-from puzzlemdm.puzzles.grid import GridSpec, stack
+from puzzlemdm.puzzles.grid import GridSpec, TokenGrid, stack
 
 
 @dataclass
@@ -73,7 +73,7 @@ def load_token_set(
     if not records:
         raise ValueError("no training puzzles left")
     spec = spec or kind.spec_for([r.puzzle for r in records])
-    grids = [kind.encode(r.puzzle, r.solution, spec) for r in records]
+    grids = [_encoded(kind, r, spec) for r in records]
     batch = stack(grids)
     rank = None
     if solver_ranks:
@@ -119,3 +119,12 @@ def sample_batch(
 def level_counts(data: TokenSet) -> dict[str, int]:
     values, counts = np.unique(np.array(data.levels), return_counts=True)
     return {str(v): int(c) for v, c in zip(values, counts, strict=True)}
+
+
+def _encoded(kind: PuzzleKind, record: PuzzleRecord, spec: GridSpec) -> TokenGrid:
+    """A record on the model's grid; a puzzle that does not fit (another size than the training
+    puzzles') is an error naming its file and line."""
+    try:
+        return kind.encode(record.puzzle, record.solution, spec)
+    except PuzzleError as exc:
+        raise PuzzleError(exc.reason, source=record.source, line=record.line) from None
