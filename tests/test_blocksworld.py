@@ -246,6 +246,8 @@ def test_generate_options() -> None:
     # a length window the level's problems (almost) never have is refused, not searched forever
     with pytest.raises(ValueError, match="max_length 4 is below min_length 6"):
         KIND.generate(rng, "easy", min_length=6, max_length=4)
+    with pytest.raises(ValueError, match="min_length must be 0 or more, not -1"):
+        KIND.generate(rng, "easy", min_length=-1)
     with pytest.raises(ValueError, match="no easy problem with an optimal plan of 40-any"):
         KIND.generate(rng, "easy", min_length=40)  # 4 blocks need at most 16 actions
 

@@ -216,6 +216,8 @@ class BlocksworldKind(KindPackage):
             )
         if goal not in ("full", "partial", "mixed"):
             raise ValueError(f"goal must be full, partial or mixed, not {goal!r}")
+        if min_length < 0:
+            raise ValueError(f"min_length must be 0 or more, not {min_length}")
         if max_length is not None and max_length < min_length:
             raise ValueError(f"max_length {max_length} is below min_length {min_length}")
         for _ in range(MAX_DRAWS):
