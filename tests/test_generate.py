@@ -245,6 +245,12 @@ def test_a_refused_request_leaves_the_output_file_as_it_was(tmp_path):
     done = CliRunner().invoke(app, ["generate", "zebra", "--level", "easy", "-o", str(kept)])
     assert done.exit_code == 0 and len(kept.read_text().splitlines()) == 10
     assert [p.name for p in tmp_path.iterdir()] == ["keep.jsonl"]  # no partial file left
+    link = tmp_path / "link.jsonl"  # a symlink is written through, never replaced by a file
+    link.symlink_to(kept)
+    done = CliRunner().invoke(
+        app, ["generate", "sudoku", "--level", "easy", "-n", "1", "-o", str(link)]
+    )
+    assert done.exit_code == 0 and link.is_symlink() and len(kept.read_text().splitlines()) == 1
 
 
 def test_a_zebra_of_a_fixed_size_is_still_of_the_level_asked() -> None:

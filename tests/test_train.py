@@ -420,16 +420,24 @@ def test_an_unusable_out_dir_and_a_changed_model_are_refused_before_training(cor
     blocker.write_text("")
     with pytest.raises(ValueError, match="a file is in the way"):
         check_start(config_from_dict(tiny_config(corpus, blocker)), False, False)
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        check_start(config_from_dict(tiny_config(corpus, blocker / "deeper")), False, False)
+    check_start(config_from_dict(tiny_config(corpus, tmp_path / "new" / "runs")), False, False)
+    assert not (tmp_path / "new").exists()  # checked, not made
     run_training(config_from_dict(tiny_config(corpus, tmp_path / "r")), stop_after=2)
     changed = tiny_config(corpus, tmp_path / "r")
     changed["model"] = {**changed["model"], "n_layers": 2}
     with pytest.raises(RunMismatch, match=r"model\.n_layers = 1; the recipe now says 2"):
         check_start(config_from_dict(changed), True, False)
     longer = tiny_config(corpus, tmp_path / "r", steps=8)  # more steps: the same model
+    longer["model"] = {**longer["model"], "dropout": 0.1}  # dropout is no part of the weights
     check_start(config_from_dict(longer), True, False)
     done = re.escape("at step 2 already; the recipe's optim.steps = 2")
     with pytest.raises(RunMismatch, match=done):
-        run_training(config_from_dict(tiny_config(corpus, tmp_path / "r", steps=2)), resume=True)
+        check_start(config_from_dict(tiny_config(corpus, tmp_path / "r", steps=2)), True, False)
+    timed = {**tiny_config(corpus, tmp_path / "r"), "max_minutes": 1e-9}  # its minutes spent
+    with pytest.raises(RunMismatch, match="leaves none to train: raise it to continue"):
+        check_start(config_from_dict(timed), True, False)
 
 
 def test_a_corpora_entry_of_the_wrong_type_is_named(tmp_path):

@@ -12,6 +12,7 @@ import torch
 from puzzlemdm.bench.splits import names_in
 from puzzlemdm.model.checkpoint import load_checkpoint, resolve_device
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind
+from puzzlemdm.puzzles.corpus import read_text
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.registry import detect_kind, get_kind
 from puzzlemdm.shipped import has_shipped_model, kind_model
@@ -40,7 +41,7 @@ def default_checkpoint(splits: str | None) -> str:
     first = next((Path(name) for name in names_in(splits or "") if Path(name).is_file()), None)
     if first is not None:
         try:
-            kind = detect_kind(first.read_text(encoding="utf-8", errors="replace"), str(first))
+            kind = detect_kind(read_text(first), str(first))
         except PuzzleError:
             kind = None  # loading the split names what is wrong with it
         if kind is not None and has_shipped_model(kind.name):

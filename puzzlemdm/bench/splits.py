@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
+from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord
 from puzzlemdm.puzzles.corpus import read_corpus
 from puzzlemdm.usage import UsageError
 
@@ -74,11 +74,9 @@ def default_splits(kind: PuzzleKind) -> list[str]:
     is an error that says so, a default must not be)."""
     chosen = []
     for name, path in shortcuts(kind).items():
-        try:
-            read_corpus(path, kind.name)
-        except PuzzleError:
-            continue
-        chosen.append(name)
+        _, records = read_corpus(path, kind.name, need_solutions=False)  # other errors say so
+        if all(record.solution is not None for record in records):
+            chosen.append(name)
     return chosen
 
 

@@ -64,10 +64,10 @@ def config_from(cls: type[T], values: dict[str, Any]) -> T:
 
 def read_source(path: str) -> tuple[str, str]:
     """The text of a file (or stdin for '-') and the name to use in messages."""
-    from puzzlemdm.puzzles.corpus import read_text
+    from puzzlemdm.puzzles.corpus import decode_text, read_text
 
     if path == "-":
-        return sys.stdin.read().removeprefix("\ufeff"), "<stdin>"
+        return decode_text(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
     return read_text(path), path
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -85,10 +86,7 @@ def generate(
         written_as = text_writer(kind, out_format)
     except UsageError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
-    # Written beside the output and moved over it once done: a request the generator refuses
-    # leaves a file already there as it was (opened for writing at once, it was emptied).
-    partial = output.with_name(f".{output.name}.partial") if output else None
-    sink = partial.open("w", encoding="utf-8") if partial else sys.stdout
+    sink, partial = _open_output(output)
     written = 0
     try:
         with CountProgress(err, n, "generating", quiet, solving=False) as bar:
@@ -97,27 +95,47 @@ def generate(
                 written += 1
                 bar.advance()
     except (TypeError, ValueError) as exc:
-        _close(sink, partial, keep_as=None)
+        _finish(sink, partial, output, keep=False)
         raise fail(f"cannot generate {kind} with options {options}: {exc}", EXIT_USAGE) from None
     except KeyboardInterrupt:  # the pool's workers are terminated by now
-        _close(sink, partial, keep_as=output)  # what was written, as the message says
+        _finish(sink, partial, output, keep=True)  # what was written, as the message says
         err.print(f"interrupted: {written} of {n} puzzles written")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BaseException:
-        _close(sink, partial, keep_as=None)
+        _finish(sink, partial, output, keep=False)
         raise
-    _close(sink, partial, keep_as=output)
+    _finish(sink, partial, output, keep=True)
 
 
-def _close(sink: Any, partial: Path | None, keep_as: Path | None) -> None:
-    """Close the partial output and move it to `keep_as`, or drop it (None)."""
-    if partial is None:
+def _open_output(output: Path | None) -> tuple[TextIO, Path | None]:
+    """(where puzzles are written, the partial file or None). A plain file (or a new one) is
+    written beside itself and moved over once done, so that a request the generator refuses
+    leaves a file already there as it was; anything else (a symlink, a device, a pipe) is
+    written in place, as moving a file over it would replace it."""
+    if output is None:
+        return sys.stdout, None
+    plain = not output.is_symlink() and (not output.exists() or output.is_file())
+    target = output.with_name(f".{output.name}.partial") if plain else output
+    try:
+        return target.open("w", encoding="utf-8"), target if plain else None
+    except OSError as exc:
+        raise fail(f"--output {output}: cannot write there ({exc.strerror})", EXIT_USAGE) from None
+
+
+def _finish(sink: TextIO, partial: Path | None, output: Path | None, keep: bool) -> None:
+    """Close the output; a partial file moves over it (`keep`, with the old file's mode) or
+    goes."""
+    if output is None:
         return
     sink.close()
-    if keep_as is None:
+    if partial is None:
+        return
+    if not keep:
         partial.unlink(missing_ok=True)
-    else:
-        partial.replace(keep_as)
+        return
+    if output.exists():
+        shutil.copymode(output, partial)
+    partial.replace(output)
 
 
 def text_writer(kind_name: str, out_format: str) -> Callable[[dict[str, Any]], str]:

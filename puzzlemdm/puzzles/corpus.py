@@ -24,6 +24,11 @@ def read_text(path: str | Path) -> str:
         raise PuzzleError("is a directory, expected a puzzle file", source=source) from None
     except OSError as err:
         raise PuzzleError(f"cannot read: {err.strerror}", source=source) from None
+    return decode_text(data, source)
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """A puzzle file's bytes as text (see read_text), read from a file or a pipe."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")

@@ -262,11 +262,7 @@ def run_training(
                 source=str(run_dir / RESUME_FILE),
             ) from None
         step = state["step"]
-        if step >= cfg.optim.steps:  # else nothing trains, and last/ is rewritten as it was
-            raise RunMismatch(
-                f"{run_dir} is at step {step} already; the recipe's optim.steps = "
-                f"{cfg.optim.steps} leaves nothing to train: raise it to continue"
-            )
+        check_left_to_train(cfg, state, run_dir)
         if ddp.main and on_log:
             on_log({"event": "resume", "step": step})
     trained = torch.nn.parallel.DistributedDataParallel(model) if ddp.world > 1 else model
@@ -418,26 +414,52 @@ class NoResumeState(FileNotFoundError):
     """A resume asked of a run folder that holds no resume state (a usage error)."""
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """ValueError unless `out_dir` is a folder or can be made one: its nearest existing
+    ancestor is a folder this process may write in (nothing is made here)."""
+    if out_dir.is_dir():
+        return
+    if out_dir.exists():
+        raise ValueError(f"out_dir {str(out_dir)!r}: a file is in the way of the folder")
+    above = next((p for p in out_dir.absolute().parents if p.exists()), Path("/"))
+    if not above.is_dir():
+        raise ValueError(f"out_dir {str(out_dir)!r}: {above} is a file, not a folder")
+    if not os.access(above, os.W_OK | os.X_OK):
+        raise ValueError(f"out_dir {str(out_dir)!r}: {above} cannot be written in")
+
+
+def check_left_to_train(cfg: TrainConfig, state: dict[str, Any], run_dir: Path) -> None:
+    """RunMismatch when a resumed run is at the recipe's last step or past its minutes
+    already: it would train nothing (or a step) and rewrite last/ as it was."""
+    step, elapsed = state["step"], float(state.get("elapsed", 0.0))
+    if step >= cfg.optim.steps:
+        raise RunMismatch(
+            f"{run_dir} is at step {step} already; the recipe's optim.steps = "
+            f"{cfg.optim.steps} leaves nothing to train: raise it to continue"
+        )
+    if cfg.max_minutes > 0 and elapsed >= 60 * cfg.max_minutes:
+        raise RunMismatch(
+            f"{run_dir} has trained {elapsed / 60:.1f} minutes already; the recipe's "
+            f"max_minutes = {cfg.max_minutes} leaves none to train: raise it to continue"
+        )
+
+
 class RunMismatch(ValueError):
     """A resume whose recipe describes another model than the run's (a usage error)."""
 
 
 def check_start(cfg: TrainConfig, resume: bool, overwrite: bool) -> None:
     """What can refuse a start, checked before its corpora are built (which may take an
-    hour): out_dir (ValueError unless it is or can be made a folder), the run folder
-    (check_run_folder; RunMismatch when a resume's recipe changed the model), and a fresh
-    start's init checkpoint, which an earlier stage makes (CheckpointError when it is not
-    there)."""
-    try:
-        Path(cfg.out_dir).mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise ValueError(f"out_dir {cfg.out_dir!r}: a file is in the way of the folder") from None
-    except OSError as exc:
-        raise ValueError(f"out_dir {cfg.out_dir!r}: cannot make it ({exc.strerror})") from None
+    hour), and making nothing: out_dir (ValueError unless it is, or can become, a folder), the
+    run folder (check_run_folder), a resume's recipe (RunMismatch when it changed the model or
+    leaves nothing to train), and a fresh start's init checkpoint, which an earlier stage makes
+    (CheckpointError when it is not there)."""
+    check_out_dir(Path(cfg.out_dir))
     run_dir = Path(cfg.out_dir) / cfg.name
     check_run_folder(run_dir, resume, overwrite)
     if resume:
         check_same_model(cfg, run_dir / "config.json")
+        check_left_to_train(cfg, load_resume_state(run_dir / RESUME_FILE), run_dir)
     if cfg.init and not resume and not (Path(cfg.init) / "config.json").is_file():
         raise CheckpointError(
             "no checkpoint there for the recipe's init: train the stage that makes it first",
@@ -446,25 +468,34 @@ def check_start(cfg: TrainConfig, resume: bool, overwrite: bool) -> None:
 
 
 def check_same_model(cfg: TrainConfig, saved: Path) -> None:
-    """RunMismatch when the recipe's model, objective or kind of puzzle is not the one the run
-    in `saved`'s folder started with: its resume state would not load (or would mean another
-    model under the run's name). Other fields (steps, learning rate, minutes) may change."""
+    """RunMismatch when the recipe describes another model than the one the run in `saved`'s
+    folder started with (its shape, family, kind of puzzle: `_model_shape`): its resume state
+    would not load, or would continue another model under the run's name. Anything else
+    (steps, learning rate, minutes, dropout, the VMD's beta) may change."""
     try:
-        before = json.loads(saved.read_text())
-    except (OSError, ValueError):
+        before = _model_shape(json.loads(saved.read_text()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return  # no readable record of the start: the resume state's own checks remain
-    now = json.loads(json.dumps(cfg.to_dict()))  # tuples as lists, as the record holds them
-    for section, keys in (("model", None), ("objective", None), ("data", ("kind",))):
-        for key, value in now[section].items():
-            if keys is not None and key not in keys:
-                continue
-            was = before.get(section, {}).get(key, value)
-            if was != value:
-                raise RunMismatch(
-                    f"{saved.parent} started with {section}.{key} = {json.dumps(was)}; the recipe "
-                    f"now says {json.dumps(value)}: resume with the recipe the run started with, "
-                    "or --overwrite to start it afresh"
-                )
+    now = _model_shape(json.loads(json.dumps(cfg.to_dict())))  # tuples as lists, as saved
+    for key, value in now.items():
+        if key in before and before[key] != value:
+            raise RunMismatch(
+                f"{saved.parent} started with {key} = {json.dumps(before[key])}; the recipe now "
+                f"says {json.dumps(value)}: resume with the recipe the run started with, or "
+                "--overwrite to start it afresh"
+            )
+
+
+def _model_shape(recipe: dict[str, Any]) -> dict[str, Any]:
+    """What of a resolved recipe decides the model's weights: the backbone but its dropout,
+    the family, an ARM's order and stream, a VMD's latent and encoder, the kind of puzzle."""
+    objective = recipe["objective"]
+    family = objective.get("family", "mdm")
+    own = {"arm": ("order", "stream"), "vmd": ("latent_dim", "encoder_layers", "encoder_d_model")}
+    shape = {f"model.{k}": v for k, v in recipe["model"].items() if k != "dropout"}
+    shape.update({f"objective.{k}": objective.get(k) for k in ("family", *own.get(family, ()))})
+    shape["data.kind"] = recipe["data"].get("kind")
+    return shape
 
 
 def check_run_folder(run_dir: Path, resume: bool, overwrite: bool) -> None:
