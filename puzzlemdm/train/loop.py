@@ -242,27 +242,9 @@ def run_training(
     optimizer = make_optimizer(model, cfg)
     step = 0
     init = warm_start(model, cfg.init) if cfg.init and not resume else None
+    elapsed_before = 0.0
     if resume:
-        state = load_resume_state(run_dir / RESUME_FILE)
-        try:
-            model.load_state_dict(state["model"])
-            optimizer.load_state_dict(state["optimizer"])
-        except (RuntimeError, ValueError, KeyError):  # torch lists every mismatched tensor
-            raise CheckpointError(
-                "the resume state holds another model than this recipe and its data build "
-                "(another grid size?): resume with the recipe and data the run started with",
-                source=str(run_dir / RESUME_FILE),
-            ) from None
-        try:
-            generator.set_state(state["generators"][ddp.rank])
-        except RuntimeError:
-            raise CheckpointError(
-                f"the resume state was saved by a run on another kind of device than "
-                f"{device.type}: a run resumes on the kind it started on",
-                source=str(run_dir / RESUME_FILE),
-            ) from None
-        step = state["step"]
-        check_left_to_train(cfg, state, run_dir)
+        step, elapsed_before = resume_into(run_dir / RESUME_FILE, model, optimizer, generator, ddp)
         if ddp.main and on_log:
             on_log({"event": "resume", "step": step})
     trained = torch.nn.parallel.DistributedDataParallel(model) if ddp.world > 1 else model
@@ -309,7 +291,6 @@ def run_training(
 
     previous = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
     started = time.perf_counter()
-    elapsed_before = state.get("elapsed", 0.0) if resume else 0.0
     best = -1.0
     elapsed = elapsed_before
     # losses (and the objective's stats) stay on the device until logged: no sync per step
@@ -408,6 +389,37 @@ def run_training(
         if ddp.world > 1:
             dist.destroy_process_group()
     return run_dir
+
+
+def resume_into(
+    path: Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    generator: torch.Generator,
+    ddp: Distributed,
+) -> tuple[int, float]:
+    """Load a run's resume state into the model, its optimizer and this rank's data stream;
+    returns (step, seconds trained). CheckpointError, one line, for a state of another model
+    or saved on another kind of device."""
+    state = load_resume_state(path)
+    try:
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+    except (RuntimeError, ValueError, KeyError):  # torch lists every mismatched tensor
+        raise CheckpointError(
+            "the resume state holds another model than this recipe and its data build "
+            "(another grid size?): resume with the recipe and data the run started with",
+            source=str(path),
+        ) from None
+    try:
+        generator.set_state(state["generators"][ddp.rank])
+    except RuntimeError:
+        raise CheckpointError(
+            f"the resume state was saved by a run on another kind of device than "
+            f"{generator.device.type}: a run resumes on the kind it started on",
+            source=str(path),
+        ) from None
+    return state["step"], float(state.get("elapsed", 0.0))
 
 
 class NoResumeState(FileNotFoundError):
