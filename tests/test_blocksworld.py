@@ -183,6 +183,12 @@ def test_pddl_round_trip_and_export_layout() -> None:
             "missing (:goal",
             1,
         ),
+        (  # a goal that puts a block in two places: met by no state, never the last fact
+            "(define (problem p) (:domain blocksworld) (:objects a b c)\n(:init (ontable a)\n"
+            "(ontable b) (ontable c))\n(:goal (and (on a b)\n(on a c))))",
+            "the goal places block 'a' twice",
+            5,
+        ),
         (  # a misspelt block: the line of the fact that names it
             "(define (problem p) (:domain blocksworld) (:objects a b)\n(:init (ontable a)\n"
             "(ontable b))\n(:goal (on a bb)))",

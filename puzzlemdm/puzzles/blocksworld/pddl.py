@@ -28,7 +28,12 @@ from puzzlemdm.puzzles.blocksworld.problem import (
 
 
 class FactError(ValueError):
-    """A fact list that does not describe a blocksworld problem."""
+    """A fact list that does not describe a blocksworld problem; `fact`, when one fact is at
+    fault: ("init" or "goal", its index in that list), for an error to point at."""
+
+    def __init__(self, message: str, fact: tuple[str, int] | None = None) -> None:
+        super().__init__(message)
+        self.fact = fact
 
 
 def _split(fact: str | Sequence[str]) -> list[str]:
@@ -53,7 +58,7 @@ def problem_from_facts(
 
     state = [UNSET] * len(names)
     clear_given: set[int] = set()
-    for fact in init:
+    for at, fact in enumerate(init):
         pred, *args = _split(fact)
         if pred == "on" and len(args) == 2:
             placed, under = block(args[0]), block(args[1])
@@ -69,7 +74,7 @@ def problem_from_facts(
         else:
             raise FactError(f"unexpected init fact ({' '.join([pred, *args])})")
         if state[placed - 1] != UNSET:
-            raise FactError(f"block {names[placed - 1]!r} is placed twice")
+            raise FactError(f"block {names[placed - 1]!r} is placed twice", fact=("init", at))
         state[placed - 1] = under
     missing = [names[k] for k, s in enumerate(state) if s == UNSET]
     if missing:
@@ -79,16 +84,22 @@ def problem_from_facts(
     if clear_given and clear_given != set(clear_blocks(tuple(state))):
         raise FactError("init's clear facts disagree with its on/ontable facts")
     target = [UNSET] * len(names)
-    for fact in goal:
+    for at, fact in enumerate(goal):
         pred, *args = _split(fact)
         if pred == "on" and len(args) == 2:
-            target[block(args[0]) - 1] = block(args[1])
+            placed, under = block(args[0]), block(args[1])
         elif pred == "ontable" and len(args) == 1:
-            target[block(args[0]) - 1] = TABLE
+            placed, under = block(args[0]), TABLE
         elif pred == "handempty" and not args:
             continue
         else:
             raise FactError(f"unsupported goal fact ({' '.join([pred, *args])})")
+        if target[placed - 1] not in (UNSET, under):  # kept, the last would win unsaid
+            raise FactError(
+                f"the goal places block {names[placed - 1]!r} twice: no state meets both facts",
+                fact=("goal", at),
+            )
+        target[placed - 1] = under
     problems = goal_problems(target, len(names))
     if problems:
         raise FactError("; ".join(problems))
@@ -242,7 +253,12 @@ def _problem(form: _Node, source: str) -> PuzzleRecord:
     try:
         puzzle = problem_from_facts(objects, init, goal)
     except FactError as err:
-        at = _named_atom(str(err), [sections[":init"], sections[":goal"]]) or form
+        nodes = {"init": sections[":init"].items[1:], "goal": goal_node}
+        at = (
+            nodes[err.fact[0]][err.fact[1]]
+            if err.fact is not None
+            else _named_atom(str(err), [sections[":init"], sections[":goal"]]) or form
+        )
         raise PuzzleError(str(err), source=source, line=at.line, column=at.column) from None
     meta = {
         "problem": name,
