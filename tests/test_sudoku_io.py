@@ -174,6 +174,9 @@ def test_sixteen_by_sixteen_uses_letters_up_to_g():
     small = format_line(solved(Shape(2, 2)))
     assert len(parse_text("\n".join([small] * 16), shape=Shape(2, 2))) == 16
     assert {r.puzzle.n for r in parse_text("\n".join([small] * 17))} == {4}
+    # sixteen 4x4 one-line puzzles are sixteen puzzles: no value above 4 makes them a 16x16
+    fours = "".join("." * i + str(i % 4 + 1) + "." * (15 - i) + "\n" for i in range(16))
+    assert {r.puzzle.n for r in parse_text(fours)} == {4} and len(parse_text(fours)) == 16
 
 
 def test_format_grid_text():

@@ -252,11 +252,13 @@ def _starts_grid(rows: list[_Line], k: int, shape: Shape | None) -> bool:
     if count not in DETECTED_SIZES:
         return False
     # 16 cells is both a 4x4 one-line puzzle and a 16x16 grid row: a grid if the row looks like
-    # a grid row (separators or spaced cells) or the whole run is sixteen bare 16-cell rows.
+    # a grid row (separators or spaced cells) or the whole run is sixteen bare 16-cell rows
+    # that no 4x4 puzzle could be (a value above 4 in them).
     rest = rows[k : k + count]
     if len(rest) < count or any(len(r.cells) != count for r in rest):
         return False
-    return not line.is_bare or (k == 0 and len(rows) == count)
+    whole = k == 0 and len(rows) == count and not _could_be_one_liners(rows, count)
+    return not line.is_bare or whole
 
 
 def _puzzle_and_solution(line: _Line) -> list[re.Match[str]] | None:
