@@ -652,3 +652,24 @@ def test_tab_spaced_grids_and_short_tables_are_not_taken_for_a_spreadsheets_grid
         detect_kind("\n".join(["a,b,c,d"] * 6), "t.csv")
     with pytest.raises(PuzzleError):
         detect_kind("# notes\n" + "\n".join(["\t" * 8] * 9), "t.txt")
+
+
+def test_a_16x16_written_0_to_f_is_read_so_in_its_solution_and_answers_too():
+    import numpy as np
+
+    from puzzlemdm.puzzles.sudoku.generate import generate
+
+    made = generate(np.random.default_rng(2), shape=Shape(4, 4), givens=150)
+    hexed = lambda grid, blank: "".join(  # noqa: E731
+        blank if v == 0 else "0123456789ABCDEF"[v - 1] for v in grid.cells
+    )
+    puzzle, solution = hexed(made.puzzle, "."), hexed(made.solution, ".")
+    for text in (
+        json.dumps({"puzzle": puzzle, "solution": solution}) + "\n",  # JSONL
+        f"id,puzzle,solution\n1,{puzzle},{solution}\n",  # CSV
+        f"{puzzle} {solution}\n",  # a puzzle and its solution on one line
+    ):
+        (record,) = parse_text(text)
+        assert (record.puzzle, record.solution) == (made.puzzle, made.solution), text[:20]
+    assert parse_text(hexed(made.puzzle, "_"))[0].puzzle == made.puzzle  # '_' blanks too
+    assert parse_text(solution)[0].puzzle == made.solution  # an answer: a whole grid, 0-F

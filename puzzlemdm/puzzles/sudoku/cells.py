@@ -5,6 +5,7 @@ cell may hold. Shared by the text grids (`grids.py`) and the tables (`tables.py`
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 
 from puzzlemdm.puzzles.base import PuzzleError
@@ -42,18 +43,22 @@ def shape_for(count: int, shape: Shape | None) -> Shape | None:
 
 
 def writes_zero_based(cells: Iterable[tuple[int, str]], n: int) -> bool:
-    """Whether a 16x16 puzzle writes its values 0-F (hexadecimal) and its blanks '.': a '0'
-    beside '.' blanks and no 'G'. Read as 1-G, its 0s became blanks (givens lost) and every
-    other value one off, solved all the same."""
-    seen = {ch.upper() for _, ch in cells}
-    return n == 16 and "0" in seen and "." in seen and "G" not in seen
+    """Whether a 16x16 grid writes its values 0-F (hexadecimal): a '0' and no 'G', beside
+    other blanks ('.', '_', '*'), or in a whole grid (every one of 0-F sixteen times: a
+    solution or an answer, whose 1-G form would hold sixteen Gs). Read as 1-G, its 0s became
+    blanks (givens lost) and every other value one off, solved all the same."""
+    written = Counter(ch.upper() for _, ch in cells)
+    if n != 16 or "0" not in written or "G" in written:
+        return False
+    whole = all(written[ch] == 16 for ch in "0123456789ABCDEF")
+    return whole or any(blank in written for blank in "." + EXTRA_BLANKS)
 
 
 def cell_values(
     cells: Iterable[tuple[int, str]], n: int, source: str, line: int, zero_based: bool = False
 ) -> tuple[int, ...]:
     """Cell characters (with their 1-based columns) -> values 0..n, or a PuzzleError;
-    `zero_based`: values written 0-F, blanks '.' (see writes_zero_based)."""
+    `zero_based`: values written 0-F, blanks '.', '_' or '*' (see writes_zero_based)."""
     values = []
     for column, ch in cells:
         if ch == "." or ch in EXTRA_BLANKS or (ch in BLANKS and not zero_based):
