@@ -76,17 +76,21 @@ def answers_in(text: str, source: str) -> dict[str, Any]:
     except json.JSONDecodeError:
         whole = None
     if isinstance(whole, dict) and isinstance(whole.get("instances"), list):  # PlanBench's
-        return {
-            str(item["instance_id"]): item.get("llm_raw_response")
-            for item in whole["instances"]
-            if isinstance(item, dict) and "instance_id" in item
-        }
+        return _unique_ids(
+            [
+                (str(item["instance_id"]), item.get("llm_raw_response"))
+                for item in whole["instances"]
+                if isinstance(item, dict) and "instance_id" in item
+            ],
+            source,
+        )
     if (
         isinstance(whole, list)
         and whole
         and all(isinstance(row, dict) and "session_id" in row for row in whole)
     ):  # ZeroEval's results: each puzzle's id and the model's outputs
-        return {str(row["session_id"]): _first(row.get("output")) for row in whole}
+        pairs = [(str(row["session_id"]), _first(row.get("output"))) for row in whole]
+        return _unique_ids(pairs, source)
     if whole is not None:
         rows = whole if isinstance(whole, list) else [whole]
         return _by_id(rows, source, [1] * len(rows))
@@ -108,12 +112,33 @@ def _first(output: Any) -> Any:
 
 
 def _by_id(rows: list[Any], source: str, numbers: list[int]) -> dict[str, Any]:
-    answers = {}
+    pairs = []
     for row, number in zip(rows, numbers, strict=True):
         if not isinstance(row, dict) or "id" not in row or "answer" not in row:
             raise PuzzleError(f"expected {ROWS}", source=source, line=number)
-        answers[str(row["id"])] = row["answer"]
+        pairs.append((str(row["id"]), row["answer"]))
+    return _unique_ids(pairs, source, numbers)
+
+
+def _unique_ids(
+    pairs: list[tuple[str, Any]], source: str, numbers: list[int] | None = None
+) -> dict[str, Any]:
+    """Answer by id; a PuzzleError for an id given twice (the last answer would win unsaid,
+    hiding the first)."""
+    answers: dict[str, Any] = {}
+    for k, (key, answer) in enumerate(pairs):
+        if key in answers:
+            line = numbers[k] if numbers else None
+            raise PuzzleError(f"the answers give id {key!r} twice", source=source, line=line)
+        answers[key] = answer
     return answers
+
+
+def shared_ids(records: Sequence[PuzzleRecord], answers: dict[str, Any]) -> list[str]:
+    """The answers' ids that more than one puzzle goes by (two puzzles of one id, the first
+    puzzle of two files by its index): such an answer fits each of them."""
+    counts = Counter(key for record in records for key in set(keys_of(record)))
+    return sorted(key for key in answers if counts[key] > 1)
 
 
 def keys_of(record: PuzzleRecord) -> list[str]:

@@ -592,3 +592,19 @@ def test_long_quoted_input_is_cut_but_an_apostrophe_opens_no_quote() -> None:
     )
     words = "ZebraLogic's answer, or as solve prints it " * 3 + "('house 1: ...')"
     assert clipped_quotes(words) == words
+
+
+def test_answers_by_an_id_two_puzzles_share_or_given_twice_are_refused(tmp_path) -> None:
+    rows = [json.loads(line) for line in EASY.read_text().splitlines()[:2]]
+    puzzles = tmp_path / "two.jsonl"
+    puzzles.write_text("".join(json.dumps({**row, "id": "x"}) + "\n" for row in rows))
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(json.dumps({"id": "x", "answer": rows[0]["solution"]}) + "\n")
+    shared = run("verify", str(puzzles), "--answers", str(answers))
+    assert shared.exit_code == 1 and "fits several puzzles, which share that id" in shared.stderr
+    puzzles.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    twice = [{"id": rows[0]["id"], "answer": row["solution"]} for row in rows]
+    answers.write_text("".join(json.dumps(row) + "\n" for row in twice))
+    given = run("verify", str(puzzles), "--answers", str(answers))
+    said = f"answers.jsonl:2: the answers give id {rows[0]['id']!r} twice"
+    assert given.exit_code == 1 and said in given.stderr

@@ -118,10 +118,17 @@ def verify_answers(
 ) -> None:
     """`verify --answers`: every puzzle's answer judged, a line for each wrong one (a JSON row
     for each with --json), then the counts; exit 1 unless every puzzle's answer is right."""
-    from puzzlemdm.answers import Tally, answers_in, judge_answers, unmatched
+    from puzzlemdm.answers import Tally, answers_in, judge_answers, shared_ids, unmatched
 
     text, source = read_source(path)
     answers = answers_in(text, source)
+    shared = shared_ids([r for _, records in loaded for r in records], answers)
+    if shared:
+        raise PuzzleError(
+            f"the answer for id {shared[0]!r} fits several puzzles, which share that id: give "
+            "every puzzle an id of its own (or answer them by file:line)",
+            source=source,
+        )
     tally = Tally()
     for kind, records in loaded:
         for judged in judge_answers(kind, records, answers, source):
