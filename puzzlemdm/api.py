@@ -11,6 +11,7 @@ Light to import: torch is imported only when a model is loaded.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ def parse(text_or_path: str | Path, kind: str | None = None) -> list[PuzzleRecor
     `.name`, the name the CLI prints (the file's id for it, else `file:line`)."""
     from puzzlemdm.puzzles.registry import detect_kind, get_kind
 
+    if kind is not None and not isinstance(kind, str):
+        raise TypeError(f"kind must be a kind's name (a str), not {_shown(kind)}")
     text, source = _read(text_or_path)
     puzzle_kind = get_kind(kind) if kind else detect_kind(text, source)
     return puzzle_kind.parse_text(text, source)
@@ -98,6 +101,10 @@ def load(kind_or_path: str | Path = "sudoku", **options: Any) -> Solver:
     unknown = sorted(set(options) - {f.name for f in fields(SolveConfig)} - set(PATH_OPTIONS))
     if unknown:
         raise TypeError(f"load() got unknown options {unknown}")
+    if not isinstance(kind_or_path, str | Path):
+        raise TypeError(
+            f"load() takes a kind's name or a checkpoint folder, not {_shown(kind_or_path)}"
+        )
     config = _with(SolveConfig(), options)
     if str(kind_or_path) in KIND_PACKAGES:
         return Solver(get_kind(str(kind_or_path)), config)
@@ -149,6 +156,12 @@ class Solver:
             return parse(puzzles, self.kind.name)
         if isinstance(puzzles, PuzzleRecord) or _is_puzzle(puzzles):
             puzzles = [puzzles]  # one puzzle
+        # a dict's keys and a bytes' ints are no puzzles; any other iterable may hold them
+        if isinstance(puzzles, bytes | bytearray | Mapping) or not isinstance(puzzles, Iterable):
+            raise TypeError(
+                "solve() takes a file, text, a puzzle or record, or a list of them, not "
+                + _shown(puzzles)
+            )
         records = []
         for i, p in enumerate(puzzles):
             if isinstance(p, str):  # a puzzle's text (a Sudoku line)
@@ -210,7 +223,9 @@ FILE_SUFFIXES = (".txt", ".jsonl", ".json", ".pddl", ".sdk", ".sdm", ".csv", ".s
 def _read(text_or_path: str | Path) -> tuple[str, str]:
     """(text, source name): a Path or a string naming a file is read; other strings are text.
     A one-line string that looks like a file name (a folder in it, a puzzle file's suffix)
-    but names no file is an error, not a puzzle."""
+    but names no file is an error, not a puzzle; anything but a str or a Path is a TypeError."""
+    if not isinstance(text_or_path, str | Path):
+        raise TypeError(f"expected a puzzle's text or a file's path, not {_shown(text_or_path)}")
     if isinstance(text_or_path, str):
         one_line = "\n" not in text_or_path.strip()
         if not (one_line and (_looks_like_path(text_or_path) or _is_file(text_or_path))):
@@ -219,6 +234,12 @@ def _read(text_or_path: str | Path) -> tuple[str, str]:
     from puzzlemdm.puzzles.corpus import read_text
 
     return read_text(text_or_path), str(text_or_path)
+
+
+def _shown(thing: Any) -> str:
+    """How a TypeError names a value of the wrong type: its type, and the value when short."""
+    said = repr(thing)
+    return type(thing).__name__ + (f" {said}" if len(said) <= 40 else "")
 
 
 def _is_file(name: str) -> bool:

@@ -186,3 +186,20 @@ def test_cells_are_counted_against_a_sudokus_solution_givens_too() -> None:
     no_grid = get_kind("blocksworld")
     plans = no_grid.generate(np.random.default_rng(5), "easy")
     assert cell_counts(no_grid, plans, plans.solution) is None
+
+
+def test_values_of_the_wrong_type_are_a_type_error_that_names_them():
+    solver = puzzlemdm.load("sudoku", solver="search")
+    for call, said in (
+        (lambda: puzzlemdm.parse(None), "not NoneType None"),
+        (lambda: puzzlemdm.parse(5), "not int 5"),
+        (lambda: puzzlemdm.parse(EXAMPLE, kind=["sudoku"]), "kind must be a kind's name"),
+        (lambda: puzzlemdm.judge(puzzlemdm.parse(EXAMPLE)[0], None), "not NoneType None"),
+        (lambda: puzzlemdm.load(None), "load() takes a kind's name or a checkpoint folder"),
+        (lambda: solver.solve(None), "solve() takes a file, text, a puzzle or record"),
+        (lambda: solver.solve(b"53..7"), "not bytes"),
+        (lambda: solver.solve({"53..7": 1}), "not dict"),
+    ):
+        with pytest.raises(TypeError, match=re.escape(said)):
+            call()
+    assert len(solver.solve(r for r in puzzlemdm.parse(EXAMPLE))) == 6  # any iterable
