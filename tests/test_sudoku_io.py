@@ -281,7 +281,16 @@ def test_parse_file_errors(tmp_path):
     good.write_text(EXAMPLE + "\n")
     [record] = parse_file(good)
     assert record.source == str(good) and record.puzzle.to_line() == EXAMPLE
-    for encoding in ("utf-16", "utf-8-sig"):  # Windows editors' "Unicode", and a UTF-8 BOM
+    late = tmp_path / "late.txt"  # a NUL far into a file: binary still
+    late.write_bytes((EXAMPLE + "\n").encode() * 1000 + b"\0")
+    with pytest.raises(PuzzleError, match="binary"):
+        parse_file(late)
+    old_mac = tmp_path / "cr.txt"  # lines ended by CR alone: the bad byte's line still found
+    old_mac.write_bytes(b"....\r....\r..\xe9.\r")
+    with pytest.raises(PuzzleError, match="UTF-8") as info:
+        parse_file(old_mac)
+    assert (info.value.line, info.value.column) == (3, 3)
+    for encoding in ("utf-16", "utf-32", "utf-8-sig"):  # Windows' "Unicode", BOMs
         good.write_bytes((EXAMPLE + "\r\n").encode(encoding))
         [record] = parse_file(good)
         assert record.puzzle.to_line() == EXAMPLE, encoding

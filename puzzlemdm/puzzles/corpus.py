@@ -5,6 +5,7 @@ kind parses): training, validation, benchmarks and dataset checks all read corpo
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord
@@ -27,23 +28,39 @@ def read_text(path: str | Path) -> str:
     return decode_text(data, source)
 
 
+# Byte-order marks of the wider Unicode forms, UTF-32's first (its little-endian mark begins
+# with UTF-16's).
+_WIDE = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode_text(data: bytes, source: str) -> str:
-    """A puzzle file's bytes as text (see read_text), read from a file or a pipe."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise PuzzleError("broken UTF-16 text; save the file as UTF-8", source=source) from None
-    if b"\0" in data[:65536]:
-        raise PuzzleError("looks like a binary file, not a puzzle file", source=source)
+    """A puzzle file's bytes as text (see read_text), read from a file or a pipe: UTF-8, or
+    UTF-16 / UTF-32 after their byte-order mark; a NUL anywhere makes it binary."""
+    binary = PuzzleError("looks like a binary file, not a puzzle file", source=source)
+    wide = next((codec for mark, codec in _WIDE if data.startswith(mark)), None)
+    if wide is None and b"\0" in data:
+        raise binary
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode(wide or "utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        if wide:
+            broken = f"broken {wide.upper()} text; save the file as UTF-8"
+            raise PuzzleError(broken, source=source) from None
+        before = re.split(r"\r\n|\r|\n", data[: err.start].decode("utf-8", "replace"))
         raise PuzzleError(
-            "not UTF-8 text; save the file as UTF-8", source=source, line=line, column=column
+            "not UTF-8 text; save the file as UTF-8",
+            source=source,
+            line=len(before),
+            column=len(before[-1]) + 1,
         ) from None
+    if "\0" in text:  # NULs in a wide encoding's text
+        raise binary
+    return text
 
 
 def read_corpus(
