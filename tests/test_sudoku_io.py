@@ -507,6 +507,9 @@ def test_blank_lines_between_a_grid_s_bands_join_it_and_never_a_short_grid_to_th
     (record,) = parse_text(bands)
     assert record.puzzle == Sudoku.from_line(line)
     assert record.puzzle.shape == Shape(4, 4)
+    # too few of such rows is a 16x16 grid cut short, said so (not a 4x4 with a '7' in it)
+    for cut in ("\n".join(bare[:15]), bands.replace(bare[5] + "\n", "", 1)):
+        assert "a 16x16 sudoku needs 16" in str(error_of(cut))
 
 
 def test_a_six_by_six_grid_says_its_box_shape_by_its_spacing_or_its_bands():

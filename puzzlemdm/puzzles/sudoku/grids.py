@@ -231,10 +231,30 @@ def parse_plain(text: str, source: str, shape: Shape | None) -> list[PuzzleRecor
             if _starts_grid(rows, k, shape):
                 record, k = _read_grid(rows, k, source, shape)
             else:
+                _refuse_short_16x16(rows, k, source, shape)
                 record, k = _read_one_line(line, source, shape, records), k + 1
             record.id = str(len(records))
             records.append(record)
     return records
+
+
+def _refuse_short_16x16(rows: list[_Line], k: int, source: str, shape: Shape | None) -> None:
+    """A PuzzleError for bare 16-cell rows, several together, that only a 16x16 grid holds (a
+    value above 4) but too few for one: read as 4x4 puzzles, they would fail at their first
+    such value. (A lone such line stays a 4x4 puzzle with a wrong value.)"""
+    line = rows[k]
+    if shape is not None or len(line.cells) != 16 or not line.is_bare:
+        return
+    run = next((j for j in range(k, len(rows)) if len(rows[j].cells) != 16), len(rows)) - k
+    if run < 2 or _could_be_one_liners(rows[k : k + run], 16):
+        return
+    raise PuzzleError(
+        f"a 16x16 grid row (it holds values above 4), in a grid of {run} such rows together; "
+        "a 16x16 sudoku needs 16 (bands may stand apart, between blank lines, each whole)",
+        source=source,
+        line=rows[k].number,
+        column=1,
+    )
 
 
 def _starts_grid(rows: list[_Line], k: int, shape: Shape | None) -> bool:
