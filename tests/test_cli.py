@@ -139,6 +139,13 @@ def test_json_ids_of_plain_files_name_the_file_and_line(tmp_path):
     assert ids == [f"{first}:1", f"{first}:2", f"{second}:1"]
 
 
+def test_standard_input_is_read_once() -> None:
+    line = first_lines(EASY, 1)
+    for args in (["solve", "-", "-", "--solver", "search"], ["verify", "-", "--answer", "-"]):
+        result = run(*args, stdin=line)
+        assert result.exit_code == 2 and "can be read once" in result.stderr, args
+
+
 def test_stdin_is_read_for_dash():
     result = run("solve", "-", "--solver", "search", "--json", stdin=first_lines(EASY, 1))
     assert result.exit_code == 0 and json.loads(result.stdout)["verified"]

@@ -82,6 +82,8 @@ def load_records(
             get_kind(kind_name)
         except PuzzleError as exc:  # a wrong flag, not a wrong puzzle
             raise fail(str(exc), EXIT_USAGE) from None
+    if paths.count("-") > 1:  # the second read would find the input used up
+        raise fail("'-' (standard input) can be read once: give it once", EXIT_USAGE)
     loaded = []
     for path in paths:
         text, source = read_source(path)

@@ -55,6 +55,8 @@ def verify(
     """Check puzzles: consistent givens, a solution, and the file's own solution if it has one.
 
     Solutions are counted (unique or several) where the kind can count them."""
+    if "-" in files and "-" in (answer_file, answers_file):
+        raise fail("'-' (standard input) can be read once: the puzzles or the answers", EXIT_USAGE)
     if answer_file is not None and answers_file is not None:
         raise fail("give --answer (one puzzle's) or --answers (many), not both", EXIT_USAGE)
     try:
