@@ -110,6 +110,9 @@ def test_bench_orders_defaults_to_runs_and_keeps_other_tables(tmp_path, monkeypa
 
     table = tmp_path / "mine"
     assert runner.invoke(app, [*orders, "--out", str(table)]).exit_code == 0
+    other_seed = runner.invoke(app, [*orders, "--seed", "5", "--out", str(table)])
+    assert other_seed.exit_code == 2 and "seed" in other_seed.stderr  # not written over
+    assert runner.invoke(app, [*orders, "--out", str(table)]).exit_code == 0  # its own seed
     stored = json.loads((tmp_path / "mine.json").read_text())
     (tmp_path / "mine.json").write_text(json.dumps({**stored, "device": "cuda:0"}))
     refused = runner.invoke(app, [*orders, "--out", str(table)])

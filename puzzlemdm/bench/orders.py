@@ -132,7 +132,7 @@ def run_orders(config: OrdersConfig) -> list[dict[str, Any]]:
             raise UsageError(
                 f"{table} is there and is not a bench orders table: give another --out"
             ) from None
-        refuse_mixing([earlier], provenance(checkpoint, model, device, 0), config.out)
+        refuse_mixing([earlier], provenance(checkpoint, model, device, config.seed), config.out)
     # The table records the options as run, defaults resolved.
     splits = level_splits(kind) if config.splits is None else names_given(config.splits, "--splits")
     ran = replace(config, checkpoint=checkpoint, splits=",".join(splits))
