@@ -145,3 +145,15 @@ def test_a_value_question_takes_the_value_alone_or_solves_own_line() -> None:
     assert KIND.judge_short_answer(asked, f"Answer: {name} of house 2: {right}.") != ""
     for said in (f"House 1 has the {right}.", f"Answer: {right}\nHouse 2 has the {other}."):
         assert KIND.judge_short_answer(asked, said) != "", said
+
+
+def test_a_short_answer_to_a_puzzle_that_asks_nothing_is_told_so() -> None:
+    import pytest
+
+    from puzzlemdm.puzzles.base import PuzzleError
+
+    record = KIND.generate(np.random.default_rng(4), "easy")  # generated puzzles ask nothing
+    assert not (record.puzzle.asked_values or record.puzzle.questions)
+    assert KIND.judge_short_answer(record, "house 2") is None
+    with pytest.raises(PuzzleError, match="and this puzzle asks none"):
+        KIND.parse_answer(record.puzzle, "house 2")

@@ -90,11 +90,19 @@ class ZebraKind(KindPackage):
                 is_json, value = answer_json(text, self.name)
                 value = value if is_json else answer_from_printout(puzzle, text)
             if value is None:
+                short = "\n" not in text.strip() and len(text.strip()) <= 80
+                unasked = short and not (puzzle.asked_values or puzzle.questions)
                 raise ZebraFormatError(
                     "a zebra answer is JSON: {attribute: [value of house 1, ...]}, as solve "
                     '--json writes it, or ZebraLogic\'s {"House 1": {attribute: value}, ...}, '
                     "or as solve prints it (a table, or one line a house: 'house 1: <its values "
                     "in attribute order>')"
+                    + (
+                        "; a short answer (a value, a house) answers a puzzle's question, and "
+                        "this puzzle asks none"
+                        if unasked
+                        else ""
+                    )
                 )
             return grid_from_json(puzzle, value)
         except (ZebraFormatError, ValueError) as err:
