@@ -332,6 +332,8 @@ def test_a_plan_reads_from_lines_a_string_of_lines_or_word_lists() -> None:
     assert KIND.verify(puzzle, record.solution).ok
     with pytest.raises(ValueError, match="plan step 2: '' is not a blocksworld action"):
         parse_plan(puzzle, ["(pick-up a)", "", "(stack a b)"])
+    with pytest.raises(ValueError, match="step 2: '\\(stack a z\\)' names block 'z', which"):
+        parse_plan(puzzle, ["(pick-up a)", "(stack a z)"])
 
 
 DOMAIN = """(define (domain blocksworld-4ops)

@@ -162,7 +162,13 @@ def parse_plan(puzzle: Blocksworld, lines: Sequence[str] | str) -> list[Action]:
         words = _split(line)
         op, args = (words[0], words[1:]) if words else ("", [])  # an empty step: no action
         want = 2 if op in ("stack", "unstack") else 1
-        if op not in OPS or len(args) != want or any(a not in index for a in args):
+        if op in OPS and len(args) == want and any(a not in index for a in args):
+            unknown = next(a for a in args if a not in index)
+            raise FactError(
+                f"plan step {i}: {line!r} names block {unknown!r}, which the problem does not "
+                f"have (blocks: {', '.join(puzzle.names)})"
+            )
+        if op not in OPS or len(args) != want:
             raise FactError(f"plan step {i}: {line!r} is not a blocksworld action")
         plan.append((op, index[args[0]], index[args[1]] if want == 2 else 0))
     return plan
