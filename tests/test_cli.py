@@ -588,6 +588,15 @@ def test_options_that_would_do_nothing_and_a_wrong_kind_are_said(tmp_path) -> No
         "verify", str(ROOT / "examples" / "zebra.txt"), "--answer", str(tmp_path / "row.json")
     )
     assert zebra.exit_code == 1 and "row of a 'sudoku' puzzle" in zebra.stderr
+    blocks = run(
+        "verify",
+        str(ROOT / "examples" / "blocksworld.pddl"),
+        "--answer",
+        str(tmp_path / "row.json"),
+    )
+    assert blocks.exit_code == 1 and "row.json: the answer is solve --json's row of a 'sudoku'" in (
+        blocks.stderr
+    )
 
 
 def test_long_quoted_input_is_cut_but_an_apostrophe_opens_no_quote() -> None:

@@ -405,10 +405,10 @@ def solve_row(text: str) -> bool:
     return isinstance(value, dict) and "kind" in value and "answer" in value
 
 
-def answer_json(text: str, kind: str | None = None) -> tuple[bool, Any]:
+def answer_json(text: str, kind: str | None = None, source: str | None = None) -> tuple[bool, Any]:
     """(True, value) for an answer file in JSON (a `solve --json` row gives its "answer"),
     else (False, None): text that does not parse ("[PLAN]" lines) is the kind's to read. A
-    row of another `kind`'s puzzle is a PuzzleError that says so."""
+    row of another `kind`'s puzzle is a PuzzleError that says so (naming `source`)."""
     body = text.strip().removeprefix("\ufeff")
     if not body.startswith(("{", "[", '"')):
         return False, None
@@ -422,10 +422,12 @@ def answer_json(text: str, kind: str | None = None) -> tuple[bool, Any]:
             if kind is not None and value["kind"] != kind:
                 raise PuzzleError(
                     f"the answer is solve --json's row of a {value['kind']!r} puzzle, and this "
-                    f"puzzle is {kind}"
+                    f"puzzle is {kind}",
+                    source=source,
                 )
             if value["answer"] is None:
-                raise PuzzleError(f"the solve --json row holds no answer ({value.get('status')})")
+                status = value.get("status")
+                raise PuzzleError(f"the solve --json row holds no answer ({status})", source=source)
             value = value["answer"]
         return True, value
     return False, None

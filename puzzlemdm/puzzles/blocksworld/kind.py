@@ -107,7 +107,7 @@ class BlocksworldKind(KindPackage):
     def parse_answer(self, puzzle: Blocksworld, text: str, source: str = "<text>") -> Any:
         """A plan file (action lines as planners write them, or PlanBench's English:
         plan_files.py), or JSON: a list of actions, or `solve --json`'s row."""
-        is_json, value = answer_json(text, self.name)
+        is_json, value = answer_json(text, self.name, source)
         if is_json and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise PuzzleError(
                 'a JSON plan is a list of actions such as "(unstack b c)"', source=source

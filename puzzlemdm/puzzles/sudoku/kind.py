@@ -70,7 +70,7 @@ class SudokuKind(KindPackage):
         from puzzlemdm.puzzles.sudoku.responses import response_cells
 
         try:
-            is_json, value = answer_json(text, self.name)
+            is_json, value = answer_json(text, self.name, source)
             if is_json and not isinstance(value, str):
                 raise PuzzleError("a JSON answer is the grid as one string of cells", source=source)
             records = parse_text(value + "\n" if is_json else text, source, puzzle.shape)

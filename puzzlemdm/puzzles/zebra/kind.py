@@ -87,7 +87,7 @@ class ZebraKind(KindPackage):
         try:
             value = response_answer(puzzle, text)  # ZebraLogic's: the last one a response holds
             if value is None:
-                is_json, value = answer_json(text, self.name)
+                is_json, value = answer_json(text, self.name, source)
                 value = value if is_json else answer_from_printout(puzzle, text)
             if value is None:
                 short = "\n" not in text.strip() and len(text.strip()) <= 80
