@@ -19,7 +19,7 @@ from typing import Any
 
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleKind, PuzzleRecord, first_violations
 from puzzlemdm.puzzles.grid import MASK
-from puzzlemdm.usage import UsageError, check_writable, flag_list
+from puzzlemdm.usage import UsageError, check_seed, check_threads, check_writable, flag_list
 from puzzlemdm.validity import unique
 
 SOLVED, UNSOLVED, INVALID = "solved", "unsolved", "invalid"
@@ -81,8 +81,8 @@ class SolveConfig:
         if self.device not in ("auto", "cpu"):
             _check_device(self.device)
         _check_types(SolveConfig, {f.name: getattr(self, f.name) for f in fields(self)})
-        if self.threads < 0:
-            raise UsageError(f"--threads must be >= 0 (0: torch's default), not {self.threads}")
+        check_threads(self.threads)
+        check_seed(self.seed)
         if self.batch_size < 1:
             raise UsageError(f"--batch-size must be at least 1, not {self.batch_size}")
         if self.branch is not None and self.branch not in GUIDED_BRANCHES:
@@ -492,7 +492,12 @@ def solve_with_model(
     method = method or MethodConfig()
     device = next(model.parameters()).device
     if getattr(model, "family", "mdm") == "arm":
-        from puzzlemdm.decode.arm import arm_method_name, check_arm_method, resolve_order
+        from puzzlemdm.decode.arm import (
+            arm_method_name,
+            arm_order_of,
+            check_arm_method,
+            resolve_order,
+        )
 
         if guided:
             raise UsageError(
@@ -503,7 +508,7 @@ def solve_with_model(
             check_arm_method(method)
         except ValueError as exc:
             raise UsageError(f"{model_name}: {exc}") from None
-        name = arm_method_name(method, resolve_order(model, method.arm_order))
+        name = arm_method_name(method, resolve_order(model, arm_order_of(method)))
     else:
         name = method.name
     solver = f"{model_name}/{'guided-search' if guided else name}"
@@ -513,6 +518,8 @@ def solve_with_model(
             f"the model reads {expected.get('kind')} puzzles, not {kind.name}", source=model_name
         )
     spec = kind.spec_from_signature(expected)
+    if method.prune and spec.differ is None:  # nothing to prune with: the label would lie
+        raise UsageError(f"--prune: {kind.name} has no all-different rules to prune values with")
     generator = torch.Generator(device=device).manual_seed(seed)
     for start in range(0, len(records), batch_size):
         chunk = records[start : start + batch_size]

@@ -624,3 +624,37 @@ def test_answers_by_an_id_two_puzzles_share_or_given_twice_are_refused(tmp_path)
     given = run("verify", str(puzzles), "--answers", str(answers))
     said = f"answers.jsonl:2: the answers give id {rows[0]['id']!r} twice"
     assert given.exit_code == 1 and said in given.stderr
+
+
+def test_decoding_options_that_cannot_work_or_would_be_mislabelled_are_usage_errors(tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text(first_lines(EASY, 1))
+    arm = str(ROOT / "puzzlemdm" / "checkpoints" / "sudoku-arm-solver")
+    for args, said in (
+        (["--threads", "100000"], "--threads 100000: choose 0"),
+        (["--seed", str(2**70), "--order", "random"], "choose it in 0 .. 2**63 - 1"),
+        (["--schedule", "med", "--med-lambda", "nan"], "--med-lambda is an entropy"),
+        (["--smc-particles", "2", "--smc-lambda", "inf"], "--smc-lambda must be a number"),
+        (["--info-gain", "--candidates", "1"], "at least 2 candidates"),
+        (["--checkpoint", arm, "--paths", "2", "--select", "verified-first", "--round-paths",
+          "2"], "not defined for an autoregressive model: --round-paths"),
+    ):  # fmt: skip
+        result = run("solve", str(one), *args)
+        assert result.exit_code == 2 and said in result.stderr, (args, result.stderr)
+    blocks = run(
+        "solve", str(ROOT / "examples" / "blocksworld.pddl"), "--search", "none", "--prune"
+    )
+    assert blocks.exit_code == 2 and "no all-different rules" in blocks.stderr
+    ruled = run("solve", str(one), "--checkpoint", arm, "--order", "left-to-right", "--json")
+    assert json.loads(ruled.stdout.splitlines()[0])["solver"].endswith("/arm/left-to-right")
+
+
+def test_the_api_checks_decoding_values_as_the_cli_does() -> None:
+    import puzzlemdm
+    from puzzlemdm.usage import UsageError
+
+    solver = puzzlemdm.load("sudoku")
+    puzzle = first_lines(EASY, 1)
+    for options in ({"repair": True, "repair_rounds": 0}, {"smc_particles": 2, "smc_every": -1}):
+        with pytest.raises(UsageError):
+            solver.solve(puzzle, **options)

@@ -16,7 +16,7 @@ from puzzlemdm.puzzles.corpus import read_text
 from puzzlemdm.puzzles.grid import GridSpec
 from puzzlemdm.puzzles.registry import detect_kind, get_kind
 from puzzlemdm.shipped import has_shipped_model, kind_model
-from puzzlemdm.usage import UsageError
+from puzzlemdm.usage import UsageError, check_threads
 
 
 @dataclass
@@ -60,6 +60,7 @@ def load_measured(
     """Load `checkpoint` (None: the shipped model of the splits' kind, see default_checkpoint)
     on `device`; `threads` > 0 caps torch's; `runs`, `settle`: a recurrent model's runs of its
     blocks (see load_checkpoint)."""
+    check_threads(threads)
     if threads:
         torch.set_num_threads(threads)
     try:

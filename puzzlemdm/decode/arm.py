@@ -217,6 +217,7 @@ def check_arm_method(method: MethodConfig) -> None:
         "--info-gain": method.info_gain,
         "--repair": method.repair,
         "--prune": method.prune,
+        "--round-paths": method.round_paths > 0,
     }
     refused = [name for name, used in unsupported.items() if used]
     if refused:
@@ -237,9 +238,7 @@ def run_arm_method(
     or best-of-N. MDM-only knobs (position orders, schedules, SMC, info-gain, repair,
     pruning) are refused rather than silently ignored."""
     check_arm_method(method)
-    order = method.arm_order
-    if method.step.order == "left-to-right" and order == "auto":
-        order = "left-to-right"
+    order = arm_order_of(method)
     if method.paths > 1:
         result = arm_best_of_n(
             model,
@@ -258,6 +257,14 @@ def run_arm_method(
         result = decode_arm(model, tokens, allowed, order=order, given=given, generator=generator)
     result.info["method"] = arm_method_name(method, result.info["arm_order"])
     return result
+
+
+def arm_order_of(method: MethodConfig) -> str:
+    """The order an ARM decodes `method` in: its `arm_order`, or left to right when the
+    position order says so and the ARM's order is left to its checkpoint (`auto`)."""
+    if method.step.order == "left-to-right" and method.arm_order == "auto":
+        return "left-to-right"
+    return method.arm_order
 
 
 def arm_method_name(method: MethodConfig, order: str | None = None) -> str:

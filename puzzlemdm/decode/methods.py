@@ -7,6 +7,7 @@ Guided search works on puzzles rather than token batches: see puzzlemdm.decode.g
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import torch
@@ -82,6 +83,15 @@ class MethodConfig:
         )
         if self.round_paths < 0 or (self.round_paths and not rounds_fit):
             raise ValueError("round_paths needs verified-first E-BoN with at least that many paths")
+        if not math.isfinite(self.smc_lambda) or self.smc_lambda < 0 or self.smc_every < 0:
+            raise ValueError(
+                "smc_lambda must be a number >= 0 and smc_every >= 0, not "
+                f"{self.smc_lambda:g} and {self.smc_every}"
+            )
+        if self.info_gain and self.candidates < 2:  # one candidate looks ahead at nothing
+            raise ValueError(f"info-gain weighs at least 2 candidates, not {self.candidates}")
+        if self.repair and self.repair_rounds < 1:
+            raise ValueError(f"repair_rounds must be at least 1, not {self.repair_rounds}")
         if self.remask_rounds < 0 or self.remask_groups < 1:
             raise ValueError("remask_rounds must be >= 0 and remask_groups >= 1")
         if not 0 < self.remask_threshold <= 1:

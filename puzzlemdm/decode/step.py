@@ -7,6 +7,7 @@ model on the unfinished rows (`Walk.forward`, counting NFE per row), pick positi
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ class StepConfig:
             raise ValueError("k_max must be at least 1")
         if not 0 < self.tau <= 1:
             raise ValueError(f"tau is a probability: choose it in (0, 1], not {self.tau:g}")
-        if self.med_lambda < 0:
+        if not math.isfinite(self.med_lambda) or self.med_lambda < 0:  # nan: as if 0, unsaid
             raise ValueError(
                 f"med_lambda is an entropy (nats): choose it >= 0, not {self.med_lambda:g}"
             )

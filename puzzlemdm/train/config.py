@@ -15,6 +15,7 @@ from puzzlemdm.model.arm import ARM_ORDERS, STREAMS
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.mdm import PRECISIONS
 from puzzlemdm.model.vmd import LatentConfig
+from puzzlemdm.usage import MAX_THREADS
 from puzzlemdm.values import describe, typed
 
 
@@ -132,7 +133,7 @@ def _fraction() -> tuple[Callable[[Any], bool], str]:
 _RANGES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "": {
         "seed": _at_least(0),
-        "threads": _at_least(0),
+        "threads": ((lambda v: 0 <= v <= MAX_THREADS), f"0 to {MAX_THREADS} on this machine"),
         "save_every": _at_least(1),
         "max_minutes": _at_least(0),
     },
