@@ -58,7 +58,6 @@ def the_one_puzzle(
     loaded: Sequence[tuple[PuzzleKind, Sequence[PuzzleRecord]]],
 ) -> tuple[PuzzleKind, PuzzleRecord]:
     """The one puzzle a single answer is for (with its kind); UsageError when there are more."""
-
     puzzles = [(kind, record) for kind, records in loaded for record in records]
     if len(puzzles) != 1:
         raise UsageError(

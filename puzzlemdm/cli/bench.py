@@ -58,7 +58,6 @@ DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]
 def run_bench(run: Any, config: Any) -> None:
     """Run a benchmark; its usage errors (an unusable checkpoint among them) exit 2, bad
     puzzles 1, in one line."""
-
     try:
         run(config)
     except (UsageError, CheckpointError) as exc:
