@@ -20,7 +20,8 @@ from pathlib import Path
 
 from puzzlemdm.bench.measured import Measured, load_measured
 from puzzlemdm.bench.methods import run_batch
-from puzzlemdm.bench.models import ModelsConfig, chunk_seed, parse_method, summarise
+from puzzlemdm.bench.models import ModelsConfig, chunk_seed, summarise
+from puzzlemdm.bench.names import parse_method
 from puzzlemdm.bench.splits import load_split, names_in, split_label
 from puzzlemdm.model.checkpoint import provenance
 

@@ -8,7 +8,8 @@ import re
 import pytest
 import torch
 
-from puzzlemdm.bench.models import ModelsConfig, parse_method, run_models
+from puzzlemdm.bench.models import ModelsConfig, run_models
+from puzzlemdm.bench.names import parse_method
 from puzzlemdm.model.backbone import BackboneConfig
 from puzzlemdm.model.checkpoint import save_checkpoint
 from puzzlemdm.model.families import build
@@ -18,21 +19,6 @@ from puzzlemdm.puzzles.registry import get_kind
 from puzzlemdm.solving import UsageError
 
 SPLIT = "datasets/sudoku/easy/test.jsonl"
-
-
-def test_method_names_describe_their_configs():
-    assert parse_method("margin").step.order == "margin"
-    steps = parse_method("top-prob/steps10")
-    assert (steps.step.order, steps.step.schedule, steps.step.steps) == ("top-prob", "steps", 10)
-    bon = parse_method("margin/z0+bon8-vf")
-    assert (bon.paths, bon.select, bon.step.latent) == (8, "verified-first", "zero")
-    latent_only = parse_method("margin+bon4-z")
-    assert latent_only.path_noise == 0.0 and latent_only.select == "entropy"
-    assert parse_method("arm-oracle").arm_order == "given"
-    assert parse_method("arm+bon8").arm_path_noise == 1.0
-    for bad in ("sideways", "margin/steps", "margin+bon1", "margin+best8", "margin/med-x"):
-        with pytest.raises(UsageError):
-            parse_method(bad)
 
 
 def tiny(folder, family: str, spec, seed: int = 0) -> str:

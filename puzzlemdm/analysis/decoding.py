@@ -47,7 +47,7 @@ def decode_split(
             model,
             torch.as_tensor(batch["tokens"], device=device),
             torch.as_tensor(batch["allowed"], device=device),
-            method.config(),
+            method.config,
             generator=generator,
         )
         traced = trace_rows(result, [it.id for it in chunk], method.name)

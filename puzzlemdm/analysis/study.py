@@ -81,7 +81,7 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
     out = Path(config.out) if config.out else fresh_folder("order-study")
     measured = load_measured(config.checkpoint, config.device, config.threads, splits=config.splits)
     kind, spec = measured.kind, measured.spec
-    wrong = [m.name for m in methods if (m.name == "arm") != measured.autoregressive]
+    wrong = [m.name for m in methods if m.autoregressive != measured.autoregressive]
     if wrong:  # an ARM decodes in its own order whatever the method's name says
         needs = "only arm (its own order)" if measured.autoregressive else "MDM orders, not arm"
         raise UsageError(f"--methods {', '.join(wrong)}: {measured.checkpoint} takes {needs}")

@@ -6,14 +6,10 @@ own decoding methods, every one paired against a baseline model/method.
         --methods mdm=margin,top-prob,random --methods arm-solver=arm,arm+bon8-vf,arm-oracle \
         --splits medium,hard --out benchmarks/results/mdm_vs_arm
 
-A method is named `PATH[+SELECT]`. PATH is a position order of the MDM decoders (`margin`,
-`top-prob`, `entropy`, `random`, `left-to-right`) or an ARM's (`arm`: its trained order; `arm-l2r`;
-`arm-oracle`: the kind's solver order given, values predicted), followed by `/steps<K>` (a
-budget of K steps), `/med<lambda>`, `/z0` (a VMD's latent fixed at 0); SELECT is `bon<N>`
-(lowest cumulative entropy of N paths) or `bon<N>-vf` (verified first), plus `-z` for paths that
-differ by their latent only (no Gumbel noise). Best-of-N runs on a fixed seeded subset of each
-split (`--subset`), the same puzzles for every model. Rows are JSONL under
-OUT/<split>/<model>/<method>.jsonl; OUT/summary.{md,json} is the table.
+Methods are named in the grammar of `puzzlemdm.bench.names` (an ARM's orders: `arm`, its
+trained order; `arm-l2r`; `arm-oracle`, the kind's solver order given, values predicted).
+Best-of-N runs on a fixed seeded subset of each split (`--subset`), the same puzzles for every
+model. Rows are JSONL under OUT/<split>/<model>/<method>.jsonl; OUT/summary.{md,json} is the table.
 """
 
 from __future__ import annotations
@@ -21,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +26,17 @@ from rich.console import Console
 
 from puzzlemdm.bench.measured import Measured, load_measured
 from puzzlemdm.bench.methods import run_batch, subset
+from puzzlemdm.bench.names import is_arm_name, parse_method
 from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing, refuse_other_seed
 from puzzlemdm.bench.report import pair
 from puzzlemdm.bench.splits import load_split, names_in, split_label
 from puzzlemdm.bench.stats import wilson
-from puzzlemdm.decode import MethodConfig, StepConfig
-from puzzlemdm.decode.step import ORDERS
+from puzzlemdm.decode import MethodConfig
 from puzzlemdm.model.checkpoint import provenance
 from puzzlemdm.progress import CountProgress
 from puzzlemdm.usage import UsageError
 
 STDERR = Console(stderr=True)  # the progress bar's (shown on a terminal only)
-ARM_PATHS = {"arm": "auto", "arm-l2r": "left-to-right", "arm-oracle": "given"}
 
 
 @dataclass
@@ -61,60 +56,6 @@ class ModelsConfig:
     # the first model's first method
     out: str | None = None  # None: a fresh folder under runs/
     resume: bool = False  # keep rows files an earlier run finished, and its models
-
-
-def parse_method(name: str) -> MethodConfig:
-    """The MethodConfig a method name describes (see the module doc); UsageError if none."""
-    path, _, select = name.partition("+")
-    order, *knobs = path.split("/")
-    if order in ARM_PATHS:
-        method = MethodConfig(arm_order=ARM_PATHS[order])
-    elif order in ORDERS:
-        method = MethodConfig(step=StepConfig(order=order))
-    else:
-        raise UsageError(f"method {name!r}: unknown order {order!r}")
-    for knob in knobs:
-        step = method.step
-        if knob.startswith("steps") and knob[5:].isdigit():
-            step = replace(step, schedule="steps", steps=int(knob[5:]))
-        elif knob.startswith("med"):
-            step = replace(step, schedule="med", med_lambda=_number(knob[3:], name))
-        elif knob == "z0":
-            step = replace(step, latent="zero")
-        else:
-            raise UsageError(f"method {name!r}: unknown part {knob!r}")
-        method = replace(method, step=step)
-    if select:
-        latent_only = select.endswith("-z")
-        select = select.removesuffix("-z")
-        verified = select.endswith("-vf")
-        count = select.removesuffix("-vf").removeprefix("bon")
-        if not select.startswith("bon") or not count.isdigit() or int(count) < 2:
-            raise UsageError(f"method {name!r}: the selector must be bon<N>[-vf][-z], N >= 2")
-        method = replace(
-            method,
-            paths=int(count),
-            select="verified-first" if verified else "entropy",
-            path_noise=0.0 if latent_only else method.path_noise,
-            arm_path_noise=0.0 if latent_only else method.arm_path_noise,
-        )
-    try:
-        method.check()
-    except ValueError as exc:
-        raise UsageError(f"method {name!r}: {exc}") from None
-    return method
-
-
-def is_arm_method(name: str) -> bool:
-    """Whether a method name decodes an autoregressive model (arm, arm-l2r, arm-oracle...)."""
-    return name.partition("+")[0].split("/")[0] in ARM_PATHS
-
-
-def _number(text: str, name: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise UsageError(f"method {name!r}: {text!r} is not a number") from None
 
 
 def pairs(items: list[str], what: str) -> dict[str, str]:
@@ -174,7 +115,7 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
         name: load_measured(path, config.device, config.threads) for name, path in models.items()
     }
     for name, measured in loaded.items():  # an ARM runs its own order under any other name
-        wrong = [m for m in parsed[name] if is_arm_method(m) != measured.autoregressive]
+        wrong = [m for m in parsed[name] if is_arm_name(m) != measured.autoregressive]
         if wrong:
             arm = measured.autoregressive
             family = "an autoregressive model" if arm else "not an autoregressive model"

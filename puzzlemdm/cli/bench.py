@@ -142,8 +142,9 @@ def bench_methods(
         str,
         typer.Option(
             help="Comma-separated methods or groups: cheap, expensive, margin, med<lambda>, "
-            "repair, guided, bon8-vf, smc8, ..., or a classical solver of the kind (cheap holds "
-            "its default one); an unknown name lists them all."
+            "repair, guided, bon8-vf, smc8, ..., any ORDER[/KNOB...][+bon<N>[-vf]] such as "
+            "top-prob/med0.1+bon8-vf, or a classical solver of the kind (cheap holds its "
+            "default one); an unknown name lists them all."
         ),
     ] = "cheap,expensive",
     subset: Annotated[
@@ -228,7 +229,8 @@ def analyze_orders(
         str,
         typer.Option(
             help="Comma-separated: margin, top-prob, entropy, random, left-to-right, "
-            "med<lambda> (margin + MED), steps<k> (margin in k steps)."
+            "med<lambda> (margin + MED), steps<k> (margin in k steps), an order with them "
+            "(top-prob/med0.01); arm for an ARM checkpoint (its own order)."
         ),
     ] = "margin,top-prob,entropy,random,med0.01",
     limit: LimitOpt = None,
