@@ -658,3 +658,19 @@ def test_the_api_checks_decoding_values_as_the_cli_does() -> None:
     for options in ({"repair": True, "repair_rounds": 0}, {"smc_particles": 2, "smc_every": -1}):
         with pytest.raises(UsageError):
             solver.solve(puzzle, **options)
+
+
+def test_every_command_s_help_renders():  # rich reads [tags] in help texts as markup
+    import typer
+
+    def commands(group: object, path: list[str]) -> list[list[str]]:
+        found = [path]
+        for name, sub in getattr(group, "commands", {}).items():
+            found += commands(sub, [*path, name])
+        return found
+
+    every = commands(typer.main.get_command(app), [])
+    assert len(every) > 10
+    for path in every:
+        result = CliRunner().invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)

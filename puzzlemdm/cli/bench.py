@@ -142,8 +142,8 @@ def bench_methods(
         str,
         typer.Option(
             help="Comma-separated methods or groups: cheap, expensive, margin, med<lambda>, "
-            "repair, guided, bon8-vf, smc8, ..., any ORDER[/KNOB...][+bon<N>[-vf]] such as "
-            "top-prob/med0.1+bon8-vf, or a classical solver of the kind (cheap holds its "
+            "repair, guided, bon8-vf, smc8, ..., a name composed as bench/names.py says (e.g. "
+            "top-prob/med0.1+bon8-vf), or a classical solver of the kind (cheap holds its "
             "default one); an unknown name lists them all."
         ),
     ] = "cheap,expensive",
