@@ -289,3 +289,20 @@ def test_other_names_of_the_classic_attributes_keep_them_and_read_the_classic_ph
     other_clue = "The person whose Job is baker lives in house 1.\n"
     (other,) = parse_text("Job: baker, smith\ncolour: red, green\n\n" + other_clue)
     assert other.puzzle.attributes == ("Job", "colour")
+
+
+def test_or_in_a_negated_clue_is_refused_unless_marked_as_left_open() -> None:
+    # "The Brit is not A or B" says neither in English; read as "not one of them" it never
+    # rules anything out, and a puzzle with two answers was called solved
+    head = "nationality: Brit, Swede, Dane\npet: dog, bird, cat\n"
+    for clue in (
+        "The Brit is not the dog owner or the bird owner.",
+        "The Brit does not live next to the Swede or the Dane.",
+        "The person in house 2 is not the Brit or the Swede.",
+    ):
+        with pytest.raises(PuzzleError, match="may mean neither"):
+            parse_text(head + "1. " + clue)
+    marked = "1. The Brit is not the dog owner or the bird owner (one of them, unsaid which)."
+    (record,) = parse_text(head + marked)
+    assert record.puzzle.clues == (Clue(1, "not_same", ((Ref(0, 0),), (Ref(1, 0), Ref(1, 1)))),)
+    assert format_text(record.puzzle).splitlines()[-1] == marked

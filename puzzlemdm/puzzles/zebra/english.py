@@ -102,6 +102,10 @@ POSITION_PHRASES = ("the person in house {}", "lives in house {}", "does not liv
 # an attribute outside BANK: "the person whose <attribute> is <value>"; predicates "is <noun>"
 OTHER_NOUN = "the person whose {} is {}"
 OR = " or "  # between the alternatives of an ambiguous arg
+# ends a negated clue whose alternatives the puzzle leaves open (BBEH's names of two values):
+# "X is not A or B" alone says neither
+OPEN = " (one of them, unsaid which)"
+NEGATED = ("not_same", "not_next_to")
 # a question asking one attribute's value in one house (1-based), ZebraLogic's words
 VALUE_QUESTION = "What is {} of the person who lives in House {}?"
 # relation -> sentence over the args' nouns; "same" and "not_same" take this form only when the
@@ -159,9 +163,11 @@ def _house_nouns(puzzle: Zebra, clue: Clue) -> list[str] | None:
     return [noun.format(puzzle.values[a][alts[0].value]) for alts in clue.args]
 
 
-def _sentence(body: str) -> str:
-    """A clause as a sentence: its first letter capitalised, a full stop."""
-    return body[0].upper() + body[1:] + "."
+def _sentence(body: str, clue: Clue | None = None) -> str:
+    """A clause as a sentence: its first letter capitalised, a full stop (after `OPEN` for a
+    negated clue with alternatives)."""
+    open_ = clue is not None and clue.rel in NEGATED and any(len(a) > 1 for a in clue.args)
+    return body[0].upper() + body[1:] + (OPEN if open_ else "") + "."
 
 
 def clue_text(puzzle: Zebra, clue: Clue) -> str:
@@ -174,8 +180,8 @@ def clue_text(puzzle: Zebra, clue: Clue) -> str:
     nouns = [_noun(puzzle, alts) for alts in clue.args]
     if clue.rel in ("same", "not_same") and len(clue.args[1]) == 1:
         _, pred, neg = ref_phrases(puzzle, clue.args[1][0])
-        return _sentence(f"{nouns[0]} {pred if clue.rel == 'same' else neg}")
-    return _sentence(PERSON_PHRASES[clue.rel].format(*nouns))
+        return _sentence(f"{nouns[0]} {pred if clue.rel == 'same' else neg}", clue)
+    return _sentence(PERSON_PHRASES[clue.rel].format(*nouns), clue)
 
 
 def puzzle_text(puzzle: Zebra) -> list[str]:

@@ -74,6 +74,8 @@ from puzzlemdm.puzzles.zebra.classic import (
 )
 from puzzlemdm.puzzles.zebra.english import (
     HOUSE_NOUNS,
+    NEGATED,
+    OPEN,
     OR,
     ORDER_PHRASES,
     OTHER_NOUN,
@@ -98,6 +100,15 @@ def _words(text: str) -> str:
 
 
 Slot = Callable[[str], Any]  # a slot's reading of some text, or None when it reads none
+
+
+def _without_open(body: str) -> str:
+    """A sentence without the `OPEN` that marks its alternatives as left open."""
+    mark = OPEN.strip().lower()
+    trimmed = body.rstrip().rstrip(".").rstrip()
+    if not trimmed.lower().endswith(mark):
+        return body
+    return trimmed[: len(trimmed) - len(mark)].rstrip() + "."
 
 
 def fill(text: str, template: str, slots: Sequence[Slot]) -> list[Any] | None:
@@ -297,7 +308,7 @@ class _Grammar:
 
     def clue(self, body: str, clue_id: int) -> Clue | None:
         """The clue a sentence (without number) says, or None when it is no known sentence."""
-        body = body.lower() + " "
+        body = _without_open(body).lower() + " "
         for short, long in CONTRACTIONS.items():  # "doesn't own" as "does not own"
             body = body.replace(short, long)
         for text in _variants(body.strip(), "."):
@@ -476,6 +487,14 @@ def _puzzle(block: _Block, source: str) -> Zebra:
             next_id = clue_id + 1
             continue
         clue = grammar.clue(body, clue_id)
+        negated_or = clue is not None and clue.rel in NEGATED and any(len(a) > 1 for a in clue.args)
+        if negated_or and _without_open(body) == body:  # "not A or B": neither, or not one?
+            raise PuzzleError(
+                "'not A or B' may mean neither or not one of them: for neither give a clue "
+                f"each; for one left open end with '{OPEN.strip()}'",
+                source=source,
+                line=number,
+            )
         if clue is None and ATTRIBUTE_LINE.match(line):
             raise PuzzleError(
                 f"attribute line {line!r} after the clues: attribute lines come first, and a "

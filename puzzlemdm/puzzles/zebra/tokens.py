@@ -134,6 +134,8 @@ def _zebra_spec(houses: int, attributes: int, clues: int) -> GridSpec:
         (("houses", houses), ("attributes", attributes), ("clues", clues), ("layout", LAYOUT)),
         differ,
         links,
+        picture=(1, 2),  # a person by value (row) and attribute (column)
+        ordered_rows=False,
     )
 
 
