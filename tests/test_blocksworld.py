@@ -189,6 +189,12 @@ def test_pddl_round_trip_and_export_layout() -> None:
             "the goal places block 'a' twice",
             5,
         ),
+        (  # two goals: the last one won unsaid
+            "(define (problem x) (:objects a b) (:init (ontable a) (ontable b))\n"
+            "(:goal (and (on a b)))\n(:goal (and (on b a))))",
+            "given twice",
+            3,
+        ),
         (  # a misspelt block: the line of the fact that names it
             "(define (problem p) (:domain blocksworld) (:objects a b)\n(:init (ontable a)\n"
             "(ontable b))\n(:goal (on a bb)))",
@@ -354,3 +360,19 @@ def test_a_domain_file_is_named_and_a_domain_beside_a_problem_is_skipped() -> No
         KIND.parse_text(DOMAIN, "d.pddl")
     (record,) = KIND.parse_text(DOMAIN + PROBLEM, "both.pddl")
     assert record.puzzle.n == 2 and detect_kind(PROBLEM, "p.pddl").name == "blocksworld"
+
+
+def test_a_goal_asking_the_hand_empty_rejects_a_plan_that_ends_holding_a_block() -> None:
+    problem = (
+        "(define (problem p) (:domain blocksworld) (:objects a b c)\n(:init (handempty) "
+        "(ontable a) (ontable b) (on c a) (clear b) (clear c))\n(:goal (and (on a b){})))"
+    )
+    plan = "(unstack c a)\n(put-down c)\n(pick-up a)\n(stack a b)\n(pick-up c)\n"
+    (asked,) = KIND.parse_text(problem.format(" (handempty)"), "p.pddl")
+    (unsaid,) = KIND.parse_text(problem.format(""), "p.pddl")
+    verdict = KIND.verify(asked.puzzle, plan)
+    assert not verdict.ok and "the hand must be empty (it holds c)" in str(verdict)
+    assert KIND.verify(unsaid.puzzle, plan).ok  # PDDL's goal is met: the hand is not in it
+    assert KIND.verify(asked.puzzle, plan.removesuffix("(pick-up c)\n")).ok
+    (again,) = KIND.parse_text(problem_to_pddl(asked.puzzle), "p.pddl")
+    assert again.puzzle == asked.puzzle

@@ -2,8 +2,9 @@
 
 A problem file is `(define (problem NAME) (:domain blocksworld...) (:objects ...) (:init
 facts) (:goal (and facts)))`. Init facts: `on`, `ontable`, `clear`, `handempty` (checked for
-consistency); goal facts: `on` and `ontable` (`handempty` is ignored; `clear` / `holding` goals
-cannot be written in the state-trajectory form and are rejected). Plans are action lines
+consistency); goal facts: `on`, `ontable` and `handempty` (kept for plans of actions, which may end
+holding a block; `clear` / `holding` goals cannot be written in the state-trajectory form and
+are rejected). Plans are action lines
 `(unstack b c)`.
 """
 
@@ -84,6 +85,7 @@ def problem_from_facts(
     if clear_given and clear_given != set(clear_blocks(tuple(state))):
         raise FactError("init's clear facts disagree with its on/ontable facts")
     target = [UNSET] * len(names)
+    hand_empty = False
     for at, fact in enumerate(goal):
         pred, *args = _split(fact)
         if pred == "on" and len(args) == 2:
@@ -91,6 +93,7 @@ def problem_from_facts(
         elif pred == "ontable" and len(args) == 1:
             placed, under = block(args[0]), TABLE
         elif pred == "handempty" and not args:
+            hand_empty = True
             continue
         else:
             raise FactError(f"unsupported goal fact ({' '.join([pred, *args])})")
@@ -103,7 +106,7 @@ def problem_from_facts(
     problems = goal_problems(target, len(names))
     if problems:
         raise FactError("; ".join(problems))
-    return Blocksworld(tuple(names), tuple(state), tuple(target))
+    return Blocksworld(tuple(names), tuple(state), tuple(target), hand_empty)
 
 
 def init_facts(puzzle: Blocksworld) -> list[str]:
@@ -118,11 +121,12 @@ def init_facts(puzzle: Blocksworld) -> list[str]:
 
 def goal_facts(puzzle: Blocksworld) -> list[str]:
     """The goal's facts."""
-    return [
+    placed = [
         f"on {puzzle.name(k)} {puzzle.name(g)}" if g != TABLE else f"ontable {puzzle.name(k)}"
         for k, g in enumerate(puzzle.goal, start=1)
         if g != UNSET
     ]
+    return [*placed, "handempty"] if puzzle.hand_empty else placed
 
 
 def problem_to_pddl(
@@ -242,7 +246,12 @@ def _problem(form: _Node, source: str) -> PuzzleRecord:
     sections = {}
     for part in head[2:]:
         if part.text is None and part.items and part.items[0].text:
-            sections[part.items[0].text] = part
+            key = part.items[0].text
+            if key in sections:  # kept, the last would win unsaid
+                raise PuzzleError(
+                    f"({key} ...) given twice", source=source, line=part.line, column=part.column
+                )
+            sections[key] = part
     for key in (":objects", ":init", ":goal"):
         if key not in sections:
             raise PuzzleError(

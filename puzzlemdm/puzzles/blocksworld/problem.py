@@ -32,6 +32,9 @@ class Blocksworld:
     names: tuple[str, ...]
     init: State
     goal: State
+    # the goal asks the hand empty too (PDDL's `(handempty)`): a plan of actions may end
+    # holding a block; the state-trajectory form never does
+    hand_empty: bool = False
 
     @property
     def n(self) -> int:
@@ -188,6 +191,10 @@ def verify_plan(puzzle: Blocksworld, plan: Sequence[Action]) -> Verdict:
     if rep.error is not None:
         return Verdict((rep.error,))
     violations = []
+    if puzzle.hand_empty and rep.holding:
+        held = puzzle.name(rep.holding)
+        message = f"goal: the hand must be empty (it holds {held})"
+        violations.append(Violation("goal", (rep.holding - 1,), message))
     for k, (s, g) in enumerate(zip(rep.state, puzzle.goal, strict=True), start=1):
         if g != UNSET and s != g:
             where = "in the hand" if s == -2 else f"on {puzzle.name(s)}"
