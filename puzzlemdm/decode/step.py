@@ -280,6 +280,13 @@ class Walk:
         masked = self.masked
         step_entropy = denoising_entropy(choice.entropy, masked)
         select = choice.select & masked
+        stalled = masked.any(1) & ~select.any(1)
+        if bool(stalled.any()):  # the walk would step forever
+            row = int(stalled.nonzero()[0, 0])
+            raise RuntimeError(
+                f"decoding stalled: no undecided position of row {row} has a finite score "
+                "(the model's outputs are NaN or infinite)"
+            )
         self.recorder.record(
             select, choice.value, choice.score, choice.entropy, choice.margin, step_entropy
         )

@@ -68,6 +68,11 @@ class AutoregressiveModel(nn.Module):
             raise ValueError("an ARM's backbone must be causal")
         if config.backbone.n_relations != spec.n_relations + 1:
             raise ValueError("an ARM needs one relation type more than its grid: the start's")
+        if config.order not in ARM_ORDERS or config.stream not in STREAMS:
+            raise ValueError(
+                f"an ARM's order is one of {', '.join(ARM_ORDERS)} and its stream one of "
+                f"{', '.join(STREAMS)}, not {config.order!r} and {config.stream!r}"
+            )
         self.config = config
         self.vocab = spec.vocab
         self.length = spec.length

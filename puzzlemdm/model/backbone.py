@@ -79,6 +79,20 @@ class BackboneConfig:
     # answer for no more parameters than one projection. 1 = a plain transformer.
     recurrence: int = 1
 
+    def __post_init__(self) -> None:
+        # a config.json typed by hand ("6", 6.0, null) fails here by name, not deep in torch
+        for name, kind in self.__annotations__.items():
+            value = getattr(self, name)
+            if kind == "int" and type(value) is not int:
+                raise TypeError(f"backbone.{name} must be a whole number, not {value!r}")
+            if kind == "float" and type(value) not in (int, float):
+                raise TypeError(f"backbone.{name} must be a number, not {value!r}")
+            if kind == "bool" and type(value) is not bool:
+                raise TypeError(f"backbone.{name} must be true or false, not {value!r}")
+            listed = isinstance(value, list) and all(type(v) is int for v in value)
+            if kind == "list[int]" and not listed:
+                raise TypeError(f"backbone.{name} must be a list of whole numbers, not {value!r}")
+
     def to_dict(self) -> dict:
         return asdict(self)
 

@@ -79,6 +79,10 @@ def load_checkpoint(
         spec = spec_from_signature(config.grid)
     except FileNotFoundError:
         raise CheckpointError("config.json is missing", source=where) from None
+    except OSError as exc:  # a folder, no permission
+        raise CheckpointError(
+            f"config.json cannot be read ({exc.strerror})", source=where
+        ) from None
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise CheckpointError(
             f"config.json is not a puzzlemdm model config ({exc})", source=where
@@ -87,8 +91,19 @@ def load_checkpoint(
         state = load_file(str(folder / "model.safetensors"))
     except FileNotFoundError:
         raise CheckpointError("model.safetensors is missing", source=where) from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise CheckpointError(
+            f"model.safetensors cannot be read ({exc.strerror})", source=where
+        ) from None
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(f"model.safetensors is corrupt ({exc})", source=where) from None
+    broken = [k for k, t in state.items() if t.is_floating_point() and not t.isfinite().all()]
+    if broken:  # a diverged run, or float16 overflow: decoding could never decide a cell
+        raise CheckpointError(
+            f"model.safetensors holds NaN or infinite weights ({broken[0]}"
+            f"{f' and {len(broken) - 1} more' if len(broken) > 1 else ''})",
+            source=where,
+        )
     if family is not None and config.family != family:
         raise CheckpointError(
             f"this is {DESCRIPTIONS.get(config.family, config.family)}, "
@@ -97,7 +112,7 @@ def load_checkpoint(
         )
     try:
         model = build(config, spec)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:  # a VMD's latent block typed wrong, say
         raise CheckpointError(f"config.json: {exc}", source=where) from None
     try:
         model.load_state_dict(state, strict=True)
