@@ -82,7 +82,13 @@ def solve(
             help="Classical solver that finishes puzzles the model failed (marked as such)."
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of every random choice in decoding.")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="Seed of every random choice in decoding; noise is drawn a batch at a time, "
+            "so the same seed and --batch-size repeat a run exactly."
+        ),
+    ] = 0,
     schedule: Annotated[
         str,
         typer.Option(

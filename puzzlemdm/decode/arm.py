@@ -53,10 +53,11 @@ def decode_arm(
     order: see DECODE_ORDERS; `given` [B, L] ranks the blanks for order `given` (smaller first).
     gumbel_scale: Gumbel noise on the log-probabilities of the cell and of the value (1.0 =
         sampling from the model), only on rows `noisy` [B] when given: diverse paths.
-    NFE: a move costs one model call when its cell is fixed by the order, two when the model
-    names the cell (one to choose it, one to read its value with the cell in the stream); with
-    the key/value cache each call reads one new token, so a path costs about one forward pass
-    of the whole stream in all.
+    NFE counts the distributions a path reads: a value's for every move, and a cell's when the
+    model names the cell, so 1 or 2 a move. They are not model calls: in either order a move
+    is two single-token calls (its cell token, then its value token; a named cell is read from
+    the call before), each reading one new token with the key/value cache, so a path costs
+    about one forward pass of the whole stream, givens included, whichever its order.
     """
     if order not in DECODE_ORDERS:
         raise ValueError(f"unknown ARM order {order!r}; choose from {', '.join(DECODE_ORDERS)}")
@@ -153,7 +154,7 @@ def decode_arm(
     entropy, margin = entropy[:, :decisions], margin[:, :decisions]
     out = tokens.clone().scatter_(1, slots, values)
     step = torch.arange(decisions, device=device).expand(batch, -1)
-    calls = 2 if order == "model" else 1
+    distributions = 2 if order == "model" else 1  # see NFE above
     return DecodeResult(
         tokens=out,
         order=chosen_cell,
@@ -161,7 +162,7 @@ def decode_arm(
         step_entropy=entropy,
         chosen_entropy=entropy,
         cumulative_entropy=entropy.sum(1),
-        nfe=blanks * calls,
+        nfe=blanks * distributions,
         seconds=time.perf_counter() - started,
         step=torch.where(chosen_cell >= 0, step, -1),
         chosen_margin=margin,
