@@ -376,3 +376,17 @@ def test_a_goal_asking_the_hand_empty_rejects_a_plan_that_ends_holding_a_block()
     assert KIND.verify(asked.puzzle, plan.removesuffix("(pick-up c)\n")).ok
     (again,) = KIND.parse_text(problem_to_pddl(asked.puzzle), "p.pddl")
     assert again.puzzle == asked.puzzle
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ('"blocks": ["a", "b"], "init": "ontable a", "goal": []', "init must be a list of facts"),
+        ('"blocks": ["a", "b"], "init": ["ontable a", "ontable b"], "goal": [""]', "empty fact"),
+        ('"blocks": ["a", "b"], "init": [5], "goal": []', "a string or a list of words, not 5"),
+        ('"blocks": "ab", "init": ["ontable a"], "goal": []', "a list of names, not 'ab'"),
+    ],
+)
+def test_json_of_the_wrong_types_is_named_not_read_letter_by_letter(body, said) -> None:
+    with pytest.raises(PuzzleError, match=said):
+        KIND.parse_text('{"puzzle": {' + body + "}}\n", "p.jsonl")

@@ -407,3 +407,19 @@ def test_generator_version_1_rebuilds_the_committed_splits() -> None:
 def test_unknown_generator_version_is_refused() -> None:
     with pytest.raises(ValueError, match="generator version 9"):
         generate_zebra(np.random.default_rng(0), 3, 3, version=9)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('{"categories": ["a"], "values": [1], "clues": []}', "a BBEH line's 'categories'"),
+        ('{"categories": [1], "values": {"1": ["x"]}, "clues": []}', "must be names"),
+        (
+            '{"puzzle": {"attributes": {"age": [1, 2], "b": ["p", "q"]}, "clues": []}}',
+            "attribute 'age': values are names, written as strings",
+        ),
+    ],
+)
+def test_json_of_the_wrong_types_is_named_not_an_internal_error(line, said) -> None:
+    with pytest.raises(PuzzleError, match=said):
+        KIND.parse_text(line + "\n", "p.jsonl")

@@ -64,6 +64,11 @@ class GridSpec:
     params: tuple[tuple[str, Any], ...] = ()  # kind-specific shape, e.g. (("box", (3, 3)),)
     differ: np.ndarray | None = None  # [L, L] bool: pairs that must hold different values
     links: Links | None = None  # relations named by condition tokens (n_relations counts them)
+    # the coordinates that lay a cell out in a picture (its row, its column), and whether those
+    # rows have an order worth plotting against (Sudoku's rows, Blocksworld's time steps; not
+    # values that training relabels freely)
+    picture: tuple[int, int] = (0, 1)
+    ordered_rows: bool = True
 
     def signature(self) -> dict[str, Any]:
         """A JSON-able description, stored in checkpoints to catch mismatched models."""

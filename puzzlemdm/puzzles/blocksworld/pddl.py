@@ -39,15 +39,36 @@ class FactError(ValueError):
 
 def _split(fact: str | Sequence[str]) -> list[str]:
     if isinstance(fact, str):
-        return fact.strip().strip("()").lower().split()
-    return [str(t).lower() for t in fact]
+        words = fact.strip().strip("()").lower().split()
+    elif isinstance(fact, list | tuple) and all(isinstance(t, str) for t in fact):
+        words = [t.lower() for t in fact]
+    else:
+        raise FactError(f"a fact is a string or a list of words, not {fact!r}")
+    return words
+
+
+def _fact_words(fact: str | Sequence[str]) -> list[str]:
+    words = _split(fact)
+    if not words:
+        raise FactError("an empty fact")
+    return words
+
+
+def _facts(facts: object, what: str) -> Sequence[str | Sequence[str]]:
+    """`facts` when it is a list of facts; a string is one fact of many letters, refused."""
+    if not isinstance(facts, list | tuple):
+        raise FactError(f"{what} must be a list of facts, not {facts!r}")
+    return facts
 
 
 def problem_from_facts(
     names: Sequence[str], init: Sequence[str | Sequence[str]], goal: Sequence[str | Sequence[str]]
 ) -> Blocksworld:
     """A problem from object names and fact lists ("on a b", "ontable c", ...)."""
-    names = [str(n).lower() for n in names]
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise FactError(f"the blocks are a list of names, not {names!r}")
+    init, goal = _facts(init, "init"), _facts(goal, "goal")
+    names = [n.lower() for n in names]
     if len(set(names)) != len(names) or not names:
         raise FactError("objects must be distinct and non-empty")
     index = {name: k for k, name in enumerate(names, start=1)}
@@ -60,7 +81,7 @@ def problem_from_facts(
     state = [UNSET] * len(names)
     clear_given: set[int] = set()
     for at, fact in enumerate(init):
-        pred, *args = _split(fact)
+        pred, *args = _fact_words(fact)
         if pred == "on" and len(args) == 2:
             placed, under = block(args[0]), block(args[1])
         elif pred == "ontable" and len(args) == 1:
@@ -87,7 +108,7 @@ def problem_from_facts(
     target = [UNSET] * len(names)
     hand_empty = False
     for at, fact in enumerate(goal):
-        pred, *args = _split(fact)
+        pred, *args = _fact_words(fact)
         if pred == "on" and len(args) == 2:
             placed, under = block(args[0]), block(args[1])
         elif pred == "ontable" and len(args) == 1:

@@ -82,6 +82,10 @@ def puzzle_from_json(
         raise ZebraFormatError("'position' is reserved for house numbers")
     index = {}
     for name, vals in attributes.items():
+        if not all(isinstance(v, str) and v.strip() for v in vals):
+            raise ZebraFormatError(
+                f'attribute {name!r}: values are names, written as strings ("42", not 42)'
+            )
         if len(set(vals)) != len(vals):
             raise ZebraFormatError(f"attribute {name!r} repeats a value")
         index[name] = {v: i for i, v in enumerate(vals)}
@@ -251,8 +255,15 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
     if isinstance(obj.get("puzzle"), str) and zebralogic_text(obj["puzzle"]):
         return zebralogic.record(obj)
     if obj.keys() >= BBEH_KEYS:
-        values = obj["values"]
-        attributes = {c: values.get(c) for c in obj["categories"]}
+        values, categories = obj["values"], obj["categories"]
+        if not isinstance(values, dict) or not isinstance(categories, list):
+            raise ZebraFormatError(
+                "a BBEH line's 'categories' is a list of names and its 'values' maps each to "
+                "its values"
+            )
+        attributes = {c: values.get(c) for c in categories if isinstance(c, str)}
+        if len(attributes) != len(categories):
+            raise ZebraFormatError("a BBEH line's 'categories' must be names (strings)")
         puzzle = puzzle_from_json(attributes, obj["clues"], _asked(obj, "question_entity"))
         meta = {k: obj[k] for k in ("idx", "has_ambiguous_phrase") if k in obj}
         if "target" in obj:
