@@ -238,6 +238,7 @@ def test_a_refused_request_leaves_the_output_file_as_it_was(tmp_path):
         (["sudoku", "--size", "5"], "size 5 is not one of"),
         (["blocksworld", "--level", "easy", "-O", "blocks=1"], "blocks must be 2.."),
         (["zebra", "--level", "easy", "-O", "houses=8"], "grade hard at least, not easy"),
+        (["zebra", "--level", "easy", "-O", "houses=9"], "sizes must be 2..8 houses"),
     ):
         result = CliRunner().invoke(app, ["generate", *args, "--n", "1", "-o", str(kept)])
         assert result.exit_code == 2 and said in result.stderr, result.stderr

@@ -149,6 +149,9 @@ def test_to_the_left_of_alone_is_not_read_either_way() -> None:
     # copies of the puzzle mean "directly" or "somewhere" by it: ask rather than guess
     with pytest.raises(PuzzleError, match="cannot read the clue"):
         clue("The Brit lives to the left of the Swede.")
+    with pytest.raises(PuzzleError) as said:  # an unknown noun, the distance said
+        clue("The Brit lives directly to the left of the cat lover.")
+    assert "may mean next to" not in str(said.value) and "expected a sentence" in str(said.value)
 
 
 def test_several_questions_survive_text_and_json() -> None:

@@ -120,6 +120,8 @@ NEIGHBOUR_PHRASES = (
 # contractions typed for the words the grammar has
 CONTRACTIONS = {"n't ": " not ", "n\u2019t ": " not "}  # "doesn't own" as "does not own"
 # a direction with neither "directly" nor "somewhere": refused, and the message says why
-UNSAID_DISTANCE = r"\b(?:to|on) the (?:left|right) of\b"
+UNSAID_DISTANCE = (
+    r"(?<!directly )(?<!somewhere )(?<!immediately )\b(?:to|on) the (?:left|right) of\b"
+)
 QUESTIONS = ("who {}?",)  # "Who owns the zebra?": the house of the person asked
 QUESTION_OPENERS = ("now, ", "so, ", "then, ", "finally, ")  # "Now, who drinks water?"
