@@ -43,8 +43,9 @@ def model_rows(summary: dict) -> list[dict]:
     model = Path(header["checkpoint"]).name + (f" x{runs}" if runs > 1 else "")
     if "runs" in header and runs == 1:
         model += " x1"  # a recurrent model run once: say so
+    weights = header.get("weights_sha256", header["checkpoint"])
     return [
-        {**row, "model": model, "runs": runs, "compute": row["mean_nfe"] * runs}
+        {**row, "model": model, "weights": weights, "runs": runs, "compute": row["mean_nfe"] * runs}
         for row in summary["methods"]
         if row["method"] not in SEARCHES and (row.get("mean_nfe") or 0) > 0
     ]
@@ -104,13 +105,18 @@ def main(*folders: str, out: str | None = None) -> None:
     devices = sorted({run["device"] for s in summaries.values() for run in s["runs"]})
     if len(devices) != 1:  # one figure, one device
         raise SystemExit(f"{', '.join(folders)} mix devices {devices}: plot each on its own")
-    # One point per split, model and method: folders may share rows (a baseline run twice).
+    # One point per split, weights and method: folders may share rows (a baseline run twice).
     unique = {
-        (r["split"], r["model"], r["method"], r["puzzles"]): r
+        (r["split"], r["weights"], r["model"], r["method"], r["puzzles"]): r
         for s in summaries.values()
         for r in model_rows(s)
     }
     rows = list(unique.values())
+    for row in rows:  # two weights in folders of one name: told apart by their hash
+        if len({r["weights"] for r in rows if r["model"] == row["model"]}) > 1:
+            row["label"] = f"{row['model']} ({row['weights'][:8]})"
+    for row in rows:
+        row["model"] = row.pop("label", row["model"])
     if not rows:
         raise SystemExit(f"{', '.join(folders)}: no model-alone rows")
     names = sorted({Path(s["runs"][0]["checkpoint"]).name for s in summaries.values()})

@@ -66,3 +66,14 @@ def test_a_recurrent_model_s_compute_counts_each_run_of_its_blocks(tmp_path):
     assert "| norvig_top95 | ckpt | margin | 95 | 60.0 | 60 |" in text
     assert "| norvig_top95 | ckpt x6 | margin | 95 | 60.0 | 360 |" in text  # 60 calls x 6 runs
     assert "| norvig_top95 | r4 x1 | margin | 95 | 60.0 | 60 |" in text
+
+
+def test_two_weights_in_folders_of_one_name_are_both_drawn_told_apart(tmp_path):
+    for folder, sha in (("old", "aaaa1111"), ("new", "bbbb2222")):
+        (tmp_path / folder).mkdir()
+        header = {"checkpoint": f"{folder}/sudoku-mdm", "weights_sha256": sha + "0" * 56}
+        (tmp_path / folder / "summary.json").write_text(json.dumps(summary("cpu", **header)))
+    script().main(str(tmp_path / "old"), str(tmp_path / "new"), out=str(tmp_path / "both"))
+    text = (tmp_path / "both" / "accuracy_vs_nfe.md").read_text()
+    assert "| sudoku-mdm (aaaa1111) | margin |" in text
+    assert "| sudoku-mdm (bbbb2222) | margin |" in text

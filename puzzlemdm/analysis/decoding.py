@@ -35,12 +35,15 @@ def decode_split(
     seed: int = 0,
     device: torch.device | None = None,
 ) -> tuple[list[dict[str, Any]], float]:
-    """One path per puzzle; returns the rows (in split order) and the decoding wall time."""
+    """One path per puzzle; returns the rows (in split order) and the decoding wall time. Each
+    row keeps its share of its batch's time (`seconds`), so that a study of fewer puzzles than
+    a trace file holds reports the time of those it reads."""
     device = device or torch.device("cpu")
     generator = torch.Generator(device=device).manual_seed(seed)
     rows: list[dict[str, Any]] = []
     began = time.perf_counter()
     for start in range(0, len(items), batch_size):
+        batch_began = time.perf_counter()
         chunk = items[start : start + batch_size]
         batch = stack([kind.encode(it.record.puzzle, it.record.solution, spec) for it in chunk])
         result = run_method(  # any family: an ARM decodes in its own order
@@ -53,9 +56,11 @@ def decode_split(
         traced = trace_rows(result, [it.id for it in chunk], method.name)
         puzzles = [it.record.puzzle for it in chunk]
         judged = judged_answers(kind, puzzles, result.tokens, spec)
+        seconds = (time.perf_counter() - batch_began) / len(chunk)
         for item, trace, (_, solved) in zip(chunk, traced, judged, strict=True):
             trace["index"] = item.index
             trace["solved"] = solved
+            trace["seconds"] = seconds
             rows.append(trace)
     return rows, time.perf_counter() - began
 

@@ -81,22 +81,44 @@ def _binned_mean(paths: Sequence[PathAnalysis], values: Any) -> np.ndarray:
         return total / count
 
 
+def step_pictures(
+    paths_by_split: dict[str, Sequence[PathAnalysis]], spec: GridSpec
+) -> dict[str, np.ndarray]:
+    """Each split's mean decode step (0 = first, 1 = last) of every cell, laid out as the kind's
+    picture (`spec.picture`; NaN where never decided). The picture spans the cells ever
+    decided: other tokens (Zebra's clues) may share their coordinates."""
+    rows, cols = (spec.coords[:, axis] for axis in spec.picture)
+    means = {split: _mean_steps(paths, spec.length) for split, paths in paths_by_split.items()}
+    ever = np.zeros(spec.length, dtype=bool)
+    for mean in means.values():
+        ever |= ~np.isnan(mean)
+    shape = (rows[ever].max() + 1, cols[ever].max() + 1) if ever.any() else (1, 1)
+    pictures = {}
+    for split, mean in means.items():
+        pictures[split] = np.full(shape, np.nan)
+        pictures[split][rows[ever], cols[ever]] = mean[ever]
+    return pictures
+
+
+def _mean_steps(paths: Sequence[PathAnalysis], length: int) -> np.ndarray:
+    """Each token position's mean normalised decode step over `paths` (NaN: never decided)."""
+    total, count = np.zeros(length), np.zeros(length)
+    for p in paths:
+        np.add.at(total, p.positions, normalised_steps(p))
+        np.add.at(count, p.positions, 1)
+    with np.errstate(invalid="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
 def draw_step_heatmap(grouped: Grouped, spec: GridSpec, folder: Path, seed: int) -> list[Path]:
     """Mean decode step (0 = first, 1 = last) of each cell, one panel per split."""
     method = primary_method(grouped)
     splits = [s for s in _splits(grouped) if (s, method) in grouped]
-    rows, cols = spec.coords[:, 0], spec.coords[:, 1]
+    pictures = step_pictures({split: grouped[(split, method)] for split in splits}, spec)
     fig, axes = plt.subplots(1, len(splits), figsize=(3.2 * len(splits), 3.2), squeeze=False)
     image = None
     for ax, split in zip(axes[0], splits, strict=True):
-        total, count = np.zeros(spec.length), np.zeros(spec.length)
-        for p in grouped[(split, method)]:
-            np.add.at(total, p.positions, normalised_steps(p))
-            np.add.at(count, p.positions, 1)
-        grid = np.full((rows.max() + 1, cols.max() + 1), np.nan)
-        with np.errstate(invalid="ignore"):
-            grid[rows, cols] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-        image = ax.imshow(grid, cmap="viridis", vmin=0, vmax=1)
+        image = ax.imshow(pictures[split], cmap="viridis", vmin=0, vmax=1)
         ax.set_title(f"{split} ({method})", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -246,11 +268,13 @@ def draw_tau_by_difficulty(grouped: Grouped, folder: Path, seed: int) -> list[Pa
 
 def draw_step_by_row(rows: list[dict[str, Any]], folder: Path, seed: int) -> list[Path]:
     """Mean decode step by grid row (Blocksworld: time step; forwards = rising line)."""
+    if not any(r.get("step_by_row") for r in rows):
+        return []  # the kind's rows have no order (spec.ordered_rows)
     fig, ax = plt.subplots(figsize=(4.8, 3.4))
     methods = list(dict.fromkeys(r["method"] for r in rows))
     splits = list(dict.fromkeys(r["split"] for r in rows))
     for r in rows:
-        steps = r["step_by_row"]
+        steps = r.get("step_by_row")
         if not steps:
             continue
         x = [int(k) for k in steps]

@@ -8,6 +8,7 @@ a kind without one still gets entropies, margins, tau against row-major and step
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -68,7 +69,16 @@ class PathAnalysis:
             for name in self.technique or []:
                 counts[name] = counts.get(name, 0) + 1
             out["techniques"] = counts
-        return out
+        return _no_nan(out)
+
+
+def _no_nan(value: Any) -> Any:
+    """`value` with NaN (a tau over fewer than two cells) as None: JSON has no NaN."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def reference_orders(
@@ -142,7 +152,8 @@ def _decision(path: PathAnalysis, d: int) -> dict[str, Any]:
     """One decision's facts as a dict (for the first wrong decision)."""
     out: dict[str, Any] = {
         "index": d,
-        "fraction": d / max(path.decisions - 1, 1),
+        # by step, not by decision: a step deciding several cells decides them at once
+        "fraction": int(path.step[d]) / max(int(path.step.max()), 1),
         "step": int(path.step[d]),
         "position": int(path.positions[d]),
         "entropy": float(path.entropy[d]),

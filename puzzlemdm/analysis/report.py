@@ -63,7 +63,7 @@ def analyse_runs(
     """`runs`: (split label, Method, items, trace rows, decode seconds) per split and method."""
     facts = kind.order_facts() if hasattr(kind, "order_facts") else None
     groups = getattr(facts, "GROUPS", None)
-    spec_rows = spec.coords[:, 0]
+    spec_rows = spec.coords[:, spec.picture[0]] if spec.ordered_rows else None
     references: dict[tuple[str, int], dict[str, list[int]]] = {}
     targets: dict[tuple[str, int], np.ndarray | None] = {}
     rows, analysed = [], {}
@@ -94,7 +94,9 @@ def analyse_runs(
         rows.append(row)
         analysed[(split, method.name)] = paths
         name = f"{split}__{method.name}.jsonl".replace("/", "_")
-        (out / "paths" / name).write_text("".join(json.dumps(p.row()) + "\n" for p in paths))
+        (out / "paths" / name).write_text(
+            "".join(json.dumps(p.row(), allow_nan=False) + "\n" for p in paths)
+        )
         print(
             f"{split} {method.name:>10}: analysed {len(paths)} paths in "
             f"{row['analysis_seconds']:.1f} s",

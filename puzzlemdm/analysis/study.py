@@ -52,6 +52,18 @@ def refuse_other_traces(out: Path, measuring: dict[str, Any]) -> None:
     refuse_mixing(earlier, measuring, str(out))  # weights (so kind), device, seed
 
 
+def decode_seconds(
+    rows: list[dict[str, Any]], stored: list[dict[str, Any]], file_seconds: float | None
+) -> float | None:
+    """The decoding time of `rows`: their own shares of their batches' times, or, for traces
+    written before rows kept them, the whole file's time when the rows are the whole file
+    (None when they are a part of it: the file's time would be another count's)."""
+    if rows and all("seconds" in r for r in rows):
+        return sum(r["seconds"] for r in rows)
+    whole = {r["index"] for r in rows} >= {r["index"] for r in stored}
+    return file_seconds if whole else None
+
+
 def trace_name(split: str, method: str) -> str:
     """The trace file of one split and method."""
     return f"{split}__{method}.jsonl".replace("/", "_")
@@ -128,12 +140,13 @@ def run_study(config: StudyConfig) -> dict[str, Any]:
                 times_file.write_text(json.dumps(times, indent=2) + "\n")
                 rows = sorted(rows + decoded, key=by_index)
             solved = sum(r["solved"] for r in rows)
+            seconds = decode_seconds(rows, stored, times.get(name))
             print(
                 f"{label} {method.name:>10}: solved {solved}/{len(rows)}, decoded in "
-                f"{times.get(name, float('nan')):.1f} s",
+                f"{float('nan') if seconds is None else seconds:.1f} s",
                 flush=True,
             )
-            runs.append((label, method, items, rows, times.get(name)))
+            runs.append((label, method, items, rows, seconds))
     # imported here: analysis modules load after decoding, so a long study picks up the last
     # saved version, and an analysis error never costs the decoded traces
     from puzzlemdm.analysis.report import analyse_runs

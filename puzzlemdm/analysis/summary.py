@@ -25,13 +25,14 @@ def group_of(technique: str, groups: dict[str, str] | None) -> str:
 
 def summarise(
     paths: Sequence[PathAnalysis],
-    spec_rows: np.ndarray,
+    spec_rows: np.ndarray | None,
     groups: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The row of one (split, method): accuracy, NFE, tau per reference, decision facts, first
     wrong decisions, step independence, mean decode step by grid row.
 
-    spec_rows: the first coordinate of each token position (Sudoku: row; Blocksworld: time).
+    spec_rows: each token position's row in the kind's picture (Sudoku: row; Blocksworld:
+    time), or None where rows have no order (Zebra): then no step by row.
     """
     n = len(paths)
     solved = sum(p.solved for p in paths)
@@ -62,6 +63,7 @@ def summarise(
     # read a share against the random decode's, not against 1 / references.
     finite = [p for p in paths if _finite(p.tau, names)]
     row["closest"] = dict.fromkeys(names, 0.0) if finite else {}
+    row["closest_paths"] = len(finite)  # the paths with a tau against every reference
     for p in finite:
         top = max(p.tau[r] for r in names)
         tied = [r for r in names if math.isclose(p.tau[r], top, abs_tol=1e-12)]
@@ -94,7 +96,8 @@ def summarise(
         sum(p.independent_steps for p in paths) / multi if multi else None
     )
     row["related_pair_share"] = sum(p.related_pairs for p in paths) / pairs if pairs else None
-    row["step_by_row"] = step_by_row(paths, spec_rows)
+    if spec_rows is not None:
+        row["step_by_row"] = step_by_row(paths, spec_rows)
     return row
 
 
@@ -161,8 +164,22 @@ def _by_row_table(
 def _share_table(
     rows: list[dict[str, Any]], key: str, columns: list[str], digits: int = 1
 ) -> list[str]:
-    """A Markdown table of each row's `key` shares (a dict) over `columns`, by split and method."""
-    return _by_row_table(rows, columns, lambda r, c: _pct(r.get(key, {}).get(c, 0.0), digits))
+    """A Markdown table of each row's `key` shares (a dict) over `columns`, by split and method;
+    a row without shares (nothing to share out) reads "-" throughout."""
+
+    def cell(r: dict[str, Any], c: str) -> str:
+        shares = r.get(key)
+        return _pct(shares.get(c, 0.0), digits) if shares else "-"
+
+    return _by_row_table(rows, columns, cell)
+
+
+def _closest_table(rows: list[dict[str, Any]], references: list[str]) -> list[str]:
+    shares = _share_table(rows, "closest", references, digits=0)
+    counted = ["paths", "---"] + [
+        f"{r['closest_paths']} of {r['puzzles']}" if "closest_paths" in r else "-" for r in rows
+    ]
+    return [f"{line} {extra} |" for line, extra in zip(shares, counted, strict=True)]
 
 
 def _tau_cell(tau: dict[str, Any], puzzles: int) -> str:
@@ -236,12 +253,12 @@ def markdown(
         "",
         *_by_row_table(rows, references, lambda r, ref: _num(r["tau"][ref]["mean_cells"], 1)),
         "",
-        "Which reference order each path follows most closely (share of paths whose tau is "
-        "highest against it; ties shared). The references overlap and rank different cells, "
-        "so even a random order is closer to some than to others: compare with the random "
-        "decode's row.",
+        "Which reference order each path follows most closely (share of the paths with a tau "
+        "against every reference, counted in the last column, whose tau is highest against "
+        "it; ties shared). The references overlap and rank different cells, so even a random "
+        "order is closer to some than to others: compare with the random decode's row.",
         "",
-        *_share_table(rows, "closest", references, digits=0),
+        *_closest_table(rows, references),
     ]
     groups = sorted({g for r in rows for g in r.get("technique_share", {})}, key=_group_key)
     if groups:
