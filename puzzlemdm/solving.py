@@ -308,6 +308,8 @@ def check_checkpoint(kind: PuzzleKind, config: SolveConfig) -> None:
     if folder is None:
         return
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():  # its model.safetensors, say
+        raise UsageError(f"--checkpoint {folder}: a checkpoint is a folder; give {folder.parent}")
     if not folder.is_dir():
         raise UsageError(f"--checkpoint {folder}: no such folder")
     saved = [str(folder / name) for name in ("best", "last") if (folder / name).is_dir()]

@@ -88,3 +88,14 @@ def test_non_finite_weights_are_refused_and_a_stalled_decode_raises(tmp_path):
     allowed = torch.ones(1, 81, model.vocab, dtype=torch.bool)
     with pytest.raises(RuntimeError, match="decoding stalled"):
         run_method(model, tokens, allowed, MethodConfig())
+
+
+def test_a_checkpoint_s_file_given_for_its_folder_names_the_folder(tmp_path):
+    weights = SMALL / "model.safetensors"
+    with pytest.raises(CheckpointError, match=f"a checkpoint is a folder; give {SMALL}"):
+        load_checkpoint(weights)
+    (tmp_path / "p.txt").write_text(PUZZLE)
+    result = CliRunner().invoke(
+        app, ["solve", str(tmp_path / "p.txt"), "--checkpoint", str(weights)]
+    )
+    assert result.exit_code == 2 and f"give {SMALL}" in result.output

@@ -64,6 +64,8 @@ def load_checkpoint(
 
     folder = Path(folder)
     where = str(folder)
+    if folder.exists() and not folder.is_dir():
+        raise CheckpointError(f"a checkpoint is a folder; give {folder.parent}", source=where)
     if not folder.is_dir():
         raise CheckpointError("checkpoint folder not found", source=where)
     saved = [name for name in ("last", "best") if (folder / name / "model.safetensors").is_file()]
