@@ -192,11 +192,11 @@ def test_extreme_level_is_deterministic_and_reports_its_climb():
     from puzzlemdm.puzzles.registry import get_kind
 
     kind = get_kind("sudoku")
-    first, again = (
-        kind.generate(np.random.default_rng(3), "extreme", min_guesses=10) for _ in range(2)
-    )
+    first, again = (kind.generate(np.random.default_rng(3), "extreme") for _ in range(2))
     assert first.puzzle == again.puzzle and first.level == "extreme"
-    assert first.meta["search_guesses"] >= 10 and first.meta["climb_moves"] >= 0
+    assert first.meta["search_guesses"] >= 30 and first.meta["climb_moves"] >= 0
+    with pytest.raises(ValueError, match="at least 30 MRV guesses"):  # grade would say easier
+        kind.generate(np.random.default_rng(3), "extreme", min_guesses=10)
     # random minimal puzzles rarely need 10 guesses: the climb is what gets there
     plain = [
         kind.generate(np.random.default_rng(s), "mixed").meta["search_guesses"] for s in range(10)

@@ -685,3 +685,63 @@ def test_a_16x16_written_0_to_f_is_read_so_in_its_solution_and_answers_too():
         assert (record.puzzle, record.solution) == (made.puzzle, made.solution), text[:20]
     assert parse_text(hexed(made.puzzle, "_"))[0].puzzle == made.puzzle  # '_' blanks too
     assert parse_text(solution)[0].puzzle == made.solution  # an answer: a whole grid, 0-F
+
+
+def test_a_6x6_drawn_with_outer_bars_keeps_its_3x2_boxes() -> None:
+    rows = ["| . . | . 3 | . . |", "| 1 . | 2 . | . . |", "| . . | . 4 | . . |",
+            "| 2 3 | . . | 5 . |", "| . . | . . | 6 . |", "| 4 . | . . | . 2 |"]  # fmt: skip
+    (record,) = parse_text("\n".join(rows) + "\n")
+    assert record.puzzle.shape == Shape(3, 2)  # the bar before the first cell is no box edge
+    from puzzlemdm.puzzles.sudoku.search import count_solutions
+
+    assert count_solutions(record.puzzle) == 1  # read as 2x3 boxes, it had none
+
+
+def _hex(puzzle: Sudoku, blank: str) -> list[str]:
+    """A 16x16's rows written 0-F, `blank` for an empty cell."""
+    n = puzzle.n
+    return [
+        "".join(format(v - 1, "X") if v else blank for v in puzzle.cells[r * n : (r + 1) * n])
+        for r in range(n)
+    ]
+
+
+def test_a_16x16_written_0_to_f_is_read_so_in_sheets_and_beside_its_solution() -> None:
+    import numpy as np
+
+    from puzzlemdm.puzzles.registry import get_kind
+
+    made = get_kind("sudoku").generate(np.random.default_rng(7), "mixed", size=16, givens=120)
+    sheet = "\n".join(",".join(row) for row in _hex(made.puzzle, " "))  # empty cells blank
+    (record,) = parse_text(sheet.replace(" ", "") + "\n")
+    assert record.puzzle == made.puzzle
+    # a puzzle with no 0 given says nothing of its encoding; its solution, beside it, does
+    no_zero = Sudoku(made.puzzle.shape, tuple(0 if v == 1 else v for v in made.puzzle.cells))
+    line, solution = "".join(_hex(no_zero, ".")), "".join(_hex(made.solution, "."))
+    for text in (f"{line} {solution}\n", f"puzzle,solution\n{line},{solution}\n"):
+        (pair,) = parse_text(text)
+        assert (pair.puzzle, pair.solution) == (no_zero, made.solution)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (f'{{"puzzle": "{EXAMPLE}", "box": ["a", "b"]}}', "'box' is [rows, columns]"),
+        (f'{{"puzzle": "{EXAMPLE}", "box": [1, 9]}}', "not [1, 9]"),
+        ('{"puzzle": [[1, 2], 3]}', "'puzzle' must be a line string"),
+        ('{"puzzle": "x", "n": ' + "9" * 5000 + "}", "a number too long to read"),
+    ],
+)
+def test_jsonl_fields_of_the_wrong_shape_are_one_line_errors(line: str, said: str) -> None:
+    with pytest.raises(PuzzleError, match=said.replace("[", r"\[").replace("(", r"\(")):
+        parse_text(line + "\n", "x.jsonl")
+
+
+def test_every_name_of_the_puzzle_column_is_read_and_comments_pass_anywhere() -> None:
+    for text in (
+        f"id,quiz,solution\n1,{EXAMPLE},\n",
+        f'{{"quizzes": "{EXAMPLE}"}}\n',
+        f"puzzle\n{EXAMPLE}\n# a note between rows\n{EXAMPLE}\n",
+    ):
+        records = parse_text(text)
+        assert all(r.puzzle.to_line() == EXAMPLE for r in records), text

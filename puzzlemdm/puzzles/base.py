@@ -380,12 +380,16 @@ def read_json_lines(
 
 
 def json_loads(text: str) -> Any:
-    """`json.loads`, but JSON nested too deeply for Python's recursion is a JSONDecodeError
-    (a file's fault to report), not a RecursionError."""
+    """`json.loads`, but JSON nested too deeply for Python's recursion, or a number of more
+    digits than Python converts, is a JSONDecodeError (a file's fault to report)."""
     try:
         return json.loads(text)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply to read", text, 0) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise json.JSONDecodeError("a number too long to read", text, 0) from None
 
 
 def json_raw_decode(text: str, at: int) -> tuple[Any, int]:
@@ -394,6 +398,10 @@ def json_raw_decode(text: str, at: int) -> tuple[Any, int]:
         return json.JSONDecoder().raw_decode(text, at)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply to read", text, at) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # a number of more digits than Python converts
+        raise json.JSONDecodeError("a number too long to read", text, at) from None
 
 
 def solve_row(text: str) -> bool:

@@ -12,13 +12,12 @@ from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord
 from puzzlemdm.puzzles.sudoku.board import Shape
 from puzzlemdm.puzzles.sudoku.grids import parse_plain
 from puzzlemdm.puzzles.sudoku.sheets import cell_rows, layout_of
-from puzzlemdm.puzzles.sudoku.sniff import COMMENTS, outside_other_sections
+from puzzlemdm.puzzles.sudoku.sniff import COMMENTS, PUZZLE_COLUMNS, outside_other_sections
 from puzzlemdm.puzzles.sudoku.tables import parse_cells, parse_csv, parse_jsonl
 
-_TSV_HEADER = re.compile(
-    r'^"?(puzzle|quizzes|quiz)"?\t|\t"?(puzzle|quizzes|quiz)"?(\t|$)', re.IGNORECASE
-)
-_LONE_HEADER = re.compile(r'"?(puzzle|quizzes|quiz)"?', re.IGNORECASE)  # a one-column table
+_NAMES = "|".join(PUZZLE_COLUMNS)
+_TSV_HEADER = re.compile(rf'^"?({_NAMES})"?\t|\t"?({_NAMES})"?(\t|$)', re.IGNORECASE)
+_LONE_HEADER = re.compile(rf'"?({_NAMES})"?', re.IGNORECASE)  # a one-column table
 _FORMATS_HELP = (
     "expected one puzzle per line (81 characters for 9x9), n-line grids, "
     "CSV with a 'puzzle' column, or JSONL with a 'puzzle' field"

@@ -308,7 +308,9 @@ def _read_one_line(
             line=line.number,
             column=column,
         )
-    zero = writes_zero_based(parts[0], found.n)  # the puzzle's blanks say; its solution has none
+    # one encoding for both: the puzzle's blanks beside a 0 say 0-F, and so does a solution
+    # holding each of 0-F (a puzzle may give no 0 at all)
+    zero = any(writes_zero_based(cells, found.n) for cells in parts)
     grids = [
         Sudoku(found, cell_values(cells, found.n, source, line.number, zero)) for cells in parts
     ]
@@ -357,13 +359,15 @@ def _read_grid(
 
 
 def _grid_shape(n: int, rows: list[_Line]) -> Shape:
-    """The box shape a grid draws (6x6 may be 2x3 or 3x2): by where the first `|` falls; else
-    the usual shape or its transpose, as its cells are grouped ("34 61 52") or its bands
-    break (a border or a blank line every 3 rows); else the usual shape."""
+    """The box shape a grid draws (6x6 may be 2x3 or 3x2): by how many cells stand before the
+    first `|` that has any (a border before the first cell is no box edge); else the usual
+    shape or its transpose, as its cells are grouped ("34 61 52") or its bands break (a border
+    or a blank line every 3 rows); else the usual shape."""
     for row in rows:
-        bar = next((at for at, ch in enumerate(row.text, 1) if ch in _BARS), 0)
-        if bar:
-            width = sum(1 for col, _ in row.cells if col <= bar)
+        bars = [at for at, ch in enumerate(row.text, 1) if ch in _BARS]
+        widths = [sum(1 for col, _ in row.cells if col <= bar) for bar in bars]
+        width = next((w for w in widths if w > 0), 0)
+        if width:
             if 1 < width < n and n % width == 0:
                 return Shape(n // width, width)
             break

@@ -198,6 +198,11 @@ class SudokuKind(KindPackage):
 
         if size != 9 or givens is not None:
             raise ValueError("extreme puzzles are minimal 9x9 puzzles (no --size, no --givens)")
+        if min_guesses is not None and min_guesses < EXTREME_GUESSES:  # grade would say easier
+            raise ValueError(
+                f"min_guesses: extreme puzzles need at least {EXTREME_GUESSES} MRV guesses (as "
+                f"grade says), not {min_guesses}"
+            )
         made = climb(rng, EXTREME_GUESSES if min_guesses is None else min_guesses)
         grade_json = grade(made.puzzle).to_json()  # its technique level, under "level" in meta
         climbed = {"climb_moves": made.moves, "climb_restarts": made.restarts}

@@ -33,14 +33,16 @@ def outside_other_sections(lines: list[str]) -> list[str]:
     return kept
 
 
+# the names of a table's puzzle column and solution column (Kaggle's: quizzes, solutions)
+PUZZLE_COLUMNS = ("puzzle", "quizzes", "quiz")
+SOLUTION_COLUMNS = ("solution", "solutions")
+_NAMES = "|".join(PUZZLE_COLUMNS)
 # a header naming a puzzle column, of a CSV or TSV (or of a table of that column alone): the
 # name is a whole cell, so that a sentence with a comma that mentions a puzzle is no header
-_CSV_HEADER = re.compile(
-    r'^(?:[^\n]*[,\t])?\s*"?(puzzle|quizzes)"?\s*(?:[,\t][^\n]*)?$', re.IGNORECASE
-)
+_CSV_HEADER = re.compile(rf'^(?:[^\n]*[,\t])?\s*"?({_NAMES})"?\s*(?:[,\t][^\n]*)?$', re.IGNORECASE)
 # JSON lines without a "kind": Sudoku's give the puzzle as a string of cells or as a list
 # (another kind's, such as ZebraLogic's text, is no Sudoku for a "puzzle" key and a comma)
-_JSON_PUZZLE = re.compile(r'"(puzzle|quizzes)"\s*:\s*("[0-9A-Za-z.\-]{16,}"|\[)')
+_JSON_PUZZLE = re.compile(rf'"({_NAMES})"\s*:\s*("[0-9A-Za-z.\-]{{16,}}"|\[)')
 
 
 def sniff(text: str, source: str) -> bool:

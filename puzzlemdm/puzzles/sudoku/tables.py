@@ -12,16 +12,20 @@ from typing import Any
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord, json_loads
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.cells import (
+    DETECTED_SIZES,
     cell_values,
     nearest_size,
     shape_for,
     writes_zero_based,
 )
 from puzzlemdm.puzzles.sudoku.sheets import QUOTES, Layout, cell_rows, layout_of
-from puzzlemdm.puzzles.sudoku.sniff import COMMENTS, outside_other_sections
+from puzzlemdm.puzzles.sudoku.sniff import (
+    COMMENTS,
+    PUZZLE_COLUMNS,
+    SOLUTION_COLUMNS,
+    outside_other_sections,
+)
 
-_PUZZLE_COLUMNS = ("puzzle", "quizzes", "quiz")
-_SOLUTION_COLUMNS = ("solution", "solutions")
 _ID_COLUMNS = ("id", "idx")
 
 
@@ -61,9 +65,11 @@ def parse_cells(text: str, source: str, shape: Shape | None) -> list[PuzzleRecor
     records = []
     for start in range(0, len(numbered), n):
         rows_of_grid = numbered[start : start + n]
+        cells = [(number, _delimited_cells(line, layout, n)) for number, line in rows_of_grid]
+        zero = writes_zero_based([cell for _, row in cells for cell in row], n)  # 0-F, or 0-15
         values: list[int] = []
-        for number, line in rows_of_grid:
-            values += cell_values(_delimited_cells(line, layout, n), n, source, number)
+        for number, row in cells:
+            values += cell_values(row, n, source, number, zero)
         first = rows_of_grid[0][0]
         record = PuzzleRecord(Sudoku(grid_shape, tuple(values)), source=source, line=first)
         record.id = str(len(records))
@@ -90,9 +96,16 @@ def _delimited_cells(line: str, layout: Layout, n: int) -> list[tuple[int, str]]
 
 
 def _grid_from_string(
-    text: str, what: str, source: str, line: int, column: int, shape: Shape | None
+    text: str,
+    what: str,
+    source: str,
+    line: int,
+    column: int,
+    shape: Shape | None,
+    zero_based: bool = False,
 ) -> Sudoku:
-    """A puzzle or solution given as one string (CSV field, JSON value); `column` = its start."""
+    """A puzzle or solution given as one string (CSV field, JSON value); `column` = its start.
+    `zero_based`: read 0-F even if this string alone does not say so (its pair does)."""
     body = text.strip()
     column += len(text) - len(text.lstrip())
     found = shape_for(len(body), shape)
@@ -105,9 +118,14 @@ def _grid_from_string(
             column=column,
         )
     cells = [(column + i, ch) for i, ch in enumerate(body)]
-    return Sudoku(
-        found, cell_values(cells, found.n, source, line, writes_zero_based(cells, found.n))
-    )
+    zero = zero_based or writes_zero_based(cells, found.n)
+    return Sudoku(found, cell_values(cells, found.n, source, line, zero))
+
+
+def _writes_zero_based(text: str) -> bool:
+    """Whether a one-string grid of 16x16 size writes 0-F (see cells.writes_zero_based)."""
+    body = text.strip()
+    return len(body) == 256 and writes_zero_based(list(enumerate(body)), 16)
 
 
 def _field_columns(raw: str, fields: list[str]) -> list[int]:
@@ -148,11 +166,11 @@ def parse_csv(
     puzzle_at, solution_at, id_at, level_at = 0, None, None, None
     for fields in reader:
         number = reader.line_num
-        if not any(f.strip() for f in fields) or (header is None and fields[0].startswith("#")):
-            continue
+        if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
+            continue  # blank, or a comment (before the header or between rows)
         if header is None:
             header = [f.strip().lower() for f in fields]
-            found = [name for name in _PUZZLE_COLUMNS if name in header]
+            found = [name for name in PUZZLE_COLUMNS if name in header]
             if not found:
                 named = _clipped(", ".join(header))
                 raise PuzzleError(
@@ -162,7 +180,7 @@ def parse_csv(
                     column=1,
                 )
             puzzle_at = header.index(found[0])
-            solution_at = next((header.index(c) for c in _SOLUTION_COLUMNS if c in header), None)
+            solution_at = next((header.index(c) for c in SOLUTION_COLUMNS if c in header), None)
             id_at = next((header.index(c) for c in _ID_COLUMNS if c in header), None)
             level_at = header.index("level") if "level" in header else None
             continue
@@ -174,11 +192,14 @@ def parse_csv(
                 column=1,
             )
         columns = _field_columns(lines[number - 1], fields)
+        solved = solution_at is not None and bool(fields[solution_at].strip())
+        zero = solved and _writes_zero_based(fields[solution_at])  # one encoding for the pair
         puzzle = _grid_from_string(
-            fields[puzzle_at], "puzzle", source, number, columns[puzzle_at], shape
+            fields[puzzle_at], "puzzle", source, number, columns[puzzle_at], shape, zero
         )
+        zero = zero or _writes_zero_based(fields[puzzle_at])
         solution = None
-        if solution_at is not None and fields[solution_at].strip():
+        if solved:
             solution = _grid_from_string(
                 fields[solution_at],
                 "solution",
@@ -186,6 +207,7 @@ def parse_csv(
                 number,
                 columns[solution_at],
                 puzzle.shape,
+                zero,
             )
         special = {puzzle_at, solution_at, id_at, level_at}
         meta = {
@@ -216,8 +238,9 @@ def _json_grid(
     if isinstance(value, str):
         at = raw.find(json.dumps(value))
         return _grid_from_string(value, what, source, line, at + 2 if at >= 0 else 1, shape)
-    if isinstance(value, list):
-        flat = [v for row in value for v in row] if value and isinstance(value[0], list) else value
+    rows = isinstance(value, list) and all(isinstance(row, list) for row in value)
+    if isinstance(value, list) and (rows or not any(isinstance(row, list) for row in value)):
+        flat = [v for row in value for v in row] if rows and value else value
         if all(isinstance(v, int) and not isinstance(v, bool) for v in flat):
             found = shape_for(len(flat), shape)
             if found is not None and all(0 <= v <= found.n for v in flat):
@@ -228,6 +251,21 @@ def _json_grid(
         line=line,
         column=1,
     )
+
+
+def _box_shape(box: Any, source: str, line: int) -> Shape:
+    """A line's `box` ([rows, cols] of a box: [2, 3] for a 6x6 of 2x3 boxes)."""
+    whole = isinstance(box, list) and len(box) == 2
+    whole = whole and all(isinstance(v, int) and not isinstance(v, bool) for v in box)
+    if not whole or min(box) < 2 or box[0] * box[1] not in DETECTED_SIZES:
+        sizes = ", ".join(map(str, DETECTED_SIZES))
+        raise PuzzleError(
+            f"'box' is [rows, columns] of a box, each at least 2, for sudoku sizes {sizes} "
+            f"(e.g. [2, 3]), not {json.dumps(box)}",
+            source=source,
+            line=line,
+        )
+    return Shape(box[0], box[1])
 
 
 def parse_jsonl(text: str, source: str, shape: Shape | None) -> list[PuzzleRecord]:
@@ -246,7 +284,8 @@ def parse_jsonl(text: str, source: str, shape: Shape | None) -> list[PuzzleRecor
                 line=number,
                 column=column,
             ) from None
-        if not isinstance(item, dict) or "puzzle" not in item:
+        given = [key for key in PUZZLE_COLUMNS if isinstance(item, dict) and key in item]
+        if not given:
             raise PuzzleError(
                 "a JSON array: write one JSON object a line (JSONL), each with a 'puzzle' field"
                 if isinstance(item, list)
@@ -266,13 +305,14 @@ def parse_jsonl(text: str, source: str, shape: Shape | None) -> list[PuzzleRecor
         meta = dict(item["meta"]) if isinstance(item.get("meta"), dict) else {}
         box = item.get("box", meta.get("box"))
         record_shape = shape
-        if record_shape is None and isinstance(box, list) and len(box) == 2:
-            record_shape = Shape(int(box[0]), int(box[1]))
-        puzzle = _json_grid(item["puzzle"], "puzzle", raw, source, number, record_shape)
+        if record_shape is None and box is not None:
+            record_shape = _box_shape(box, source, number)
+        puzzle = _json_grid(item[given[0]], given[0], raw, source, number, record_shape)
         solution = None
-        if item.get("solution"):
-            solution = _json_grid(item["solution"], "solution", raw, source, number, puzzle.shape)
-        extra = {"puzzle", "solution", "id", "level", "meta", "kind"}
+        solved = next((key for key in SOLUTION_COLUMNS if item.get(key)), None)
+        if solved:
+            solution = _json_grid(item[solved], solved, raw, source, number, puzzle.shape)
+        extra = {*PUZZLE_COLUMNS, *SOLUTION_COLUMNS, "id", "level", "meta", "kind"}
         meta.update({key: value for key, value in item.items() if key not in extra})
         level = item.get("level")
         records.append(
