@@ -745,3 +745,9 @@ def test_every_name_of_the_puzzle_column_is_read_and_comments_pass_anywhere() ->
     ):
         records = parse_text(text)
         assert all(r.puzzle.to_line() == EXAMPLE for r in records), text
+
+
+def test_a_note_with_a_comma_after_a_one_line_puzzle_is_no_csv() -> None:
+    (record,) = parse_text(f"{EXAMPLE}  rated 7.1, SE\n")
+    assert record.puzzle.to_line() == EXAMPLE
+    assert detect_format(f"{EXAMPLE},{EXAMPLE}\n") == "csv"  # a puzzle, a comma: a table

@@ -18,6 +18,7 @@ from puzzlemdm.puzzles.sudoku.tables import parse_cells, parse_csv, parse_jsonl
 _NAMES = "|".join(PUZZLE_COLUMNS)
 _TSV_HEADER = re.compile(rf'^"?({_NAMES})"?\t|\t"?({_NAMES})"?(\t|$)', re.IGNORECASE)
 _LONE_HEADER = re.compile(rf'"?({_NAMES})"?', re.IGNORECASE)  # a one-column table
+_PUZZLE_THEN_NOTE = re.compile(r"[0-9A-Za-z.\-_*]{16,}\s")  # a one-line puzzle, then words
 _FORMATS_HELP = (
     "expected one puzzle per line (81 characters for 9x9), n-line grids, "
     "CSV with a 'puzzle' column, or JSONL with a 'puzzle' field"
@@ -40,7 +41,9 @@ def detect_format(text: str) -> str:
             return "tsv"
         if _LONE_HEADER.fullmatch(line):
             return "csv"
-        # A comma never occurs in the line or grid formats (outside a trailing comment).
+        if _PUZZLE_THEN_NOTE.match(line):  # "53..7.... rated 7.1, SE": a note may hold commas
+            return "text"
+        # A comma never occurs in the line or grid formats (outside a trailing comment or note).
         return "csv" if "," in line.split("#", 1)[0] else "text"
     return "text"
 
