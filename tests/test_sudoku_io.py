@@ -751,3 +751,14 @@ def test_a_note_with_a_comma_after_a_one_line_puzzle_is_no_csv() -> None:
     (record,) = parse_text(f"{EXAMPLE}  rated 7.1, SE\n")
     assert record.puzzle.to_line() == EXAMPLE
     assert detect_format(f"{EXAMPLE},{EXAMPLE}\n") == "csv"  # a puzzle, a comma: a table
+
+
+def test_bare_16x16_grids_one_after_another_are_read_as_grids() -> None:
+    import numpy as np
+
+    from puzzlemdm.puzzles.registry import get_kind
+
+    kind = get_kind("sudoku")
+    made = [kind.generate(np.random.default_rng(s), "mixed", size=16, givens=120) for s in (1, 2)]
+    rows = [format_line(r.puzzle)[16 * i : 16 * (i + 1)] for r in made for i in range(16)]
+    assert [r.puzzle for r in parse_text("\n".join(rows) + "\n")] == [r.puzzle for r in made]

@@ -272,12 +272,18 @@ def _starts_grid(rows: list[_Line], k: int, shape: Shape | None) -> bool:
     if count not in DETECTED_SIZES:
         return False
     # 16 cells is both a 4x4 one-line puzzle and a 16x16 grid row: a grid if the row looks like
-    # a grid row (separators or spaced cells) or the whole run is sixteen bare 16-cell rows
-    # that no 4x4 puzzle could be (a value above 4 in them).
+    # a grid row (separators or spaced cells) or the whole run is bare 16-cell rows, sixteen
+    # a grid (grids one after another, no blank line between), that no 4x4 puzzle could be (a
+    # value above 4 in them).
     rest = rows[k : k + count]
     if len(rest) < count or any(len(r.cells) != count for r in rest):
         return False
-    whole = k == 0 and len(rows) == count and not _could_be_one_liners(rows, count)
+    whole = (
+        k % count == 0
+        and len(rows) % count == 0
+        and all(len(r.cells) == count for r in rows)
+        and not _could_be_one_liners(rows, count)
+    )
     return not line.is_bare or whole
 
 
