@@ -43,6 +43,12 @@ def test_each_cell_has_its_own_place_in_the_step_picture_of_every_kind():
         assert np.isfinite(picture).sum() == cells  # no two cells on one pixel
 
 
+def test_the_step_picture_spans_the_puzzles_cells_not_only_those_decided():
+    spec = spec_of("sudoku", "easy/test.jsonl")
+    picture = step_pictures({"x": [path(list(range(72)))]}, spec, np.arange(81))["x"]
+    assert picture.shape == (9, 9) and np.isnan(picture[8]).all()  # the last row given
+
+
 def test_step_by_row_is_left_out_where_the_kind_s_rows_have_no_order():
     zebra, sudoku = spec_of("zebra", "easy/test.jsonl"), spec_of("sudoku", "easy/test.jsonl")
     assert not zebra.ordered_rows and sudoku.ordered_rows
@@ -57,9 +63,9 @@ def test_where_the_first_wrong_decision_falls_is_counted_in_steps():
 
 
 def test_a_study_of_fewer_puzzles_than_its_traces_times_only_those():
-    rows = [{"index": i, "seconds": 2.0} for i in range(3)]
+    rows = [{"index": i, "decode_share": 2.0, "seconds": 1.5} for i in range(3)]
     assert decode_seconds(rows[:2], rows, 6.0) == 4.0
-    old = [{"index": i} for i in range(3)]  # traces written before rows kept their seconds
+    old = [{"index": i, "seconds": 1.5} for i in range(3)]  # before rows kept their share
     assert decode_seconds(old, old, 6.0) == 6.0
     assert decode_seconds(old[:2], old, 6.0) is None
 

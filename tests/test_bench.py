@@ -41,7 +41,8 @@ def tiny_checkpoint(split: Path, folder: Path) -> Path:
 def test_methods_rows_summary_and_resume(tmp_path):
     split, out = small_split(tmp_path), tmp_path / "out"
     label = f"{tmp_path.name}-few"  # folder + stem: two test.jsonl files stay apart
-    args = ["bench", "methods", "--splits", str(split), "--methods", "margin,guided,search",
+    methods = "margin,guided,search,top-prob/steps5"
+    args = ["bench", "methods", "--splits", str(split), "--methods", methods,
             "--threads", "1", "--out", str(out)]  # fmt: skip
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
@@ -51,11 +52,12 @@ def test_methods_rows_summary_and_resume(tmp_path):
     by_method = {m["method"]: m for m in summary["methods"]}
     assert by_method["margin"]["accuracy"] == sum(r["solved"] for r in rows) / 4
     assert by_method["guided"]["accuracy"] == 1.0 and by_method["search"]["accuracy"] == 1.0
+    assert by_method["top-prob/steps5"]["puzzles"] == 4  # a composed name's rows, a folder deeper
     assert summary["nodes"][0]["puzzles"] == 4
     assert "puzzlemdm bench methods --splits" in (out / "summary.md").read_text()
 
     again = CliRunner().invoke(app, [*args, "--resume"])
-    assert again.exit_code == 0 and "0 new, 4 kept" in again.output
+    assert again.exit_code == 0 and again.output.count("0 new, 4 kept") == 4
     assert len((out / label / "margin.jsonl").read_text().splitlines()) == 4
     assert len(list(out.glob("run.*.json"))) == 1  # a resumed command is the same command
 

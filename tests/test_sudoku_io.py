@@ -762,3 +762,11 @@ def test_bare_16x16_grids_one_after_another_are_read_as_grids() -> None:
     made = [kind.generate(np.random.default_rng(s), "mixed", size=16, givens=120) for s in (1, 2)]
     rows = [format_line(r.puzzle)[16 * i : 16 * (i + 1)] for r in made for i in range(16)]
     assert [r.puzzle for r in parse_text("\n".join(rows) + "\n")] == [r.puzzle for r in made]
+
+
+def test_a_jsonl_box_reads_sizes_the_shape_finder_does_not_guess() -> None:
+    rows = [[(r * 4 + r // 2 + c) % 8 + 1 for c in range(8)] for r in range(8)]  # an 8x8 of 2x4
+    cells = [v for row in rows for v in row]
+    line = "".join(str(v) if (i * 7) % 3 else "." for i, v in enumerate(cells))
+    (record,) = parse_text(json.dumps({"puzzle": line, "box": [2, 4]}) + "\n", "p.jsonl")
+    assert record.puzzle.shape == Shape(2, 4)

@@ -414,6 +414,7 @@ def test_unknown_generator_version_is_refused() -> None:
     [
         ('{"categories": ["a"], "values": [1], "clues": []}', "a BBEH line's 'categories'"),
         ('{"categories": [1], "values": {"1": ["x"]}, "clues": []}', "must be names"),
+        ('{"categories": ["a", "a"], "values": {"a": ["x"]}, "clues": []}', "name a twice"),
         (
             '{"puzzle": {"attributes": {"age": [1, 2], "b": ["p", "q"]}, "clues": []}}',
             "attribute 'age': values are names, written as strings",

@@ -306,3 +306,5 @@ def test_or_in_a_negated_clue_is_refused_unless_marked_as_left_open() -> None:
     (record,) = parse_text(head + marked)
     assert record.puzzle.clues == (Clue(1, "not_same", ((Ref(0, 0),), (Ref(1, 0), Ref(1, 1)))),)
     assert format_text(record.puzzle).splitlines()[-1] == marked
+    with pytest.raises(PuzzleError, match="names no alternatives"):
+        parse_text(head + "1. The Brit is not the dog owner (one of them, unsaid which).")

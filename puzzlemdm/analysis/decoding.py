@@ -36,8 +36,8 @@ def decode_split(
     device: torch.device | None = None,
 ) -> tuple[list[dict[str, Any]], float]:
     """One path per puzzle; returns the rows (in split order) and the decoding wall time. Each
-    row keeps its share of its batch's time (`seconds`), so that a study of fewer puzzles than
-    a trace file holds reports the time of those it reads."""
+    row keeps its share of its batch's time, encoding and judging included (`decode_share`), so
+    that a study of fewer puzzles than a trace file holds reports the time of those it reads."""
     device = device or torch.device("cpu")
     generator = torch.Generator(device=device).manual_seed(seed)
     rows: list[dict[str, Any]] = []
@@ -60,7 +60,7 @@ def decode_split(
         for item, trace, (_, solved) in zip(chunk, traced, judged, strict=True):
             trace["index"] = item.index
             trace["solved"] = solved
-            trace["seconds"] = seconds
+            trace["decode_share"] = seconds  # beside trace_rows' own "seconds" (model only)
             rows.append(trace)
     return rows, time.perf_counter() - began
 

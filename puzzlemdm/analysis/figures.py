@@ -82,17 +82,23 @@ def _binned_mean(paths: Sequence[PathAnalysis], values: Any) -> np.ndarray:
 
 
 def step_pictures(
-    paths_by_split: dict[str, Sequence[PathAnalysis]], spec: GridSpec
+    paths_by_split: dict[str, Sequence[PathAnalysis]],
+    spec: GridSpec,
+    cells: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Each split's mean decode step (0 = first, 1 = last) of every cell, laid out as the kind's
-    picture (`spec.picture`; NaN where never decided). The picture spans the cells ever
-    decided: other tokens (Zebra's clues) may share their coordinates."""
+    picture (`spec.picture`; NaN where never decided). The picture spans `cells`, the token
+    positions of the studied puzzles' cells (other tokens, Zebra's clues, may share their
+    coordinates), and the cells ever decided."""
     rows, cols = (spec.coords[:, axis] for axis in spec.picture)
     means = {split: _mean_steps(paths, spec.length) for split, paths in paths_by_split.items()}
     ever = np.zeros(spec.length, dtype=bool)
     for mean in means.values():
         ever |= ~np.isnan(mean)
-    shape = (rows[ever].max() + 1, cols[ever].max() + 1) if ever.any() else (1, 1)
+    spanned = ever.copy()
+    if cells is not None:
+        spanned[cells] = True
+    shape = (rows[spanned].max() + 1, cols[spanned].max() + 1) if spanned.any() else (1, 1)
     pictures = {}
     for split, mean in means.items():
         pictures[split] = np.full(shape, np.nan)
@@ -110,11 +116,13 @@ def _mean_steps(paths: Sequence[PathAnalysis], length: int) -> np.ndarray:
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-def draw_step_heatmap(grouped: Grouped, spec: GridSpec, folder: Path, seed: int) -> list[Path]:
+def draw_step_heatmap(
+    grouped: Grouped, spec: GridSpec, folder: Path, seed: int, cells: np.ndarray | None = None
+) -> list[Path]:
     """Mean decode step (0 = first, 1 = last) of each cell, one panel per split."""
     method = primary_method(grouped)
     splits = [s for s in _splits(grouped) if (s, method) in grouped]
-    pictures = step_pictures({split: grouped[(split, method)] for split in splits}, spec)
+    pictures = step_pictures({split: grouped[(split, method)] for split in splits}, spec, cells)
     fig, axes = plt.subplots(1, len(splits), figsize=(3.2 * len(splits), 3.2), squeeze=False)
     image = None
     for ax, split in zip(axes[0], splits, strict=True):
@@ -297,11 +305,13 @@ def draw_all(
     *,
     seed: int = 0,
     groups: dict[str, str] | None = None,
+    cells: np.ndarray | None = None,
 ) -> list[Path]:
-    """Every figure of the study; returns the files written."""
+    """Every figure of the study; returns the files written. `cells`: the token positions of
+    the studied puzzles' cells (the step picture spans them)."""
     plt.rcParams.update({"font.size": 8, "svg.hashsalt": f"puzzlemdm-{seed}"})
     files = []
-    files += draw_step_heatmap(grouped, spec, folder, seed)
+    files += draw_step_heatmap(grouped, spec, folder, seed, cells)
     files += draw_rank_histogram(grouped, folder, seed)
     files += draw_entropy_path(grouped, folder, seed)
     files += draw_forced_by_step(grouped, folder, seed)

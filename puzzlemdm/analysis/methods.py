@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from puzzlemdm.bench.names import ARM_ORDERS, is_arm_name, parse_method
+from puzzlemdm.bench.names import is_arm_name, parse_method
 from puzzlemdm.bench.splits import names_given
 from puzzlemdm.decode import MethodConfig
 from puzzlemdm.usage import UsageError
@@ -37,9 +37,9 @@ def study_method(name: str) -> Method:
     if config.paths > 1:
         raise UsageError(f"method {name!r}: an order study traces one path a puzzle, not best-of-N")
     if is_arm_name(name) and name != "arm":
-        others = ", ".join(sorted(set(ARM_ORDERS) - {"arm"}))
         raise UsageError(
-            f"method {name!r}: an order study reads an ARM in its own order (arm), not {others}"
+            f"method {name!r}: an order study reads an ARM as 'arm' alone, in its own order "
+            "and with no knobs (arm-l2r and arm-oracle are `bench models` methods)"
         )
     return Method(name, config)
 

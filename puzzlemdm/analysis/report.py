@@ -113,7 +113,15 @@ def analyse_runs(
     if figures:
         from puzzlemdm.analysis.figures import draw_all
 
-        drawn = draw_all(analysed, rows, spec, out / "figures", seed=seed, groups=groups)
+        cells = np.unique(
+            np.concatenate(
+                [kind.cell_positions(it.record.puzzle, spec) for _, _, items, _, _ in runs
+                 for it in items] or [np.zeros(0, dtype=np.int64)]
+            )
+        )  # fmt: skip
+        drawn = draw_all(
+            analysed, rows, spec, out / "figures", seed=seed, groups=groups, cells=cells
+        )
         summary["figures"] = [str(p) for p in drawn]
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary

@@ -58,8 +58,8 @@ def decode_seconds(
     """The decoding time of `rows`: their own shares of their batches' times, or, for traces
     written before rows kept them, the whole file's time when the rows are the whole file
     (None when they are a part of it: the file's time would be another count's)."""
-    if rows and all("seconds" in r for r in rows):
-        return sum(r["seconds"] for r in rows)
+    if rows and all("decode_share" in r for r in rows):
+        return sum(r["decode_share"] for r in rows)
     whole = {r["index"] for r in rows} >= {r["index"] for r in stored}
     return file_seconds if whole else None
 

@@ -25,10 +25,10 @@ from puzzlemdm.decode import MethodConfig, StepConfig
 from puzzlemdm.decode.step import ORDERS
 from puzzlemdm.usage import UsageError
 
-ARM_ORDERS = {"arm": "auto", "arm-l2r": "left-to-right", "arm-oracle": "given"}
+ARM_DECODES = {"arm": "auto", "arm-l2r": "left-to-right", "arm-oracle": "given"}
 GRAMMAR = (
     "ORDER[/KNOB...][+bon<N>[-vf][-z]], ORDER one of "
-    f"{', '.join([*ORDERS, *ARM_ORDERS])}, KNOB steps<K>, med<lambda>, tau<t> or z0"
+    f"{', '.join([*ORDERS, *ARM_DECODES])}, KNOB steps<K>, med<lambda>, tau<t> or z0"
 )
 
 
@@ -38,8 +38,8 @@ def parse_method(name: str) -> MethodConfig:
     if not plus and path.startswith("bon"):
         path, select = "", path
     parts = path.split("/") if path else []
-    if parts and parts[0] in ARM_ORDERS:
-        method = MethodConfig(arm_order=ARM_ORDERS[parts.pop(0)])
+    if parts and parts[0] in ARM_DECODES:
+        method = MethodConfig(arm_order=ARM_DECODES[parts.pop(0)])
     else:
         order = parts.pop(0) if parts and parts[0] in ORDERS else "margin"
         method = MethodConfig(step=replace(MethodConfig().step, order=order))
@@ -61,7 +61,7 @@ def parse_method(name: str) -> MethodConfig:
 
 def is_arm_name(name: str) -> bool:
     """Whether `name` decodes an autoregressive model (arm, arm-l2r, arm-oracle, with knobs)."""
-    return name.partition("+")[0].split("/")[0] in ARM_ORDERS
+    return name.partition("+")[0].split("/")[0] in ARM_DECODES
 
 
 def _with_knob(step: StepConfig, knob: str, name: str) -> StepConfig:
@@ -73,7 +73,7 @@ def _with_knob(step: StepConfig, knob: str, name: str) -> StepConfig:
         return replace(step, schedule="threshold", tau=_number(knob[3:], knob, name))
     if knob == "z0":
         return replace(step, latent="zero")
-    if knob in ORDERS or knob in ARM_ORDERS:
+    if knob in ORDERS or knob in ARM_DECODES:
         raise _unknown(name, f"the order ({knob!r}) comes first, once")
     raise _unknown(name, f"{knob!r} is neither an order nor a knob")
 

@@ -23,7 +23,7 @@ from puzzlemdm.usage import UsageError
 def read_rows(out: Path) -> dict[tuple[str, str], dict[str, dict]]:
     """(split, method) -> id -> row, merged over shards (the last row of an id wins)."""
     table: dict[tuple[str, str], dict[str, dict]] = {}
-    for path in sorted(out.glob("*/*.jsonl")):
+    for path in sorted(out.glob("*/**/*.jsonl")):  # top-prob/steps20: a folder deeper
         for line in path.read_text().splitlines():
             if line.endswith("}"):  # a shard still writing may have left half a line
                 row = json.loads(line)

@@ -12,7 +12,6 @@ from typing import Any
 from puzzlemdm.puzzles.base import PuzzleError, PuzzleRecord, json_loads
 from puzzlemdm.puzzles.sudoku.board import ALPHABET, Shape, Sudoku
 from puzzlemdm.puzzles.sudoku.cells import (
-    DETECTED_SIZES,
     cell_values,
     nearest_size,
     shape_for,
@@ -257,11 +256,10 @@ def _box_shape(box: Any, source: str, line: int) -> Shape:
     """A line's `box` ([rows, cols] of a box: [2, 3] for a 6x6 of 2x3 boxes)."""
     whole = isinstance(box, list) and len(box) == 2
     whole = whole and all(isinstance(v, int) and not isinstance(v, bool) for v in box)
-    if not whole or min(box) < 2 or box[0] * box[1] not in DETECTED_SIZES:
-        sizes = ", ".join(map(str, DETECTED_SIZES))
+    if not whole or min(box) < 2 or box[0] * box[1] > len(ALPHABET):
         raise PuzzleError(
-            f"'box' is [rows, columns] of a box, each at least 2, for sudoku sizes {sizes} "
-            f"(e.g. [2, 3]), not {json.dumps(box)}",
+            f"'box' is [rows, columns] of a box, each at least 2, for sudoku sides up to "
+            f"{len(ALPHABET)} (e.g. [2, 3], [2, 4] for 8x8), not {json.dumps(box)}",
             source=source,
             line=line,
         )

@@ -261,9 +261,12 @@ def _record(obj: dict[str, Any]) -> PuzzleRecord:
                 "a BBEH line's 'categories' is a list of names and its 'values' maps each to "
                 "its values"
             )
-        attributes = {c: values.get(c) for c in categories if isinstance(c, str)}
-        if len(attributes) != len(categories):
+        if not all(isinstance(c, str) for c in categories):
             raise ZebraFormatError("a BBEH line's 'categories' must be names (strings)")
+        twice = sorted({c for c in categories if categories.count(c) > 1})
+        if twice:
+            raise ZebraFormatError(f"a BBEH line's 'categories' name {', '.join(twice)} twice")
+        attributes = {c: values.get(c) for c in categories}
         puzzle = puzzle_from_json(attributes, obj["clues"], _asked(obj, "question_entity"))
         meta = {k: obj[k] for k in ("idx", "has_ambiguous_phrase") if k in obj}
         if "target" in obj:

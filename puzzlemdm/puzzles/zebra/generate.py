@@ -118,6 +118,14 @@ def _breaking_clue(
             return clue
 
 
+def check_size(houses: int | None, attributes: int | None) -> None:
+    """A ValueError for a size the generator cannot make (None: left open)."""
+    if (houses is not None and not 2 <= houses <= MAX_HOUSES) or (
+        attributes is not None and not 1 <= attributes <= MAX_ATTRIBUTES
+    ):
+        raise ValueError(f"sizes must be 2..{MAX_HOUSES} houses, 1..{MAX_ATTRIBUTES} attributes")
+
+
 def generate_zebra(
     rng: np.random.Generator, houses: int, attributes: int, version: int = GENERATOR_VERSION
 ) -> tuple[Zebra, Grid]:
@@ -130,8 +138,7 @@ def generate_zebra(
         known = ", ".join(map(str, WITHIN_ATTRIBUTE))
         raise ValueError(f"unknown zebra generator version {version!r} (known: {known})")
     within = WITHIN_ATTRIBUTE[version]
-    if not 2 <= houses <= MAX_HOUSES or not 1 <= attributes <= MAX_ATTRIBUTES:
-        raise ValueError(f"sizes must be 2..{MAX_HOUSES} houses, 1..{MAX_ATTRIBUTES} attributes")
+    check_size(houses, attributes)
     names = sorted(int(i) for i in rng.choice(len(BANK), attributes, replace=False))
     bank = list(BANK.items())
     attr_names = tuple(bank[i][0] for i in names)

@@ -20,12 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from puzzlemdm.puzzles.zebra.generate import (
-    GENERATOR_VERSION,
-    MAX_ATTRIBUTES,
-    MAX_HOUSES,
-    generate_zebra,
-)
+from puzzlemdm.puzzles.zebra.generate import GENERATOR_VERSION, check_size, generate_zebra
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra
 from puzzlemdm.puzzles.zebra.search import strategy_solve
 
@@ -80,10 +75,7 @@ def generate_level(
     if level not in LEVELS:
         raise ValueError(f"unknown zebra level {level!r} (known: {', '.join(LEVELS)})")
     lo, hi = SIZES[level]
-    if (houses is not None and not 2 <= houses <= MAX_HOUSES) or (
-        attributes is not None and not 1 <= attributes <= MAX_ATTRIBUTES
-    ):  # before the level: no level makes them
-        raise ValueError(f"sizes must be 2..{MAX_HOUSES} houses, 1..{MAX_ATTRIBUTES} attributes")
+    check_size(houses, attributes)  # before the level: no level makes them
     least = size_score(houses or 0, attributes or 0)  # the grade's floor, from the size alone
     if least > LEVELS.index(level):
         shape = f"{houses or '?'} houses x {attributes or '?'} attributes"

@@ -487,8 +487,15 @@ def _puzzle(block: _Block, source: str) -> Zebra:
             next_id = clue_id + 1
             continue
         clue = grammar.clue(body, clue_id)
-        negated_or = clue is not None and clue.rel in NEGATED and any(len(a) > 1 for a in clue.args)
-        if negated_or and _without_open(body) == body:  # "not A or B": neither, or not one?
+        alternatives = clue is not None and any(len(a) > 1 for a in clue.args)
+        marked = _without_open(body) != body
+        if clue is not None and marked and not alternatives:  # a mark with nothing to leave open
+            raise PuzzleError(
+                f"the clue ends with '{OPEN.strip()}' but names no alternatives ('A or B')",
+                source=source,
+                line=number,
+            )
+        if alternatives and clue.rel in NEGATED and not marked:  # neither, or not one of them?
             raise PuzzleError(
                 "'not A or B' may mean neither or not one of them: for neither give a clue "
                 f"each; for one left open end with '{OPEN.strip()}'",
