@@ -15,6 +15,7 @@ ZebraLogic multiple-choice answer, a BBEH house number).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -116,6 +117,14 @@ def _by_id(rows: list[Any], source: str, numbers: list[int]) -> dict[str, Any]:
         if not isinstance(row, dict) or "id" not in row or "answer" not in row:
             raise PuzzleError(f"expected {ROWS}", source=source, line=number)
         pairs.append((str(row["id"]), row["answer"]))
+    ids = Counter(key for key, _ in pairs)
+    placed = [
+        isinstance(row.get("source"), str) and os.path.normpath(row["source"]) for row in rows
+    ]
+    pairs = [  # solve --json rows of two files' same-named puzzles: told apart by their place
+        (where if ids[key] > 1 and where else key, answer)
+        for (key, answer), where in zip(pairs, placed, strict=True)
+    ]
     return _unique_ids(pairs, source, numbers)
 
 
@@ -141,10 +150,18 @@ def shared_ids(records: Sequence[PuzzleRecord], answers: dict[str, Any]) -> list
 
 
 def keys_of(record: PuzzleRecord) -> list[str]:
-    """The ids an answer may give its puzzle by: its name, its id, its benchmark instance."""
+    """The ids an answer may give its puzzle by: its name, its id, its benchmark instance, the
+    file and line it was read from (`place`)."""
     instance = record.meta.get("instance_id")
-    keys = [record.name, record.id, "" if instance is None else str(instance)]
-    return [key for key in keys if key]
+    keys = [record.name, record.id, "" if instance is None else str(instance), place(record)]
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def place(record: PuzzleRecord) -> str:
+    """`file:line` of a puzzle, its path normalised (./a.txt is a.txt); "" if read from no file."""
+    if not record.source:
+        return ""
+    return f"{os.path.normpath(record.source)}:{record.line}"
 
 
 def judge_answers(

@@ -368,9 +368,35 @@ def solve_records(
     # Asked for no solver, search or path in particular, a puzzle the shipped model cannot
     # read (another size than its grid) goes to the classical solver instead of failing the
     # whole file; asked for the model (--search none shows it alone), it is an error.
+    return _solve_with_checkpoint(kind, records, chosen, _beyond(kind, config), model)
+
+
+def _beyond(kind: PuzzleKind, config: SolveConfig) -> str | None:
+    """The classical solver a puzzle beyond the model's grid goes to: the kind's first when no
+    solver, search or path was asked for; None when the model was (such a puzzle is an error)."""
     nothing_asked = config.solver == "auto" and config.search == "auto" and not config.method
-    beyond = kind.solvers[0] if nothing_asked else None
-    return _solve_with_checkpoint(kind, records, chosen, beyond, model)
+    return kind.solvers[0] if nothing_asked else None
+
+
+def check_fit(kind: PuzzleKind, records: Sequence[PuzzleRecord], config: SolveConfig) -> None:
+    """UsageError naming the first puzzle the model was asked to solve that its grid cannot
+    read, before any puzzle is solved (solving finds it too, but after earlier puzzles' rows)."""
+    from puzzlemdm.shipped import kind_model
+
+    chosen = resolve(kind, config)
+    if chosen.solver != MODEL or _beyond(kind, config) is not None:
+        return
+    model = _model_config(config.checkpoint or kind_model(kind.name))
+    grid = model.get("grid") if model else None
+    try:
+        spec = kind.spec_from_signature(grid) if isinstance(grid, dict) else None
+    except (KeyError, TypeError, ValueError):
+        spec = None  # loading the checkpoint says what is wrong with it
+    for record in records if spec is not None else ():
+        try:
+            kind.encode(record.puzzle, spec=spec)
+        except PuzzleError as exc:
+            raise UsageError(f"{record.source}:{record.line}: {exc}") from None
 
 
 def _compute_dtype(precision: str) -> Any:

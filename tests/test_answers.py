@@ -49,3 +49,43 @@ def test_records_grouped_by_search_space_are_counted_so_in_the_groups_order() ->
     assert tally.summary().startswith(
         "4/5 answers right (easy 1/1, hard 3/4; by search space small 1/1, large 1/1, x-large 1/2)"
     )
+
+
+def test_solve_rows_of_two_files_same_named_puzzles_are_each_judged_back(tmp_path) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from puzzlemdm.cli import app
+
+    files = []
+    for folder in ("basic", "basic_3blocks"):  # as PlanBench's folders both hold instance-1
+        (tmp_path / folder).mkdir()
+        files.append(str(tmp_path / folder / "instance-1.pddl"))
+        shutil.copy("examples/blocksworld.pddl", files[-1])
+    solved = CliRunner().invoke(app, ["solve", *files, "--solver", "astar", "--json"])
+    rows = [json.loads(line) for line in solved.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["instance-1", "instance-1"]
+    assert [r["source"].rsplit(":", 1)[0] for r in rows] == files
+    assert "solutions" not in rows[0]  # the solver's own count; "unique" says the puzzle's
+    (tmp_path / "rows.jsonl").write_text(solved.stdout)
+    judged = CliRunner().invoke(app, ["verify", *files, "--answers", str(tmp_path / "rows.jsonl")])
+    assert judged.exit_code == 0, judged.output
+
+
+def test_a_plan_no_longer_than_the_one_a_record_carries_is_of_the_best_known_length() -> None:
+    from puzzlemdm.puzzles.blocksworld.astar import astar_plan
+    from puzzlemdm.puzzles.blocksworld.problem import moves_to_actions
+    from puzzlemdm.puzzles.corpus import read_corpus
+
+    kind = get_kind("blocksworld")
+    record = read_corpus("datasets/blocksworld/medium/test.jsonl", "blocksworld")[1][0]
+    best = moves_to_actions(record.puzzle.init, astar_plan(record.puzzle))
+    record.meta.pop("optimal_length", None)  # only the plan it carries says how short is best
+    longer = [*best, ("pick-up", 1, 0), ("put-down", 1, 0)]
+    record.solution = longer
+    assert kind.optimal(record, best) is True  # shorter than the carried plan: never "longer"
+    assert kind.optimal(record, longer) is True
+    record.solution = best
+    assert kind.optimal(record, longer) is False

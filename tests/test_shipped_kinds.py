@@ -133,6 +133,9 @@ def test_by_default_misses_and_problems_beyond_the_grid_go_to_astar(tmp_path):
     assert solvers <= {"blocksworld-mdm/margin", "blocksworld-mdm/margin+astar-fallback"}
     asked, _ = solve([extreme[0]], tmp_path, "--solver", "mdm")  # the model, by name
     assert asked == 2  # the option asked for cannot serve this puzzle: a usage error
+    # ... said before any puzzle is solved: no row of the ones that fit comes first
+    asked, rows = solve([easy[0], extreme[0]], tmp_path, "--search", "none")
+    assert (asked, rows) == (2, [])
 
 
 def test_a_goal_the_initial_state_meets_is_the_empty_plan_without_a_model_call(tmp_path):

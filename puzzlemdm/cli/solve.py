@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from puzzlemdm.answers import place
 from puzzlemdm.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
@@ -203,6 +204,7 @@ def solve(
         SOLVED,
         UNSOLVED,
         SolveConfig,
+        check_fit,
         resolve,
         solve_records,
     )
@@ -218,8 +220,9 @@ def solve(
     try:
         config.check()
         loaded = by_kind(load_records(files, kind))
-        for puzzle_kind, _ in loaded:  # every kind's options checked before any is solved
+        for puzzle_kind, records in loaded:  # every kind's options before any is solved
             resolve(puzzle_kind, config)
+            check_fit(puzzle_kind, records, config)
     except UsageError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     except PuzzleError as exc:
@@ -311,12 +314,14 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
     if outcome.verified:
         row.update(kind.answer_facts(record.puzzle, outcome.answer))
     row.update(
-        {  # the solver's counters; never in place of the fields above
+        {  # the solver's counters; never in place of the fields above, and not its count of
+            # solutions (it stops at the first: "unique" says how many the puzzle has)
             k: v
             for k, v in outcome.extra.items()
-            if k not in row and isinstance(v, int | float | str | bool)
+            if k not in row and k != "solutions" and isinstance(v, int | float | str | bool)
         }
     )
+    row["source"] = place(record)
     return row
 
 
