@@ -1,13 +1,13 @@
 """What `verify` checks of one puzzle: consistent givens, a solution exists (and how many), and
-the file's own solution when it carries one; and what `grade` says of it. Pure: the CLI prints
-what this decides."""
+the file's own solution or short answer when it carries one; and what `grade` says of it.
+Pure: the CLI prints what this decides."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from puzzlemdm.puzzles.base import PuzzleKind, PuzzleRecord, first_violations
+from puzzlemdm.puzzles.base import NOT_JUDGED, PuzzleKind, PuzzleRecord, first_violations
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,10 @@ def check_record(kind: PuzzleKind, record: PuzzleRecord, answer: Any = None) -> 
     count = kind.count_solutions(record.puzzle, 2)
     if count == 0:
         return Validity("invalid puzzle: it has no solution")
+    recorded = kind.recorded_answer(record) if answer is None else None
+    judged = kind.judge_short_answer(record, recorded) if recorded is not None else None
+    if judged and not judged.startswith(NOT_JUDGED):  # undecided by the clues: neither
+        return Validity(f"the file's answer {recorded!r}: {judged}")
     if count is None and not checked:
         # Not counted: at least make sure one solution exists (the kind's own validity test).
         validity = kind.check(record.puzzle)

@@ -157,3 +157,23 @@ def test_a_short_answer_to_a_puzzle_that_asks_nothing_is_told_so() -> None:
     assert KIND.judge_short_answer(record, "house 2") is None
     with pytest.raises(PuzzleError, match="and this puzzle asks none"):
         KIND.parse_answer(record.puzzle, "house 2")
+
+
+def test_verify_judges_the_short_answer_a_file_records() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from puzzlemdm.cli import app
+
+    made = CliRunner().invoke(
+        app, ["generate", "zebra", "--level", "easy", "--n", "1", "--seed", "3",
+              "--format", "zebralogic-mc"],
+    )  # fmt: skip
+    line = json.loads(made.stdout.splitlines()[0])
+    wrong = next(c for c in line["choices"] if c != line["answer"])
+    for answer, code in ((line["answer"], 0), (wrong, 1)):
+        text = json.dumps({**line, "answer": answer}) + "\n"
+        result = CliRunner().invoke(app, ["verify", "-"], input=text)
+        assert result.exit_code == code, result.output
+    assert f"the file's answer {wrong!r}" in result.output

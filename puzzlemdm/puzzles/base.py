@@ -113,6 +113,10 @@ def clipped_quotes(message: str, keep: int = 60) -> str:
     return _LONG_QUOTE.sub(lambda m: f"{m.group()[: keep + 1]}...{m.group()[-1]}", message)
 
 
+# how a judged short answer begins when the puzzle does not decide it: neither right nor wrong
+NOT_JUDGED = "not judged: "
+
+
 class PuzzleError(ValueError):
     """A user-facing problem with a puzzle: malformed text, wrong size, contradiction.
 
@@ -193,8 +197,14 @@ class PuzzleKind(Protocol):
     def judge_short_answer(self, record: PuzzleRecord, text: str) -> str | None:
         """A short answer to the puzzle's one question (a value, a house, a choice's letter,
         as a language model's response states it) judged against what the puzzle decides: ''
-        when right, the problem when not; None where the puzzle asks no such question or `text`
-        states no short answer (then `text` is read as a whole answer)."""
+        when right, the problem when not (starting with `NOT_JUDGED` where the puzzle does not
+        decide it); None where the puzzle asks no such question or `text` states no short
+        answer (then `text` is read as a whole answer)."""
+        ...
+
+    def recorded_answer(self, record: PuzzleRecord) -> str | None:
+        """The short answer the record's file gives (BBEH's target, ZebraLogic's multiple-choice
+        answer), for `verify` to judge as it judges the file's solution; None if it gives none."""
         ...
 
     def check_givens(self, puzzle: Any) -> Verdict:
@@ -517,6 +527,9 @@ class KindPackage:
 
     def judge_short_answer(self, record: PuzzleRecord, text: str) -> str | None:
         return None  # its puzzles ask for the whole answer
+
+    def recorded_answer(self, record: PuzzleRecord) -> str | None:
+        return None  # its files record whole solutions only
 
     def order_facts(self) -> Any | None:
         """The kind's `orders` module for the order analysis, or None if it has none. It

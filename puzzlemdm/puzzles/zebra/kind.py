@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from puzzlemdm.puzzles.base import (
+    NOT_JUDGED,
     Choose,
     KindPackage,
     PuzzleError,
@@ -262,10 +263,17 @@ class ZebraKind(KindPackage):
         if truth is None:
             grids = find_solutions(puzzle, 1)[0]
             if not grids:
-                return "not judged: no grid satisfies every clue"
+                return f"{NOT_JUDGED}no grid satisfies every clue"
             truth = grids[0]
         choices = record.meta.get("choices")
         return judge_short(puzzle, truth, said, choices if isinstance(choices, list) else ())
+
+    def recorded_answer(self, record: PuzzleRecord) -> str | None:
+        """BBEH's `target` (a house) or ZebraLogic's multiple-choice `answer` (a value)."""
+        for key in ("answer", "target"):
+            if isinstance(record.meta.get(key), str | int):
+                return str(record.meta[key])
+        return None
 
     def render(self, puzzle: Zebra, answer: Grid | None, verbose: bool = False) -> Any:
         """The answer (and the asked person's house) in 80 columns; the clues in English when

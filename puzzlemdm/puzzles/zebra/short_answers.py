@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from puzzlemdm.puzzles.base import NOT_JUDGED
 from puzzlemdm.puzzles.stated import Statement, choice_letter, statement
 from puzzlemdm.puzzles.zebra.puzzle import Grid, Zebra
 from puzzlemdm.puzzles.zebra.render import Asked, AskedValue, asked_houses, asked_values
@@ -69,7 +70,7 @@ def judge_short(puzzle: Zebra, truth: Grid, said: Statement, choices: Sequence[A
 def _value_judged(puzzle: Zebra, asked: AskedValue, said: Statement, choices: Sequence[Any]) -> str:
     where = f"{asked.attribute} of house {asked.house + 1}"
     if not asked.decided:
-        return f"not judged: the clues do not decide {where}"
+        return f"{NOT_JUDGED}the clues do not decide {where}"
     attribute = puzzle.attributes.index(asked.attribute)
     names = value_names(puzzle.values[attribute])
     words = said.words
@@ -102,7 +103,7 @@ def _house_judged(puzzle: Zebra, truth: Grid, asked: list[Asked], said: Statemen
     at most a note that names no other house or person."""
     undecided = [a.person for a in asked if len(a.houses) != 1]
     if undecided:
-        return f"not judged: the clues do not decide where {undecided[0]} lives"
+        return f"{NOT_JUDGED}the clues do not decide where {undecided[0]} lives"
     houses = {a.houses[0] for a in asked}
     who = next((f" ({a.resident})" for a in asked if a.resident), "")
     right = " or ".join(str(h + 1) for h in sorted(houses))
