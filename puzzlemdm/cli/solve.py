@@ -257,7 +257,7 @@ def solve(
                             print(json.dumps(row), flush=True)
                         else:
                             show_outcome(puzzle_kind, outcome, verbose)
-                            show_explanation(steps)
+                            show_explanation(steps, outcome.unique is False)
                         # counted once printed: an interrupted summary counts what was shown
                         counts[outcome.status] += 1
                         several += outcome.unique is False
@@ -282,11 +282,14 @@ def explained(kind: PuzzleKind, outcome: Any) -> list[str] | None:
     return kind.explain(outcome.record.puzzle) if outcome.verified else None
 
 
-def show_explanation(steps: list[str] | None) -> None:
-    """`--explain`'s steps under the answer, numbered."""
+def show_explanation(steps: list[str] | None, several: bool = False) -> None:
+    """`--explain`'s steps under the answer, numbered; `several`: the puzzle has several
+    solutions, and the strategy solver's way may end at another than the answer shown."""
     if steps is None:
         return
     out.print("[bold]How to solve it:[/]")
+    if several:
+        out.print("  (the puzzle has several solutions: these steps may reach another one)")
     for k, step in enumerate(steps, start=1):
         out.print(f"  {k}. {escape(step)}")
 
