@@ -125,3 +125,17 @@ def test_a_raw_response_continuing_the_prompt_ends_at_its_plan_end() -> None:
     # PlanBench's prompt ends with "[PLAN]": the model's raw response starts with the plan
     raw = "unstack the blue block from on top of the orange block\n[PLAN END]\n\n[STATEMENT]\n"
     assert plan_file_steps(raw + "As initial conditions I have ...\n", NAMES) == ["(unstack b c)"]
+
+
+def test_what_solve_prints_reads_back_as_its_plan(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from puzzlemdm.cli import app
+
+    printed = CliRunner().invoke(app, ["solve", "examples/blocksworld.pddl", "--solver", "astar"])
+    (tmp_path / "out.txt").write_text(printed.stdout)
+    judged = CliRunner().invoke(
+        app, ["verify", "examples/blocksworld.pddl", "--answer", str(tmp_path / "out.txt")]
+    )
+    assert judged.exit_code == 0, judged.output
+    assert plan_file_steps("plan (0 actions): the initial state meets the goal\n", ["a"]) == []

@@ -34,7 +34,7 @@ from puzzlemdm.puzzles.blocksworld.pddl import (
     plan_to_text,
     problem_to_pddl,
 )
-from puzzlemdm.puzzles.blocksworld.plan_files import plan_file_steps
+from puzzlemdm.puzzles.blocksworld.plan_files import SHOWN_PLAN, plan_file_steps
 from puzzlemdm.puzzles.blocksworld.problem import (
     TABLE,
     UNSET,
@@ -294,9 +294,9 @@ class BlocksworldKind(KindPackage):
             f"goal: {', '.join(goal_facts(puzzle)) or '(nothing)'}",
         ]
         if answer is not None and not answer:
-            lines.append("plan (0 actions): the initial state meets the goal")
+            lines.append(f"{SHOWN_PLAN.format(0)} the initial state meets the goal")
         elif answer is not None:
-            lines.append(f"plan ({len(answer)} actions):")
+            lines.append(SHOWN_PLAN.format(len(answer)))
             lines += [f"  {i}. {a}" for i, a in enumerate(plan_to_text(puzzle, answer), 1)]
         return Text("\n".join(lines))
 

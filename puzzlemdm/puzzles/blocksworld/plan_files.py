@@ -51,6 +51,9 @@ _STEP_NUMBER = re.compile(
 _AFTER = re.compile(r"\s*(\[[\d.]+\]|[.,])$")
 _MARKER = re.compile(r"^[*_\s]*\[(plan|plan end)\][*_:\s]*", re.IGNORECASE)  # "**[PLAN]**:"
 _FENCE = "```"
+# the heading `puzzlemdm solve` prints above a plan: what it printed reads back as the plan
+SHOWN_PLAN = "plan ({} actions):"
+_SHOWN = re.compile(r"^plan \((\d+) actions\):")
 _FF_FOUND = "found legal plan"  # FF's line before its plan
 _FF_STEP = re.compile(r"^\s*(?:step\s+)?\d+:\s", re.IGNORECASE)
 _ARTICLE = re.compile(r"\bthe\s+")
@@ -79,7 +82,11 @@ def plan_file_steps(text: str, names: Sequence[str]) -> list[str]:
     blocks = {f"{name} block": name for name in names}  # "the a block"
     blocks.update({name: name for name in names})
     blocks.update({f"{PLANBENCH_COLOURS[n]} block": n for n in names if n in PLANBENCH_COLOURS})
-    lines = _ff_plan(text.removeprefix("\ufeff").splitlines())
+    lines = text.removeprefix("\ufeff").splitlines()
+    shown = next((k for k, line in enumerate(lines) if _SHOWN.match(line.strip())), None)
+    if shown is not None:  # solve's own output: the status, the states, then the plan
+        lines = lines[shown + 1 :] if int(_SHOWN.match(lines[shown].strip())[1]) else []
+    lines = _ff_plan(lines)
     marked = [k for k, line in enumerate(lines) if _marker(line) == "plan"]
     if marked:
         first = marked[0]
