@@ -66,12 +66,15 @@ def judge(puzzle: Any, text_or_path: str | Path) -> Judged:
     or a short answer to the puzzle's one question (ZebraLogic's multiple-choice value or
     letter, BBEH's house) against what the clues decide. `.ok`; `.problem` says what is wrong
     ('' when right); `.short` for a short answer; `.optimal` for a plan, where known."""
-    from puzzlemdm.answers import judge_text
+    from puzzlemdm.answers import cell_counts, judge_text
     from puzzlemdm.puzzles.registry import kind_of
 
     record = puzzle if isinstance(puzzle, PuzzleRecord) else PuzzleRecord(puzzle)
     text, source = _read(text_or_path)
-    return judge_text(kind_of(record.puzzle), record, text, source)[0]
+    kind = kind_of(record.puzzle)
+    judged, answer = judge_text(kind, record, text, source)
+    # `.cells` as verify --answers counts them: right cells against the record's solution
+    return judged if judged.short else replace(judged, cells=cell_counts(kind, record, answer))
 
 
 def verify(puzzle: Any, answer: Any) -> Verdict:
@@ -138,7 +141,8 @@ class Solver:
         puzzles. Keywords: decoding options (order, schedule, paths, select, repair, ...; the
         CLI's path options) and search, node_limit, branch, batch_size, fallback, seed,
         trace_path.
-        Each Outcome has `.answer`, `.status`, `.verified`, `.unique`, `.solver`, `.message`."""
+        Each Outcome has `.answer` (a verified answer, or None), `.status`, `.verified`,
+        `.unique`, `.solver`, `.message`, and `.rejected` (an answer the verifier refused)."""
         unknown = sorted(set(decoding) - set(PATH_OPTIONS) - set(PER_CALL))
         if unknown:
             raise TypeError(f"solve() got unknown keywords {unknown}")
@@ -153,7 +157,15 @@ class Solver:
         from puzzlemdm.puzzles.registry import kind_of
 
         if isinstance(puzzles, str | Path):
-            return parse(puzzles, self.kind.name)
+            try:
+                return parse(puzzles, self.kind.name)
+            except PuzzleError as exc:  # another kind's file fails in this kind's reader
+                other = _other_kind(puzzles, self.kind)
+                if other is None:
+                    raise
+                raise PuzzleError(
+                    f"{other[0]} holds {other[1]} puzzles; this solver solves {self.kind.name}"
+                ) from exc
         if isinstance(puzzles, PuzzleRecord) or _is_puzzle(puzzles):
             puzzles = [puzzles]  # one puzzle
         # a dict's keys and a bytes' ints are no puzzles; any other iterable may hold them
@@ -163,12 +175,17 @@ class Solver:
                 + _shown(puzzles)
             )
         records = []
-        for i, p in enumerate(puzzles):
+        for i, p in enumerate(puzzles):  # items are named by their place: <api>:1, <api>:2...
             if isinstance(p, str):  # a puzzle's text (a Sudoku line)
-                records += parse(p, self.kind.name)
+                read = parse(p, self.kind.name)
+                if len(read) == 1 and read[0].source == "<text>":
+                    read[0].id, read[0].source, read[0].line = str(i), API, i + 1
+                records += read
             else:
                 records.append(
-                    p if isinstance(p, PuzzleRecord) else PuzzleRecord(p, id=str(i), source=API)
+                    p
+                    if isinstance(p, PuzzleRecord)
+                    else PuzzleRecord(p, id=str(i), source=API, line=i + 1)
                 )
         for record in records:  # a puzzle of another kind would fail deep inside the solver
             if kind_of(record.puzzle) is not self.kind:
@@ -178,6 +195,18 @@ class Solver:
 
     def __repr__(self) -> str:
         return f"Solver({self.kind.name}, {self.name}, search={self.config.search})"
+
+
+def _other_kind(text_or_path: str | Path, kind: PuzzleKind) -> tuple[str, str] | None:
+    """(source, kind name) when a file's or text's contents tell a kind other than `kind`."""
+    from puzzlemdm.puzzles.registry import detect_kind
+
+    text, source = _read(text_or_path)
+    try:
+        found = detect_kind(text, source)
+    except PuzzleError:
+        return None
+    return None if found is kind else (source, found.name)
 
 
 def _is_puzzle(thing: Any) -> bool:
@@ -228,12 +257,21 @@ def _read(text_or_path: str | Path) -> tuple[str, str]:
         raise TypeError(f"expected a puzzle's text or a file's path, not {_shown(text_or_path)}")
     if isinstance(text_or_path, str):
         one_line = "\n" not in text_or_path.strip()
-        if not (one_line and (_looks_like_path(text_or_path) or _is_file(text_or_path))):
+        named = _looks_like_path(text_or_path) or _is_file(text_or_path)
+        if not (one_line and (named or _is_folder(text_or_path))):
             return text_or_path, "<text>"
         text_or_path = text_or_path.strip()
     from puzzlemdm.puzzles.corpus import read_text
 
     return read_text(text_or_path), str(text_or_path)
+
+
+def _is_folder(text: str) -> bool:
+    """Whether `text` names a folder (read as a path, to be told it is no puzzle file)."""
+    try:
+        return Path(text.strip()).is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL: text, not a path
+        return False
 
 
 def _shown(thing: Any) -> str:
@@ -259,11 +297,13 @@ def _looks_like_path(text: str) -> bool:
 
 
 __all__ = [
+    "Judged",
     "Outcome",
     "PuzzleError",
     "Solver",
     "UsageError",
     "Verdict",
+    "judge",
     "load",
     "parse",
     "parse_answer",

@@ -85,6 +85,8 @@ class SolveConfig:
         check_seed(self.seed)
         if self.batch_size < 1:
             raise UsageError(f"--batch-size must be at least 1, not {self.batch_size}")
+        if self.runs is not None and self.runs < 1:  # before any model is loaded
+            raise UsageError(f"--runs must be at least 1, not {self.runs}")
         if self.branch is not None and self.branch not in GUIDED_BRANCHES:
             raise UsageError(f"--branch {self.branch!r} is not one of {', '.join(GUIDED_BRANCHES)}")
         if self.node_limit is not None and self.node_limit < 1:
@@ -134,7 +136,7 @@ class Outcome:
     """What happened to one puzzle."""
 
     record: PuzzleRecord
-    answer: Any | None
+    answer: Any | None  # a verified answer, or None: never one the verifier rejected
     status: str  # SOLVED (verified), UNSOLVED (valid puzzle, solver gave up), INVALID (puzzle)
     solver: str
     seconds: float
@@ -146,6 +148,7 @@ class Outcome:
     # Of a solved puzzle: whether its answer is as good as the best known (a plan of optimal
     # length; None: all right answers are alike, or the best is not known)
     optimal: bool | None = None
+    rejected: Any | None = None  # the answer the verifier rejected, kept for inspection
 
     @property
     def verified(self) -> bool:
@@ -176,16 +179,9 @@ def classify(
         message = gave_up
     validity = kind.check(record.puzzle)
     if not validity.ok:
-        return Outcome(
-            record,
-            answer,
-            INVALID,
-            solver,
-            seconds,
-            f"invalid puzzle: {first_violations(validity.violations)}",
-            extra,
-        )
-    return Outcome(record, answer, UNSOLVED, solver, seconds, message, extra)
+        message = f"invalid puzzle: {first_violations(validity.violations)}"
+        return Outcome(record, None, INVALID, solver, seconds, message, extra, rejected=answer)
+    return Outcome(record, None, UNSOLVED, solver, seconds, message, extra, rejected=answer)
 
 
 def reject_givens(kind: PuzzleKind, record: PuzzleRecord, solver: str) -> Outcome | None:

@@ -17,6 +17,7 @@ class Validity:
     problem: str = ""
     unique: bool | None = None  # None: the kind does not count (plans) or its budget ran out
     solution_checked: bool = False  # the file carried a solution, and the verifier accepted it
+    answer_checked: bool = False  # the file recorded a short answer, and it was judged right
 
     @property
     def ok(self) -> bool:
@@ -60,9 +61,10 @@ def check_record(kind: PuzzleKind, record: PuzzleRecord, answer: Any = None) -> 
     judged = kind.judge_short_answer(record, recorded) if recorded is not None else None
     if judged and not judged.startswith(NOT_JUDGED):  # undecided by the clues: neither
         return Validity(f"the file's answer {recorded!r}: {judged}")
+    answered = judged == ""  # right ('' from the judge), not merely left unjudged
     if count is None and not checked:
         # Not counted: at least make sure one solution exists (the kind's own validity test).
         validity = kind.check(record.puzzle)
         if not validity.ok:
             return Validity(f"invalid puzzle: {first_violations(validity.violations)}")
-    return Validity("", None if count is None else count == 1, checked)
+    return Validity("", None if count is None else count == 1, checked, answered)

@@ -203,3 +203,28 @@ def test_values_of_the_wrong_type_are_a_type_error_that_names_them():
         with pytest.raises(TypeError, match=re.escape(said)):
             call()
     assert len(solver.solve(r for r in puzzlemdm.parse(EXAMPLE))) == 6  # any iterable
+
+
+def test_an_unsolved_outcome_holds_no_answer_and_keeps_the_refused_one_apart():
+    hard = [r.puzzle for r in puzzlemdm.parse("datasets/sudoku/hard/test.jsonl")[:12]]
+    model = puzzlemdm.load("puzzlemdm/checkpoints/sudoku-mdm-matched", threads=1)
+    outcomes = model.solve(hard, search="none")
+    unsolved = [o for o in outcomes if not o.verified]
+    assert unsolved, "the matched model solves about 60% of hard puzzles by one path"
+    for o in unsolved:
+        assert o.answer is None and o.rejected is not None
+        assert not puzzlemdm.verify(o.record, o.rejected)
+
+
+def test_api_items_are_named_by_their_place_and_other_kinds_files_said_so():
+    line = puzzlemdm.parse("examples/sudoku.txt")[0].puzzle.to_line()
+    solver = puzzlemdm.load("sudoku", solver="search")
+    assert [o.record.name for o in solver.solve([line, line])] == ["<api>:1", "<api>:2"]
+    with pytest.raises(puzzlemdm.PuzzleError, match="holds zebra puzzles; this solver solves"):
+        solver.solve("examples/zebra.txt")
+    with pytest.raises(puzzlemdm.PuzzleError, match="is a directory"):
+        puzzlemdm.parse("examples")
+    with pytest.raises(puzzlemdm.UsageError, match="--runs must be at least 1"):
+        puzzlemdm.load("sudoku", runs=0)
+    record = puzzlemdm.parse("datasets/sudoku/easy/test.jsonl")[0]
+    assert puzzlemdm.judge(record, record.solution.to_line()).cells == (81, 81)

@@ -674,3 +674,16 @@ def test_every_command_s_help_renders():  # rich reads [tags] in help texts as m
     for path in every:
         result = CliRunner().invoke(app, [*path, "--help"])
         assert result.exit_code == 0, (path, result.output)
+
+
+def test_a_reader_closing_the_pipe_ends_the_run_quietly_as_for_cat():
+    import signal
+
+    # rows past a pipe's buffer (64 KiB): the run is still writing when the reader goes
+    solve = [sys.executable, "-m", "puzzlemdm", "solve", "datasets/sudoku/easy/test.jsonl",
+             "--solver", "search", "--json"]  # fmt: skip
+    run = subprocess.Popen(solve, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run.stdout.readline()
+    run.stdout.close()  # as `| head -1` does
+    _, errors = run.communicate(timeout=60)
+    assert run.returncode == -signal.SIGPIPE and errors == b""  # not 1: no invalid puzzle

@@ -177,3 +177,5 @@ def test_verify_judges_the_short_answer_a_file_records() -> None:
         result = CliRunner().invoke(app, ["verify", "-"], input=text)
         assert result.exit_code == code, result.output
     assert f"the file's answer {wrong!r}" in result.output
+    right = CliRunner().invoke(app, ["verify", "-"], input=json.dumps(line) + "\n")
+    assert "1 recorded answers right" in right.output

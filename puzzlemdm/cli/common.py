@@ -4,6 +4,7 @@ the options several commands take, and `main`, which turns any error into one li
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from dataclasses import fields
 from typing import Annotated, Any, TypeVar
@@ -41,6 +42,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Solve constraint puzzles with small masked diffusion models and classical solvers.",
 )
+
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -162,6 +164,8 @@ QuietOpt = Annotated[
 
 def main() -> None:
     """Entry point: runs the app and turns any unexpected exception into one line."""
+    if hasattr(signal, "SIGPIPE"):  # `| head` closing the pipe ends us quietly, as it does
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `cat` (141), not as an invalid file (1)
     try:
         app()
     except PuzzleError as exc:

@@ -302,7 +302,7 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
         "kind": kind.name,
         "puzzle": kind.record_to_json(record)["puzzle"],
         # only a verified answer is an answer; a rejected one is kept apart, for inspection
-        "answer": kind.answer_to_json(record.puzzle, outcome.answer) if outcome.verified else None,
+        "answer": kind.answer_to_json(record.puzzle, outcome.answer),
         "verified": outcome.verified,
         "unique": outcome.unique,  # null: not counted (plans), or not solved
         "optimal": outcome.optimal,  # null: every right answer is as good, or the best unknown
@@ -312,8 +312,8 @@ def outcome_json(kind: PuzzleKind, outcome: Any) -> dict[str, Any]:
     }
     if outcome.message:
         row["message"] = outcome.message
-    if not outcome.verified and outcome.answer is not None:
-        row["rejected_answer"] = kind.answer_to_json(record.puzzle, outcome.answer)
+    if outcome.rejected is not None:
+        row["rejected_answer"] = kind.answer_to_json(record.puzzle, outcome.rejected)
     if outcome.verified:
         row.update(kind.answer_facts(record.puzzle, outcome.answer))
     row.update(
@@ -351,6 +351,6 @@ def show_outcome(kind: PuzzleKind, outcome: Any, verbose: bool = False) -> None:
             f"[yellow]✗ {escape(where)}: not solved by {outcome.solver}: "
             f"{escape(outcome.message)}[/]"
         )
-        out.print(kind.render(record.puzzle, outcome.answer, verbose=verbose))
+        out.print(kind.render(record.puzzle, outcome.rejected, verbose=verbose))
     else:
         out.print(f"[red]✗ {escape(where)}: {escape(outcome.message)}[/]")

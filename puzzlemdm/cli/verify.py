@@ -83,6 +83,7 @@ def verify(
             where = record.name
             counts["total"] += 1
             counts["solutions"] += validity.solution_checked
+            counts["answers"] += validity.answer_checked
             if as_json:
                 print(json.dumps(verdict_json(puzzle_kind, where, validity)), flush=True)
             if not validity.ok:
@@ -97,6 +98,8 @@ def verify(
         "the answer right" if answer is not None else f"{counts['solutions']} given solutions right"
     )
     checked = "givens consistent, solvable" + (f", {right}" if counts["solutions"] else "")
+    if counts["answers"]:  # BBEH's targets, ZebraLogic's multiple-choice answers
+        checked += f", {counts['answers']} recorded answers right"
     uniqueness = ", ".join(
         f"{counts[key]} {words}"
         for key, words in (
@@ -176,6 +179,7 @@ def verdict_json(kind: PuzzleKind, where: str, validity: Any) -> dict[str, Any]:
         "problem": validity.problem or None,
         "unique": validity.unique,  # null: not counted (plans, or past the search budget)
         "solution_checked": validity.solution_checked,
+        "answer_checked": validity.answer_checked,  # a short answer the file records, judged
     }
 
 

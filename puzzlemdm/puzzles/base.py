@@ -267,9 +267,11 @@ class PuzzleKind(Protocol):
         `verbose`: the whole puzzle too where the answer does not show it (a Zebra's clues)."""
         ...
 
-    def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
-        """For each puzzle, whether it is one of `held_out` up to the kind's symmetries (so
-        training corpora never hold a test puzzle in disguise)."""
+    def equivalent_to_any(
+        self, records: Sequence[PuzzleRecord], held_out: Sequence[PuzzleRecord]
+    ) -> list[bool]:
+        """For each record, whether its puzzle is one of `held_out`'s up to the kind's
+        symmetries (so training corpora never hold a test puzzle in disguise)."""
         ...
 
     # --- the token grid the models read --------------------------------------------------------
@@ -500,13 +502,16 @@ class KindPackage:
     def augmentation(self) -> Augment | None:
         return self._module("augment").augment
 
-    def canonical_key(self, puzzle: Any) -> Any:
-        """The same value for puzzles that the kind's symmetries map onto each other."""
-        return self._module("symmetry").canonical_key(puzzle)
+    def canonical_key(self, puzzle: Any, solution: Any = None) -> Any:
+        """The same value for puzzles that the kind's symmetries map onto each other (their
+        solution, where given, saves finding it)."""
+        return self._module("symmetry").canonical_key(puzzle, solution)
 
-    def equivalent_to_any(self, puzzles: Sequence[Any], held_out: Sequence[Any]) -> list[bool]:
-        seen = {self.canonical_key(p) for p in held_out}
-        return [self.canonical_key(p) in seen for p in puzzles]
+    def equivalent_to_any(
+        self, records: Sequence[PuzzleRecord], held_out: Sequence[PuzzleRecord]
+    ) -> list[bool]:
+        seen = {self.canonical_key(r.puzzle, r.solution) for r in held_out}
+        return [self.canonical_key(r.puzzle, r.solution) in seen for r in records]
 
     def guided_search(
         self, puzzle: Any, spec: GridSpec, choose: Choose, node_limit: int | None = None

@@ -64,7 +64,7 @@ def load_token_set(
     if exclude:
         held_out = read_corpora(exclude, kind.name)[1]
         seen = np.asarray(
-            kind.equivalent_to_any([r.puzzle for r in records], [r.puzzle for r in held_out]),
+            kind.equivalent_to_any(records, held_out),
             dtype=bool,
         )
         records = [r for r, equivalent in zip(records, seen, strict=True) if not equivalent]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from puzzlemdm.puzzles.blocksworld.problem import TABLE, UNSET, Blocksworld
 
 
-def canonical_key(puzzle: Blocksworld) -> tuple:
+def canonical_key(puzzle: Blocksworld, solution: object = None) -> tuple:
     """The problem up to block names: equal keys exactly when one problem is the other with
     its blocks renamed.
 

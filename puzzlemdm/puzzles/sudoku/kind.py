@@ -229,15 +229,18 @@ class SudokuKind(KindPackage):
         return render_grid(puzzle, answer)
 
     def equivalent_to_any(
-        self, puzzles: Sequence[Sudoku], held_out: Sequence[Sudoku]
+        self, records: Sequence[PuzzleRecord], held_out: Sequence[PuzzleRecord]
     ) -> list[bool]:
         """Equal canonical forms under the validity-preserving group."""
         from puzzlemdm.puzzles.sudoku.symmetry import canonical_form, orbit_invariant
 
-        forms = {canonical_form(p) for p in held_out}
+        forms = {canonical_form(r.puzzle) for r in held_out}
         # The exact form costs ~1 ms a puzzle; most puzzles are ruled out by the cheap invariant.
-        could_match = {orbit_invariant(p) for p in held_out}
-        return [orbit_invariant(p) in could_match and canonical_form(p) in forms for p in puzzles]
+        could_match = {orbit_invariant(r.puzzle) for r in held_out}
+        return [
+            orbit_invariant(r.puzzle) in could_match and canonical_form(r.puzzle) in forms
+            for r in records
+        ]
 
     def guided_search(
         self, puzzle: Sudoku, spec: GridSpec, choose: Choose, node_limit: int | None = None
