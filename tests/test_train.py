@@ -464,3 +464,19 @@ def test_a_validation_puzzle_of_another_size_is_named_by_file_and_line(corpus, t
     trained, _ = load_token_set([str(corpus)])
     with pytest.raises(PuzzleError, match=r"four\.jsonl:1: the model reads 9x9"):
         load_token_set([str(other)], spec=trained.spec)
+
+
+def test_a_recipe_never_trains_on_an_evaluation_set(corpus, tmp_path):
+    for evaluation in (
+        "datasets/zebra/easy/test.jsonl",
+        "datasets/sudoku/hard/validation.jsonl",
+        "../shared/benchmarks/sudoku/norvig_top95.csv",
+    ):
+        config = tiny_config(corpus, tmp_path)
+        config["data"]["train"] = [str(corpus), evaluation]
+        with pytest.raises(ValueError, match="an evaluation set"):
+            config_from_dict(config)
+    config = tiny_config(corpus, tmp_path)
+    config["data"]["exclude"] = [str(corpus)]  # the recipe's own tests
+    with pytest.raises(ValueError, match="an evaluation set"):
+        config_from_dict(config)

@@ -16,16 +16,20 @@ from safetensors.torch import load_file
 
 from puzzlemdm.train.config import load_config
 from puzzlemdm.train.loop import RESUME_FILE, run_training
+from tests.test_train import write_corpus
 
 STEPS, SAVE_EVERY = 40, 4
 
 
 def recipe(folder: Path, name: str) -> Path:
+    corpus = folder / "corpus.jsonl"  # a few puzzles of the easy level (no evaluation set)
+    if not corpus.exists():
+        write_corpus(corpus)
     path = folder / f"{name}.toml"
     path.write_text(
         f'name = "{name}"\nseed = 3\ndevice = "cpu"\nthreads = 1\nout_dir = "{folder}"\n'
         f"save_every = {SAVE_EVERY}\n[model]\nn_layers = 1\nd_model = 16\nn_heads = 2\n"
-        '[data]\nkind = "sudoku"\ntrain = ["datasets/sudoku/easy/validation.jsonl"]\n'
+        f'[data]\nkind = "sudoku"\ntrain = ["{corpus}"]\n'
         f"[optim]\nsteps = {STEPS}\nbatch_size = 4\nwarmup = 2\n"
     )
     return path

@@ -241,6 +241,13 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
         raise ValueError(
             f"[data] train lists {', '.join(twice)} more than once: [data] weights weighs a file"
         )
+    evaluation = [path for path in config.data.train if _evaluation_file(path, config)]
+    if evaluation:  # never train on an evaluation set, not even by a slip of a recipe
+        raise ValueError(
+            f"[data] train lists {', '.join(evaluation)}: an evaluation set (a split's test or "
+            "validation file, a public benchmark, or one the recipe excludes); train on "
+            "generated corpora (train/corpora.toml)"
+        )
     if config.eval.order not in ORDERS:  # else found at the first evaluation, after training
         raise ValueError(
             f"[eval] order must be one of {', '.join(ORDERS)}, not {config.eval.order!r}"
@@ -259,6 +266,19 @@ def config_from_dict(data: dict[str, Any]) -> TrainConfig:
     if config.save_dtype not in ("float32", "float16", "bfloat16"):
         raise ValueError(f"save_dtype must be float32, float16 or bfloat16: {config.save_dtype!r}")
     return config
+
+
+def _evaluation_file(path: str, config: TrainConfig) -> bool:
+    """Whether a training file is an evaluation set: one the recipe excludes (its tests), a
+    committed split's test or validation file (datasets/<kind>/<level>/), or a file of the
+    public benchmarks (../shared/benchmarks/)."""
+    where = Path(path).resolve()
+    held = {Path(p).resolve() for p in config.data.exclude}
+    split = where.name in ("test.jsonl", "validation.jsonl") and where.parents[2].name == "datasets"
+    public = (
+        "benchmarks" in where.parts and "shared" in where.parts[: where.parts.index("benchmarks")]
+    )
+    return where in held or split or public
 
 
 def load_config(path: str | Path, overrides: list[str] | None = None) -> TrainConfig:
