@@ -220,6 +220,8 @@ def test_api_items_are_named_by_their_place_and_other_kinds_files_said_so():
     line = puzzlemdm.parse("examples/sudoku.txt")[0].puzzle.to_line()
     solver = puzzlemdm.load("sudoku", solver="search")
     assert [o.record.name for o in solver.solve([line, line])] == ["<api>:1", "<api>:2"]
+    row = (ROOT / "datasets/sudoku/easy/test.jsonl").read_text().splitlines()[0]
+    assert solver.solve([row])[0].record.name == "sudoku-easy-s101-000000"  # its own id
     with pytest.raises(puzzlemdm.PuzzleError, match="holds zebra puzzles; this solver solves"):
         solver.solve("examples/zebra.txt")
     with pytest.raises(puzzlemdm.PuzzleError, match="is a directory"):

@@ -1,5 +1,6 @@
 """Zebra and Blocksworld augmentations keep a puzzle's meaning; equivalence sees through them."""
 
+from dataclasses import replace
 from itertools import permutations
 from pathlib import Path
 
@@ -176,6 +177,8 @@ def test_zebra_equivalence_sees_through_names_order_labels_and_clue_order():
     flipped = Clue(clue.id, "not_same" if clue.rel != "not_same" else "same", clue.args)
     changed = PuzzleRecord(first.with_clues((flipped, *first.clues[1:])))
     assert kind.equivalent_to_any([changed], records[:1]) == [False]
+    asking = replace(first, asked_values=((0, 0),))  # the same clues, another question
+    assert zebra_key(asking) != zebra_key(replace(first, asked_values=((0, 1),)))
 
 
 def test_blocksworld_key_is_exact_against_brute_force_renaming():

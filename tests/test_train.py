@@ -477,6 +477,9 @@ def test_a_recipe_never_trains_on_an_evaluation_set(corpus, tmp_path):
         with pytest.raises(ValueError, match="an evaluation set"):
             config_from_dict(config)
     config = tiny_config(corpus, tmp_path)
+    config["data"]["train"] = ["/test.jsonl"]  # a split's name, shallower than datasets/k/level
+    config_from_dict(config)
+    config = tiny_config(corpus, tmp_path)
     config["data"]["exclude"] = [str(corpus)]  # the recipe's own tests
     with pytest.raises(ValueError, match="an evaluation set"):
         config_from_dict(config)

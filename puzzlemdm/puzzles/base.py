@@ -271,7 +271,8 @@ class PuzzleKind(Protocol):
         self, records: Sequence[PuzzleRecord], held_out: Sequence[PuzzleRecord]
     ) -> list[bool]:
         """For each record, whether its puzzle is one of `held_out`'s up to the kind's
-        symmetries (so training corpora never hold a test puzzle in disguise)."""
+        symmetries (so training corpora never hold a test puzzle in disguise). A record's
+        solution, where given, must be its puzzle's only one (as generated puzzles' are)."""
         ...
 
     # --- the token grid the models read --------------------------------------------------------

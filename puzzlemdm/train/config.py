@@ -274,7 +274,11 @@ def _evaluation_file(path: str, config: TrainConfig) -> bool:
     public benchmarks (../shared/benchmarks/)."""
     where = Path(path).resolve()
     held = {Path(p).resolve() for p in config.data.exclude}
-    split = where.name in ("test.jsonl", "validation.jsonl") and where.parents[2].name == "datasets"
+    split = (
+        where.name in ("test.jsonl", "validation.jsonl")
+        and len(where.parents) > 2
+        and where.parents[2].name == "datasets"
+    )
     public = (
         "benchmarks" in where.parts and "shared" in where.parts[: where.parts.index("benchmarks")]
     )

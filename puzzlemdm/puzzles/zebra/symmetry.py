@@ -22,9 +22,10 @@ def canonical_key(puzzle: Zebra, solution: Grid | None = None) -> tuple:
     A value is named by the house its (unique) solution puts it in, which two such puzzles
     share; the attributes are then ordered by what the clues say of them, trying every order
     of the ones the clues cannot tell apart, and the least sorted clue list is the key.
-    Without `solution` the puzzle is solved; a puzzle of several solutions, or more orders than
-    MOST_ORDERS to try, keeps its labels and clue order in the key (equal only to itself as
-    written, up to names).
+    `solution` must be the puzzle's only one (generated corpora and splits have one): it spares
+    the search. Without it the puzzle is solved; a puzzle of several solutions (given without
+    one), or of more orders than MOST_ORDERS to try, keeps its labels and clue order in the key
+    (equal only to itself as written, up to names).
     """
     grid = solution if solution is not None else _only_solution(puzzle)
     if grid is None:
@@ -61,7 +62,8 @@ def _relabelled(puzzle: Zebra, where: dict[Ref, tuple[int, int]], order: dict[in
         tuple(sorted(_form(Clue(0, "ask", (asked,)), where, order)[1][0]))
         for asked in puzzle.questions
     )
-    return (clues, questions)
+    asked_values = tuple(sorted((order[a], house) for a, house in puzzle.asked_values))
+    return (clues, questions, asked_values)
 
 
 def _orders(
@@ -121,4 +123,5 @@ def _written_key(puzzle: Zebra) -> tuple:
         for clue in puzzle.clues
     )
     questions = tuple(tuple(ref_key(r) for r in asked) for asked in puzzle.questions)
-    return (puzzle.houses, len(puzzle.attributes), clues, questions)
+    asked_values = tuple((attribute_ids.get(a, -1 - a), house) for a, house in puzzle.asked_values)
+    return (puzzle.houses, len(puzzle.attributes), clues, questions, asked_values)
