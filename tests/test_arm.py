@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -381,7 +383,10 @@ def test_a_compact_zebra_arm_trains_with_augmentation_and_reloads(order, tmp_pat
     from puzzlemdm.train.config import config_from_dict
     from puzzlemdm.train.loop import run_training
 
-    corpus = "datasets/zebra/medium/validation.jsonl"
+    corpus = str(tmp_path / "corpus.jsonl")  # a copy: train refuses the split's own file
+    (tmp_path / "corpus.jsonl").write_text(
+        Path("datasets/zebra/medium/validation.jsonl").read_text()
+    )
     recipe = {
         "name": "tiny-zebra-arm",
         "out_dir": str(tmp_path),
