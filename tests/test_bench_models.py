@@ -157,6 +157,9 @@ def test_methods_must_fit_the_models_family_and_the_baseline_a_method_run(tmp_pa
         run_models(ModelsConfig(models=models, methods=["a=arm"], baseline="zzz", splits=SPLIT))
     with pytest.raises(UsageError, match="med_lambda"):
         parse_method("margin/med-1")
+    slashed = ModelsConfig(models=[f"x/y={models[0].split('=')[1]}"], splits=SPLIT, limit=1)
+    with pytest.raises(UsageError, match="a model's name holds no '/'"):
+        run_models(slashed)
 
 
 def test_a_table_folder_keeps_each_models_weights_and_its_seed(tmp_path):

@@ -1,6 +1,7 @@
 """One grammar of decoding-method names for `bench methods`, `bench models` and `analyze orders`."""
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -120,3 +121,22 @@ def test_every_method_name_a_committed_table_records_is_read_by_its_command():
         parse_method(name)
     for names in studies:
         parse_methods(names)
+
+
+def test_a_name_the_model_would_run_as_something_else_is_refused():
+    from puzzlemdm.bench.names import check_for_family, one_spelling
+
+    for name, family, said in (
+        ("arm/tau0.9", "arm", "not defined for an autoregressive model"),
+        ("margin/z0", "mdm", "the model (mdm) has none"),
+        ("margin+bon4-z", "mdm", "the model (mdm) has none"),
+        ("margin/z0+bon3-z", "vmd", "which z0 fixes"),
+    ):
+        with pytest.raises(UsageError, match=re.escape(said)):
+            check_for_family(name, parse_method(name), family)
+    check_for_family("margin/z0+bon3", parse_method("margin/z0+bon3"), "vmd")  # a VMD: fine
+    names = ["med0.1", "margin/med0.1"]
+    with pytest.raises(UsageError, match="name one method"):
+        one_spelling(names, [parse_method(n) for n in names], "--methods")
+    with pytest.raises(UsageError, match="name one method"):
+        method_names("med,margin/med0.2", SUDOKU)

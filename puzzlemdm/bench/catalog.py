@@ -5,7 +5,7 @@ their names."""
 
 from __future__ import annotations
 
-from puzzlemdm.bench.names import GRAMMAR, is_arm_name, parse_method
+from puzzlemdm.bench.names import GRAMMAR, is_arm_name, one_spelling, parse_method
 from puzzlemdm.bench.splits import names_given
 from puzzlemdm.decode import MethodConfig, StepConfig
 from puzzlemdm.puzzles.base import PuzzleKind
@@ -82,6 +82,9 @@ def method_names(methods: str, kind: PuzzleKind) -> list[str]:
     unknown = [m for m in names if lookup(m, kind) is None]
     if any(is_arm_name(name) for name in unknown):
         raise UsageError(f"--methods {unknown}: an ARM's orders are measured by `bench models`")
+    if not unknown:
+        configs = [lookup(name, kind)[0] for name in names]
+        one_spelling(names, configs, "--methods")
     if unknown:
         choices = ", ".join([*LISTED, *kind.solvers])
         raise UsageError(f"unknown methods {unknown}; choose from {choices}, or name one {GRAMMAR}")

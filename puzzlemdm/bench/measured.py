@@ -30,9 +30,14 @@ class Measured:
     spec: GridSpec
 
     @property
+    def family(self) -> str:
+        """`mdm`, `arm` or `vmd` (model.families)."""
+        return str(getattr(self.model, "family", "mdm"))
+
+    @property
     def autoregressive(self) -> bool:
         """Whether the model is an ARM (it decodes in its own order, whatever a method says)."""
-        return getattr(self.model, "family", "mdm") == "arm"
+        return self.family == "arm"
 
 
 def default_checkpoint(splits: str | None) -> str:

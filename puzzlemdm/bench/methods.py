@@ -34,6 +34,7 @@ from rich.console import Console
 
 from puzzlemdm.bench.catalog import GUIDED, lookup, method_names
 from puzzlemdm.bench.measured import load_measured, require_scores_every_cell
+from puzzlemdm.bench.names import check_for_family
 from puzzlemdm.bench.outputs import command_line, fresh_folder, refuse_mixing
 from puzzlemdm.bench.report import markdown, read_rows, report
 from puzzlemdm.bench.splits import Item, default_splits, load_split, names_given, split_label
@@ -269,6 +270,10 @@ def run_rows(config: MethodsConfig, shard: tuple[int, int]) -> None:
     checkpoint, model, device = measured.checkpoint, measured.model, measured.device
     kind, spec = measured.kind, measured.spec
     names = method_names(config.methods, kind)
+    for name in names:
+        method, _ = lookup(name, kind)
+        if not isinstance(method, str):
+            check_for_family(name, method, measured.family)
     if config.node_limit != MethodsConfig.node_limit and not any(n in GUIDED for n in names):
         raise UsageError("--node-limit steers guided search, which none of --methods runs")
     check_baseline(config, names)

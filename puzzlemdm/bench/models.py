@@ -26,7 +26,7 @@ from rich.console import Console
 
 from puzzlemdm.bench.measured import Measured, load_measured
 from puzzlemdm.bench.methods import run_batch, subset
-from puzzlemdm.bench.names import is_arm_name, parse_method
+from puzzlemdm.bench.names import check_for_family, is_arm_name, one_spelling, parse_method
 from puzzlemdm.bench.outputs import fresh_folder, refuse_mixing, refuse_other_seed
 from puzzlemdm.bench.report import pair
 from puzzlemdm.bench.splits import load_split, names_in, split_label
@@ -97,6 +97,9 @@ def training_facts(checkpoint: str) -> dict[str, Any]:
 def run_models(config: ModelsConfig) -> dict[str, Any]:
     """Write every model x method x split's rows, then the summary (returned and printed)."""
     models = pairs(config.models, "--model")
+    slashed = [name for name in models if "/" in name]
+    if slashed:  # MODEL/METHOD names a table's row: a model's name holds no '/'
+        raise UsageError(f"--model {slashed[0]!r}: a model's name holds no '/'")
     methods = {k: names_in(v) for k, v in pairs(config.methods, "--methods").items()}
     if not models:
         raise UsageError("name at least one --model NAME=CHECKPOINT")
@@ -104,6 +107,8 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
     if unknown:
         raise UsageError(f"--methods for models not named by --model: {unknown}")
     parsed = {m: {n: parse_method(n) for n in methods.get(m, ["margin"])} for m in models}
+    for m, named in parsed.items():
+        one_spelling(list(named), list(named.values()), f"--methods {m}")
     first = next(iter(models))
     baseline = config.baseline or f"{first}/{next(iter(parsed[first]))}"
     model, _, method = baseline.partition("/")
@@ -121,6 +126,8 @@ def run_models(config: ModelsConfig) -> dict[str, Any]:
             family = "an autoregressive model" if arm else "not an autoregressive model"
             needs = "arm, arm-l2r or arm-oracle" if arm else "an MDM order such as margin"
             raise UsageError(f"--model {name} is {family}: methods {wrong} need {needs}")
+        for method_name, method in parsed[name].items():
+            check_for_family(method_name, method, measured.family)
     kinds = {name: measured.kind.name for name, measured in loaded.items()}
     if len(set(kinds.values())) > 1:
         said = ", ".join(f"{name} {kind}" for name, kind in kinds.items())
@@ -235,7 +242,8 @@ def summarise(out: Path, headers: list[dict], baseline: str, seed: int) -> dict[
         for path in sorted(model_dir.rglob("*.jsonl")):
             method = path.relative_to(model_dir).as_posix().removesuffix(".jsonl")
             rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-            table[(split, f"{model}/{method}")] = {r["id"]: r for r in rows}
+            if rows:  # an empty file is a method stopped before its first batch: no method
+                table[(split, f"{model}/{method}")] = {r["id"]: r for r in rows}
     results, paired = [], []
     for (split, name), rows in sorted(table.items()):
         values = list(rows.values())
@@ -298,9 +306,14 @@ def markdown(summary: dict[str, Any]) -> str:
     ]
     for r in summary["results"]:
         low, high = r["accuracy_ci95"]
-        p = paired.get((r["split"], f"{r['model']}/{r['method']}"))
+        name = f"{r['model']}/{r['method']}"
+        p = paired.get((r["split"], name))
+        baseline = summary["baseline"]
+        own = name == baseline or (
+            "/" not in baseline and r["model"] == baseline  # a MODEL baseline: each its own
+        )
         versus = (
-            "baseline"
+            ("baseline" if own else "-")
             if p is None
             else (
                 f"{100 * p['difference']:+.1f} ({100 * p['difference_ci95'][0]:+.1f}, "

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from puzzlemdm.decode import MethodConfig, StepConfig
+from puzzlemdm.decode.arm import check_arm_method
 from puzzlemdm.decode.step import ORDERS
 from puzzlemdm.usage import UsageError
 
@@ -57,6 +58,33 @@ def parse_method(name: str) -> MethodConfig:
     except ValueError as exc:  # med-1, steps0, tau2: numbers, yet no method
         raise UsageError(f"method {name!r}: {exc}") from None
     return method
+
+
+def check_for_family(name: str, method: MethodConfig, family: str) -> None:
+    """UsageError for a method the model's family would run as something else: knobs an ARM
+    ignores, or a VMD's latent (`z0`, `-z`) on a model that has none, or `-z` paths that
+    nothing makes differ (the latent fixed at 0 by `z0`)."""
+    if is_arm_name(name):
+        try:
+            check_arm_method(method)
+        except ValueError as exc:
+            raise UsageError(f"method {name!r}: {exc}") from None
+    latent_only = method.paths > 1 and method.path_noise == 0 and method.arm_path_noise == 0
+    if family != "vmd" and (method.step.latent == "zero" or latent_only):
+        raise UsageError(
+            f"method {name!r}: z0 and -z steer a VMD's latent; the model ({family}) has none"
+        )
+    if latent_only and method.step.latent == "zero":
+        raise UsageError(f"method {name!r}: -z paths differ by their latent only, which z0 fixes")
+
+
+def one_spelling(names: list[str], methods: list[object], flag: str) -> None:
+    """UsageError when two names say one method (med0.1 and margin/med0.1): their rows would
+    be two methods of one table."""
+    for i, method in enumerate(methods):
+        same = [names[j] for j in range(i) if methods[j] == method]
+        if same:
+            raise UsageError(f"{flag}: {same[0]!r} and {names[i]!r} name one method; give it once")
 
 
 def is_arm_name(name: str) -> bool:
