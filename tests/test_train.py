@@ -483,3 +483,15 @@ def test_a_recipe_never_trains_on_an_evaluation_set(corpus, tmp_path):
     config["data"]["exclude"] = [str(corpus)]  # the recipe's own tests
     with pytest.raises(ValueError, match="an evaluation set"):
         config_from_dict(config)
+
+
+def test_a_training_set_drops_test_puzzles_whatever_its_recipe_excludes(corpus, tmp_path):
+    from puzzlemdm.train.data import load_token_set
+
+    copied = tmp_path / "with-tests.jsonl"
+    tests = Path("datasets/sudoku/easy/test.jsonl").read_text().splitlines()[:3]
+    copied.write_text(corpus.read_text() + "\n".join(tests) + "\n")
+    _, dropped = load_token_set([str(copied)], training=True)  # no exclude given
+    assert dropped == 3
+    _, kept = load_token_set([str(copied)])  # a validation set is read as it is
+    assert kept == 0

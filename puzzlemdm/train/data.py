@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -49,18 +50,27 @@ def load_token_set(
     spec: GridSpec | None = None,
     solver_ranks: bool = False,
     weights: list[float] | None = None,
+    training: bool = False,
 ) -> tuple[TokenSet, int]:
     """Load corpora of one kind (the first `limit_each` of each file) on one grid (`spec`, or
     the smallest that holds them all), dropping puzzles the kind calls equivalent to one in
     `exclude`; returns (set, number dropped). `solver_ranks` adds each puzzle's decision order
     by the kind's classical solver (for ARMs trained on it). `weights` (one per path) set each
-    file's share of the draws, whatever its size; without them every puzzle is drawn alike."""
+    file's share of the draws, whatever its size; without them every puzzle is drawn alike.
+    `training`: a training set, also kept apart from the kind's committed test splits whatever
+    `exclude` says (a test puzzle copied into a corpus is dropped all the same)."""
     if weights is not None and len(weights) != len(paths):
         raise ValueError(f"{len(weights)} weights for {len(paths)} training files")
     kind, records = read_corpora(paths, kind_name, limit_each=limit_each)
     file_index = {str(p): i for i, p in enumerate(paths)}
     source = np.array([file_index[r.source] for r in records])  # each puzzle's file
     dropped = 0
+    if training:
+        from puzzlemdm.bench.splits import level_splits
+
+        given = {Path(p).resolve() for p in exclude or []}
+        tests = [t for t in level_splits(kind) if Path(t).resolve() not in given]
+        exclude = [*(exclude or []), *tests]
     if exclude:
         held_out = read_corpora(exclude, kind.name)[1]
         seen = np.asarray(

@@ -226,6 +226,7 @@ def run_training(
         kind_name=cfg.data.kind,
         solver_ranks=wants_solver_ranks(cfg),
         weights=cfg.data.weights or None,
+        training=True,
     )
     data = data.to(device)
     kind = get_kind(data.spec.kind)
