@@ -178,7 +178,8 @@ class Solver:
         for i, p in enumerate(puzzles):  # items are named by their place: <api>:1, <api>:2...
             if isinstance(p, str):  # a puzzle's text (a Sudoku line)
                 read = parse(p, self.kind.name)
-                own = read[0].id if len(read) == 1 and not read[0].id.isdigit() else ""
+                named = len(read) == 1 and not read[0].id.isdigit()
+                own = read[0].id if named and not read[0].id.startswith("<text>") else ""
                 if len(read) == 1 and read[0].source == "<text>" and not own:
                     read[0].id, read[0].source, read[0].line = str(i), API, i + 1
                 records += read

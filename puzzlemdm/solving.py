@@ -630,6 +630,10 @@ def _fall_back(kind: PuzzleKind, outcome: Outcome, solver: str) -> Outcome:
     result = kind.solve(outcome.record.puzzle, solver)
     seconds = outcome.seconds + time.perf_counter() - start
     extra = {**outcome.extra, "model_failed": True}
-    return classify(
+    finished = classify(
         kind, outcome.record, result.answer, f"{outcome.solver}+{solver}-fallback", seconds, extra
+    )
+    # the model's refused answer stays for inspection, whatever the fallback found
+    return replace(
+        finished, rejected=outcome.rejected if outcome.rejected is not None else finished.rejected
     )

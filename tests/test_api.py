@@ -230,3 +230,21 @@ def test_api_items_are_named_by_their_place_and_other_kinds_files_said_so():
         puzzlemdm.load("sudoku", runs=0)
     record = puzzlemdm.parse("datasets/sudoku/easy/test.jsonl")[0]
     assert puzzlemdm.judge(record, record.solution.to_line()).cells == (81, 81)
+
+
+def test_a_fallback_keeps_the_model_s_refused_answer():
+    from dataclasses import replace
+
+    from puzzlemdm.puzzles.registry import get_kind
+    from puzzlemdm.solving import _fall_back, classify
+
+    kind = get_kind("sudoku")
+    record = puzzlemdm.parse(str(ROOT / "datasets/sudoku/easy/test.jsonl"))[0]
+    cells = list(record.solution.cells)
+    blanks = [i for i, v in enumerate(record.puzzle.cells) if v == 0]
+    cells[blanks[0]], cells[blanks[1]] = cells[blanks[1]], cells[blanks[0]]
+    wrong = replace(record.solution, cells=tuple(cells))
+    refused = classify(kind, record, wrong, "sudoku-mdm/margin", 0.1)
+    assert refused.rejected == wrong and refused.answer is None
+    finished = _fall_back(kind, refused, "search")
+    assert finished.verified and finished.rejected == wrong

@@ -687,3 +687,24 @@ def test_a_reader_closing_the_pipe_ends_the_run_quietly_as_for_cat():
     run.stdout.close()  # as `| head -1` does
     _, errors = run.communicate(timeout=60)
     assert run.returncode == -signal.SIGPIPE and errors == b""  # not 1: no invalid puzzle
+
+
+def test_a_reader_closing_generate_s_pipe_leaves_no_worker_behind():
+    import signal
+
+    command = [sys.executable, "-m", "puzzlemdm", "generate", "sudoku", "--size", "4", "--n",
+               "4000", "--level", "easy", "--workers", "2"]  # fmt: skip
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    run.stdout.readline()
+    run.stdout.close()
+    run.wait(timeout=120)
+    assert run.returncode == -signal.SIGPIPE
+    marker = b"generate\x00sudoku\x00--size\x004\x00--n\x004000"
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):  # forked workers share the command
+        try:
+            if marker in cmdline.read_bytes():
+                left.append(cmdline.parent.name)
+        except OSError:  # a process that ended meanwhile
+            pass
+    assert left == []

@@ -140,3 +140,7 @@ def test_a_name_the_model_would_run_as_something_else_is_refused():
         one_spelling(names, [parse_method(n) for n in names], "--methods")
     with pytest.raises(UsageError, match="name one method"):
         method_names("med,margin/med0.2", SUDOKU)
+
+
+def test_a_group_and_a_name_in_it_are_one_method():
+    assert method_names("cheap,margin", SUDOKU).count("margin") == 1

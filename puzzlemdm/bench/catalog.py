@@ -78,7 +78,10 @@ def method_names(methods: str, kind: PuzzleKind) -> list[str]:
         "cheap": [name for name in LISTED if cheap[name]] + [kind.solvers[0]],
         "expensive": [name for name in LISTED if not cheap[name]],
     }
-    names = [m for group in names_given(methods, "--methods") for m in groups.get(group, [group])]
+    expanded = [
+        m for group in names_given(methods, "--methods") for m in groups.get(group, [group])
+    ]
+    names = list(dict.fromkeys(expanded))  # cheap,margin: margin once
     unknown = [m for m in names if lookup(m, kind) is None]
     if any(is_arm_name(name) for name in unknown):
         raise UsageError(f"--methods {unknown}: an ARM's orders are measured by `bench models`")

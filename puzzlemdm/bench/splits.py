@@ -55,6 +55,13 @@ def level_splits(kind: PuzzleKind) -> list[str]:
     return [str(path) for path in paths if path.is_file()]
 
 
+def committed_tests(kind: PuzzleKind) -> list[str]:
+    """The repository's own test file of every level of `kind` (not a working folder's
+    datasets/): what training always holds apart."""
+    paths = (REPOSITORY / "datasets" / kind.name / level / "test.jsonl" for level in kind.levels)
+    return [str(path) for path in paths if path.is_file()]
+
+
 def external_splits(kind: PuzzleKind) -> dict[str, str]:
     """Shortcut -> path of the corpus files in ../shared/benchmarks/<kind>/."""
     folder = EXTERNAL / kind.name

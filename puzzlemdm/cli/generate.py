@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +90,11 @@ def generate(
         raise fail(str(exc), EXIT_USAGE) from None
     sink, partial = _open_output(output)
     written = 0
+    # A reader closing the pipe (| head) would kill this process at once (SIGPIPE), leaving a
+    # pool's workers behind: the write fails instead, the pool is closed, then the signal ends
+    # the run as it ends cat.
+    if workers > 1 and hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     try:
         with CountProgress(err, n, "generating", quiet, solving=False) as bar:
             for line in generate_records(kind, level, n, seed, workers, options):
@@ -97,6 +104,9 @@ def generate(
     except (TypeError, ValueError) as exc:
         _finish(sink, partial, output, keep=False)
         raise fail(f"cannot generate {kind} with options {options}: {exc}", EXIT_USAGE) from None
+    except BrokenPipeError:  # the pool's workers are terminated by now
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
     except KeyboardInterrupt:  # the pool's workers are terminated by now
         _finish(sink, partial, output, keep=True)  # what was written, as the message says
         err.print(f"interrupted: {written} of {n} puzzles written")

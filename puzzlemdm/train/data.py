@@ -66,10 +66,10 @@ def load_token_set(
     source = np.array([file_index[r.source] for r in records])  # each puzzle's file
     dropped = 0
     if training:
-        from puzzlemdm.bench.splits import level_splits
+        from puzzlemdm.bench.splits import committed_tests
 
         given = {Path(p).resolve() for p in exclude or []}
-        tests = [t for t in level_splits(kind) if Path(t).resolve() not in given]
+        tests = [t for t in committed_tests(kind) if Path(t).resolve() not in given]
         exclude = [*(exclude or []), *tests]
     if exclude:
         held_out = read_corpora(exclude, kind.name)[1]
