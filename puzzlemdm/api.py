@@ -154,17 +154,18 @@ class Solver:
         return list(solve_records(self.kind, records, config, model))
 
     def _records(self, puzzles: Any) -> list[PuzzleRecord]:
-        from puzzlemdm.puzzles.registry import kind_of
+        from puzzlemdm.puzzles.registry import kind_of, other_kind
 
         if isinstance(puzzles, str | Path):
             try:
                 return parse(puzzles, self.kind.name)
             except PuzzleError as exc:  # another kind's file fails in this kind's reader
-                other = _other_kind(puzzles, self.kind)
+                text, source = _read(puzzles)
+                other = other_kind(text, source, self.kind.name)
                 if other is None:
                     raise
                 raise PuzzleError(
-                    f"{other[0]} holds {other[1]} puzzles; this solver solves {self.kind.name}"
+                    f"{source} holds {other} puzzles; this solver solves {self.kind.name}"
                 ) from exc
         if isinstance(puzzles, PuzzleRecord) or _is_puzzle(puzzles):
             puzzles = [puzzles]  # one puzzle
@@ -178,9 +179,7 @@ class Solver:
         for i, p in enumerate(puzzles):  # items are named by their place: <api>:1, <api>:2...
             if isinstance(p, str):  # a puzzle's text (a Sudoku line)
                 read = parse(p, self.kind.name)
-                named = len(read) == 1 and not read[0].id.isdigit()
-                own = read[0].id if named and not read[0].id.startswith("<text>") else ""
-                if len(read) == 1 and read[0].source == "<text>" and not own:
+                if len(read) == 1 and read[0].source == "<text>" and not _own_id(read[0].id):
                     read[0].id, read[0].source, read[0].line = str(i), API, i + 1
                 records += read
             else:
@@ -199,16 +198,10 @@ class Solver:
         return f"Solver({self.kind.name}, {self.name}, search={self.config.search})"
 
 
-def _other_kind(text_or_path: str | Path, kind: PuzzleKind) -> tuple[str, str] | None:
-    """(source, kind name) when a file's or text's contents tell a kind other than `kind`."""
-    from puzzlemdm.puzzles.registry import detect_kind
-
-    text, source = _read(text_or_path)
-    try:
-        found = detect_kind(text, source)
-    except PuzzleError:
-        return None
-    return None if found is kind else (source, found.name)
+def _own_id(given: str) -> bool:
+    """Whether a record read from text names itself (a JSON line's id), rather than being
+    numbered or named after the text (<text>) by its reader."""
+    return bool(given) and not given.isdigit() and not given.startswith("<text>")
 
 
 def _is_puzzle(thing: Any) -> bool:

@@ -51,15 +51,18 @@ class Item:
 
 def level_splits(kind: PuzzleKind) -> list[str]:
     """The test file of every level of `kind` that the repository has."""
-    paths = (DATASETS / kind.name / level / "test.jsonl" for level in kind.levels)
+    return _level_tests(DATASETS, kind)
+
+
+def _level_tests(datasets: Path, kind: PuzzleKind) -> list[str]:
+    paths = (datasets / kind.name / level / "test.jsonl" for level in kind.levels)
     return [str(path) for path in paths if path.is_file()]
 
 
 def committed_tests(kind: PuzzleKind) -> list[str]:
     """The repository's own test file of every level of `kind` (not a working folder's
     datasets/): what training always holds apart."""
-    paths = (REPOSITORY / "datasets" / kind.name / level / "test.jsonl" for level in kind.levels)
-    return [str(path) for path in paths if path.is_file()]
+    return _level_tests(REPOSITORY / "datasets", kind)
 
 
 def external_splits(kind: PuzzleKind) -> dict[str, str]:

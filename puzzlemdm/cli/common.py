@@ -105,13 +105,10 @@ def load_records(
 def other_kind_hint(text: str, source: str, kind_name: str) -> str:
     """ " (the file reads as a zebra puzzle: drop --kind)" when --kind named a kind the file
     is not and its contents tell the kind; else nothing."""
-    from puzzlemdm.puzzles.registry import detect_kind
+    from puzzlemdm.puzzles.registry import other_kind
 
-    try:
-        detected = detect_kind(text, source).name
-    except PuzzleError:
-        return ""
-    return "" if detected == kind_name else f" (the file reads as a {detected} puzzle: drop --kind)"
+    detected = other_kind(text, source, kind_name)
+    return "" if detected is None else f" (the file reads as a {detected} puzzle: drop --kind)"
 
 
 def by_kind(

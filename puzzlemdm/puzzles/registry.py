@@ -43,6 +43,16 @@ def detect_kind(text: str, source: str) -> PuzzleKind:
     raise PuzzleError(f"ambiguous puzzle kind ({', '.join(matches)}); pass --kind", source=source)
 
 
+def other_kind(text: str, source: str, kind_name: str) -> str | None:
+    """The kind `text`'s contents tell when it is not `kind_name` (a file given as the wrong
+    kind), else None (the same kind, or none told)."""
+    try:
+        detected = detect_kind(text, source).name
+    except PuzzleError:
+        return None
+    return None if detected == kind_name else detected
+
+
 def kind_of(puzzle: object) -> PuzzleKind:
     """The kind whose folder defines `puzzle`'s class (a Sudoku, a Zebra...)."""
     module = type(puzzle).__module__

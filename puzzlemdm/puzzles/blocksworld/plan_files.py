@@ -53,7 +53,7 @@ _MARKER = re.compile(r"^[*_\s]*\[(plan|plan end)\][*_:\s]*", re.IGNORECASE)  # "
 _FENCE = "```"
 # the heading `puzzlemdm solve` prints above a plan: what it printed reads back as the plan
 SHOWN_PLAN = "plan ({} actions):"
-_SHOWN = re.compile(r"^plan \((\d+) actions\):")
+_SHOWN = re.compile("^" + re.escape(SHOWN_PLAN).replace(r"\{\}", r"(\d+)"))
 _FF_FOUND = "found legal plan"  # FF's line before its plan
 _FF_STEP = re.compile(r"^\s*(?:step\s+)?\d+:\s", re.IGNORECASE)
 _ARTICLE = re.compile(r"\bthe\s+")
